@@ -1,0 +1,33 @@
+# perfkit's two commands: `make demo` and `make test`. Each creates .venv and installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.perfkit-installed
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml setup.py $(wildcard native/*.c native/*.h)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/perfkit measure examples/slow.py:dedupe --args-file examples/dedupe_input.py --fast --timeout 5
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check perfkit fuzzers optimizers tests benchmarks
+	$(VENV)/bin/mypy perfkit
+
+bench: $(STAMP)
+	$(PY) benchmarks/timing_loop.py
+	$(PY) benchmarks/cost_counter.py
+	$(PY) benchmarks/repeatability.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info perfkit/*.so

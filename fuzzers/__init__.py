@@ -1,0 +1,1 @@
+"""perfkit.fuzzers: performance fuzzers (constraint-guided stress-input generation). Not built yet."""

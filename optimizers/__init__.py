@@ -1,0 +1,1 @@
+"""perfkit.optimizers: profile-driven patch proposals and their verification. Not built yet."""

@@ -1,0 +1,242 @@
+"""The ``perfkit`` command: argument parsing, dispatch to ``cmd_*`` handlers, and printing. No logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from perfkit import __version__
+from perfkit.errors import PerfkitError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perfkit",
+        description="Find out why Python code is slow, prove it with inputs that make it slow, make it faster.",
+    )
+    parser.add_argument("--version", action="version", version=f"perfkit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    measure = sub.add_parser(
+        "measure",
+        help="time a function or a command, with worker processes, counters and censoring",
+        description="Time TARGET (path/file.py:function or package.module:function), or a command given "
+        "after '--'.",
+        epilog="examples:\n  perfkit measure examples/slow.py:pairwise_distances --args '[200]'\n"
+        "  perfkit measure --timeout 1 -- python -c 'print(1)'",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    measure.add_argument("target", nargs="?", help="path/to/file.py:function or package.module:function")
+    measure.add_argument("--args", dest="args_json", metavar="JSON", help="JSON list of positional arguments")
+    measure.add_argument("--kwargs", dest="kwargs_json", metavar="JSON", help="JSON object of keyword arguments")
+    measure.add_argument("--args-file", metavar="FILE", help="file with one Python expression: list of arguments")
+    preset = measure.add_mutually_exclusive_group()
+    preset.add_argument("--fast", action="store_const", dest="preset", const="fast", help="4 processes")
+    preset.add_argument("--rigorous", action="store_const", dest="preset", const="rigorous", help="20 processes")
+    measure.add_argument("-p", "--processes", type=int, help="worker processes (default 10)")
+    measure.add_argument("-n", "--values", type=int, help="values per process (default 3; runs for commands)")
+    measure.add_argument("-w", "--warmups", type=int, help="warm-up values per process (default 1)")
+    measure.add_argument("--min-time", type=float, help="minimum seconds per value; sets the loop count (0.1)")
+    measure.add_argument("-l", "--loops", type=int, help="calls per value (default: calibrate)")
+    measure.add_argument("--timeout", type=float, help="seconds per call; slower runs are censored, not dropped")
+    measure.add_argument("--memory-limit", metavar="SIZE", help="address-space limit per worker, e.g. 2G")
+    measure.add_argument("--inprocess", action="store_true", help="measure in this process (fast iteration)")
+    measure.add_argument("--counters", metavar="LIST", help="comma-separated counters (default: all available)")
+    measure.add_argument("--no-counters", action="store_true", help="do not open perf_event counters")
+    measure.add_argument("--no-cost", action="store_true", help="skip the deterministic cost count")
+    measure.add_argument("--gc", action="store_true", help="keep the garbage collector on while timing")
+    measure.add_argument("--json", metavar="FILE", help="write every raw value, counters and metadata")
+    measure.add_argument("--pyperf", metavar="FILE", help="also write pyperf JSON (for pyperf compare_to)")
+
+    counters = sub.add_parser("counters", help="which hardware/OS counters this machine supports, and why not")
+    counters.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    compare = sub.add_parser(
+        "compare", help="compare two measurements: ratio, confidence interval, significance",
+        epilog="example:\n  perfkit compare before.json after.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compare.add_argument("base", help="measurement JSON written by 'perfkit measure --json'")
+    compare.add_argument("new", help="measurement JSON to compare with the base")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command: list[str] = []
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, command = argv[:cut], argv[cut + 1 :]
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    options.command_argv = command
+    if options.command is None:
+        parser.print_help()
+        return 2
+    if command and options.command != "measure":
+        parser.error("only 'perfkit measure' takes a command after '--'")
+    try:
+        return HANDLERS[options.command](options)
+    except PerfkitError as exc:
+        if options.debug:
+            raise
+        _err(f"perfkit: error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("perfkit: interrupted")
+        return 130
+
+
+def cmd_measure(options: argparse.Namespace) -> int:
+    from perfkit.harness.options import PRESETS, Options, parse_size
+
+    if bool(options.target) == bool(options.command_argv):
+        raise PerfkitError("give either a TARGET or a command after '--' (not both)")
+    settings: dict[str, Any] = dict(PRESETS[options.preset or "default"])
+    for key in ("processes", "values", "warmups", "min_time", "loops", "timeout"):
+        if getattr(options, key) is not None:
+            settings[key] = getattr(options, key)
+    if options.command_argv:
+        from perfkit.harness.command import measure_command
+
+        with _progress("runs") as progress:
+            result = measure_command(
+                options.command_argv,
+                runs=options.values or 10,
+                warmups=settings.get("warmups", 1),
+                timeout=settings.get("timeout"),
+                progress=progress,
+            )
+    else:
+        from perfkit.harness.runner import measure
+        from perfkit.target import parse_arguments
+
+        args, kwargs = parse_arguments(
+            args_json=options.args_json, kwargs_json=options.kwargs_json, args_file=options.args_file
+        )
+        if options.memory_limit:
+            settings["memory_limit"] = parse_size(options.memory_limit, name="--memory-limit")
+        if options.no_counters:
+            settings["counters"] = ()
+        elif options.counters:
+            settings["counters"] = tuple(c.strip() for c in options.counters.split(",") if c.strip())
+        settings.update(inprocess=options.inprocess, cost=not options.no_cost, disable_gc=not options.gc)
+        with _progress("values") as progress:
+            result = measure(
+                options.target, args=args, kwargs=kwargs, options=Options(**settings), progress=progress
+            )
+    _print_rows(f"perfkit measure: {result.name}", _rows(result))
+    if options.json:
+        result.save(options.json)
+        _err(f"wrote {options.json}")
+    if options.pyperf:
+        result.save_pyperf(options.pyperf)
+        _err(f"wrote {options.pyperf} (pyperf format)")
+    return 0
+
+
+def _rows(result: Any) -> list[tuple[str, str]]:
+    from perfkit.format import measurement_lines
+
+    return measurement_lines(result)
+
+
+def cmd_counters(options: argparse.Namespace) -> int:
+    from perfkit import _native
+    from perfkit.harness.counters import probe
+
+    results = probe()
+    if options.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": a.event.name,
+                        "kind": a.event.kind,
+                        "available": a.available,
+                        "errno": a.errno,
+                        "reason": a.reason,
+                    }
+                    for a in results
+                ],
+                indent=1,
+            )
+        )
+        return 0
+    rows = [
+        (f"{a.event.name} ({a.event.kind})", "available" if a.available else f"unavailable: {a.reason} (errno {a.errno})")
+        for a in results
+    ]
+    rows.append(("deterministic cost", "available (perfkit's C line/opcode counter)"))
+    rows.append(("timer", f"{_native.CLOCK_NAME}, resolution {_native.clock_resolution_ns()} ns"))
+    _print_rows("perfkit counters", rows)
+    return 0
+
+
+def cmd_compare(options: argparse.Namespace) -> int:
+    from perfkit import stats
+    from perfkit.format import comparison_lines
+    from perfkit.harness.result import Measurement
+
+    base, new = Measurement.load(options.base), Measurement.load(options.new)
+    if base.n_censored or new.n_censored:
+        _err("note: censored runs are compared at their limit, which understates the slower side")
+    ratio = stats.ratio_ci(base.times, new.times)
+    _print_rows("perfkit compare", comparison_lines(base, new, ratio))
+    return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "measure": cmd_measure,
+    "counters": cmd_counters,
+    "compare": cmd_compare,
+}
+
+
+def _print_rows(title: str, rows: list[tuple[str, str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, title_justify="left", box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    for label, text in rows:
+        table.add_row(label, text)
+    Console(soft_wrap=False, width=max(100, Console().width)).print(table)
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+@contextmanager
+def _progress(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr when it is a terminal; yields the callback the library calls."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Turning results into text: functions here return lines or rich renderables and never print."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+_TIME_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "us"), (1e-9, "ns"))
+
+
+def seconds(value: float | None) -> str:
+    """``0.00123`` → ``'1.23 ms'``; infinity (a censored median) → ``'>= limit'``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if math.isinf(value):
+        return ">= limit"
+    for scale, unit in _TIME_UNITS:
+        if abs(value) >= scale or scale == 1e-9:
+            return f"{value / scale:.3g} {unit}"
+    return f"{value:.3g} s"
+
+
+def size(value: float | None) -> str:
+    """Bytes as ``'1.5 MiB'``."""
+    if value is None:
+        return "-"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(value) < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
+
+
+def count(value: float) -> str:
+    """Counts with thousands separators; small fractional counts keep two decimals."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+
+
+def measurement_lines(m: Any) -> list[tuple[str, str]]:
+    """(label, text) rows describing a Measurement, for a two-column table."""
+    s = m.summary()
+    rows: list[tuple[str, str]] = []
+    unit = "per call" if m.kind == "callable" else "per run"
+    median = f"{seconds(s.median)} {unit}  [{seconds(s.low)} .. {seconds(s.high)}] 95% CI"
+    if s.censored_median:
+        median += "  (Kaplan-Meier, censoring-aware)"
+    rows.append(("median", median))
+    if s.mean is not None:
+        rows.append(("mean ± sd", f"{seconds(s.mean)} ± {seconds(s.stdev)}  (cv {100 * (s.cv or 0):.1f}%)"))
+        rows.append(("min .. max", f"{seconds(s.min)} .. {seconds(s.max)}"))
+    runs = f"{s.n} values from {len(set(m.process))} process(es)"
+    if m.kind == "callable":
+        runs += f", {m.loops:,} loop(s) each"
+    rows.append(("runs", runs))
+    limit = f" (limit {seconds(m.timeout)})" if m.timeout else ""
+    rows.append(("censored", f"{s.n_censored} of {s.n} runs hit the time limit{limit}"))
+    if m.cost:
+        rows.append(
+            ("cost", f"{m.cost['lines']:,} lines, {m.cost['calls']:,} calls, {m.cost['opcodes']:,} opcodes per call")
+        )
+    memory = []
+    if m.peak_memory is not None:
+        memory.append(f"peak {size(m.peak_memory)} allocated by the call (tracemalloc)")
+    if m.max_rss is not None:
+        memory.append(f"max RSS {size(m.max_rss)}")
+    if memory:
+        rows.append(("memory", ", ".join(memory)))
+    for name, value in m.counter_medians().items():
+        rows.append((name, count(value) + (f" {unit}" if name != "task-clock" else f" ns {unit}")))
+    for name, reason in m.counters_unavailable.items():
+        rows.append((name, f"unavailable: {reason}"))
+    return rows
+
+
+def comparison_lines(base: Any, new: Any, ratio: Any) -> list[tuple[str, str]]:
+    """(label, text) rows for ``perfkit compare``."""
+    verdict = "no significant change"
+    if ratio.significant:
+        verdict = "significantly slower" if ratio.ratio > 1 else "significantly faster"
+    return [
+        ("base", f"{base.name}: {seconds(base.summary().median)}"),
+        ("new", f"{new.name}: {seconds(new.summary().median)}"),
+        ("ratio new/base", f"{ratio.ratio:.3f}  [{ratio.low:.3f} .. {ratio.high:.3f}] 95% CI"),
+        ("p (Mann-Whitney)", f"{ratio.p_value:.3g}"),
+        ("verdict", verdict),
+    ]

@@ -1,0 +1,1 @@
+"""The measurement harness: worker processes, calibration, time limits with censoring, counters, cost."""

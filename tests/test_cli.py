@@ -1,0 +1,112 @@
+"""The ``perfkit`` command as a user runs it: output, files, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import FIXTURES, ROOT
+
+FAST = ["--processes", "2", "--values", "2", "--min-time", "0.005"]
+
+
+def perfkit(*args: str, cwd=ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "perfkit", *args], capture_output=True, text=True, cwd=cwd, check=False, timeout=300
+    )
+
+
+def test_measure_example_writes_json(tmp_path) -> None:
+    out = tmp_path / "m.json"
+    result = perfkit(
+        "measure", "examples/slow.py:dedupe", "--args-file", "examples/dedupe_input.py", *FAST, "--json", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "median" in result.stdout and "per call" in result.stdout and "censored" in result.stdout
+    assert "cost" in result.stdout and "lines" in result.stdout
+    data = json.loads(out.read_text())
+    assert data["name"] == "dedupe" and len(data["times"]) == 4 and data["cost"]["lines"] > 2000
+
+
+def test_measure_reports_unavailable_counters_with_reason() -> None:
+    result = perfkit("measure", f"{FIXTURES / 'workloads.py'}:busy", "--args", "[100]", *FAST)
+    assert result.returncode == 0, result.stderr
+    counters = perfkit("counters", "--json")
+    for row in json.loads(counters.stdout):
+        if not row["available"]:
+            assert f"{row['name']}" in result.stdout and "unavailable" in result.stdout
+
+
+def test_counters_table_and_json() -> None:
+    table = perfkit("counters")
+    assert table.returncode == 0
+    for name in ("instructions", "task-clock", "page-faults", "context-switches", "deterministic cost"):
+        assert name in table.stdout
+    rows = json.loads(perfkit("counters", "--json").stdout)
+    assert {row["name"] for row in rows} >= {"instructions", "cycles", "branch-misses", "task-clock"}
+    for row in rows:
+        assert row["available"] or (row["errno"] and row["reason"])
+
+
+def test_timeout_censoring_on_the_command_line(tmp_path) -> None:
+    out = tmp_path / "m.json"
+    result = perfkit(
+        "measure", f"{FIXTURES / 'workloads.py'}:sleepy", "--args", "[3]", "--timeout", "0.1",
+        "--processes", "2", "--no-cost", "--json", str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 of 2 runs hit the time limit" in result.stdout
+    assert json.loads(out.read_text())["censored"] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["measure", "nowhere.py:f"], 2, "no such file"),
+        (["measure", "examples/slow.py:nope"], 2, "has no attribute 'nope'"),
+        (["measure", f"{FIXTURES / 'broken_import.py'}:f"], 2, "ZeroDivisionError"),
+        (["measure", "examples/slow.py:dedupe", "--args", "[1,"], 2, "not valid JSON"),
+        (["measure", "examples/slow.py:dedupe", "--processes", "0"], 2, "processes=0"),
+        (["measure", "examples/slow.py:dedupe", "--memory-limit", "lots"], 2, "--memory-limit='lots'"),
+        (["measure", f"{FIXTURES / 'workloads.py'}:raises", *FAST], 1, "the target raised ValueError: boom"),
+        (["measure"], 2, "give either a TARGET or a command"),
+        (["compare", "missing-a.json", "missing-b.json"], 2, "cannot read"),
+    ],
+)
+def test_user_mistakes_give_one_line_and_a_status(args: list[str], status: int, message: str) -> None:
+    result = perfkit(*args)
+    assert result.returncode == status, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_debug_shows_the_traceback() -> None:
+    result = perfkit("--debug", "measure", "nowhere.py:f")
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_measure_a_command() -> None:
+    result = perfkit("measure", "--values", "3", "--", sys.executable, "-c", "pass")
+    assert result.returncode == 0, result.stderr
+    assert "per run" in result.stdout and "3 values" in result.stdout
+
+
+def test_compare_two_measurements(tmp_path) -> None:
+    fast, slow = tmp_path / "fast.json", tmp_path / "slow.json"
+    target = f"{FIXTURES / 'workloads.py'}:busy"
+    assert perfkit("measure", target, "--args", "[100]", *FAST, "--json", str(fast)).returncode == 0
+    assert perfkit("measure", target, "--args", "[2000]", *FAST, "--json", str(slow)).returncode == 0
+    result = perfkit("compare", str(fast), str(slow))
+    assert result.returncode == 0, result.stderr
+    assert "significantly slower" in result.stdout
+
+
+def test_help_lists_commands() -> None:
+    result = perfkit("--help")
+    assert result.returncode == 0
+    for command in ("measure", "counters", "compare"):
+        assert command in result.stdout
