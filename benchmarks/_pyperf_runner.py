@@ -5,8 +5,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pyperf  # noqa: E402
-from _workloads import spin  # noqa: E402
+import pyperf
+from _workloads import spin
 
 
 def add_cmdline_args(cmd: list[str], args) -> None:  # type: ignore[no-untyped-def]

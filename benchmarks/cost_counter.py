@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _workloads import nested, spin  # noqa: E402
+from _workloads import nested, spin
 
-from perfkit import _native  # noqa: E402
+from perfkit import _native
 
 REPEAT = 7
 
@@ -60,10 +60,12 @@ def main() -> None:
         lines_c, calls_c, _, _, _ = _native.cost_call(func, (arg,))
         lines_py, calls_py = python_counter(func, arg)
         base, c_time, py_time = (statistics.median(rows[k]) for k in rows)
-        print(f"{func.__name__}({arg:,}): {lines_c:,} lines, {calls_c:,} calls (C) vs {lines_py:,}, {calls_py:,} (Python)")
+        print(f"{func.__name__}({arg:,}): C {lines_c:,} lines, {calls_c:,} calls; Python {lines_py:,}, {calls_py:,}")
         for name, values in rows.items():
-            print(f"  {name:26s} {statistics.median(values) * 1e3:9.2f} ms  ({statistics.median(values) / base:5.2f}x untraced)")
-        print(f"  total-time ratio Python/C: {py_time / c_time:.1f}x; overhead ratio: {(py_time - base) / (c_time - base):.1f}x")
+            median = statistics.median(values)
+            print(f"  {name:26s} {median * 1e3:9.2f} ms  ({median / base:5.2f}x untraced)")
+        overhead = (py_time - base) / (c_time - base)
+        print(f"  total-time ratio Python/C: {py_time / c_time:.1f}x; overhead ratio: {overhead:.1f}x")
         print(f"  counts agree: {(lines_c, calls_c) == (lines_py, calls_py)}")
 
 

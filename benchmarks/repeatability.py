@@ -1,4 +1,4 @@
-"""Repeatability: the coefficient of variation of 10 repeated measurements, perfkit vs pyperf vs pytest-benchmark.
+"""Repeatability: CV of 10 repeated measurements, perfkit vs pyperf vs pytest-benchmark.
 
 Three pure-Python functions of about 1 us, 1 ms and 100 ms are each measured 10 times by every tool, the tools
 interleaved so that machine drift hits them alike; the CV is stdev/mean of the 10 medians. perfkit and pyperf
@@ -38,8 +38,9 @@ def work_for(seconds: float) -> int:
 
 
 def with_perfkit(work: int, processes: int, values: int) -> float:
-    options = perfkit.Options(processes=processes, values=values, warmups=1, min_time=0.1, cost=False, memory=False,
-                              counters=())
+    options = perfkit.Options(
+        processes=processes, values=values, warmups=1, min_time=0.1, cost=False, memory=False, counters=()
+    )
     return perfkit.measure(spin, args=(work,), options=options).summary().median
 
 
@@ -47,8 +48,23 @@ def with_pyperf(work: int, processes: int, values: int, tmp: Path) -> float:
     out = tmp / "pyperf.json"
     out.unlink(missing_ok=True)
     subprocess.run(
-        [sys.executable, str(HERE / "_pyperf_runner.py"), "--work", str(work), "--processes", str(processes),
-         "--values", str(values), "--warmups", "1", "--min-time", "0.1", "--quiet", "-o", str(out)],
+        [
+            sys.executable,
+            str(HERE / "_pyperf_runner.py"),
+            "--work",
+            str(work),
+            "--processes",
+            str(processes),
+            "--values",
+            str(values),
+            "--warmups",
+            "1",
+            "--min-time",
+            "0.1",
+            "--quiet",
+            "-o",
+            str(out),
+        ],
         check=True,
     )
     import pyperf
@@ -64,9 +80,22 @@ def with_pytest_benchmark(work: int, tmp: Path) -> float:
     )
     out = tmp / "pb.json"
     subprocess.run(
-        [sys.executable, "-m", "pytest", str(test), "-q", "-p", "no:cacheprovider", "-p", "no:perfkit",
-         f"--benchmark-json={out}", "--rootdir", str(tmp)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(test),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:perfkit",
+            f"--benchmark-json={out}",
+            "--rootdir",
+            str(tmp),
+        ],
+        check=True,
+        capture_output=True,
     )
     return json.loads(out.read_text())["benchmarks"][0]["stats"]["median"]
 
@@ -81,8 +110,10 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=6)
     parser.add_argument("--values", type=int, default=3)
     args = parser.parse_args()
-    print(f"CV of {args.repeat} repeated medians; perfkit and pyperf with {args.processes} processes x "
-          f"{args.values} values, min-time 0.1 s; pytest-benchmark defaults")
+    print(
+        f"CV of {args.repeat} repeated medians; perfkit and pyperf with {args.processes} processes x "
+        f"{args.values} values, min-time 0.1 s; pytest-benchmark defaults"
+    )
     print(f"{'function':10s} {'tool':18s} {'median':>12s} {'CV':>8s} {'wall s/measure':>15s}")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -101,8 +132,10 @@ def main() -> None:
                     medians[name].append(tool())
                     walls[name].append(time.perf_counter() - start)
             for name in tools:
-                print(f"{label:10s} {name:18s} {statistics.median(medians[name]) * 1e6:10.2f}us "
-                      f"{100 * cv(medians[name]):7.2f}% {statistics.mean(walls[name]):15.1f}")
+                print(
+                    f"{label:10s} {name:18s} {statistics.median(medians[name]) * 1e6:10.2f}us "
+                    f"{100 * cv(medians[name]):7.2f}% {statistics.mean(walls[name]):15.1f}"
+                )
             sys.stdout.flush()
 
 

@@ -1,7 +1,8 @@
 """Loop overhead per call: perfkit's native timing loop vs a ``perf_counter_ns`` loop vs ``timeit``.
 
 The loop overhead is what a harness adds per iteration besides the call itself; it is measured with an empty
-loop body in each harness (the C loop with a compiler barrier, ``for _ in range(n): pass``, ``timeit('pass')``).
+loop body in each harness (the C loop with a compiler barrier, ``for _ in range(n): pass``,
+``timeit('pass')``).
 The per-call time of an empty function under each harness is printed beside it. Each figure is the minimum of
 several interleaved repetitions. Goal: native overhead at most 1/5 of the perf_counter_ns loop's.
 
@@ -17,9 +18,9 @@ import timeit
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _workloads import empty  # noqa: E402
+from _workloads import empty
 
-from perfkit import _native  # noqa: E402
+from perfkit import _native
 
 N = 2_000_000
 REPEAT = 9

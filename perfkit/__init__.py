@@ -26,7 +26,17 @@ _EXPORTS = {
 }
 _RENAMED = {"probe_counters": "probe"}
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "InvalidArgument",
+    "Measurement",
+    "Options",
+    "PerfkitError",
+    "__version__",
+    "cost",
+    "measure",
+    "measure_command",
+    "probe_counters",
+]
 
 if TYPE_CHECKING:
     from perfkit.errors import InvalidArgument, PerfkitError

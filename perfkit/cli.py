@@ -1,4 +1,4 @@
-"""The ``perfkit`` command: argument parsing, dispatch to ``cmd_*`` handlers, and printing. No logic lives here."""
+"""The ``perfkit`` command: argument parsing, dispatch to ``cmd_*`` handlers, printing. No logic lives here."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from perfkit.errors import PerfkitError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfkit",
-        description="Find out why Python code is slow, prove it with inputs that make it slow, make it faster.",
+        description="Find out why Python code is slow, prove it with slow inputs, make it faster.",
     )
     parser.add_argument("--version", action="version", version=f"perfkit {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
@@ -25,8 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     measure = sub.add_parser(
         "measure",
         help="time a function or a command, with worker processes, counters and censoring",
-        description="Time TARGET (path/file.py:function or package.module:function), or a command given "
-        "after '--'.",
+        description="Time TARGET (path/file.py:function or package.module:function), or a command given after '--'.",
         epilog="examples:\n  perfkit measure examples/slow.py:pairwise_distances --args '[200]'\n"
         "  perfkit measure --timeout 1 -- python -c 'print(1)'",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -57,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     counters.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     compare = sub.add_parser(
-        "compare", help="compare two measurements: ratio, confidence interval, significance",
+        "compare",
+        help="compare two measurements: ratio, confidence interval, significance",
         epilog="example:\n  perfkit compare before.json after.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -127,9 +127,7 @@ def cmd_measure(options: argparse.Namespace) -> int:
             settings["counters"] = tuple(c.strip() for c in options.counters.split(",") if c.strip())
         settings.update(inprocess=options.inprocess, cost=not options.no_cost, disable_gc=not options.gc)
         with _progress("values") as progress:
-            result = measure(
-                options.target, args=args, kwargs=kwargs, options=Options(**settings), progress=progress
-            )
+            result = measure(options.target, args=args, kwargs=kwargs, options=Options(**settings), progress=progress)
     _print_rows(f"perfkit measure: {result.name}", _rows(result))
     if options.json:
         result.save(options.json)
@@ -169,7 +167,10 @@ def cmd_counters(options: argparse.Namespace) -> int:
         )
         return 0
     rows = [
-        (f"{a.event.name} ({a.event.kind})", "available" if a.available else f"unavailable: {a.reason} (errno {a.errno})")
+        (
+            f"{a.event.name} ({a.event.kind})",
+            "available" if a.available else f"unavailable: {a.reason} (errno {a.errno})",
+        )
         for a in results
     ]
     rows.append(("deterministic cost", "available (perfkit's C line/opcode counter)"))
@@ -207,7 +208,10 @@ def _print_rows(title: str, rows: list[tuple[str, str]]) -> None:
     table.add_column()
     for label, text in rows:
         table.add_row(label, text)
-    Console(soft_wrap=False, width=max(100, Console().width)).print(table)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=200)
+    console.print(table)
 
 
 def _err(message: str) -> None:

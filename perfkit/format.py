@@ -55,9 +55,8 @@ def measurement_lines(m: Any) -> list[tuple[str, str]]:
     limit = f" (limit {seconds(m.timeout)})" if m.timeout else ""
     rows.append(("censored", f"{s.n_censored} of {s.n} runs hit the time limit{limit}"))
     if m.cost:
-        rows.append(
-            ("cost", f"{m.cost['lines']:,} lines, {m.cost['calls']:,} calls, {m.cost['opcodes']:,} opcodes per call")
-        )
+        c = m.cost
+        rows.append(("cost", f"{c['lines']:,} lines, {c['calls']:,} calls, {c['opcodes']:,} opcodes per call"))
     memory = []
     if m.peak_memory is not None:
         memory.append(f"peak {size(m.peak_memory)} allocated by the call (tracemalloc)")

@@ -117,9 +117,7 @@ def _int(name: str, value: object, minimum: int) -> int:
 def _bootstrap_args(confidence: object, resamples: object, seed: object) -> tuple[float, int, int]:
     c = _real("confidence", confidence)
     if not 0.0 < c < 1.0:
-        raise InvalidArgument(
-            "confidence", confidence, "pass a probability strictly between 0 and 1, e.g. 0.95"
-        )
+        raise InvalidArgument("confidence", confidence, "pass a probability strictly between 0 and 1, e.g. 0.95")
     return c, _int("resamples", resamples, 1), _int("seed", seed, 0)
 
 
@@ -176,9 +174,7 @@ def bootstrap_ci(
     """
     arr = _sample("xs", xs)
     if not callable(statistic):
-        raise InvalidArgument(
-            "statistic", statistic, "pass a function of a 1-D array, e.g. perfkit.stats.median"
-        )
+        raise InvalidArgument("statistic", statistic, "pass a function of a 1-D array, e.g. perfkit.stats.median")
     confidence, resamples, seed = _bootstrap_args(confidence, resamples, seed)
     rows = next((whole for s, whole in _VECTORISED if s is statistic), None)
     rng = np.random.default_rng(seed)
@@ -432,9 +428,7 @@ def summarize(
 def _alpha(alpha: object) -> float:
     a = _real("alpha", alpha)
     if not a > 1.0:
-        raise InvalidArgument(
-            "alpha", alpha, "pass a timeout factor > 1 (the limit alpha*t_ref must exceed t_ref)"
-        )
+        raise InvalidArgument("alpha", alpha, "pass a timeout factor > 1 (the limit alpha*t_ref must exceed t_ref)")
     return a
 
 
@@ -501,9 +495,7 @@ def sample_efficiency(
     try:
         times = np.array([math.nan if x is None else x for x in level_times], dtype=np.float64)
     except (TypeError, ValueError):
-        raise InvalidArgument(
-            "level_times", _shown(level_times), "pass one number (or None) per level"
-        ) from None
+        raise InvalidArgument("level_times", _shown(level_times), "pass one number (or None) per level") from None
     if times.shape != (nl,):
         raise InvalidArgument("level_times", _shown(level_times), f"pass one time per level ({nl} levels)")
     h = np.ones(nl) if hardness is None else _sample("hardness", hardness)
@@ -513,15 +505,11 @@ def sample_efficiency(
     a = _alpha(alpha)
     limits = a * refs if per_level_limit else np.full(nl, a * refs[h > 0].max())
     if np.any(limits <= refs):
-        fix = (
-            "give hardness 0 only to levels whose reference time is below the limit, or per_level_limit=True"
-        )
+        fix = "give hardness 0 only to levels whose reference time is below the limit, or per_level_limit=True"
         raise InvalidArgument("ref_times", _shown(ref_times), fix)
     scores = np.array(
         [
-            _level_score(
-                float(times[i]), float(refs[i]), float(limits[i]), bool(cens[i]), f"level_times[{i}]"
-            )
+            _level_score(float(times[i]), float(refs[i]), float(limits[i]), bool(cens[i]), f"level_times[{i}]")
             for i in range(nl)
         ]
     )

@@ -39,14 +39,10 @@ class Target:
 def split_spec(spec: str) -> tuple[str, str]:
     """Split ``where:qualname`` at the last colon; validates the shape only."""
     if not isinstance(spec, str) or ":" not in spec:
-        raise InvalidArgument(
-            "target", spec, "give it as 'path/to/file.py:function' or 'package.module:function'"
-        )
+        raise InvalidArgument("target", spec, "give it as 'path/to/file.py:function' or 'package.module:function'")
     where, _, qualname = spec.rpartition(":")
     if not where or not qualname or not all(part.isidentifier() for part in qualname.split(".")):
-        raise InvalidArgument(
-            "target", spec, "give it as 'path/to/file.py:function' or 'package.module:function'"
-        )
+        raise InvalidArgument("target", spec, "give it as 'path/to/file.py:function' or 'package.module:function'")
     return where, qualname
 
 
@@ -75,7 +71,7 @@ def resolve(spec: str) -> Target:
 
 
 def _import_file(path: Path, spec: str) -> ModuleType:
-    """Import a source file as a module named after its stem (so its objects pickle), with its folder on path."""
+    """Import a source file as a module named after its stem (so its objects pickle); its folder joins sys.path."""
     folder = str(path.parent)
     if folder not in sys.path:
         sys.path.insert(0, folder)
@@ -133,8 +129,8 @@ def parse_arguments(
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Turn the CLI's ``--args``/``--kwargs`` JSON or ``--args-file`` into ``(args, kwargs)``.
 
-    ``--args`` is a JSON list of positional arguments. ``--args-file`` holds one Python expression (e.g. ``[list(range(1000, 0, -1))]``):
-    a list/tuple of positional arguments, or a dict ``{"args": [...], "kwargs": {...}}``.
+    ``--args`` is a JSON list of positional arguments. ``--args-file`` holds one Python expression that gives
+    a list/tuple of positional arguments (``[list(range(1000, 0, -1))]``) or ``{"args": [...], "kwargs": {...}}``.
     """
     if args_file is not None and (args_json is not None or kwargs_json is not None):
         raise InvalidArgument("--args-file", args_file, "use either --args-file or --args/--kwargs, not both")
@@ -149,7 +145,7 @@ def parse_arguments(
     if kwargs_json is not None:
         kwargs = _load_json("--kwargs", kwargs_json)
         if not isinstance(kwargs, dict):
-            raise InvalidArgument("--kwargs", kwargs_json, 'give a JSON object, e.g. \'{"reverse": true}\'')
+            raise InvalidArgument("--kwargs", kwargs_json, "give a JSON object, e.g. '{\"reverse\": true}'")
     return tuple(args), kwargs
 
 

@@ -15,14 +15,25 @@ FAST = ["--processes", "2", "--values", "2", "--min-time", "0.005"]
 
 def perfkit(*args: str, cwd=ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "perfkit", *args], capture_output=True, text=True, cwd=cwd, check=False, timeout=300
+        [sys.executable, "-m", "perfkit", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        timeout=300,
     )
 
 
 def test_measure_example_writes_json(tmp_path) -> None:
     out = tmp_path / "m.json"
     result = perfkit(
-        "measure", "examples/slow.py:dedupe", "--args-file", "examples/dedupe_input.py", *FAST, "--json", str(out)
+        "measure",
+        "examples/slow.py:dedupe",
+        "--args-file",
+        "examples/dedupe_input.py",
+        *FAST,
+        "--json",
+        str(out),
     )
     assert result.returncode == 0, result.stderr
     assert "median" in result.stdout and "per call" in result.stdout and "censored" in result.stdout
@@ -54,8 +65,17 @@ def test_counters_table_and_json() -> None:
 def test_timeout_censoring_on_the_command_line(tmp_path) -> None:
     out = tmp_path / "m.json"
     result = perfkit(
-        "measure", f"{FIXTURES / 'workloads.py'}:sleepy", "--args", "[3]", "--timeout", "0.1",
-        "--processes", "2", "--no-cost", "--json", str(out),
+        "measure",
+        f"{FIXTURES / 'workloads.py'}:sleepy",
+        "--args",
+        "[3]",
+        "--timeout",
+        "0.1",
+        "--processes",
+        "2",
+        "--no-cost",
+        "--json",
+        str(out),
     )
     assert result.returncode == 0, result.stderr
     assert "2 of 2 runs hit the time limit" in result.stdout

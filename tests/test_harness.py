@@ -56,9 +56,7 @@ def test_counters_report_what_works_and_why_the_rest_does_not() -> None:
 
 
 def test_keyword_arguments_are_bound() -> None:
-    m = perfkit.measure(
-        workloads.with_kwargs, args=(3,), kwargs={"scale": 2}, options=QUICK.replace(processes=1)
-    )
+    m = perfkit.measure(workloads.with_kwargs, args=(3,), kwargs={"scale": 2}, options=QUICK.replace(processes=1))
     assert len(m.times) == 2
 
 
@@ -126,7 +124,14 @@ def test_main_module_functions_are_refused_for_workers() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("processes", 0), ("values", -1), ("min_time", 0), ("timeout", -2), ("memory_limit", 10), ("counters", ("x",))],
+    [
+        ("processes", 0),
+        ("values", -1),
+        ("min_time", 0),
+        ("timeout", -2),
+        ("memory_limit", 10),
+        ("counters", ("x",)),
+    ],
 )
 def test_options_are_validated_before_work(field: str, value: object) -> None:
     with pytest.raises(InvalidArgument, match=field):

@@ -313,9 +313,7 @@ def test_sample_efficiency_shared_limit_as_in_the_paper() -> None:
     # equal weights by default: (2/3 + 1/2) / 2 = 7/12
     assert sample_efficiency([2.0, 3.0], [1.0, 2.0]) == pytest.approx(7 / 12)
     # level 2 timed out: (1 * 2/3 + 3 * 0) / 4 = 1/6
-    assert sample_efficiency([2.0, None], [1.0, 2.0], hardness=[1, 3], censored=[False, True]) == (
-        pytest.approx(1 / 6)
-    )
+    assert sample_efficiency([2.0, None], [1.0, 2.0], hardness=[1, 3], censored=[False, True]) == (pytest.approx(1 / 6))
     assert sample_efficiency([2.0, 3.0], [1.0, 2.0], correct=False) == 0.0
 
 
@@ -403,9 +401,7 @@ def test_pass_at_k_equals_brute_force_and_exact_binomials() -> None:
     assert pass_at_k(200, 0, 100) == 0.0 and pass_at_k(200, 150, 100) == 1.0
 
 
-@pytest.mark.parametrize(
-    ("n", "c", "k"), [(5, 6, 1), (5, 2, 6), (5, 2, 0), (0, 0, 1), (5, -1, 1), (5.0, 2, 1)]
-)
+@pytest.mark.parametrize(("n", "c", "k"), [(5, 6, 1), (5, 2, 6), (5, 2, 0), (0, 0, 1), (5, -1, 1), (5.0, 2, 1)])
 def test_pass_at_k_validates(n: int, c: int, k: int) -> None:
     with pytest.raises(InvalidArgument):
         pass_at_k(n, c, k)

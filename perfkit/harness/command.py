@@ -33,7 +33,7 @@ def measure_command(
     check: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> Measurement:
-    """Run ``argv`` ``warmups + runs`` times; wall time per run, plus CPU time, faults and switches from rusage."""
+    """Run ``argv`` ``warmups + runs`` times: wall time per run; CPU time, faults, switches from rusage."""
     if not argv or not all(isinstance(a, str) for a in argv):
         raise InvalidArgument("command", argv, "give the command after '--', e.g. perfkit measure -- python x.py")
     if shutil.which(argv[0]) is None:
@@ -74,9 +74,7 @@ def _run_once(argv: list[str], timeout: float | None) -> tuple[float, Any, int |
     result: dict[str, Any] = {}
     start = _native.clock_ns()
     try:
-        proc = subprocess.Popen(
-            argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-        )
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
         raise PerfkitError(f"cannot start {argv[0]!r}: {exc.strerror}") from None
 

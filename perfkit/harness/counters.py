@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +33,7 @@ EVENTS: tuple[Event, ...] = (
     Event("cache-misses", "hardware", _native.TYPE_HARDWARE, _native.HW_CACHE_MISSES, "last-level cache misses"),
     Event("task-clock", "software", _native.TYPE_SOFTWARE, _native.SW_TASK_CLOCK, "CPU time of the task, ns"),
     Event("page-faults", "software", _native.TYPE_SOFTWARE, _native.SW_PAGE_FAULTS, "page faults"),
-    Event(
-        "context-switches", "software", _native.TYPE_SOFTWARE, _native.SW_CONTEXT_SWITCHES, "context switches"
-    ),
+    Event("context-switches", "software", _native.TYPE_SOFTWARE, _native.SW_CONTEXT_SWITCHES, "context switches"),
     Event("cpu-migrations", "software", _native.TYPE_SOFTWARE, _native.SW_CPU_MIGRATIONS, "CPU migrations"),
 )
 EVENT_NAMES: tuple[str, ...] = tuple(event.name for event in EVENTS)
@@ -117,7 +116,9 @@ class CounterSet:
             _native.perf_close(fd)
         self.fds = []
 
-    def counted_loop(self, func: object, args: tuple[object, ...], loops: int) -> tuple[int, dict[str, float]]:
+    def counted_loop(
+        self, func: Callable[..., object], args: tuple[object, ...], loops: int
+    ) -> tuple[int, dict[str, float]]:
         """Time ``loops`` calls with the counters running; counts are scaled totals for the whole loop."""
         elapsed, readings = _native.counted_loop(tuple(self.fds), func, args, loops)
         counts = {}

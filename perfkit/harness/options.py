@@ -39,9 +39,7 @@ class Options:
             raise InvalidArgument("min_time", self.min_time, "give seconds between 0 and 60, e.g. 0.1")
         if self.timeout is not None and (not isinstance(self.timeout, int | float) or self.timeout <= 0):
             raise InvalidArgument("timeout", self.timeout, "give a positive number of seconds, or None")
-        if self.memory_limit is not None and (
-            not isinstance(self.memory_limit, int) or self.memory_limit < 16 * 2**20
-        ):
+        if self.memory_limit is not None and (not isinstance(self.memory_limit, int) or self.memory_limit < 16 * 2**20):
             raise InvalidArgument("memory_limit", self.memory_limit, "give bytes, at least 16 MiB (e.g. '2G')")
         if self.counters is not None:
             from perfkit.harness.counters import EVENT_NAMES, unknown_names

@@ -22,7 +22,7 @@ FORMAT = "perfkit.measurement"
 
 @dataclass
 class Measurement:
-    """Times are seconds per call (per run for commands). A censored time holds the limit it was stopped at."""
+    """Times:  seconds per call (per run for commands); a censored time holds the limit it was stopped at."""
 
     name: str
     kind: str  # "callable" or "command"
@@ -105,10 +105,8 @@ class Measurement:
         for proc in sorted(set(self.process)):
             values = [t for t, p in zip(self.times, self.process, strict=True) if p == proc]
             metadata = {"name": self.name, "loops": self.loops}
-            if proc == min(self.process):
-                warmups = [(loops, seconds) for loops, seconds in self.warmups]
-            else:
-                warmups = None
+            first = proc == min(self.process)  # pyperf keeps warm-ups per run: give them to the first
+            warmups = [(loops, seconds) for loops, seconds in self.warmups] if first else None
             runs.append(pyperf.Run(values, warmups=warmups, metadata=metadata, collect_metadata=False))
         return pyperf.Benchmark(runs)
 

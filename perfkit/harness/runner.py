@@ -151,27 +151,28 @@ def measure(
     return measurement
 
 
-def _make_task(target: Callable[..., Any] | str, args: tuple[Any, ...], kwargs: dict[str, Any], options: Options) -> Task:
+def _make_task(
+    target: Callable[..., Any] | str, args: tuple[Any, ...], kwargs: dict[str, Any], options: Options
+) -> Task:
     from perfkit.harness.counters import EVENT_NAMES
 
-    common = {
-        "args": args,
-        "kwargs": kwargs,
-        "warmups": options.warmups,
-        "values": options.values,
-        "min_time": options.min_time,
-        "counters": tuple(EVENT_NAMES if options.counters is None else options.counters),
-        "disable_gc": options.disable_gc,
-    }
     if isinstance(target, str):
         from perfkit.target import resolve
 
         resolve(target)  # fail here, with a clear message, rather than in every worker
-        task = Task(spec=target, **common)
-    elif callable(target):
-        task = Task(func=target, **common)
-    else:
+    elif not callable(target):
         raise InvalidArgument("target", target, "give a callable or a 'file.py:function' spec")
+    task = Task(
+        func=None if isinstance(target, str) else target,
+        spec=target if isinstance(target, str) else None,
+        args=args,
+        kwargs=kwargs,
+        warmups=options.warmups,
+        values=options.values,
+        min_time=options.min_time,
+        counters=tuple(EVENT_NAMES if options.counters is None else options.counters),
+        disable_gc=options.disable_gc,
+    )
     if not options.inprocess:
         _check_picklable(task)
     return task
@@ -190,7 +191,9 @@ def _check_picklable(task: Task) -> None:
         pickle.dumps(task)
     except Exception as exc:
         raise InvalidArgument(
-            "target", task.func or task.spec, f"cannot be sent to a worker process ({exc}); use inprocess=True"
+            "target",
+            task.func or task.spec,
+            f"cannot be sent to a worker process ({exc}); use inprocess=True",
         ) from None
 
 

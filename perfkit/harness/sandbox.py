@@ -1,9 +1,9 @@
 """Run perfkit code in a child Python process, with time and memory limits, over a private pipe.
 
-The parent sends one pickled payload on the child's stdin; the child calls ``entry(payload, emit)`` and every
-``emit(message)`` arrives in the parent as a length-prefixed pickle on a pipe that is not the child's stdout, so
-whatever the measured code prints cannot corrupt the channel. The parent reads with a deadline; on a timeout it
-kills the child's whole process group. Used by the harness, and by fuzzers and optimizers to run candidates.
+The parent sends one pickled payload on the child's stdin; the child calls ``entry(payload, emit)``, and each
+``emit(message)`` reaches the parent as a length-prefixed pickle on a pipe that is not the child's stdout, so
+whatever the measured code prints cannot corrupt the channel. The parent reads with a deadline; on a timeout
+it kills the child's whole process group. Used by the harness, and by fuzzers and optimizers to run candidates.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Child:
         read_fd, write_fd = os.pipe()
         self._reader = os.fdopen(read_fd, "rb", buffering=0)
         self._buffer = b""
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         child_env = dict(os.environ if env is None else env)
         if memory_limit:
             child_env[MEMORY_LIMIT_ENV] = str(int(memory_limit))

@@ -60,7 +60,13 @@ def run_task(task: Task, emit: Emit) -> None:
         from perfkit.harness.counters import CounterSet
 
         counters = CounterSet(task.counters)
-        emit({"kind": "counters", "available": [e.name for e in counters.events], "unavailable": counters.unavailable})
+        emit(
+            {
+                "kind": "counters",
+                "available": [e.name for e in counters.events],
+                "unavailable": counters.unavailable,
+            }
+        )
     try:
         _measure(task, func, counters, emit)
     except Exception as exc:  # the target raised: report it, perfkit did not fail
@@ -106,7 +112,7 @@ def _calibrate(func: Callable[..., Any], args: tuple[Any, ...], task: Task, emit
         if ns >= min_ns or loops >= MAX_LOOPS:
             return loops
         grow = min_ns / ns * 1.2 if ns > 0 else 100.0
-        loops = min(MAX_LOOPS, loops * 2 if grow < 2 else int(math.ceil(loops * min(grow, 100.0))))
+        loops = min(MAX_LOOPS, loops * 2 if grow < 2 else math.ceil(loops * min(grow, 100.0)))
 
 
 def _timed(
