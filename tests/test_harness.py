@@ -193,3 +193,12 @@ def test_measure_command_rejects_failures() -> None:
         perfkit.measure_command([sys.executable, "-c", "raise SystemExit(3)"], runs=1, warmups=0)
     with pytest.raises(InvalidArgument, match="no such program"):
         perfkit.measure_command(["no-such-program-xyz"], runs=1)
+
+
+def test_workers_see_folders_the_parent_added_to_sys_path(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "late_module_xyz.py").write_text("def f():\n    return 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import late_module_xyz  # type: ignore[import-not-found]
+
+    m = perfkit.measure(late_module_xyz.f, options=QUICK.replace(processes=1))
+    assert len(m.times) == 2

@@ -1,7 +1,7 @@
 """Entry point of a sandboxed child: ``python -m perfkit.harness._child module:function FD``.
 
-Applies the memory limit, reads the pickled payload from stdin, calls ``function(payload, emit)`` and reports
-anything that escapes it as a ``{"kind": "crash"}`` message before exiting.
+Takes the parent's ``sys.path`` and then the pickled payload from stdin, applies the memory limit, calls
+``function(payload, emit)`` and reports anything that escapes it as a ``{"kind": "crash"}`` message.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def main(argv: list[str]) -> int:
 
     try:
         function = getattr(importlib.import_module(module_name), function_name)
+        parent_path = pickle.load(sys.stdin.buffer)
+        sys.path[:] = parent_path + [entry for entry in sys.path if entry not in parent_path]
         payload = pickle.load(sys.stdin.buffer)
         _apply_memory_limit()
         function(payload, emit)

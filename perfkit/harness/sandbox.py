@@ -89,6 +89,9 @@ class Child:
             os.close(write_fd)
         assert self.process.stdin is not None
         try:
+            # the parent's import path first, so that what it imported (even from a folder it added to
+            # sys.path at run time) unpickles in the child
+            pickle.dump(list(sys.path), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(payload, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self.process.stdin.close()
         except BrokenPipeError:

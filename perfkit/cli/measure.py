@@ -1,27 +1,16 @@
-"""The ``perfkit`` command: argument parsing, dispatch to ``cmd_*`` handlers, printing. No logic lives here."""
+"""``perfkit measure``, ``perfkit counters`` and ``perfkit compare``: the harness on the command line."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from perfkit import __version__
+from perfkit.cli._common import err, print_rows, progress
 from perfkit.errors import PerfkitError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="perfkit",
-        description="Find out why Python code is slow, prove it with slow inputs, make it faster.",
-    )
-    parser.add_argument("--version", action="version", version=f"perfkit {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def register(sub: Any) -> None:
     measure = sub.add_parser(
         "measure",
         help="time a function or a command, with worker processes, counters and censoring",
@@ -51,9 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     measure.add_argument("--gc", action="store_true", help="keep the garbage collector on while timing")
     measure.add_argument("--json", metavar="FILE", help="write every raw value, counters and metadata")
     measure.add_argument("--pyperf", metavar="FILE", help="also write pyperf JSON (for pyperf compare_to)")
+    measure.set_defaults(handler=cmd_measure, takes_command=True)
 
     counters = sub.add_parser("counters", help="which hardware/OS counters this machine supports, and why not")
     counters.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    counters.set_defaults(handler=cmd_counters)
 
     compare = sub.add_parser(
         "compare",
@@ -63,33 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("base", help="measurement JSON written by 'perfkit measure --json'")
     compare.add_argument("new", help="measurement JSON to compare with the base")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    command: list[str] = []
-    if "--" in argv:
-        cut = argv.index("--")
-        argv, command = argv[:cut], argv[cut + 1 :]
-    parser = build_parser()
-    options = parser.parse_args(argv)
-    options.command_argv = command
-    if options.command is None:
-        parser.print_help()
-        return 2
-    if command and options.command != "measure":
-        parser.error("only 'perfkit measure' takes a command after '--'")
-    try:
-        return HANDLERS[options.command](options)
-    except PerfkitError as exc:
-        if options.debug:
-            raise
-        _err(f"perfkit: error: {exc}")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        _err("perfkit: interrupted")
-        return 130
+    compare.set_defaults(handler=cmd_compare)
 
 
 def cmd_measure(options: argparse.Namespace) -> int:
@@ -104,13 +69,13 @@ def cmd_measure(options: argparse.Namespace) -> int:
     if options.command_argv:
         from perfkit.harness.command import measure_command
 
-        with _progress("runs") as progress:
+        with progress("runs") as update:
             result = measure_command(
                 options.command_argv,
                 runs=options.values or 10,
                 warmups=settings.get("warmups", 1),
                 timeout=settings.get("timeout"),
-                progress=progress,
+                progress=update,
             )
     else:
         from perfkit.harness.runner import measure
@@ -126,15 +91,15 @@ def cmd_measure(options: argparse.Namespace) -> int:
         elif options.counters:
             settings["counters"] = tuple(c.strip() for c in options.counters.split(",") if c.strip())
         settings.update(inprocess=options.inprocess, cost=not options.no_cost, disable_gc=not options.gc)
-        with _progress("values") as progress:
-            result = measure(options.target, args=args, kwargs=kwargs, options=Options(**settings), progress=progress)
-    _print_rows(f"perfkit measure: {result.name}", _rows(result))
+        with progress("values") as update:
+            result = measure(options.target, args=args, kwargs=kwargs, options=Options(**settings), progress=update)
+    print_rows(f"perfkit measure: {result.name}", _rows(result))
     if options.json:
         result.save(options.json)
-        _err(f"wrote {options.json}")
+        err(f"wrote {options.json}")
     if options.pyperf:
         result.save_pyperf(options.pyperf)
-        _err(f"wrote {options.pyperf} (pyperf format)")
+        err(f"wrote {options.pyperf} (pyperf format)")
     return 0
 
 
@@ -175,7 +140,7 @@ def cmd_counters(options: argparse.Namespace) -> int:
     ]
     rows.append(("deterministic cost", "available (perfkit's C line/opcode counter)"))
     rows.append(("timer", f"{_native.CLOCK_NAME}, resolution {_native.clock_resolution_ns()} ns"))
-    _print_rows("perfkit counters", rows)
+    print_rows("perfkit counters", rows)
     return 0
 
 
@@ -186,61 +151,7 @@ def cmd_compare(options: argparse.Namespace) -> int:
 
     base, new = Measurement.load(options.base), Measurement.load(options.new)
     if base.n_censored or new.n_censored:
-        _err("note: censored runs are compared at their limit, which understates the slower side")
+        err("note: censored runs are compared at their limit, which understates the slower side")
     ratio = stats.ratio_ci(base.times, new.times)
-    _print_rows("perfkit compare", comparison_lines(base, new, ratio))
+    print_rows("perfkit compare", comparison_lines(base, new, ratio))
     return 0
-
-
-HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "measure": cmd_measure,
-    "counters": cmd_counters,
-    "compare": cmd_compare,
-}
-
-
-def _print_rows(title: str, rows: list[tuple[str, str]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, show_header=False, title_justify="left", box=None, padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
-    for label, text in rows:
-        table.add_row(label, text)
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=200)
-    console.print(table)
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-@contextmanager
-def _progress(what: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr when it is a terminal; yields the callback the library calls."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
-        task = bar.add_task(what, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The ``perfkit`` command: builds the parser from one module per command and dispatches. No logic lives here.
+
+Each module in ``COMMANDS`` defines ``register(subparsers)``, which adds its sub-command(s) and sets
+``handler=`` (a function ``(argparse.Namespace) -> int``) as the parser default. Modules keep heavy imports inside
+their handlers, so ``perfkit --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from perfkit import __version__
+from perfkit.cli._common import err
+from perfkit.errors import PerfkitError
+
+COMMANDS = [
+    "perfkit.cli.measure",  # measure, counters, compare
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perfkit",
+        description="Find out why Python code is slow, prove it with slow inputs, make it faster.",
+    )
+    parser.add_argument("--version", action="version", version=f"perfkit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command: list[str] = []
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, command = argv[:cut], argv[cut + 1 :]
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    options.command_argv = command
+    if options.command is None:
+        parser.print_help()
+        return 2
+    if command and not getattr(options, "takes_command", False):
+        parser.error(f"'perfkit {options.command}' takes no command after '--'")
+    try:
+        return int(options.handler(options))
+    except PerfkitError as exc:
+        if options.debug:
+            raise
+        err(f"perfkit: error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err("perfkit: interrupted")
+        return 130

@@ -1,0 +1,56 @@
+"""Printing helpers shared by the command modules: two-column tables, progress bars, stderr lines."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+def err(message: str) -> None:
+    """One line on stderr."""
+    print(message, file=sys.stderr)
+
+
+def print_rows(title: str, rows: list[tuple[str, str]]) -> None:
+    """A titled two-column table (label, text) on stdout."""
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, title_justify="left", box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    for label, text in rows:
+        table.add_row(label, text)
+    console().print(table)
+
+
+def console():  # type: ignore[no-untyped-def]
+    """A rich console for stdout; wide when stdout is not a terminal, so tables do not wrap in logs."""
+    from rich.console import Console
+
+    out = Console()
+    return out if out.is_terminal else Console(width=200)
+
+
+@contextmanager
+def progress(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr when it is a terminal; yields the callback ``(done, total)`` the library calls."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    stderr = Console(stderr=True)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+        disable=not stderr.is_terminal,
+    ) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
