@@ -1,0 +1,200 @@
+"""Input specs from signatures: hypothesis strategies for a function's arguments, bounded by a size.
+
+Shared by the fuzzers (stress inputs), the optimizers' verifier (inputs drawn from the signature) and
+``perfkit optimize``. Collections and strings hold at most ``max_size`` items, numbers lie within
+``±max_size``; a parameter whose hint cannot be turned into a strategy needs an explicit one.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import inspect
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from perfkit.errors import InvalidArgument
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+Arguments = tuple[tuple[Any, ...], dict[str, Any]]
+
+_SEQUENCES = (list, cabc.Sequence, cabc.MutableSequence, cabc.Iterable, cabc.Collection)
+_MAPPINGS = (dict, cabc.Mapping, cabc.MutableMapping)
+_SETS = (set, cabc.Set, cabc.MutableSet)
+
+
+class UnsupportedHint(Exception):
+    """A type hint that has no bounded strategy; carries the hint for the error message."""
+
+
+def arguments_strategy(
+    func: Callable[..., Any],
+    *,
+    max_size: int,
+    overrides: Mapping[str, SearchStrategy[Any]] | None = None,
+) -> SearchStrategy[Arguments]:
+    """A strategy of ``(args, kwargs)`` for ``func``, from its type hints and the ``overrides`` by parameter name.
+
+    Required parameters need a supported hint or an override; optional ones without one keep their default.
+    """
+    from hypothesis import strategies as st
+
+    if not isinstance(max_size, int) or isinstance(max_size, bool) or max_size < 1:
+        raise InvalidArgument("max_size", max_size, "give a whole number of at least 1")
+    if not callable(func):
+        raise InvalidArgument("func", func, "give a callable")
+    overrides = dict(overrides or {})
+    signature = _signature(func)
+    hints = _hints(func)
+    unknown = set(overrides) - set(signature.parameters)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InvalidArgument("overrides", name, f"{_name(func)} has no parameter {name!r}")
+    positional: list[SearchStrategy[Any]] = []
+    keyword: dict[str, SearchStrategy[Any]] = {}
+    as_keyword = False  # once a positional parameter keeps its default, later ones must be passed by name
+    for param in signature.parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        strategy = overrides.get(param.name)
+        if strategy is None and param.name in hints:
+            try:
+                strategy = strategy_for_hint(hints[param.name], max_size=max_size)
+            except UnsupportedHint as exc:
+                if param.default is param.empty:
+                    raise InvalidArgument(
+                        f"parameter {param.name!r} of {_name(func)}",
+                        hints[param.name],
+                        f"perfkit cannot generate {exc}; pass a hypothesis strategy for it (--strategy)",
+                    ) from None
+        if strategy is None:
+            if param.default is param.empty:
+                raise InvalidArgument(
+                    f"parameter {param.name!r} of {_name(func)}",
+                    None,
+                    "it has no type hint: add one (e.g. 'xs: list[int]') or pass a hypothesis strategy (--strategy)",
+                )
+            if param.kind is param.POSITIONAL_ONLY:
+                break  # later positional-only parameters cannot be given without this one
+            as_keyword = True
+            continue
+        if param.kind is param.KEYWORD_ONLY or as_keyword:
+            keyword[param.name] = strategy
+        else:
+            positional.append(strategy)
+    return st.tuples(st.tuples(*positional), st.fixed_dictionaries(keyword))
+
+
+def strategy_for_hint(hint: Any, *, max_size: int) -> SearchStrategy[Any]:
+    """A bounded strategy for one type hint; raises UnsupportedHint for hints it cannot generate."""
+    from hypothesis import strategies as st
+
+    n = max_size
+    if hint is typing.Any or hint is object:
+        raise UnsupportedHint(f"values of type {hint!r}")
+    if hint is None or hint is type(None):
+        return st.none()
+    if hint is bool:
+        return st.booleans()
+    if hint is int:
+        return st.integers(-n, n)
+    if hint is float:
+        return st.floats(-n, n, allow_nan=False, allow_infinity=False)
+    if hint is str:
+        return st.text(max_size=n)
+    if hint is bytes:
+        return st.binary(max_size=n)
+    if _is_ndarray(hint):
+        return _array_strategy(n)
+    origin, params = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return st.one_of(*(strategy_for_hint(p, max_size=n) for p in params))
+    if origin is typing.Literal:
+        return st.sampled_from(params)
+    if origin is None:
+        raise UnsupportedHint(
+            f"values of type {getattr(hint, '__name__', hint)!r} (give element types, e.g. list[int])"
+        )
+    inner = [strategy_for_hint(p, max_size=n) for p in params if p is not Ellipsis]
+    if origin is tuple:
+        if len(params) == 2 and params[1] is Ellipsis:
+            return st.lists(inner[0], max_size=n).map(tuple)
+        return st.tuples(*inner)
+    if origin in _MAPPINGS and len(inner) == 2:
+        return st.dictionaries(inner[0], inner[1], max_size=n)
+    if origin in _SETS and len(inner) == 1:
+        return st.sets(inner[0], max_size=n)
+    if origin is frozenset and len(inner) == 1:
+        return st.frozensets(inner[0], max_size=n)
+    if origin in _SEQUENCES and len(inner) == 1:
+        return st.lists(inner[0], max_size=n)
+    raise UnsupportedHint(f"values of type {hint!r}")
+
+
+def input_size(args: tuple[Any, ...] | list[Any], kwargs: Mapping[str, Any] | None = None) -> int:
+    """The size of a call's inputs: the largest length of a string or collection, or magnitude of an integer,
+    among the arguments and (recursively) their items. Used for cost-by-size curves."""
+    values = [*args, *(kwargs or {}).values()]
+    return max((_size_of(value, depth=0) for value in values), default=0)
+
+
+def _size_of(value: Any, *, depth: int) -> int:
+    if isinstance(value, bool) or value is None:
+        return 0
+    if isinstance(value, int):
+        return abs(value)
+    if isinstance(value, float):
+        return int(abs(value)) if value == value and abs(value) != float("inf") else 0
+    if isinstance(value, str | bytes | bytearray):
+        return len(value)
+    if hasattr(value, "shape") and hasattr(value, "size"):  # numpy arrays
+        return int(value.size)
+    if isinstance(value, Mapping):
+        items: list[Any] = [*value.keys(), *value.values()]
+        size = len(value)
+    elif isinstance(value, cabc.Collection):
+        items = list(value)
+        size = len(value)
+    else:
+        return 0
+    if depth > 20:
+        return size
+    return max([size, *(_size_of(item, depth=depth + 1) for item in items)])
+
+
+def _signature(func: Callable[..., Any]) -> inspect.Signature:
+    try:
+        return inspect.signature(func)
+    except (TypeError, ValueError):
+        raise InvalidArgument("func", func, "its signature cannot be read; pass a hypothesis strategy") from None
+
+
+def _hints(func: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(func)
+    except Exception as exc:  # unresolvable forward references and the like
+        raise InvalidArgument(
+            "func", _name(func), f"its type hints cannot be evaluated ({exc}); pass a hypothesis strategy"
+        ) from None
+
+
+def _name(func: Callable[..., Any]) -> str:
+    return getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+
+
+def _is_ndarray(hint: Any) -> bool:
+    module = getattr(hint, "__module__", "") or ""
+    origin = typing.get_origin(hint) or hint
+    return module.startswith("numpy") and getattr(origin, "__name__", "") == "ndarray"
+
+
+def _array_strategy(n: int) -> SearchStrategy[Any]:
+    import numpy as np
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+
+    elements = st.floats(-n, n, allow_nan=False, allow_infinity=False, width=64)
+    return hnp.arrays(np.float64, st.integers(0, n), elements=elements)
