@@ -1,0 +1,1 @@
+"""A small inventory library: correct, readable, and slow. perfkit's bundled example repository."""
