@@ -1,0 +1,1 @@
+"""Working on a user's repository: configuration, a private copy to patch, argument capture, workloads."""

@@ -1,0 +1,104 @@
+"""``[tool.perfkit]`` in a repository's pyproject.toml: the keys, their defaults, and their validation.
+
+Command-line flags override these; every key is checked before any work starts, and an error names the key
+and the file.
+"""
+
+from __future__ import annotations
+
+import shlex
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from perfkit.errors import InvalidArgument, PerfkitError
+
+
+@dataclass(frozen=True)
+class RepoConfig:
+    """Settings of ``perfkit optimize`` for one repository."""
+
+    workload: str = ""  # command run from the repository root; "" means the repository's tests
+    tests: str = "python -m pytest -q -x -p no:cacheprovider"  # the repository's own test command
+    include: tuple[str, ...] = ("**/*.py",)  # source files perfkit may optimise (globs, from the root)
+    exclude: tuple[str, ...] = ("tests/**", "test_*.py", "**/test_*.py", "**/*_test.py", "setup.py", "conftest.py")
+    threshold: float = 0.02  # smallest share of the workload's time worth optimising
+    min_speedup: float = 1.05  # a winner's speedup interval must lie above this
+    budget: float = 10.0  # minutes for the whole run
+    model: str = ""  # LLM model name; "" means PERFKIT_MODEL or offline
+    jobs: int = 0  # parallel verification workers; 0 means the number of cores
+    out: str = ".perfkit"  # results folder, relative to the repository root
+    timeout: float = 120.0  # seconds for one run of the workload or the tests
+    functions: tuple[str, ...] = field(default=())  # restrict to these function names (globs on module.qualname)
+
+    def workload_argv(self) -> list[str]:
+        """The workload as an argument list (the tests when no workload is set)."""
+        return shlex.split(self.workload or self.tests)
+
+    def tests_argv(self) -> list[str]:
+        """The repository's test command as an argument list."""
+        return shlex.split(self.tests)
+
+    def merged(self, **flags: Any) -> RepoConfig:
+        """A copy with the command-line flags that were given (not None) applied, validated."""
+        given = {key: value for key, value in flags.items() if value is not None}
+        unknown = set(given) - {f.name for f in fields(self)}
+        if unknown:
+            raise InvalidArgument("flag", sorted(unknown)[0], "not a perfkit optimize setting")
+        return _validated(replace(self, **given), where="command line")
+
+
+def load_config(root: Path) -> RepoConfig:
+    """Read ``[tool.perfkit]`` from ``root/pyproject.toml``; defaults when there is none."""
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return RepoConfig()
+    try:
+        data = tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PerfkitError(f"{path}: not valid TOML ({exc})") from None
+    section = data.get("tool", {}).get("perfkit", {})
+    if not isinstance(section, dict):
+        raise PerfkitError(f"{path}: [tool.perfkit] must be a table")
+    known = {f.name for f in fields(RepoConfig)}
+    unknown = sorted(set(section) - known)
+    if unknown:
+        raise PerfkitError(f"{path}: unknown key [tool.perfkit] {unknown[0]!r}; known keys: {', '.join(sorted(known))}")
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in section.items()}
+    try:
+        config = RepoConfig(**values)
+    except TypeError as exc:
+        raise PerfkitError(f"{path}: [tool.perfkit]: {exc}") from None
+    return _validated(config, where=str(path))
+
+
+def _validated(config: RepoConfig, *, where: str) -> RepoConfig:
+    def bad(key: str, fix: str) -> PerfkitError:
+        return PerfkitError(f"{where}: {key}={getattr(config, key)!r}: {fix}")
+
+    for key in ("workload", "tests", "model", "out"):
+        if not isinstance(getattr(config, key), str):
+            raise bad(key, "give a string")
+    if not config.tests.strip():
+        raise bad("tests", "give the command that runs the repository's tests, e.g. 'python -m pytest -q'")
+    for key in ("workload", "tests"):
+        try:
+            shlex.split(getattr(config, key))
+        except ValueError as exc:
+            raise bad(key, f"not a valid command line ({exc})") from None
+    for key in ("include", "exclude", "functions"):
+        value = getattr(config, key)
+        if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
+            raise bad(key, "give a list of glob patterns")
+    if not isinstance(config.threshold, int | float) or not 0 <= config.threshold < 1:
+        raise bad("threshold", "give a share of time between 0 and 1, e.g. 0.02")
+    if not isinstance(config.min_speedup, int | float) or config.min_speedup < 1:
+        raise bad("min_speedup", "give a ratio of at least 1, e.g. 1.05")
+    for key in ("budget", "timeout"):
+        value = getattr(config, key)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+            raise bad(key, "give a positive number")
+    if not isinstance(config.jobs, int) or isinstance(config.jobs, bool) or config.jobs < 0:
+        raise bad("jobs", "give a whole number of workers, 0 for one per core")
+    return config
