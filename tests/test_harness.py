@@ -12,6 +12,7 @@ import pytest
 import perfkit
 from perfkit.errors import InvalidArgument, PerfkitError, TargetRaised
 from perfkit.harness.counters import probe
+from perfkit.harness.command import Command, measure_commands
 from perfkit.harness.result import Measurement
 
 from .fixtures import workloads
@@ -202,3 +203,23 @@ def test_workers_see_folders_the_parent_added_to_sys_path(tmp_path, monkeypatch:
 
     m = perfkit.measure(late_module_xyz.f, options=QUICK.replace(processes=1))
     assert len(m.times) == 2
+
+
+def test_commands_are_interleaved_with_their_own_cwd_and_env(tmp_path) -> None:
+    log = tmp_path / "order.log"
+    script = "import os, sys; open(sys.argv[1], 'a').write(os.environ['WHO'] + os.path.basename(os.getcwd()) + ' ')"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    commands = [
+        perfkit_command([sys.executable, "-c", script, str(log)], cwd=tmp_path / "a", env={"WHO": "A"}),
+        perfkit_command([sys.executable, "-c", script, str(log)], cwd=tmp_path / "b", env={"WHO": "B"}),
+    ]
+    first, second = measure_commands(commands, runs=2, warmups=1)
+    assert log.read_text().split() == ["Aa", "Bb"] * 3
+    assert len(first.times) == len(second.times) == 2
+
+
+def perfkit_command(argv: list[str], *, cwd, env: dict[str, str]) -> Command:
+    import os
+
+    return Command(argv, cwd=cwd, env={**os.environ, **env})

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from perfkit import _native
@@ -23,6 +25,16 @@ from perfkit.harness.options import Options
 from perfkit.harness.result import Measurement
 
 
+@dataclass(frozen=True)
+class Command:
+    """A command to time: its arguments, and where and with what environment it runs."""
+
+    argv: list[str]
+    cwd: str | Path | None = None
+    env: dict[str, str] | None = None
+    name: str | None = None
+
+
 def measure_command(
     argv: list[str],
     *,
@@ -30,53 +42,89 @@ def measure_command(
     warmups: int = 1,
     timeout: float | None = None,
     name: str | None = None,
+    cwd: str | Path | None = None,
+    env: dict[str, str] | None = None,
     check: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> Measurement:
     """Run ``argv`` ``warmups + runs`` times: wall time per run; CPU time, faults, switches from rusage."""
-    if not argv or not all(isinstance(a, str) for a in argv):
-        raise InvalidArgument("command", argv, "give the command after '--', e.g. perfkit measure -- python x.py")
-    if shutil.which(argv[0]) is None:
-        raise InvalidArgument("command", argv[0], "no such program on PATH")
-    Options(values=runs, warmups=warmups, timeout=timeout).validated()
-    measurement = Measurement(
-        name=name or " ".join(argv),
-        kind="command",
-        timeout=timeout,
-        metadata=collect_metadata(mode="command"),
+    (measurement,) = measure_commands(
+        [Command(argv, cwd, env, name)], runs=runs, warmups=warmups, timeout=timeout, check=check, progress=progress
     )
-    measurement.metadata["command"] = argv
-    for index in range(warmups + runs):
-        elapsed, usage, status = _run_once(argv, timeout)
-        if status is not None and status != 0 and check:
-            raise PerfkitError(f"the command exited with status {status}; perfkit only times commands that succeed")
-        if index < warmups:
-            measurement.warmups.append((1, elapsed))
-            continue
-        censored = status is None
-        measurement.times.append(timeout if censored and timeout else elapsed)
-        measurement.censored.append(censored)
-        measurement.process.append(index - warmups)
-        if usage is not None and not censored:
-            for key, value in _counters_from(usage).items():
-                measurement.counters.setdefault(key, []).append(value)
-            measurement.max_rss = max(measurement.max_rss or 0, _rss_bytes(usage))
-        if progress is not None:
-            progress(index - warmups + 1, runs)
-    measurement.counters_unavailable = {
-        "instructions": "not counted for commands (counters are per call); use a callable target"
-    }
     return measurement
 
 
-def _run_once(argv: list[str], timeout: float | None) -> tuple[float, Any, int | None]:
+def measure_commands(
+    commands: list[Command],
+    *,
+    runs: int = 10,
+    warmups: int = 1,
+    timeout: float | None = None,
+    check: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Measurement]:
+    """Time several commands with their runs interleaved (A, B, A, B...), so drift of a shared machine hits each
+    alike: the way to compare a program before and after a change."""
+    for command in commands:
+        argv = command.argv
+        if not argv or not all(isinstance(a, str) for a in argv):
+            raise InvalidArgument("command", argv, "give the command after '--', e.g. perfkit measure -- python x.py")
+        if shutil.which(argv[0], path=(command.env or os.environ).get("PATH")) is None:
+            raise InvalidArgument("command", argv[0], "no such program on PATH")
+    Options(values=runs, warmups=warmups, timeout=timeout).validated()
+    metadata = collect_metadata(mode="command")
+    measurements = []
+    for command in commands:
+        measurement = Measurement(
+            name=command.name or " ".join(command.argv), kind="command", timeout=timeout, metadata=dict(metadata)
+        )
+        measurement.metadata["command"] = command.argv
+        measurements.append(measurement)
+    for index in range(warmups + runs):
+        for command, measurement in zip(commands, measurements, strict=True):
+            elapsed, usage, status = _run_once(command, timeout)
+            if status is not None and status != 0 and check:
+                raise PerfkitError(
+                    f"{' '.join(command.argv)!r} exited with status {status}; perfkit only times commands that succeed"
+                )
+            if index < warmups:
+                measurement.warmups.append((1, elapsed))
+                continue
+            _record(measurement, index - warmups, elapsed, usage, censored=status is None)
+        if progress is not None and index >= warmups:
+            progress(index - warmups + 1, runs)
+    for measurement in measurements:
+        measurement.counters_unavailable = {
+            "instructions": "not counted for commands (counters are per call); use a callable target"
+        }
+    return measurements
+
+
+def _record(measurement: Measurement, run: int, elapsed: float, usage: Any, *, censored: bool) -> None:
+    measurement.times.append(measurement.timeout if censored and measurement.timeout else elapsed)
+    measurement.censored.append(censored)
+    measurement.process.append(run)
+    if usage is not None and not censored:
+        for key, value in _counters_from(usage).items():
+            measurement.counters.setdefault(key, []).append(value)
+        measurement.max_rss = max(measurement.max_rss or 0, _rss_bytes(usage))
+
+
+def _run_once(command: Command, timeout: float | None) -> tuple[float, Any, int | None]:
     """Elapsed seconds, rusage, and exit status (None when killed at the limit)."""
     result: dict[str, Any] = {}
     start = _native.clock_ns()
     try:
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            command.argv,
+            cwd=command.cwd,
+            env=command.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     except OSError as exc:
-        raise PerfkitError(f"cannot start {argv[0]!r}: {exc.strerror}") from None
+        raise PerfkitError(f"cannot start {command.argv[0]!r}: {exc.strerror}") from None
 
     def wait() -> None:
         if sys.platform == "win32":
