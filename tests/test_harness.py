@@ -11,8 +11,8 @@ import pytest
 
 import perfkit
 from perfkit.errors import InvalidArgument, PerfkitError, TargetRaised
-from perfkit.harness.counters import probe
 from perfkit.harness.command import Command, measure_commands
+from perfkit.harness.counters import probe
 from perfkit.harness.result import Measurement
 
 from .fixtures import workloads
