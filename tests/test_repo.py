@@ -133,3 +133,54 @@ def test_capture_reports_a_failing_workload(repo: Path, tmp_path: Path) -> None:
         capture(["python", "bench.py"], [], cwd=repo, out=tmp_path / "c.pickle", timeout=60)
     with pytest.raises(PerfkitError, match=r"not a 'python \.\.\.'"):
         capture(["make"], [], cwd=repo, out=tmp_path / "c.pickle", timeout=60)
+
+
+def test_sources_of_the_example(repo: Path) -> None:
+    from perfkit.repo.sources import function_at, functions_in, module_name, python_files
+
+    config = load_config(repo)
+    files = [p.relative_to(repo).as_posix() for p in python_files(repo, include=config.include, exclude=config.exclude)]
+    assert "inventory/catalog.py" in files and "bench.py" in files
+    assert not any(f.startswith("tests/") for f in files)
+    catalog = repo / "inventory" / "catalog.py"
+    assert module_name(repo, catalog) == "inventory.catalog"
+    assert module_name(repo, repo / "inventory" / "__init__.py") == "inventory"
+    functions = functions_in(repo, catalog)
+    assert [f.key for f in functions] == ["inventory.catalog:unique_skus", "inventory.catalog:missing_skus"]
+    inside = functions[0].lineno + 2
+    assert function_at(functions, inside) == functions[0]
+    assert function_at(functions, 1) is None
+
+
+def test_sources_methods_src_layout_and_ignored_folders(tmp_path: Path) -> None:
+    from perfkit.repo.sources import functions_in, module_name, python_files
+
+    pkg = tmp_path / "src" / "pkg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "shapes.py").write_text(
+        "class Box:\n    @property\n    def area(self):\n        return 1\n\n    def grow(self):\n"
+        "        def inner():\n            pass\n        return inner\n"
+    )
+    (tmp_path / ".venv" / "lib").mkdir(parents=True)
+    (tmp_path / ".venv" / "lib" / "x.py").write_text("")
+    files = python_files(tmp_path, include=("**/*.py",), exclude=())
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == ["src/pkg/__init__.py", "src/pkg/shapes.py"]
+    assert module_name(tmp_path, pkg / "shapes.py") == "pkg.shapes"
+    found = functions_in(tmp_path, pkg / "shapes.py")
+    assert [(f.qualname, f.lineno) for f in found] == [("Box.area", 2), ("Box.grow", 6)]
+
+
+def test_workload_runs_against_the_copy_not_an_installed_package(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from perfkit.repo.workload import run_checked
+
+    impostor = tmp_path / "site" / "inventory"
+    impostor.mkdir(parents=True)
+    (impostor / "__init__.py").write_text("raise ImportError('the installed copy was imported')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
+    probe = ["python", "-c", "import inventory; print(inventory.__file__)"]
+    assert run_checked(probe, root=repo, timeout=60, what="probe").startswith(str(repo))
+    with pytest.raises(PerfkitError, match=r"(?s)the workload 'python -c .*' failed with status 1:.*ZeroDivisionError"):
+        run_checked(["python", "-c", "1/0"], root=repo, timeout=60, what="the workload")
