@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 import subprocess
 import sys
 
@@ -223,3 +224,19 @@ def perfkit_command(argv: list[str], *, cwd, env: dict[str, str]) -> Command:
     import os
 
     return Command(argv, cwd=cwd, env={**os.environ, **env})
+
+
+def test_a_payload_that_cannot_be_pickled_leaves_no_child_behind() -> None:
+    from perfkit.harness.sandbox import Child
+
+    before = set(_children())
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        Child("perfkit.harness.worker:run_task", lambda: None)
+    assert set(_children()) <= before
+
+
+def _children() -> list[str]:
+    import os
+
+    path = f"/proc/{os.getpid()}/task/{os.getpid()}/children"
+    return open(path).read().split() if os.path.exists(path) else []

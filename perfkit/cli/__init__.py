@@ -17,6 +17,7 @@ from perfkit.errors import PerfkitError
 
 COMMANDS = [
     "perfkit.cli.measure",  # measure, counters, compare
+    "perfkit.cli.profile",  # profile
 ]
 
 

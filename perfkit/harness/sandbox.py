@@ -96,6 +96,9 @@ class Child:
             self.process.stdin.close()
         except BrokenPipeError:
             pass  # the child died at start-up; recv() reports how
+        except BaseException:
+            self.close()  # the payload cannot be pickled: no child may be left behind
+            raise
 
     def recv(self, timeout: float | None = None) -> Any:
         """The next message; raises ChildTimeout (after killing the child) or ChildDied."""

@@ -1,0 +1,134 @@
+"""Source handling shared by the proposers and the loop: candidate callables, type descriptions, diffs."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib
+import inspect
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+from perfkit.errors import InvalidArgument
+
+
+class CodeRef:
+    """A picklable callable: ``module:name`` as imported, or as redefined by ``source`` in a copy of its module.
+
+    Worker processes import the module, run the candidate source in a copy of its namespace and call the
+    function it defines, so a candidate never touches the real module.
+    """
+
+    def __init__(self, module: str, name: str, source: str | None = None) -> None:
+        self.module = module
+        self.name = name
+        self.source = source
+        self._func: Callable[..., Any] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"module": self.module, "name": self.name, "source": self.source}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["module"], state["name"], state["source"])  # type: ignore[misc]
+
+    def load(self) -> Callable[..., Any]:
+        """The function (compiled once, then cached)."""
+        if self._func is None:
+            module = importlib.import_module(self.module)
+            if self.source is None:
+                self._func = getattr(module, self.name)
+            else:
+                namespace = dict(vars(module))
+                code = compile(self.source, f"<perfkit candidate {self.name}>", "exec")
+                exec(code, namespace)
+                self._func = namespace[self.name]
+        assert self._func is not None
+        return self._func
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.load()(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"CodeRef({self.module}:{self.name}{', candidate' if self.source else ''})"
+
+
+def function_source(func: Callable[..., Any]) -> tuple[str, int]:
+    """The dedented source of a module-level function and its first line in the file."""
+    if not inspect.isfunction(func) or "." in func.__qualname__ or func.__module__ == "__main__":
+        raise InvalidArgument(
+            "func", func, "give a module-level function of an importable module (not a method, lambda or __main__)"
+        )
+    try:
+        lines, start = inspect.getsourcelines(func)
+    except (OSError, TypeError) as exc:
+        fix = f"its source is not available ({exc}); give a function defined in a .py file"
+        raise InvalidArgument("func", func, fix) from None
+    return textwrap.dedent("".join(lines)), start
+
+
+def defines(source: str, name: str) -> ast.FunctionDef | None:
+    """The top-level ``def name`` in ``source`` (None if absent or the source does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    found = None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            found = node
+    return found
+
+
+def describe_type(value: Any, depth: int = 0) -> str:
+    """``list[int]``, ``dict[str, int]``, ``tuple[int, str]``: the shape of a value, for rules and prompts."""
+    kind = type(value)
+    if depth > 2:
+        return kind.__name__
+    if kind in (list, set, frozenset) or (kind is tuple and len(value) > 8):
+        inner = sorted({describe_type(v, depth + 1) for v in list(value)[:1000]})
+        return f"{kind.__name__}[{' | '.join(inner)}]" if inner else f"{kind.__name__}[]"
+    if kind is tuple:
+        return f"tuple[{', '.join(describe_type(v, depth + 1) for v in value)}]"
+    if kind is dict:
+        keys = sorted({describe_type(k, depth + 1) for k in list(value)[:1000]})
+        vals = sorted({describe_type(v, depth + 1) for v in list(value.values())[:1000]})
+        return f"dict[{' | '.join(keys) or '?'}, {' | '.join(vals) or '?'}]"
+    return kind.__name__
+
+
+def element_types(description: str) -> set[str] | None:
+    """The element types of a ``list[...]``/``tuple[...]``/``set[...]`` description (None if it is not one)."""
+    for prefix in ("list[", "tuple[", "set[", "frozenset["):
+        if description.startswith(prefix) and description.endswith("]"):
+            inner = description[len(prefix) : -1]
+            return {part.strip() for part in inner.split(" | ")} - {""}
+    return None
+
+
+def bound_types(func: Callable[..., Any], inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> dict[str, set[str]]:
+    """For each parameter, the type descriptions its values had across ``inputs``."""
+    signature = inspect.signature(func)
+    seen: dict[str, set[str]] = {name: set() for name in signature.parameters}
+    for args, kwargs in inputs:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError:
+            continue
+        bound.apply_defaults()
+        for name, value in bound.arguments.items():
+            seen.setdefault(name, set()).add(describe_type(value))
+    return seen
+
+
+def unified_diff(module_source: str, old_source: str, start: int, new_source: str, *, path: str) -> str:
+    """The unified diff that replaces the function (lines ``start``.. of ``module_source``) by ``new_source``."""
+    lines = module_source.splitlines(keepends=True)
+    old_lines = old_source.splitlines(keepends=True)
+    first = lines[start - 1] if start - 1 < len(lines) else ""
+    indent = first[: len(first) - len(first.lstrip())]
+    new_lines = [indent + line if line.strip() else line for line in textwrap.dedent(new_source).splitlines(True)]
+    if new_lines and not new_lines[-1].endswith("\n"):
+        new_lines[-1] += "\n"
+    patched = lines[: start - 1] + new_lines + lines[start - 1 + len(old_lines) :]
+    return "".join(difflib.unified_diff(lines, patched, fromfile=f"a/{path}", tofile=f"b/{path}"))

@@ -1,0 +1,389 @@
+"""The refinement loop: propose, verify, measure, feed the outcome back; keep the best and the whole history.
+
+Each round asks every proposer for candidates given the context (source, profile lines, the slowest inputs
+and their timings, and the outcome of every earlier candidate). A candidate is accepted when the verifier finds
+no difference on the stress inputs and on inputs drawn from the signature, and when the lower bound of its
+speedup interval on the largest stress input is above ``min_speedup``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from perfkit.optimizers._code import CodeRef, bound_types, defines, describe_type, function_source, unified_diff
+from perfkit.optimizers._types import Candidate, Context, Feedback, Inputs, InputTiming, Proposer
+from perfkit.optimizers.speed import SpeedReport, compare_speed
+from perfkit.optimizers.verify import DEFAULT_TOLERANCE, Tolerance, Verdict, verify
+
+from perfkit.errors import InvalidArgument
+from perfkit.profile import Hotspot, Profile
+
+SCHEMA_VERSION = 1
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One candidate and what became of it.
+
+    ``verdict``: accepted, rejected (behaves differently), slower, error (proposer or measurement failed), or
+    "no candidate" (the proposer declined, e.g. numba could not compile, or the model's reply had no code).
+    """
+
+    round: int
+    proposer: str
+    note: str
+    source: str
+    verdict: str
+    reason: str
+    check: Verdict | None = None
+    speed: SpeedReport | None = None
+
+    @property
+    def speedup(self) -> float | None:
+        return None if self.speed is None else self.speed.speedup
+
+
+@dataclass
+class Result:
+    """The history of every attempt, the winner (None when nothing was accepted) and its unified diff."""
+
+    name: str
+    path: str
+    original_source: str
+    history: list[Attempt] = field(default_factory=list)
+    winner: Attempt | None = None
+    diff: str = ""
+    notes: list[str] = field(default_factory=list)
+    verification_inputs: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (schema-versioned)."""
+        data = asdict(self)
+        data["schema_version"] = SCHEMA_VERSION
+        return data
+
+
+def default_proposers() -> list[Proposer]:
+    """The offline proposers: AST rewrites, then numba."""
+    from perfkit.optimizers.numba_jit import NumbaProposer
+    from perfkit.optimizers.rewrite import RewriteProposer
+
+    return [RewriteProposer(), NumbaProposer()]
+
+
+def hotspots_from_profile(profile: Profile, func: Callable[..., Any]) -> tuple[Hotspot, ...]:
+    """The lines of ``func`` in a :class:`perfkit.profile.Profile`, busiest first, ready for ``hotspots=``."""
+    source, start = function_source(func)
+    end = start + len(source.splitlines())
+    path = Path(func.__code__.co_filename).resolve()
+    return tuple(h for h in profile.lines if Path(h.file).resolve() == path and start <= h.line < end)
+
+
+def optimize_function(
+    func: Callable[..., Any],
+    *,
+    stress_inputs: Inputs,
+    module_source: str | None = None,
+    proposers: Sequence[Proposer] | None = None,
+    rounds: int = 3,
+    candidates_per_round: int = 3,
+    examples: int = 60,
+    max_size: int = 8,
+    overrides: dict[str, Any] | None = None,
+    hotspots: Sequence[Hotspot] = (),
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+    min_speedup: float = 1.05,
+    measure_rounds: int = 3,
+    max_sizes: int = 3,
+    timeout: float = 60.0,
+    memory_limit: int | None = 2 * 2**30,
+    project_tests: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """Look for a faster function that behaves like ``func``; returns the full history and the winner's diff.
+
+    ``stress_inputs`` are ``(args, kwargs)`` pairs (the fuzzers' slow inputs): candidates are measured on the
+    largest ``max_sizes`` of them and verified on all of them plus ``examples`` inputs drawn from the signature.
+    ``project_tests`` (pytest arguments, e.g. ``["tests/test_mod.py"]``) are run with each verified candidate
+    patched in; a candidate that fails tests the original passes is rejected.
+    """
+    _validate(stress_inputs, rounds, candidates_per_round, examples, min_speedup)
+    source, start = function_source(func)
+    path = Path(func.__code__.co_filename)
+    if module_source is None:
+        module_source = path.read_text(encoding="utf-8")
+    say = progress or (lambda message: None)
+    result = Result(name=func.__name__, path=str(path), original_source=source)
+    original = CodeRef(func.__module__, func.__name__)
+
+    drawn, note = _draw_inputs(func, examples=examples, max_size=max_size, overrides=overrides)
+    if note:
+        result.notes.append(note)
+    extremes = extreme_variants(min(stress_inputs, key=_size))
+    checks = sorted(drawn, key=_size) + extremes + list(stress_inputs)
+    result.verification_inputs = len(checks)
+    say(f"observing the original on {len(checks)} inputs")
+    observed = _observe(original, checks, timeout=timeout)
+    timings = observed[len(drawn) + len(extremes) :]
+    context = Context(
+        name=func.__name__,
+        source=source,
+        module_name=func.__module__,
+        module_source=module_source,
+        params=tuple(bound_types(func, []).keys()),
+        arg_types={k: frozenset(v) for k, v in bound_types(func, checks).items()},
+        return_types=frozenset(kind for kind, _ in observed if kind is not None and not kind.startswith("raises ")),
+        hotspots=tuple(hotspots),
+        inputs=tuple(
+            InputTiming(_describe(args, kwargs), _size((args, kwargs)), seconds)
+            for (args, kwargs), (_, seconds) in zip(stress_inputs, timings, strict=True)
+        ),
+        sample_inputs=tuple(sorted(stress_inputs, key=_size)[:2]),
+    )
+    seen_sources = {_normal(source)}
+    for round_number in range(1, rounds + 1):
+        context = replace(context, round=round_number)
+        fresh = 0
+        for proposer in proposers if proposers is not None else default_proposers():
+            rejected_before = len(getattr(proposer, "rejections", ()))
+            try:
+                candidates = proposer.propose(context, n=candidates_per_round)
+            except Exception as exc:  # a proposer failing (network, model) is history, not a crash
+                result.history.append(
+                    Attempt(round_number, proposer.name, "", "", "error", f"{type(exc).__name__}: {exc}")
+                )
+                continue
+            for text in list(getattr(proposer, "rejections", ()))[rejected_before:]:
+                result.history.append(Attempt(round_number, proposer.name, "", "", "no candidate", text))
+            for candidate in candidates[:candidates_per_round]:
+                if _normal(candidate.source) in seen_sources:
+                    continue
+                seen_sources.add(_normal(candidate.source))
+                fresh += 1
+                say(f"round {round_number}: {candidate.proposer} candidate ({candidate.note or 'no note'})")
+                attempt = _try(
+                    project_tests,
+                    candidate,
+                    round_number,
+                    original,
+                    checks,
+                    stress_inputs,
+                    context,
+                    tolerance,
+                    min_speedup,
+                    measure_rounds,
+                    max_sizes,
+                    timeout,
+                    memory_limit,
+                )
+                result.history.append(attempt)
+        context = replace(context, feedback=tuple(_feedback(a) for a in result.history if a.source))
+        if fresh == 0:
+            break
+    accepted = [a for a in result.history if a.verdict == "accepted"]
+    if accepted:
+        result.winner = max(accepted, key=lambda a: a.speed.low if a.speed else 0.0)
+        result.diff = unified_diff(module_source, source, start, result.winner.source, path=_shown_path(path))
+    return result
+
+
+def _try(
+    project_tests: Sequence[str] | None,
+    candidate: Candidate,
+    round_number: int,
+    original: CodeRef,
+    checks: Inputs,
+    stress_inputs: Inputs,
+    context: Context,
+    tolerance: Tolerance,
+    min_speedup: float,
+    measure_rounds: int,
+    max_sizes: int,
+    timeout: float,
+    memory_limit: int | None,
+) -> Attempt:
+    def attempt(verdict: str, reason: str, **extra: Any) -> Attempt:
+        return Attempt(round_number, candidate.proposer, candidate.note, candidate.source, verdict, reason, **extra)
+
+    if defines(candidate.source, context.name) is None:
+        return attempt("rejected", f"the candidate does not define a function named {context.name!r}")
+    ref = CodeRef(original.module, original.name, candidate.source)
+    try:
+        check = verify(original, ref, checks, tolerance=tolerance, original_timeout=timeout, memory_limit=memory_limit)
+    except Exception as exc:  # e.g. inputs that cannot be sent to a child process
+        return attempt("error", f"verification failed: {type(exc).__name__}: {exc}")
+    if not check.ok:
+        return attempt("rejected", f"{check.kind}: {check.reason}", check=check)
+    if project_tests:
+        from perfkit.optimizers.verify import run_project_tests
+
+        code, summary = run_project_tests(ref, list(project_tests), memory_limit=memory_limit)
+        if code != 0 and run_project_tests(original, list(project_tests), memory_limit=memory_limit)[0] == 0:
+            return attempt("rejected", f"project tests fail with the candidate: {summary}", check=check)
+    try:
+        speed = compare_speed(
+            original,
+            ref,
+            stress_inputs,
+            rounds=measure_rounds,
+            max_inputs=max_sizes,
+            timeout=timeout,
+            memory_limit=memory_limit,
+            target=min_speedup,
+        )
+    except Exception as exc:  # a measurement that fails is a failed candidate
+        return attempt("error", f"measurement failed: {type(exc).__name__}: {exc}", check=check)
+    shown = f"{speed.speedup:.2f}x [{speed.low:.2f}, {speed.high:.2f}] on the largest input"
+    if speed.low <= min_speedup:
+        return attempt(
+            "slower", f"not faster enough: {shown} (need the lower bound above {min_speedup})", check=check, speed=speed
+        )
+    return attempt("accepted", f"verified on {check.checked} inputs; {shown}", check=check, speed=speed)
+
+
+_EXTREMES = (2**20 - 3, 2**62 + 5)  # at numba's int guard, and far beyond 64 bits once multiplied
+
+
+def extreme_variants(item: tuple[tuple[Any, ...], dict[str, Any]], *, limit: int = 64) -> Inputs:
+    """Copies of an input whose ints inside collections are huge (keeping their signs), cut to ``limit`` items.
+
+    They expose candidates that assume small numbers (64-bit overflow in compiled code); top-level ints are
+    kept, since they are often sizes or loop bounds.
+    """
+    variants: Inputs = []
+    if not any(_nested_int(v) for v in (*item[0], *item[1].values())):
+        return variants
+    for big in _EXTREMES:
+        args = tuple(_grow(a, big, limit) for a in item[0])
+        kwargs = {k: _grow(v, big, limit) for k, v in item[1].items()}
+        variants.append((args, kwargs))
+    return variants
+
+
+def _nested_int(value: Any, depth: int = 0) -> bool:
+    if type(value) in (list, tuple) and depth < 3:
+        return any(type(v) is int or _nested_int(v, depth + 1) for v in value)
+    return False
+
+
+def _grow(value: Any, big: int, limit: int, depth: int = 0) -> Any:
+    if depth > 0 and type(value) is int:
+        return big if value >= 0 else -big
+    if type(value) in (list, tuple) and depth < 3:
+        return type(value)(_grow(v, big, limit, depth + 1) for v in list(value)[:limit])
+    return value
+
+
+def _shown_path(path: Path) -> str:
+    """The path as the diff names it: relative to the working directory when inside it (``git apply`` works)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _feedback(attempt: Attempt) -> Feedback:
+    return Feedback(attempt.source, attempt.proposer, attempt.verdict, attempt.reason, attempt.speedup)
+
+
+def _validate(stress_inputs: object, rounds: int, per_round: int, examples: int, min_speedup: float) -> None:
+    if not isinstance(stress_inputs, list | tuple) or not stress_inputs:
+        raise InvalidArgument("stress_inputs", stress_inputs, "give a non-empty list of (args tuple, kwargs dict)")
+    for item in stress_inputs:
+        if not (
+            isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], tuple) and isinstance(item[1], dict)
+        ):
+            raise InvalidArgument("stress_inputs", item, "each input is a pair (args tuple, kwargs dict)")
+    for name, value in (("rounds", rounds), ("candidates_per_round", per_round)):
+        if not isinstance(value, int) or value < 1:
+            raise InvalidArgument(name, value, "give a whole number of at least 1")
+    if not isinstance(examples, int) or examples < 0:
+        raise InvalidArgument("examples", examples, "give a whole number of at least 0")
+    if not isinstance(min_speedup, int | float) or min_speedup < 1.0:
+        raise InvalidArgument("min_speedup", min_speedup, "give a ratio of at least 1.0, e.g. 1.05")
+
+
+def _size(item: tuple[tuple[Any, ...], dict[str, Any]]) -> int:
+    from perfkit.inputs import input_size
+
+    return input_size(*item)
+
+
+def _describe(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    from perfkit.optimizers._compare import short
+
+    parts = [f"{describe_type(a)} {short(a)}" for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()]
+    return ", ".join(parts)
+
+
+def _normal(source: str) -> str:
+    import ast
+
+    try:
+        return ast.dump(ast.parse(source))
+    except SyntaxError:
+        return source
+
+
+def _draw_inputs(
+    func: Callable[..., Any], *, examples: int, max_size: int, overrides: dict[str, Any] | None
+) -> tuple[Inputs, str]:
+    """``examples`` inputs from the signature (deterministic), or none and the reason."""
+    if examples == 0:
+        return [], ""
+    from hypothesis import HealthCheck, given, settings
+
+    from perfkit.inputs import arguments_strategy
+
+    try:
+        strategy = arguments_strategy(func, max_size=max_size, overrides=overrides)
+    except InvalidArgument as exc:
+        return [], f"no inputs drawn from the signature ({exc}); verified on the stress inputs only"
+    drawn: Inputs = []
+
+    @settings(
+        max_examples=examples, database=None, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
+    @given(strategy)
+    def collect(item: tuple[tuple[Any, ...], dict[str, Any]]) -> None:
+        drawn.append(item)
+
+    collect()
+    return drawn, ""
+
+
+def _observe(original: CodeRef, inputs: Inputs, *, timeout: float) -> list[tuple[str | None, float | None]]:
+    """The original's result type (``"raises T"`` for exceptions) and time on each input, in a child."""
+    from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
+
+    out: list[tuple[str | None, float | None]] = []
+    while len(out) < len(inputs):
+        start = len(out)
+        try:
+            with Child("perfkit.optimizers.loop:_observe_child", {"ref": original, "inputs": inputs[start:]}) as child:
+                while len(out) < len(inputs):
+                    message = child.recv(timeout=timeout + (60.0 if len(out) == start else 0.0))
+                    if message["kind"] == "crash":
+                        raise ChildDied(1, message["message"])
+                    out.append((message["type"], message["seconds"]))
+        except ChildTimeout:
+            out.append((None, None))
+        except ChildDied:
+            out.extend([(None, None)] * (len(inputs) - len(out)))
+    return out
+
+
+def _observe_child(payload: dict[str, Any], emit: Any) -> None:
+    func = payload["ref"].load()
+    for args, kwargs in payload["inputs"]:
+        started = time.perf_counter()
+        try:
+            kind = describe_type(func(*args, **kwargs))
+        except Exception as exc:
+            kind = f"raises {type(exc).__name__}"
+        emit({"kind": "observed", "type": kind, "seconds": time.perf_counter() - started})

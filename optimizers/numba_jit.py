@@ -1,0 +1,162 @@
+"""The numba proposer: a ``numba.njit`` copy of a numeric function behind a boundary that keeps its signature.
+
+It fires for functions whose arguments (as seen in the inputs) are ints, floats, bools and lists or tuples of
+ints or floats, and whose results are one scalar type. The wrapper converts lists to numpy arrays (float64 when
+every element is a float, int64 when every element is a small int) and the result back to the type the original
+returned; any other input, and ints large enough to overflow 64 bits, go to a renamed copy of the original.
+Before offering it, the proposer compiles the candidate on sample inputs in a child process and drops it when
+numba cannot compile it.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from typing import Any
+
+from perfkit.optimizers import _ast_tools as t
+from perfkit.optimizers._code import CodeRef
+from perfkit.optimizers._types import Candidate, Context
+
+_SCALARS = {"int", "float", "bool"}
+_LISTS = {"list[int]", "list[float]", "tuple[int]", "tuple[float]", "list[]", "tuple[]"}
+_INT_LIMIT = 2**20  # elements; scalars may reach 2**31 (keeps sums and products of a few inside int64)
+_COMPILE_TIMEOUT = 120.0
+
+
+def numeric_kinds(context: Context) -> dict[str, str] | None:
+    """``{param: "scalar" | "array"}`` when every parameter has numba-friendly seen types, else None."""
+    kinds = {}
+    for name in context.params:
+        seen = context.arg_types.get(name, frozenset())
+        if not seen:
+            return None
+        if seen <= _SCALARS:
+            kinds[name] = "scalar"
+        elif seen <= _LISTS | {"list[float | int]", "list[int | float]"}:
+            kinds[name] = "array"
+        else:
+            return None
+    if len(context.return_types) != 1 or not context.return_types <= _SCALARS:
+        return None
+    return kinds
+
+
+def build_source(context: Context, kinds: dict[str, str]) -> str | None:
+    """The candidate: jitted kernel, the original renamed as fallback, and the typed boundary."""
+    parsed = t.parse_function(context.source, context.name)
+    if parsed is None:
+        return None
+    _, func = parsed
+    a = func.args
+    if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or a.defaults or t.has_nested_scopes(func):
+        return None
+    if any(isinstance(n, ast.Yield | ast.YieldFrom | ast.Try | ast.With) for n in ast.walk(func)):
+        return None
+    func.decorator_list = []
+    func.returns = None
+    for arg in a.args:
+        arg.annotation = None
+    body = "\n".join(ast.unparse(s) for s in func.body)
+    params = ", ".join(context.params)
+    result_type = next(iter(context.return_types))
+    kernel, fallback = f"_pk_jit_{context.name}", f"_pk_py_{context.name}"
+    lines = [
+        "import numba as _pk_numba",
+        "import numpy as _pk_np",
+        "",
+        "",
+        "@_pk_numba.njit(cache=False)",
+        f"def {kernel}({params}):",
+        textwrap.indent(body, "    "),
+        "",
+        "",
+        f"def {fallback}({params}):",
+        textwrap.indent(body, "    "),
+        "",
+        "",
+        f"def {context.name}({params}):",
+    ]
+    converted = []
+    for name, kind in kinds.items():
+        if kind == "scalar":
+            lines += [
+                f"    if type({name}) is int and not -{2**31} <= {name} <= {2**31}:",
+                f"        return {fallback}({params})",
+            ]
+            converted.append(name)
+            continue
+        lines += [
+            f"    if type({name}) not in (list, tuple) or len({name}) > {_INT_LIMIT}:",
+            f"        return {fallback}({params})",
+            f"    if all(type(_pk_v) is float for _pk_v in {name}):",
+            f"        _pk_{name} = _pk_np.array({name}, dtype=_pk_np.float64)",
+            f"    elif all(type(_pk_v) is int and -{_INT_LIMIT} <= _pk_v <= {_INT_LIMIT} for _pk_v in {name}):",
+            f"        _pk_{name} = _pk_np.array({name}, dtype=_pk_np.int64)",
+            "    else:",
+            f"        return {fallback}({params})",
+        ]
+        converted.append(f"_pk_{name}")
+    lines.append(f"    return {result_type}({kernel}({', '.join(converted)}))")
+    return "\n".join(lines) + "\n"
+
+
+class NumbaProposer:
+    """One ``numba.njit`` candidate for numeric functions, compiled on sample inputs before it is offered."""
+
+    name = "numba"
+
+    def __init__(self, *, check_compile: bool = True) -> None:
+        self.check_compile = check_compile
+        self.rejections: list[str] = []
+
+    def propose(self, context: Context, *, n: int) -> list[Candidate]:
+        """The jitted candidate, or nothing (the reason lands in ``self.rejections``)."""
+        if context.round > 1 or n < 1:
+            return []
+        kinds = numeric_kinds(context)
+        if kinds is None:
+            self.rejections.append(f"{context.name}: arguments or result are not numba-friendly numbers")
+            return []
+        source = build_source(context, kinds)
+        if source is None:
+            self.rejections.append(f"{context.name}: unsupported function shape (varargs, defaults, try, closures)")
+            return []
+        if self.check_compile:
+            problem = compile_check(CodeRef(context.module_name, context.name, source), context)
+            if problem:
+                self.rejections.append(f"{context.name}: {problem}")
+                return []
+        return [Candidate(source, self.name, "numba.njit kernel with list→array boundary")]
+
+
+def compile_check(candidate: CodeRef, context: Context) -> str | None:
+    """Compile and run ``candidate`` on the sample inputs in a child; the problem, or None when numba took them."""
+    from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
+
+    samples = list(context.sample_inputs[:2])
+    try:
+        with Child("perfkit.optimizers.numba_jit:_compile_child", {"ref": candidate, "inputs": samples}) as child:
+            message = child.recv(timeout=_COMPILE_TIMEOUT)
+    except ChildTimeout:
+        return "numba did not compile it in time"
+    except ChildDied as exc:
+        return f"compiling crashed: {exc.describe()}"
+    if message["kind"] == "crash":
+        return f"numba cannot compile it: {message['type']}: {message['message']}"
+    if not message["compiled"]:
+        return "numba compiled no version for the sample inputs (they take the fallback)"
+    return None
+
+
+def _compile_child(payload: dict[str, Any], emit: Any) -> None:
+    ref: CodeRef = payload["ref"]
+    func = ref.load()
+    kernel = func.__globals__[f"_pk_jit_{ref.name}"]
+    for args, kwargs in payload["inputs"]:
+        try:
+            func(*args, **kwargs)
+        except Exception as exc:
+            if type(exc).__module__.startswith("numba"):
+                raise
+    emit({"kind": "compiled", "compiled": bool(kernel.signatures)})
