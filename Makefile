@@ -23,6 +23,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check perfkit fuzzers optimizers tests benchmarks
 	$(VENV)/bin/mypy perfkit
+	$(VENV)/bin/mypy optimizers
 
 bench: $(STAMP)
 	$(PY) benchmarks/timing_loop.py
