@@ -121,8 +121,8 @@ def bound_types(func: Callable[..., Any], inputs: list[tuple[tuple[Any, ...], di
     return seen
 
 
-def unified_diff(module_source: str, old_source: str, start: int, new_source: str, *, path: str) -> str:
-    """The unified diff that replaces the function (lines ``start``.. of ``module_source``) by ``new_source``."""
+def replace_function(module_source: str, old_source: str, start: int, new_source: str) -> str:
+    """``module_source`` with the function at lines ``start``.. (``old_source``) replaced by ``new_source``."""
     lines = module_source.splitlines(keepends=True)
     old_lines = old_source.splitlines(keepends=True)
     first = lines[start - 1] if start - 1 < len(lines) else ""
@@ -130,5 +130,11 @@ def unified_diff(module_source: str, old_source: str, start: int, new_source: st
     new_lines = [indent + line if line.strip() else line for line in textwrap.dedent(new_source).splitlines(True)]
     if new_lines and not new_lines[-1].endswith("\n"):
         new_lines[-1] += "\n"
-    patched = lines[: start - 1] + new_lines + lines[start - 1 + len(old_lines) :]
-    return "".join(difflib.unified_diff(lines, patched, fromfile=f"a/{path}", tofile=f"b/{path}"))
+    return "".join(lines[: start - 1] + new_lines + lines[start - 1 + len(old_lines) :])
+
+
+def unified_diff(module_source: str, old_source: str, start: int, new_source: str, *, path: str) -> str:
+    """The unified diff that replaces the function (lines ``start``.. of ``module_source``) by ``new_source``."""
+    patched = replace_function(module_source, old_source, start, new_source)
+    lines, new_lines = module_source.splitlines(keepends=True), patched.splitlines(keepends=True)
+    return "".join(difflib.unified_diff(lines, new_lines, fromfile=f"a/{path}", tofile=f"b/{path}"))

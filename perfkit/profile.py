@@ -100,9 +100,12 @@ def profile_command(
     top: int = 20,
     timeout: float | None = None,
     cwd: str | Path | None = None,
+    env: dict[str, str] | None = None,
     memory: bool = True,
 ) -> Profile:
-    """Run ``argv`` under Scalene (or cProfile) and return its ranked hotspots (at most ``top`` of each kind)."""
+    """Run ``argv`` under Scalene (or cProfile) and return its ranked hotspots (at most ``top`` of each kind).
+
+    ``cwd`` and ``env`` are where and with what environment the command runs (default: here, as perfkit runs)."""
     program = parse_command(list(argv))
     if not isinstance(top, int) or top < 1:
         raise InvalidArgument("top", top, "give a whole number of at least 1")
@@ -112,17 +115,17 @@ def profile_command(
     notes: list[str] = []
     if use_scalene:
         try:
-            result = _run_scalene(program, list(argv), folder, timeout=timeout, memory=memory)
+            result = _run_scalene(program, list(argv), folder, timeout=timeout, memory=memory, env=env)
         except _ScaleneFailed as exc:
             notes.append(f"Scalene could not profile this run ({exc}); using cProfile (function level only)")
         else:
             result.functions, result.lines = result.functions[:top], result.lines[:top]
             if calls:
-                counts = _run_cprofile(program, list(argv), folder, timeout=timeout)
+                counts = _run_cprofile(program, list(argv), folder, timeout=timeout, env=env)
                 by_key = {(h.file, h.function): h.calls for h in counts.functions}
                 result.functions = [_with_calls(h, by_key.get((h.file, h.function))) for h in result.functions]
             return result
-    result = _run_cprofile(program, list(argv), folder, timeout=timeout)
+    result = _run_cprofile(program, list(argv), folder, timeout=timeout, env=env)
     result.notes[:0] = notes
     result.functions = result.functions[:top]
     return result
@@ -143,25 +146,27 @@ def _launch(program: _Program, prefix: list[str], separator: list[str]) -> list[
     return [sys.executable, *prefix, *target, *separator, *program.args]
 
 
-def _run(cmd: list[str], folder: Path, timeout: float | None) -> tuple[int, float, str]:
+def _run(cmd: list[str], folder: Path, timeout: float | None, env: dict[str, str] | None) -> tuple[int, float, str]:
     import time
 
     started = time.perf_counter()
     try:
-        done = subprocess.run(cmd, cwd=folder, timeout=timeout, capture_output=True, text=True, check=False)
+        done = subprocess.run(cmd, cwd=folder, env=env, timeout=timeout, capture_output=True, text=True, check=False)
     except subprocess.TimeoutExpired:
         raise PerfkitError(f"the profiled command ran past --timeout {timeout} s") from None
     return done.returncode, time.perf_counter() - started, done.stderr
 
 
-def _run_scalene(program: _Program, argv: list[str], folder: Path, *, timeout: float | None, memory: bool) -> Profile:
+def _run_scalene(
+    program: _Program, argv: list[str], folder: Path, *, timeout: float | None, memory: bool, env: dict[str, str] | None
+) -> Profile:
     with tempfile.TemporaryDirectory(prefix="perfkit-scalene-") as tmp:
         out = Path(tmp, "profile.json")
         options = ["-m", "scalene", "run", "-o", str(out), "--program-path", str(folder)]
         if not memory:
             options.append("--cpu-only")
         separator = ["---"] if program.args else []
-        code, elapsed, stderr = _run(_launch(program, options, separator), folder, timeout)
+        code, elapsed, stderr = _run(_launch(program, options, separator), folder, timeout, env)
         if not out.is_file():
             tail = stderr.strip().splitlines()[-1:] if stderr.strip() else [f"exit status {code}"]
             raise _ScaleneFailed(f"no profile written: {tail[0]}")
@@ -226,12 +231,14 @@ def _scalene_hotspot(filename: str, item: dict[str, Any], *, function: str, text
     )
 
 
-def _run_cprofile(program: _Program, argv: list[str], folder: Path, *, timeout: float | None) -> Profile:
+def _run_cprofile(
+    program: _Program, argv: list[str], folder: Path, *, timeout: float | None, env: dict[str, str] | None = None
+) -> Profile:
     import pstats
 
     with tempfile.TemporaryDirectory(prefix="perfkit-cprofile-") as tmp:
         out = Path(tmp, "profile.pstats")
-        code, elapsed, stderr = _run(_launch(program, ["-m", "cProfile", "-o", str(out)], []), folder, timeout)
+        code, elapsed, stderr = _run(_launch(program, ["-m", "cProfile", "-o", str(out)], []), folder, timeout, env)
         if not out.is_file():
             tail = stderr.strip().splitlines()[-1:] if stderr.strip() else [f"exit status {code}"]
             raise PerfkitError(f"the command could not be profiled: {tail[0]}")
