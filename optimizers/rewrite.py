@@ -44,21 +44,29 @@ def _hashable_loop_name(func: ast.FunctionDef, node: ast.expr, ctx: Context) -> 
 
 
 # ------------------------------------------------------------------------------------- membership → set
+def _empty_list_target(stmt: ast.stmt) -> ast.Name | None:
+    """The name bound by ``name = []`` or ``name: list[T] = []``, else None."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target, value = stmt.targets[0], stmt.value
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        target, value = stmt.target, stmt.value
+    else:
+        return None
+    if isinstance(target, ast.Name) and isinstance(value, ast.List) and not value.elts:
+        return target
+    return None
+
+
 def membership_local_list(func: ast.FunctionDef, ctx: Context) -> bool:
     """``if x not in out: out.append(x)`` on a local list → a shadow set for the test; the list keeps its order."""
     fired = False
     for body in list(t.statement_lists(func)):
         for stmt in list(body):
-            if not (
-                isinstance(stmt, ast.Assign)
-                and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], ast.Name)
-                and isinstance(stmt.value, ast.List)
-                and not stmt.value.elts
-            ):
+            target = _empty_list_target(stmt)
+            if target is None:
                 continue
-            name = stmt.targets[0].id
-            uses = [n for n in t.name_nodes(func, name) if n is not stmt.targets[0]]
+            name = target.id
+            uses = [n for n in t.name_nodes(func, name) if n is not target]
             appends: list[ast.Expr] = []
             tests: list[ast.Compare] = []
             for use in uses:

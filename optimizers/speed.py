@@ -36,6 +36,8 @@ class SpeedReport:
     low: float
     high: float
     per_size: tuple[SizeSpeedup, ...]
+    original_times: tuple[float, ...] = ()  # seconds per call on the largest input, every value taken
+    candidate_times: tuple[float, ...] = ()
 
     def wins_only_small(self) -> bool:
         """True when the candidate is significantly slower on some larger input than one it wins on."""
@@ -111,5 +113,12 @@ def _report(
         ratio = stats.speedup(base, new)
         size = input_size(args, kwargs)
         per_size.append(SizeSpeedup(size, stats.median(base), stats.median(new), ratio.ratio, ratio.low, ratio.high))
-    last = per_size[-1]
-    return SpeedReport(last.speedup, last.low, last.high, tuple(per_size))
+    last, largest = per_size[-1], len(chosen) - 1
+    return SpeedReport(
+        last.speedup,
+        last.low,
+        last.high,
+        tuple(per_size),
+        tuple(times[(largest, "original")]),
+        tuple(times[(largest, "candidate")]),
+    )

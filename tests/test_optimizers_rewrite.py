@@ -57,6 +57,20 @@ def test_membership_local_list() -> None:
     same_behaviour(old, new, "dedupe", [(ints(n),) for n in (0, 1, 5, 200)] + [([1.0, 1, True, "a", "a"],)])
 
 
+def test_membership_local_list_with_an_annotated_list() -> None:
+    old = """
+    def unique(items: list[str]) -> list[str]:
+        seen: list[str] = []
+        for item in items:
+            if item not in seen:
+                seen.append(item)
+        return seen
+    """
+    new, fired = rewrite(old, "unique", [((["b", "a", "b"],), {})])
+    assert fired == ["membership-local-list"] and "_pk_seen_seen.add(item)" in new
+    same_behaviour(textwrap.dedent(old), new, "unique", [(["b", "a", "b", "c", "a"],), ([],), (["x"] * 50,)])
+
+
 def test_membership_local_list_stays_away_from_unhashable_or_changed_lists() -> None:
     assert rewrite(inspect.getsource(sf.dedupe), "dedupe", [(([[1], [1]],), {})])[1] == []
     assert rewrite(inspect.getsource(sf.alias_returned), "alias_returned", [((ints(5),), {})])[1] == []
