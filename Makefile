@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml setup.py $(wildcard native/*.c native/*.h)
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/perfkit measure examples/slow.py:dedupe --args-file examples/dedupe_input.py --fast --timeout 5
+	$(VENV)/bin/perfkit optimize examples/inventory --offline --out .perfkit
+	$(VENV)/bin/perfkit dashboard .perfkit
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

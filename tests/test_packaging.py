@@ -50,5 +50,6 @@ def test_wheel_holds_the_native_core_and_the_mapped_packages(tmp_path: Path) -> 
     for required in ("perfkit/fuzzers/__init__.py", "perfkit/optimizers/__init__.py", "perfkit/cli/__init__.py"):
         assert required in names
     assert "perfkit/_native.pyi" in names and "perfkit/py.typed" in names
+    assert {"perfkit/dashboard/assets/app.js", "perfkit/dashboard/assets/style.css"} <= set(names)
     top_levels = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert top_levels == {"perfkit"}

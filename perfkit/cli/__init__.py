@@ -17,7 +17,10 @@ from perfkit.errors import PerfkitError
 
 COMMANDS = [
     "perfkit.cli.measure",  # measure, counters, compare
+    "perfkit.cli.dashboard",  # dashboard
+    "perfkit.cli.optimize",  # optimize
     "perfkit.cli.profile",  # profile
+    "perfkit.cli.eff",  # eff (ENAMEL's eff@k and pass@k)
 ]
 
 

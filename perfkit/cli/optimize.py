@@ -1,0 +1,113 @@
+"""``perfkit optimize REPO``: find the hot functions of a repository, make them faster on a copy, prove it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from perfkit.cli._common import console, err
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "optimize",
+        help="profile a repository's workload, optimise its hot functions on a copy, verify and measure",
+        description="Work on a copy of REPO: profile the workload, optimise the functions that take the most time, "
+        "verify each candidate against the original, run the repository's tests, and measure the workload before "
+        "and after. The repository itself is changed only with --apply.",
+        epilog="examples:\n  perfkit optimize examples/inventory\n"
+        "  perfkit optimize . --workload 'python bench.py' --functions 'mypkg.core:*' --budget 5\n"
+        "  perfkit optimize . --apply",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("repo", help="the repository's root folder")
+    parser.add_argument("--workload", help="command run from REPO to exercise the code (default: its tests)")
+    parser.add_argument("--tests", help="the repository's test command (default: python -m pytest -q -x)")
+    parser.add_argument("--functions", nargs="+", metavar="PATTERN", help="only these functions (globs on module:name)")
+    parser.add_argument("--budget", type=float, metavar="MINUTES", help="time for the whole run (default 10)")
+    parser.add_argument("--threshold", type=float, help="smallest share of the time worth optimising (0.02)")
+    parser.add_argument("--min-speedup", type=float, help="a winner's interval must lie above this (1.05)")
+    parser.add_argument("--offline", action="store_true", help="never call an LLM, even when one is configured")
+    parser.add_argument("--model", help="LLM model (OpenAI-compatible; also PERFKIT_MODEL, OPENAI_BASE_URL)")
+    parser.add_argument("--jobs", type=int, help="parallel verification workers (0: one per core)")
+    parser.add_argument("--out", help="results folder (default .perfkit in the current folder)")
+    parser.add_argument("--apply", action="store_true", help="apply the verified winners to REPO")
+    parser.set_defaults(handler=cmd_optimize)
+
+
+def cmd_optimize(options: argparse.Namespace) -> int:
+    from perfkit.repo.config import RepoConfig, load_config
+    from perfkit.repo.optimize import check_repo, optimize_repo
+    from perfkit.repo.results import save, summary_rows
+    from perfkit.repo.workspace import Workspace, apply_files
+
+    repo = Path(options.repo)
+    if not repo.is_dir():
+        check_repo(repo, RepoConfig())  # says what is wrong with REPO
+    config = load_config(repo).merged(
+        workload=options.workload,
+        tests=options.tests,
+        functions=tuple(options.functions) if options.functions else None,
+        budget=options.budget,
+        threshold=options.threshold,
+        min_speedup=options.min_speedup,
+        model=options.model,
+        jobs=options.jobs,
+        out=options.out,
+    )
+    check_repo(repo, config)
+    out = Path(options.out) if options.out else Path(".perfkit")
+    with Workspace(repo) as work:
+        report = optimize_repo(
+            repo, config, offline=options.offline, progress=lambda m: err(f"perfkit: {m}"), workspace=work
+        )
+        written = save(report, out)
+        _print_summary(report, summary_rows(report))
+        err(f"results: {out}/ (patches/, optimize.diff, history.json, report.json, results.sqlite)")
+        if options.apply:
+            files = sorted({str(f.info.path.relative_to(work.path)) for f in report.improved})
+            if files:
+                apply_files(work, files)
+                err(f"applied to {repo}: {', '.join(files)}")
+            else:
+                err("nothing to apply: no verified winner")
+        elif report.improved:
+            err(f"to apply: git -C {repo} apply {written['combined'].resolve()}  (or run again with --apply)")
+    return 130 if report.interrupted else 0
+
+
+def _print_summary(report: Any, rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"perfkit optimize: {report.repo.name}", title_justify="left")
+    for column in ("function", "share", "proposer", "speedup (95% CI)", "verified", "status / reason"):
+        table.add_column(column)
+    for row in rows:
+        speed = "-"
+        if row["speedup"]:
+            speed = f"{row['speedup']:.2f}x [{row['low']:.2f} .. {row['high']:.2f}]"
+        status = row["status"] + (f": {row['reason']}" if row["reason"] else "")
+        table.add_row(
+            row["function"],
+            f"{100 * row['share']:.1f}%",
+            row["proposer"] or "-",
+            speed,
+            "yes" if row["verified"] else "no",
+            status,
+        )
+    out = console()
+    out.print(table)
+    ratio = report.speedup
+    if ratio is not None:
+        out.print(
+            f"workload: {ratio.ratio:.2f}x faster [{ratio.low:.2f} .. {ratio.high:.2f}] 95% CI "
+            f"({report.before.summary().median:.3f} s -> {report.after.summary().median:.3f} s per run)"
+        )
+    if report.tests_passed is not None:
+        out.print(
+            "repository tests: " + ("pass with the changes" if report.tests_passed else "failed before any change")
+        )
+    for note in report.notes:
+        out.print(f"note: {note}")
+    out.print(f"wall time: {report.elapsed:.0f} s")

@@ -1,0 +1,131 @@
+"""Reports of a pytest-plugin session: terminal lines, a markdown summary and JSON. Functions return text."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from perfkit import format as fmt
+from perfkit.perftest.session import Comparison
+
+FORMAT = "perfkit.pytest"
+SCHEMA_VERSION = 1
+_MARKS = {
+    "regression": "REGRESSION",
+    "improved": "improved",
+    "same": "ok",
+    "new": "new",
+    "skipped": "skipped",
+    "noisy": "noisy",
+}
+
+
+def value_text(metric: str, value: float | None) -> str:
+    """A value in its metric's unit."""
+    if value is None:
+        return "-"
+    if metric in ("time", "cpu"):
+        return fmt.seconds(value)
+    if metric == "memory":
+        return fmt.size(value)
+    return fmt.count(value)
+
+
+def ratio_text(c: Comparison) -> str:
+    """``1.083 [1.061 .. 1.102]`` (an interval only for statistical metrics)."""
+    if c.ratio is None:
+        return "-"
+    if c.low is None or c.high is None or c.low == c.high:
+        return f"{c.ratio:.3f}"
+    return f"{c.ratio:.3f} [{c.low:.3f} .. {c.high:.3f}]"
+
+
+def rows(comparisons: list[Comparison]) -> list[list[str]]:
+    """One row per (test, metric): test, metric, baseline, current, ratio [CI], threshold, verdict."""
+    out = []
+    for c in comparisons:
+        verdict = _MARKS.get(c.verdict, "")
+        if c.note and c.verdict in ("skipped", "noisy"):
+            verdict += f" ({c.note})"
+        out.append(
+            [
+                c.key,
+                c.metric,
+                value_text(c.metric, c.baseline),
+                value_text(c.metric, c.current),
+                ratio_text(c),
+                f"+{100 * c.threshold:g}%",
+                verdict,
+            ]
+        )
+    return out
+
+
+HEADER = ["test", "metric", "baseline", "current", "ratio (95% CI)", "threshold", "verdict"]
+
+
+def terminal_lines(
+    comparisons: list[Comparison], *, methods: dict[str, str], notes: list[str], compared: str | None
+) -> list[str]:
+    """The table for the terminal summary, with how each metric was measured and the notes."""
+    table = [HEADER, *rows(comparisons)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(HEADER))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append("")
+    for metric, method in methods.items():
+        lines.append(f"{metric}: {method}")
+    lines.extend(f"note: {n}" for n in notes)
+    lines.append(verdict_line(comparisons, compared))
+    return lines
+
+
+def verdict_line(comparisons: list[Comparison], compared: str | None) -> str:
+    """One line: how many regressions, or that nothing was compared."""
+    if compared is None:
+        return f"perfkit: measured {len({c.key for c in comparisons})} test(s); no baseline compared (--perf-compare)"
+    bad = [c for c in comparisons if c.verdict == "regression"]
+    new = len({c.key for c in comparisons if c.verdict == "new"})
+    tail = f", {new} new test(s) without a baseline" if new else ""
+    if bad:
+        return f"perfkit: {len(bad)} performance regression(s) against baseline {compared!r}{tail}"
+    return f"perfkit: no performance regression against baseline {compared!r}{tail}"
+
+
+def markdown(comparisons: list[Comparison], *, methods: dict[str, str], notes: list[str], compared: str | None) -> str:
+    """A GitHub-flavoured markdown summary (for $GITHUB_STEP_SUMMARY)."""
+    lines = ["## perfkit performance tests", "", verdict_line(comparisons, compared), ""]
+    lines.append("| " + " | ".join(HEADER) + " |")
+    lines.append("|" + "---|" * len(HEADER))
+    for r in rows(comparisons):
+        cells = [cell.replace("|", "\\|") for cell in r]
+        if r[-1].startswith("REGRESSION"):
+            cells[-1] = f"**{cells[-1]}**"
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.extend(f"- {metric}: {method}" for metric, method in methods.items())
+    lines.extend(f"- note: {n}" for n in notes)
+    return "\n".join(lines) + "\n"
+
+
+def to_json(
+    comparisons: list[Comparison],
+    *,
+    methods: dict[str, str],
+    notes: list[str],
+    compared: str | None,
+    extra: dict[str, Any],
+) -> str:
+    """Everything in the table, machine-readable, with a format name and schema version."""
+    data = {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "compared_to": compared,
+        "regressions": sum(c.verdict == "regression" for c in comparisons),
+        "methods": methods,
+        "notes": notes,
+        **extra,
+        "results": [asdict(c) for c in comparisons],
+    }
+    return json.dumps(data, indent=1, allow_nan=True) + "\n"

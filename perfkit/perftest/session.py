@@ -1,0 +1,482 @@
+"""The logic of the pytest plugin, testable without pytest: settings, the ``perf`` call, baselines, verdicts.
+
+:class:`~perfkit.perftest.settings.Settings` come from the command-line options;
+:class:`PerfSession` collects one :class:`~perfkit.perftest.measure.Sample` per (test, metric), compares them
+with the baseline in the results store and saves them; :class:`PerfCall` is what the ``perf`` fixture is.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from perfkit.errors import InvalidArgument, PerfkitError
+from perfkit.perftest import measure as pm
+from perfkit.perftest.settings import Settings, TestSettings
+
+MEMORY_SLACK = 1024  # bytes: smaller changes of a peak are never a regression
+ALPHA = 0.05
+BUSY = 0.05  # share of wall time spent waiting for a CPU above which wall-clock verdicts are withheld
+
+
+@dataclass
+class Comparison:
+    """One (test, metric) against its baseline. ratio = current / baseline (> 1: worse)."""
+
+    key: str
+    metric: str
+    unit: str
+    method: str
+    current: float
+    baseline: float | None = None
+    ratio: float | None = None
+    low: float | None = None
+    high: float | None = None
+    p_value: float | None = None
+    threshold: float = 0.0
+    verdict: str = "measured"  # regression, improved, same, new, skipped, noisy, measured
+    note: str = ""
+
+
+class PerfSession:
+    """Collects samples during a test session, then compares, saves and reports them."""
+
+    def __init__(self, settings: Settings, *, root: Path, check_store: bool = True) -> None:
+        self.settings = settings
+        self.root = root
+        self.samples: dict[str, list[pm.Sample]] = {}
+        self.groups: dict[str, str | None] = {}
+        self.test_thresholds: dict[str, float | None] = {}
+        self.notes: list[str] = []
+        self.comparisons: list[Comparison] = []
+        self.saved_run: int | None = None
+        if check_store:
+            self._check_store()
+
+    def _check_store(self) -> None:
+        """Open the store now, so a missing or corrupt store stops the session before any test runs."""
+        if self.settings.compare is None and self.settings.save is None:
+            return
+        from perfkit.store import Store
+
+        with Store(self.settings.store, create=self.settings.compare is None):
+            pass
+
+    # ------------------------------------------------------------------ measuring
+    def measure(
+        self,
+        key: str,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        test: TestSettings,
+        *,
+        nodeid_path: str = "",
+        cwd: Path | None = None,
+    ) -> Any:
+        """Call ``func`` once for its result, then measure each metric; return the result."""
+        call = functools.partial(func, *args, **kwargs)
+        start = pm.clock()
+        result = call()
+        first_call = pm.clock() - start
+        budget = self.settings.budget
+        if test.rounds is not None:
+            max_time = max(budget.max_time, test.rounds * budget.min_time)
+            budget = pm.Budget(test.rounds, budget.min_time, max_time, min_rounds=min(budget.min_rounds, test.rounds))
+        samples: list[pm.Sample] = []
+        metrics = test.metrics or self.settings.metrics
+        for metric in metrics:
+            try:
+                if metric in ("time", "cpu"):
+                    if not any(s.metric in ("time", "cpu") for s in samples):
+                        samples += self._time(func, args, kwargs, call, first_call, budget, metrics)
+                        if "cpu_unavailable" in samples[-1].extra:
+                            self._note(f"cpu not measured: {samples[-1].extra['cpu_unavailable']}")
+                elif metric == "cost":
+                    samples.append(pm.cost_value(call))
+                elif metric == "memory":
+                    samples.append(pm.memory_values(call))
+                else:
+                    samples.append(self._instructions(func, args, kwargs, call, nodeid_path, cwd))
+            except pm.Unavailable as exc:
+                self._note(f"{metric} not measured: {exc}")
+        self._record(key, samples, test)
+        return result
+
+    def measure_pedantic(
+        self,
+        key: str,
+        func: Callable[..., Any],
+        prepare: Callable[[], tuple[tuple[Any, ...], dict[str, Any]]],
+        test: TestSettings,
+        *,
+        rounds: int,
+        iterations: int,
+        warmup_rounds: int,
+    ) -> Any:
+        """pedantic mode: the caller's rounds; setup runs before every round."""
+        args, kwargs = prepare()
+        result = func(*args, **kwargs)
+        samples: list[pm.Sample] = []
+        for metric in test.metrics or self.settings.metrics:
+            args, kwargs = prepare()
+            call = functools.partial(func, *args, **kwargs)
+            try:
+                if metric == "cpu":
+                    raise pm.Unavailable("perf.pedantic measures wall-clock time only")
+                if metric == "time":
+                    samples.append(
+                        pm.timed_rounds(
+                            func, prepare, rounds=rounds, iterations=iterations, warmup_rounds=warmup_rounds
+                        )
+                    )
+                elif metric == "cost":
+                    samples.append(pm.cost_value(call))
+                elif metric == "memory":
+                    samples.append(pm.memory_values(call, repeat=1))
+                else:
+                    samples.append(self._instructions(func, args, kwargs, call, "", None))
+            except pm.Unavailable as exc:
+                self._note(f"{metric} not measured: {exc}")
+        self._record(key, samples, test)
+        return result
+
+    def _time(
+        self,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        call: Callable[[], Any],
+        first_call: float,
+        budget: pm.Budget,
+        metrics: tuple[str, ...],
+    ) -> list[pm.Sample]:
+        wall, cpu = "time" in metrics, "cpu" in metrics
+        processes = self.settings.processes
+        if processes:
+            try:
+                pickle.dumps((func, args, kwargs))
+            except Exception:
+                self._note("some functions could not be pickled for worker processes: timed in the test process")
+            else:
+                return pm.process_time_values(
+                    func, args, kwargs, processes=processes, first_call=first_call, budget=budget, wall=wall, cpu=cpu
+                )
+        return pm.time_values(call, first_call=first_call, budget=budget, wall=wall, cpu=cpu)
+
+    def _instructions(
+        self,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        call: Callable[[], Any],
+        nodeid_path: str,
+        cwd: Path | None,
+    ) -> pm.Sample:
+        mode = self.settings.instructions
+        if mode == "counter" or (mode == "auto" and pm.hardware_instructions_available()):
+            return pm.counter_instructions(call)
+        job = pm.pickled_call(func, args, kwargs)
+        if job is not None:
+            try:
+                return pm.callgrind_instructions(job)
+            except pm.Unavailable:
+                raise
+            except PerfkitError:  # e.g. the child could not import the function's module
+                if not nodeid_path:
+                    raise
+        if not nodeid_path:
+            raise pm.Unavailable("the function or its arguments cannot be pickled for callgrind")
+        return pm.callgrind_test(nodeid_path, cwd=cwd or self.root)
+
+    def _record(self, key: str, samples: list[pm.Sample], test: TestSettings) -> None:
+        if key in self.samples:
+            raise PerfkitError("the perf fixture can be called only once per test; split the test")
+        self.samples[key] = samples
+        self.groups[key] = test.group
+        self.test_thresholds[key] = test.threshold
+
+    def _note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def add_samples(self, key: str, samples: list[pm.Sample], group: str | None, threshold: float | None) -> None:
+        """Samples measured elsewhere (an xdist worker)."""
+        self.samples[key] = samples
+        self.groups[key] = group
+        self.test_thresholds[key] = threshold
+
+    # ------------------------------------------------------------------ after the tests
+    def threshold(self, key: str, metric: str) -> float:
+        """Per test (marker), else per group (config), else per metric (option)."""
+        test = self.test_thresholds.get(key)
+        if test is not None:
+            return test
+        group = self.groups.get(key)
+        if group is not None and group in self.settings.group_thresholds:
+            return self.settings.group_thresholds[group]
+        return self.settings.thresholds[metric]
+
+    def finish(self, *, metadata: dict[str, Any] | None = None) -> list[Comparison]:
+        """Compare with the baseline (if asked) and save (if asked); returns the comparisons."""
+        if not self.samples:
+            return []
+        from perfkit.store import Row, Store, new_run
+
+        if metadata is None:
+            from perfkit.harness.metadata import collect_metadata
+
+            metadata = collect_metadata(mode="pytest plugin, in-process")
+        fingerprint = metadata.get("fingerprint")
+        with Store(self.settings.store, create=self.settings.compare is None) as store:
+            same: dict[tuple[str, str], Any] = {}
+            other: dict[tuple[str, str], Any] = {}
+            if self.settings.compare is not None:
+                same = store.baseline(kind="pytest", name=self.settings.compare, fingerprint=fingerprint)
+                other = store.baseline(kind="pytest", name=self.settings.compare)
+            self.comparisons = [
+                self._compare(key, sample, same.get((key, sample.metric)), other.get((key, sample.metric)))
+                for key, samples in self.samples.items()
+                for sample in samples
+            ]
+            if any(c.note.startswith("baseline from another machine") for c in self.comparisons):
+                self._note(
+                    "the baseline comes from another machine or Python (fingerprint differs): only deterministic "
+                    "metrics (cost, instructions, memory) were compared; pass --perf-force to compare time too"
+                )
+            if self.settings.save is not None:
+                run = new_run("pytest", name=self.settings.save, root=self.root, metadata=metadata)
+                if self.settings.compare is not None:
+                    run.extra["compared_to"] = self.settings.compare
+                by_key = {(c.key, c.metric): c for c in self.comparisons}
+                rows = [
+                    Row(
+                        key=key,
+                        metric=s.metric,
+                        values=s.values,
+                        unit=s.unit,
+                        method=s.method,
+                        verdict=by_key[(key, s.metric)].verdict if self.settings.compare is not None else None,
+                        extra={**s.extra, "group": self.groups.get(key)},
+                    )
+                    for key, samples in self.samples.items()
+                    for s in samples
+                ]
+                self.saved_run = store.add_run(run, rows)
+        return self.comparisons
+
+    def _compare(self, key: str, sample: pm.Sample, same: Any, other: Any) -> Comparison:
+        current = _median(sample.values)
+        comp = Comparison(key, sample.metric, sample.unit, sample.method, current)
+        comp.threshold = self.threshold(key, sample.metric)
+        if self.settings.compare is None:
+            return comp
+        base = same
+        if base is None and other is not None:
+            if sample.metric in pm.DETERMINISTIC or self.settings.force:
+                base = other
+                comp.note = "baseline from another machine"
+            else:
+                comp.verdict = "skipped"
+                comp.note = "baseline from another machine or Python; --perf-force compares it"
+                return comp
+        if base is None:
+            comp.verdict = "new"
+            comp.note = "no baseline: new test"
+            return comp
+        comp.baseline = _median(base.values)
+        _verdict(
+            comp,
+            base.values,
+            sample.values,
+            _reference(base.extra, base.values),
+            _reference(sample.extra, sample.values),
+        )
+        busy = max(base.extra.get("descheduled", 0.0), sample.extra.get("descheduled", 0.0))
+        if sample.metric == "time" and busy > BUSY and comp.verdict in ("regression", "improved"):
+            comp.verdict = "noisy"
+            comp.note = (
+                f"the machine was busy (the thread waited for a CPU {100 * busy:.0f}% of the time): wall-clock "
+                "verdict withheld; use the cpu, cost or instructions metrics, or a quiet machine"
+            )
+        return comp
+
+    @property
+    def regressions(self) -> list[Comparison]:
+        """The comparisons that fail the session."""
+        return [c for c in self.comparisons if c.verdict == "regression"]
+
+
+def _normalised(values: list[float], reference: list[float]) -> list[float]:
+    return [v / r for v, r in zip(values, reference, strict=True)]
+
+
+def _reference(row_extra: dict[str, Any], values: list[float]) -> list[float] | None:
+    """The paired reference times of a sample, if it has them (same reference version, one per value)."""
+    from perfkit.perftest.timing import REFERENCE_VERSION
+
+    reference = row_extra.get("reference")
+    if row_extra.get("reference_version") != REFERENCE_VERSION or not isinstance(reference, list):
+        return None
+    if len(reference) != len(values) or min(reference, default=0) <= 0:
+        return None
+    return [float(r) for r in reference]
+
+
+def _verdict(
+    comp: Comparison,
+    base: list[float],
+    new: list[float],
+    base_ref: list[float] | None = None,
+    new_ref: list[float] | None = None,
+) -> Comparison:
+    limit = 1.0 + comp.threshold
+    if comp.metric in pm.DETERMINISTIC:
+        b, n = comp.baseline or 0.0, comp.current
+        comp.ratio = n / b if b > 0 else (1.0 if n == b else math.inf)
+        comp.low = comp.high = comp.ratio
+        worse = comp.ratio > limit and (comp.metric != "memory" or n - b > MEMORY_SLACK)
+        better = comp.ratio < 1.0 / limit and (comp.metric != "memory" or b - n > MEMORY_SLACK)
+    else:
+        from perfkit import stats
+
+        if len(base) < 3 or len(new) < 3 or min(base) <= 0 or min(new) <= 0:
+            comp.verdict = "skipped"
+            comp.note = "too few values for a test of significance"
+            return comp
+        r = stats.ratio_ci(base, new)
+        if base_ref is not None and new_ref is not None:
+            raw = r.ratio
+            r = stats.ratio_ci(_normalised(base, base_ref), _normalised(new, new_ref))
+            comp.note = f"ratio of times relative to the reference loop (raw ratio {raw:.3f})"
+        comp.ratio, comp.low, comp.high, comp.p_value = r.ratio, r.low, r.high, r.p_value
+        significant = r.p_value < ALPHA
+        worse = significant and r.ratio > limit and r.low > 1.0
+        better = significant and r.ratio < 1.0 / limit and r.high < 1.0
+    comp.verdict = "regression" if worse else "improved" if better else "same"
+    return comp
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+class PerfCall:
+    """The ``perf`` fixture: ``perf(fn, *args, **kwargs)`` returns ``fn(*args, **kwargs)``, measuring it when
+    the session measures, and ``perf.pedantic(...)`` for explicit rounds and a setup function."""
+
+    def __init__(
+        self,
+        session: PerfSession | None,
+        key: str,
+        test: TestSettings,
+        *,
+        nodeid_path: str = "",
+        cwd: Path | None = None,
+        callgrind_child: bool = False,
+    ) -> None:
+        self._session = session
+        self._key = key
+        self._test = test
+        self._nodeid_path = nodeid_path
+        self._cwd = cwd
+        self._callgrind_child = callgrind_child
+        self._used = False
+
+    def _use(self) -> None:
+        if self._used:
+            raise PerfkitError("the perf fixture can be called only once per test; split the test")
+        self._used = True
+
+    def __call__(self, func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        if not callable(func):
+            raise InvalidArgument("perf(func)", func, "give the function to measure, then its arguments")
+        self._use()
+        if self._callgrind_child:
+            return _counted_call(functools.partial(func, *args, **kwargs))
+        if self._session is None:
+            return func(*args, **kwargs)
+        return self._session.measure(
+            self._key, func, args, kwargs, self._test, nodeid_path=self._nodeid_path, cwd=self._cwd
+        )
+
+    def pedantic(
+        self,
+        func: Callable[..., Any],
+        /,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+        *,
+        setup: Callable[[], Any] | None = None,
+        rounds: int = 1,
+        iterations: int = 1,
+        warmup_rounds: int = 0,
+    ) -> Any:
+        """pytest-benchmark's ``pedantic``: ``setup()`` may return ``(args, kwargs)`` for each round."""
+        for name, value, least in (
+            ("rounds", rounds, 1),
+            ("iterations", iterations, 1),
+            ("warmup_rounds", warmup_rounds, 0),
+        ):
+            if not isinstance(value, int) or isinstance(value, bool) or value < least:
+                raise InvalidArgument(f"perf.pedantic({name}=...)", value, f"give a whole number of at least {least}")
+        if setup is not None and (args or kwargs):
+            raise InvalidArgument("perf.pedantic(setup=...)", setup, "give either setup or args/kwargs, not both")
+        self._use()
+
+        def prepare() -> tuple[tuple[Any, ...], dict[str, Any]]:
+            if setup is None:
+                return tuple(args), dict(kwargs or {})
+            made = setup()
+            if made is None:
+                return (), {}
+            return tuple(made[0]), dict(made[1])
+
+        if self._callgrind_child:
+            a, k = prepare()
+            return _counted_call(functools.partial(func, *a, **k))
+        if self._session is None:
+            a, k = prepare()
+            return func(*a, **k)
+        return self._session.measure_pedantic(
+            self._key, func, prepare, self._test, rounds=rounds, iterations=iterations, warmup_rounds=warmup_rounds
+        )
+
+
+def _counted_call(call: Callable[[], Any]) -> Any:
+    """In a test re-run under callgrind: two warm-up calls, then the one call callgrind counts."""
+    from perfkit import _native
+
+    result = call()
+    call()
+    _native.time_loop(call, (), 1)
+    return result
+
+
+def samples_to_wire(session: PerfSession) -> list[dict[str, Any]]:
+    """The samples of an xdist worker as plain data (xdist sends it to the controller)."""
+    return [
+        {
+            "key": key,
+            "group": session.groups.get(key),
+            "threshold": session.test_thresholds.get(key),
+            "samples": [
+                {"metric": s.metric, "values": s.values, "method": s.method, "extra": s.extra} for s in samples
+            ],
+        }
+        for key, samples in session.samples.items()
+    ]
+
+
+def samples_from_wire(session: PerfSession, data: list[dict[str, Any]]) -> None:
+    """Inverse of :func:`samples_to_wire`, into the controller's session."""
+    for item in data:
+        samples = [pm.Sample(s["metric"], list(s["values"]), s["method"], dict(s["extra"])) for s in item["samples"]]
+        session.add_samples(item["key"], samples, item["group"], item["threshold"])

@@ -1,0 +1,252 @@
+"""perfkit's pytest plugin: options, the ``perf`` fixture and thin hooks; the work is in
+:mod:`perfkit.perftest.session`. Without a ``--perf-*`` option each ``perf(...)`` call runs its function once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from perfkit.perftest.session import PerfCall, PerfSession
+
+_SESSION = pytest.StashKey["PerfSession | None"]()
+_XDIST_SKIPPED = pytest.StashKey[bool]()
+_WORKER_KEY = "perfkit_samples"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("perfkit", "perfkit performance tests")
+    group.addoption("--perf", action="store_true", help="measure every perf(...) call and print a table")
+    group.addoption(
+        "--perf-save", nargs="?", const="baseline", default=None, metavar="NAME",
+        help="store the measurements in the results store as baseline NAME (default: baseline)",
+    )  # fmt: skip
+    group.addoption(
+        "--perf-compare", nargs="?", const="baseline", default=None, metavar="NAME",
+        help="compare with baseline NAME (default: baseline); fail the session on a significant regression",
+    )  # fmt: skip
+    group.addoption(
+        "--perf-metric", default=None, metavar="LIST",
+        help="metrics to measure, comma-separated: time (wall clock), cpu (CPU time of the thread), cost, "
+        "instructions, memory, or all (default: time,cost)",
+    )  # fmt: skip
+    group.addoption(
+        "--perf-threshold", default=None, metavar="PCT",
+        help="allowed slowdown: 5%% for every metric, or per metric time=5%%,cost=1%% "
+        "(default: time=5%%,cpu=5%%,cost=1%%,instructions=1%%,memory=5%%)",
+    )  # fmt: skip
+    group.addoption("--perf-force", action="store_true", help="compare time with a baseline from another machine")
+    group.addoption(
+        "--perf-store", default=None, metavar="PATH", help="results store (default: .perfkit/results.sqlite)"
+    )
+    group.addoption("--perf-json", default=None, metavar="FILE", help="write the results as JSON")
+    group.addoption("--perf-markdown", default=None, metavar="FILE", help="write a markdown summary")
+    group.addoption("--perf-rounds", default=None, type=int, metavar="N", help="timed values per test (default: 20)")
+    group.addoption(
+        "--perf-max-time", default=None, type=float, metavar="S", help="seconds of timing per test (default: 2)"
+    )
+    group.addoption(
+        "--perf-processes", default=0, type=int, metavar="N",
+        help="time in N fresh worker processes (steadier across sessions; the function must pickle and not "
+        "depend on fixture state); default 0: in the test process",
+    )  # fmt: skip
+    group.addoption(
+        "--perf-instructions", default="auto", choices=("auto", "counter", "callgrind"),
+        help="how to count instructions: the CPU counter, else callgrind (auto)",
+    )  # fmt: skip
+    group.addoption("--perf-xdist", action="store_true", help="measure in pytest-xdist workers too (noisy)")
+    parser.addini("perf_metric", "default --perf-metric", default="")
+    parser.addini("perf_threshold", "default --perf-threshold", default="")
+    parser.addini("perf_group_thresholds", "per-group thresholds, one 'group = 10%' per line", type="linelist")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "perf(metric=, threshold=, rounds=, group=): settings of this test's perf measurement"
+    )
+    config.stash[_SESSION] = None
+    config.stash[_XDIST_SKIPPED] = False
+    from perfkit.perftest.measure import run_in_callgrind_child
+
+    if run_in_callgrind_child() or not _wanted(config):
+        return
+    if _is_xdist_worker(config) and not config.getoption("perf_xdist"):
+        return
+    from perfkit.errors import PerfkitError
+    from perfkit.perftest.session import PerfSession
+
+    try:
+        settings = _settings(config)
+        worker = _is_xdist_worker(config)
+        config.stash[_SESSION] = PerfSession(settings, root=Path(config.rootpath), check_store=not worker)
+    except PerfkitError as exc:
+        raise pytest.UsageError(f"perfkit: {exc}") from None
+    if _uses_xdist(config) and not config.getoption("perf_xdist"):
+        config.stash[_XDIST_SKIPPED] = True
+
+
+def _wanted(config: pytest.Config) -> bool:
+    names = ("perf", "perf_save", "perf_compare", "perf_json", "perf_markdown")
+    return any(config.getoption(name) not in (None, False) for name in names)
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _uses_xdist(config: pytest.Config) -> bool:
+    numprocesses = getattr(config.option, "numprocesses", None)
+    return bool(numprocesses) and not _is_xdist_worker(config)
+
+
+def _settings(config: pytest.Config) -> Any:
+    from perfkit.errors import InvalidArgument
+    from perfkit.perftest import measure as pm
+    from perfkit.perftest import settings as ps
+
+    metric = config.getoption("perf_metric") or config.getini("perf_metric") or "time,cost"
+    threshold = config.getoption("perf_threshold") or config.getini("perf_threshold")
+    rounds = config.getoption("perf_rounds")
+    max_time = config.getoption("perf_max_time")
+    if rounds is not None and rounds < 2:
+        raise InvalidArgument("--perf-rounds", rounds, "give a whole number of at least 2")
+    if max_time is not None and max_time <= 0:
+        raise InvalidArgument("--perf-max-time", max_time, "give a positive number of seconds")
+    processes = config.getoption("perf_processes")
+    if processes < 0 or processes > 100:
+        raise InvalidArgument("--perf-processes", processes, "give a number of processes between 0 and 100")
+    store = config.getoption("perf_store")
+    budget = pm.Budget(
+        rounds=rounds or 20,
+        max_time=max_time or 2.0,
+        min_rounds=min(5, rounds or 5),
+    )
+    return ps.Settings(
+        metrics=ps.parse_metrics(metric),
+        thresholds=ps.parse_thresholds(threshold) if threshold else dict(ps.DEFAULT_THRESHOLDS),
+        group_thresholds=ps.parse_group_thresholds(config.getini("perf_group_thresholds")),
+        save=ps.parse_name(config.getoption("perf_save"), option="--perf-save"),
+        compare=ps.parse_name(config.getoption("perf_compare"), option="--perf-compare"),
+        force=config.getoption("perf_force"),
+        store=Path(store) if store else Path(config.rootpath) / ".perfkit" / "results.sqlite",
+        budget=budget,
+        instructions=config.getoption("perf_instructions"),
+        processes=processes,
+    )
+
+
+@pytest.fixture
+def perf(request: pytest.FixtureRequest) -> PerfCall:
+    """``perf(fn, *args, **kwargs)`` returns ``fn(*args, **kwargs)`` and measures it when perfkit measures."""
+    from perfkit.perftest.measure import run_in_callgrind_child
+    from perfkit.perftest.session import PerfCall
+    from perfkit.perftest.settings import TestSettings
+
+    session = request.config.stash[_SESSION]
+    marker = request.node.get_closest_marker("perf")
+    test = TestSettings.from_marker(dict(marker.kwargs)) if marker is not None else TestSettings()
+    rootpath = Path(request.config.rootpath)
+    return PerfCall(
+        session,
+        request.node.nodeid,
+        test,
+        nodeid_path=str(rootpath / request.node.nodeid),
+        cwd=Path(request.config.invocation_params.dir),
+        callgrind_child=run_in_callgrind_child(),
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    perf_session = config.stash.get(_SESSION, None)
+    if perf_session is None:
+        return
+    if _is_xdist_worker(config):
+        from perfkit.perftest.session import samples_to_wire
+
+        config.workeroutput[_WORKER_KEY] = samples_to_wire(perf_session)  # type: ignore[attr-defined]
+        return
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        perf_session.notes.append("the session was interrupted: nothing compared or saved")
+        return
+    from perfkit.errors import PerfkitError
+
+    try:
+        perf_session.finish()
+        _write_reports(config, perf_session)
+    except PerfkitError as exc:
+        perf_session.notes.append(f"error: {exc}")
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+        return
+    if perf_session.regressions and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist: gather the samples a worker measured (only with --perf-xdist)."""
+    output = getattr(node, "workeroutput", {}) or {}
+    perf_session = node.config.stash.get(_SESSION, None)
+    if perf_session is not None and _WORKER_KEY in output:
+        from perfkit.perftest.session import samples_from_wire
+
+        samples_from_wire(perf_session, output[_WORKER_KEY])
+
+
+def _write_reports(config: pytest.Config, perf_session: PerfSession) -> None:
+    from perfkit._io import write_atomic
+    from perfkit.perftest import report as perf_report
+
+    kwargs = _report_args(perf_session)
+    json_path = config.getoption("perf_json")
+    if json_path:
+        extra = {"store": str(perf_session.settings.store), "saved_run": perf_session.saved_run}
+        write_atomic(json_path, perf_report.to_json(perf_session.comparisons, **kwargs, extra=extra))
+    text = perf_report.markdown(perf_session.comparisons, **kwargs)
+    md_path = config.getoption("perf_markdown")
+    if md_path:
+        write_atomic(md_path, text)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def _report_args(perf_session: PerfSession) -> dict[str, Any]:
+    found: dict[str, list[str]] = {}
+    for samples in perf_session.samples.values():
+        for sample in samples:
+            if sample.method not in found.setdefault(sample.metric, []):
+                found[sample.metric].append(sample.method)
+    methods = {metric: "; ".join(names) for metric, names in found.items()}
+    return {"methods": methods, "notes": perf_session.notes, "compared": perf_session.settings.compare}
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if config.stash.get(_XDIST_SKIPPED, False):
+        terminalreporter.write_sep("-", "perfkit")
+        terminalreporter.write_line(
+            "perfkit: measured nothing: tests ran in pytest-xdist workers (-n), where timings disturb each other; "
+            "run without -n, or pass --perf-xdist to measure in the workers anyway"
+        )
+        return
+    perf_session = config.stash.get(_SESSION, None)
+    if perf_session is None or _is_xdist_worker(config):
+        return
+    terminalreporter.write_sep("-", "perfkit")
+    if not perf_session.comparisons:
+        lines = [f"note: {n}" for n in perf_session.notes]
+        if not perf_session.samples:
+            lines.append("perfkit: no test called the perf fixture")
+    else:
+        from perfkit.perftest import report as perf_report
+
+        lines = perf_report.terminal_lines(perf_session.comparisons, **_report_args(perf_session))
+        if perf_session.saved_run is not None:
+            lines.append(f"perfkit: saved as baseline {perf_session.settings.save!r} in {perf_session.settings.store}")
+    for line in lines:
+        red = line.startswith("perfkit:") and perf_session.regressions
+        terminalreporter.write_line(line, red=bool(red), bold=line.startswith("perfkit:"))

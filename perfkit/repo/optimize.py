@@ -1,0 +1,375 @@
+"""``perfkit optimize``'s pipeline: profile the workload, pick the hot functions, optimise each on a private copy,
+check the whole program, and measure the workload before and after.
+
+The user's tree is only read (and written by ``apply`` when asked). Each step reports through ``progress``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from perfkit.errors import PerfkitError
+from perfkit.repo.capture import Captured, CaptureTarget, capture, python_workload
+from perfkit.repo.config import RepoConfig
+from perfkit.repo.sources import FunctionInfo, function_at, functions_in, import_roots, python_files
+from perfkit.repo.workload import repo_env, run_checked
+from perfkit.repo.workspace import Workspace
+
+Progress = Callable[[str], None]
+WORKLOAD_RUNS = 5
+
+
+@dataclass
+class FunctionOutcome:
+    """What happened to one hot function."""
+
+    info: FunctionInfo
+    share: float
+    status: str = "pending"  # improved, unchanged, dropped, skipped, error
+    reason: str = ""
+    result: Any = None  # perfkit.optimizers.Result
+    diff: str = ""
+    inputs: int = 0
+
+    @property
+    def winner(self) -> Any:
+        return None if self.result is None else self.result.winner
+
+
+@dataclass
+class OptimizeReport:
+    """Everything the run found and did; :mod:`perfkit.repo.results` saves it."""
+
+    repo: Path
+    config: RepoConfig
+    functions: list[FunctionOutcome] = field(default_factory=list)
+    before: Any = None  # Measurement of the original workload
+    after: Any = None  # Measurement of the patched workload
+    speedup: Any = None  # stats.Ratio, original / patched
+    tests_passed: bool | None = None
+    notes: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    interrupted: bool = False
+    profile_tool: str = ""
+    profile: Any = None  # perfkit.profile.Profile of the workload
+
+    @property
+    def improved(self) -> list[FunctionOutcome]:
+        return [f for f in self.functions if f.status == "improved"]
+
+
+def check_repo(repo: Path, config: RepoConfig) -> list[Path]:
+    """The repository's own source files; a clear error when ``repo`` is not a folder of Python code."""
+    if not repo.exists():
+        raise PerfkitError(f"REPO {str(repo)!r}: no such folder")
+    if not repo.is_dir():
+        raise PerfkitError(f"REPO {str(repo)!r}: not a folder; give the repository's root folder")
+    files = python_files(repo, include=config.include, exclude=config.exclude)
+    if not files:
+        raise PerfkitError(f"REPO {str(repo)!r}: no Python files to optimise (include={list(config.include)})")
+    return files
+
+
+def optimize_repo(
+    repo: Path,
+    config: RepoConfig,
+    *,
+    offline: bool = True,
+    progress: Progress | None = None,
+    workspace: Workspace | None = None,
+) -> OptimizeReport:
+    """Run the whole pipeline on a copy of ``repo``; the copy is ``workspace`` when given (the caller keeps it
+    to apply the winners), else a temporary one."""
+    say = progress or (lambda message: None)
+    started = time.monotonic()
+    deadline = started + config.budget * 60
+    repo = repo.resolve()
+    check_repo(repo, config)
+    report = OptimizeReport(repo=repo, config=config)
+    owned = workspace is None
+    patched = workspace or Workspace(repo)
+    baseline = Workspace(repo)
+    try:
+        say("running the workload once on a copy")
+        run_checked(config.workload_argv(), root=patched.path, timeout=config.timeout, what="the workload")
+        say("running the repository's tests before any change")
+        report.tests_passed = _tests_pass(baseline.path, config)
+        if not report.tests_passed:
+            report.notes.append("the repository's tests fail before any change: the whole-program check is skipped")
+        say("profiling the workload")
+        report.functions = _hot_functions(patched.path, config, report)
+        if not report.functions:
+            report.notes.append(
+                f"no function of the repository takes {100 * config.threshold:.0f}% or more of the workload's time"
+            )
+            return report
+        captured = _capture(patched.path, config, report, say)
+        try:
+            _optimize_each(patched, config, report, captured, offline=offline, deadline=deadline, say=say)
+        except KeyboardInterrupt:
+            report.interrupted = True
+            report.notes.append("interrupted: the functions finished so far are kept; the rest were not tried")
+        if report.improved and not report.interrupted:
+            _whole_program_check(patched, config, report, say)
+        if report.improved and not report.interrupted:
+            _measure_workload(baseline, patched, config, report, say)
+        return report
+    finally:
+        report.elapsed = time.monotonic() - started
+        baseline.close()
+        if owned:
+            patched.close()
+
+
+def _tests_pass(root: Path, config: RepoConfig) -> bool:
+    try:
+        run_checked(config.tests_argv(), root=root, timeout=config.timeout, what="the repository's tests")
+    except PerfkitError:
+        return False
+    return True
+
+
+def _hot_functions(root: Path, config: RepoConfig, report: OptimizeReport) -> list[FunctionOutcome]:
+    """The repository's functions ranked by their share of the workload's CPU time, above the threshold."""
+    from perfkit.profile import profile_command
+
+    profile = profile_command(
+        config.workload_argv(), cwd=root, env=repo_env(root), timeout=config.timeout, top=200, memory=False
+    )
+    report.profile_tool, report.profile = profile.tool, profile
+    report.notes.extend(profile.notes)
+    files = {p.resolve(): p for p in python_files(root, include=config.include, exclude=config.exclude)}
+    known: dict[Path, list[FunctionInfo]] = {}
+    shares: dict[str, tuple[FunctionInfo, float]] = {}
+    for hotspot in profile.functions:
+        path = Path(hotspot.file).resolve()
+        if path not in files:
+            continue
+        functions = known.setdefault(path, functions_in(root, files[path]))
+        info = function_at(functions, hotspot.line)
+        if info is None:
+            continue
+        share = (hotspot.cpu_python + hotspot.cpu_native) / 100.0
+        previous = shares.get(info.key, (info, 0.0))[1]
+        shares[info.key] = (info, previous + share)
+    ranked = sorted(shares.values(), key=lambda item: -item[1])
+    chosen = [
+        FunctionOutcome(info, share)
+        for info, share in ranked
+        if share >= config.threshold and _wanted(info, config.functions)
+    ]
+    return chosen
+
+
+def _wanted(info: FunctionInfo, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return True
+    names = (info.key, info.qualname, f"{info.module}.{info.qualname}")
+    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns for name in names)
+
+
+def _capture(root: Path, config: RepoConfig, report: OptimizeReport, say: Progress) -> dict[str, Captured]:
+    argv = config.workload_argv()
+    if python_workload(argv) is None:
+        report.notes.append(f"arguments were not captured: {' '.join(argv)!r} is not a Python command")
+        return {}
+    say("capturing real arguments from the workload")
+    targets = [CaptureTarget(f.info.module, f.info.qualname) for f in report.functions]
+    out = root.parent / "perfkit-capture.pickle"
+    try:
+        return capture(argv, targets, cwd=root, out=out, timeout=config.timeout, env=repo_env(root))
+    except PerfkitError as exc:
+        report.notes.append(f"arguments were not captured: {exc}")
+        return {}
+
+
+def _optimize_each(
+    patched: Workspace,
+    config: RepoConfig,
+    report: OptimizeReport,
+    captured: dict[str, Captured],
+    *,
+    offline: bool,
+    deadline: float,
+    say: Progress,
+) -> None:
+    from perfkit.optimizers import hotspots_from_profile, optimize_function
+    from perfkit.optimizers._code import function_source, replace_function
+
+    proposers = _proposers(config, offline=offline, report=report)
+    with _importable(patched.path):
+        for outcome in report.functions:
+            info = outcome.info
+            if time.monotonic() > deadline:
+                outcome.status, outcome.reason = "skipped", "the budget was spent before its turn"
+                continue
+            if "." in info.qualname:
+                outcome.status, outcome.reason = (
+                    "skipped",
+                    "methods are not optimised yet (module-level functions only)",
+                )
+                continue
+            samples = captured.get(info.key)
+            inputs = samples.arguments() if samples else []
+            outcome.inputs = len(inputs)
+            if not inputs:
+                outcome.status, outcome.reason = "skipped", "the workload gave no picklable arguments to test it on"
+                continue
+            say(f"optimising {info.key} ({100 * outcome.share:.0f}% of the time, {len(inputs)} captured inputs)")
+            try:
+                func = getattr(_fresh_module(info.module), info.qualname)
+                result = optimize_function(
+                    func,
+                    stress_inputs=inputs,
+                    proposers=proposers,
+                    min_speedup=config.min_speedup,
+                    hotspots=hotspots_from_profile(report.profile, func),
+                    project_tests=_tests_mentioning(patched.path, info) or None,
+                    progress=lambda message, key=info.key: say(f"{key}: {message}"),
+                )
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # one function failing is recorded; the run goes on
+                outcome.status, outcome.reason = "error", f"{type(exc).__name__}: {exc}"
+                continue
+            outcome.result = result
+            if result.winner is None:
+                outcome.status = "unchanged"
+                outcome.reason = _why_not(result)
+                continue
+            relative = info.path.relative_to(patched.path)
+            source, start = function_source(func)
+            text = patched.read(relative)
+            patched.write(relative, replace_function(text, source, start, result.winner.source))
+            outcome.status = "improved"
+            outcome.diff = patched.diff(relative)
+
+
+def _proposers(config: RepoConfig, *, offline: bool, report: OptimizeReport) -> list[Any]:
+    from perfkit.optimizers import default_proposers
+
+    proposers: list[Any] = default_proposers()
+    model = config.model or os.environ.get("PERFKIT_MODEL", "")
+    if not offline and (model or os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")):
+        from perfkit.optimizers import LLMProposer
+
+        proposers.append(LLMProposer(model=model or None))
+        report.notes.append(f"LLM proposer on: model {model or 'default'}")
+    else:
+        report.notes.append("offline proposers only (rewrite rules, numba)")
+    return proposers
+
+
+def _why_not(result: Any) -> str:
+    if not result.history:
+        return "no proposer had a candidate"
+    verdicts: dict[str, int] = {}
+    for attempt in result.history:
+        verdicts[attempt.verdict] = verdicts.get(attempt.verdict, 0) + 1
+    return "no candidate accepted (" + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())) + ")"
+
+
+def _tests_mentioning(root: Path, info: FunctionInfo) -> list[str]:
+    """Test files of the repository that mention the function's name: the project tests that cover it."""
+    name = info.qualname.rsplit(".", 1)[-1]
+    found = []
+    for path in sorted(root.rglob("test_*.py")) + sorted(root.rglob("*_test.py")):
+        if ".venv" in path.parts:
+            continue
+        try:
+            if name in path.read_text(errors="replace"):
+                found.append(str(path.relative_to(root)))
+        except OSError:
+            continue
+    return found
+
+
+class _importable:
+    """Put the copy's import roots first on sys.path (and in the workers' path) for the duration."""
+
+    def __init__(self, root: Path) -> None:
+        self.roots = [str(p) for p in import_roots(root)]
+        self.cwd = os.getcwd()
+        self.root = root
+
+    def __enter__(self) -> None:
+        sys.path[:0] = self.roots
+        os.chdir(self.root)  # project tests and relative paths resolve in the copy
+
+    def __exit__(self, *exc: object) -> None:
+        os.chdir(self.cwd)
+        for entry in self.roots:
+            if entry in sys.path:
+                sys.path.remove(entry)
+
+
+def _fresh_module(name: str) -> Any:
+    """Import ``name`` from the copy, dropping any earlier import of its package (another copy, or stale)."""
+    top = name.split(".")[0]
+    for loaded in [m for m in sys.modules if m == top or m.startswith(top + ".")]:
+        del sys.modules[loaded]
+    importlib.invalidate_caches()
+    return importlib.import_module(name)
+
+
+def _whole_program_check(patched: Workspace, config: RepoConfig, report: OptimizeReport, say: Progress) -> None:
+    """Run the repository's tests on the patched copy; drop each winner that breaks them."""
+    if not report.tests_passed:
+        return
+    say("running the repository's tests on the patched copy")
+    if _tests_pass(patched.path, config):
+        return
+    winners = report.improved
+    patched_text = {str(f.info.path): patched.read(f.info.path.relative_to(patched.path)) for f in winners}
+    for f in winners:  # test each winner alone
+        for other in winners:
+            patched.reset(other.info.path.relative_to(patched.path))
+        relative = f.info.path.relative_to(patched.path)
+        patched.write(relative, patched_text[str(f.info.path)])
+        if not _tests_pass(patched.path, config):
+            f.status, f.reason = "dropped", "the repository's tests fail with this change"
+    for f in winners:
+        patched.reset(f.info.path.relative_to(patched.path))
+    for f in report.improved:
+        # winners in one file were applied one after another: rebuild the file from the kept ones
+        relative = f.info.path.relative_to(patched.path)
+        from perfkit.optimizers._code import function_source, replace_function
+
+        with _importable(patched.path):
+            func = getattr(_fresh_module(f.info.module), f.info.qualname)
+            source, start = function_source(func)
+        patched.write(relative, replace_function(patched.read(relative), source, start, f.winner.source))
+        f.diff = patched.diff(relative)
+    if report.improved and not _tests_pass(patched.path, config):
+        for f in report.improved:
+            f.status, f.reason = "dropped", "the repository's tests fail with the changes together"
+            patched.reset(f.info.path.relative_to(patched.path))
+
+
+def _measure_workload(
+    baseline: Workspace, patched: Workspace, config: RepoConfig, report: OptimizeReport, say: Progress
+) -> None:
+    from perfkit import stats
+    from perfkit.harness.command import Command, measure_commands
+
+    say(f"timing the workload before and after, {WORKLOAD_RUNS} interleaved runs each")
+    argv = config.workload_argv()
+    before, after = measure_commands(
+        [
+            Command(argv, cwd=baseline.path, env=repo_env(baseline.path), name="original"),
+            Command(argv, cwd=patched.path, env=repo_env(patched.path), name="optimised"),
+        ],
+        runs=WORKLOAD_RUNS,
+        warmups=1,
+        timeout=config.timeout,
+    )
+    report.before, report.after = before, after
+    report.speedup = stats.speedup(before.times, after.times)

@@ -1,0 +1,220 @@
+"""perfkit.efficiency: ENAMEL-style correctness and efficiency scoring, on tiny problems and two real ones."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from perfkit.efficiency import (
+    ENAMEL_EXCLUDED,
+    Problem,
+    _worker,
+    align_samples,
+    evaluate,
+    load_problems,
+    load_samples,
+)
+from perfkit.efficiency.scoring import problem_scores, reference_levels, score_sample
+from perfkit.errors import InvalidArgument
+from perfkit.stats import hodges_lehmann
+
+from .conftest import FIXTURES, ROOT
+
+CSV = FIXTURES / "eff_problems.csv"
+SAMPLES = FIXTURES / "eff_samples.json"
+HELPERS = "tests.fixtures.eff_helpers"
+ENAMEL = ROOT.parent / "shared" / "data" / "enamel"
+SMALL = {"n_tests": (3, 2, 2, 2), "reps": 3}
+
+
+@pytest.fixture(scope="module")
+def toy() -> list[Problem]:
+    return load_problems(CSV, helpers=HELPERS)
+
+
+# ------------------------------------------------------------------------------------------- loading
+def test_load_problems_reads_every_column(toy) -> None:
+    assert [p.task_id for p in toy] == ["Toy/0", "Toy/1", "Toy/2"]
+    assert toy[0].levels == (10, 20000, 50000, 100000) and toy[0].entry_point == "total"
+    assert toy[0].checker.startswith("def __check") and "dict(output) == answer" in toy[1].checker
+    assert [p.index for p in toy] == [0, 1, 2] and toy[1].helpers == HELPERS
+    assert [p.task_id for p in load_problems(CSV, exclude=[1])] == ["Toy/0", "Toy/2"]
+
+
+def test_load_problems_errors_name_the_argument(tmp_path) -> None:
+    with pytest.raises(InvalidArgument, match=r"problems=.*ENAMEL-style CSV"):
+        load_problems(tmp_path / "missing.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("task_id,prompt\nA/1,x\n")
+    with pytest.raises(InvalidArgument, match="the CSV needs the columns entry_point"):
+        load_problems(bad)
+
+
+def test_samples_align_by_row_or_task_id(toy) -> None:
+    by_row = load_samples(SAMPLES, toy)
+    assert [len(codes) for codes in by_row] == [3, 2, 7]
+    by_id = align_samples({"Toy/2": ["x"], "0": ["y"]}, toy)
+    assert by_id == [["y"], [], ["x"]]
+    with pytest.raises(InvalidArgument, match="samples="):
+        align_samples({"Toy/0": "not a list"}, toy)
+
+
+# ----------------------------------------------------------------------------------- tests and scoring
+def test_generated_tests_are_deterministic_per_seed(toy) -> None:
+    payload = toy[1].to_payload()
+    first = _worker.make_tests(payload, [2, 1, 1, 1], seed=7)
+    again = _worker.make_tests(payload, [2, 1, 1, 1], seed=7)
+    other = _worker.make_tests(payload, [2, 1, 1, 1], seed=8)
+    assert [t.args for level in first for t in level] == [t.args for level in again for t in level]
+    assert [t.args for level in first for t in level] != [t.args for level in other for t in level]
+    assert len(first[1][0].args[0].split()) == 2000  # size of level 1, words from the helper module
+
+
+def test_score_sample_matches_the_formula() -> None:
+    hardness = [0.0, 3.0, 3.0, 4.0]
+    ref = [[[1.0]], [[0.010, 0.011, 0.012]], [[0.020], [0.022]], [[0.040, 0.041]]]
+    levels = reference_levels(ref, hardness)
+    assert math.isnan(levels[0]) and levels[2] == pytest.approx(0.022)
+    limit = 2 * hodges_lehmann([0.040, 0.041])
+    sample = [[[0.5]], [[0.012]], [[0.030], [0.010]], [[0.070, 0.070]]]
+    expected = (3 * (limit - 0.012) / (limit - 0.011) + 3 * (limit - 0.030) / (limit - 0.022)) / 10
+    expected += 4 * (limit - 0.070) / (limit - levels[3]) / 10
+    assert score_sample(True, sample, levels, hardness, alpha=2).efficiency == pytest.approx(expected)
+    censored = score_sample(True, sample[:2], levels, hardness, alpha=2)  # level 2 hit T: it and level 3 score 0
+    assert censored.censored == (False, True, True) and censored.level_times[1:] == (None, None)
+    assert censored.efficiency == pytest.approx(3 * (limit - 0.012) / (limit - 0.011) / 10)
+    assert score_sample(False, sample, levels, hardness, alpha=2).efficiency == 0.0
+
+
+def test_problem_scores_use_eff_at_k_and_pass_at_k() -> None:
+    scores = problem_scores([0.0, 0.5, 1.0], [False, True, True], [1, 2, 5])
+    assert scores["eff@1"] == pytest.approx(0.5) and scores["pass@1"] == pytest.approx(2 / 3)
+    assert scores["eff@2"] == pytest.approx((0.5 + 1.0 + 1.0) / 3) and scores["pass@2"] == 1.0
+    assert math.isnan(scores["eff@5"]) and math.isnan(scores["pass@5"])
+
+
+# ------------------------------------------------------------------------------- the evaluator, for real
+def test_evaluate_scores_correct_slow_wrong_and_crashing_samples(toy) -> None:
+    samples = load_samples(SAMPLES, toy)
+    samples[0].insert(0, toy[0].reference)  # the reference scored against itself
+    result = evaluate(toy, {"toy": samples}, jobs=2, **SMALL)
+    rows = {(r.task_id, r.sample): r for r in result.samples.itertuples()}
+
+    def status(task: str, sample: int) -> tuple[bool, str]:
+        return bool(rows[(task, sample)].passed), str(rows[(task, sample)].status)
+
+    assert status("Toy/0", 2) == (False, "wrong")  # returns sum + 1
+    assert status("Toy/0", 3) == (True, "censored")  # quadratic: stopped at T on level 1, still correct
+    assert rows[("Toy/0", 3)].efficiency == 0.0 and rows[("Toy/0", 3)].censored == [True, True, True]
+    assert status("Toy/1", 1) == (True, "censored")  # quadratic word count
+    assert status("Toy/2", 1) == (False, "error") and "ZeroDivisionError" in rows[("Toy/2", 1)].message
+    assert status("Toy/2", 2) == (False, "error") and "SyntaxError" in rows[("Toy/2", 2)].message
+    assert status("Toy/2", 3) == (False, "timeout")  # Python loop, stopped by the worker's timer on level 0
+    assert status("Toy/2", 4) == (False, "timeout")  # stuck in C: the worker is killed, a new one resumes
+    assert status("Toy/2", 5) == (False, "crashed")  # os._exit: the next sample still runs
+    assert status("Toy/2", 6)[0] is True
+    for task, sample in (("Toy/0", 0), ("Toy/0", 1), ("Toy/1", 0), ("Toy/2", 0)):
+        assert status(task, sample)[0] is True
+        assert rows[(task, sample)].efficiency > 0.0  # fast, correct samples: scored, not censored to 0
+    scores = result.scores.set_index("task_id")
+    assert scores.loc["Toy/2", "pass@1"] == pytest.approx(2 / 7)
+    assert scores.loc["Toy/0", "time_limit"] == pytest.approx(2 * scores.loc["Toy/0", "ref_time"])
+    assert result.summary["toy"]["problems"] == 3 and result.summary["toy"]["errors"] == 0
+    expected = (scores["pass@1"]).mean()
+    assert result.summary["toy"]["pass@1"] == pytest.approx(expected)
+
+
+def test_setup_errors_are_reported_per_problem(toy, tmp_path) -> None:
+    broken = Problem(
+        "Bad/0",
+        "def f(x):\n    pass\n",
+        "f",
+        "def generate_input(size, lid, cid):\n    return 1 / 0\n",
+        (1, 2, 3, 4),
+        "    return x\n",
+    )
+    result = evaluate([toy[2], broken], [["    return len(set(xs)) != len(xs)\n"], ["    return x\n"]], **SMALL)
+    assert result.errors == {"Bad/0": "the checker or the input generator raised ZeroDivisionError: division by zero"}
+    assert result.summary["samples"]["problems"] == 1 and result.summary["samples"]["errors"] == 1
+    paths = result.save(tmp_path)
+    saved = json.loads(paths[0].read_text())
+    assert saved["version"] == 1 and saved["errors"] == result.errors and len(saved["scores"]) == 2
+
+
+def test_evaluate_validates_arguments_first(toy) -> None:
+    with pytest.raises(InvalidArgument, match="alpha=1"):
+        evaluate(toy, [[], [], []], alpha=1)
+    with pytest.raises(InvalidArgument, match="hardness="):
+        evaluate(toy, [[], [], []], hardness=(0, 0, 0, 0))
+    with pytest.raises(InvalidArgument, match="samples="):
+        evaluate(toy, [[]])
+    with pytest.raises(InvalidArgument, match="helpers='no_such_helpers_module'"):
+        evaluate([Problem("A/0", "", "f", "", (1, 2, 3, 4), "", helpers="no_such_helpers_module")], [[]])
+
+
+# ------------------------------------------------------------------------------ real ENAMEL problems
+@pytest.mark.skipif(not (ENAMEL / "enamel.csv").is_file(), reason="ENAMEL data not present")
+def test_two_real_enamel_problems() -> None:
+    problems = load_problems(ENAMEL / "enamel.csv", helpers=None, exclude=ENAMEL_EXCLUDED)
+    assert len(problems) == 142
+    picked = [p for p in problems if p.task_id in ("HumanEval/0", "HumanEval/4")]
+    sets = {
+        name: align_samples(json.loads((ENAMEL / f"{name}.json").read_text()), picked)
+        for name in ("enamel-references", "humaneval-canonical")
+    }
+    result = evaluate(picked, sets, n_tests=(8, 2, 2, 2), reps=3)
+    rows = {(r.set, r.task_id): r for r in result.samples.itertuples()}
+    assert all(bool(r.passed) for r in rows.values())
+    # HumanEval/0's canonical solution is quadratic: far past T = 2 x the sorting reference at 10^4 elements
+    assert rows[("humaneval-canonical", "HumanEval/0")].status == "censored"
+    assert rows[("enamel-references", "HumanEval/0")].efficiency > 0.3  # the reference against itself
+
+
+# ------------------------------------------------------------------------------------------------- CLI
+def perfkit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "perfkit", *args], capture_output=True, text=True, cwd=ROOT, check=False, timeout=300
+    )
+
+
+def test_cli_eff_prints_the_table_and_writes_files(tmp_path) -> None:
+    samples = tmp_path / "toy-samples.json"
+    samples.write_text(json.dumps(json.loads(SAMPLES.read_text())[:2]))
+    short = tmp_path / "toy.csv"
+    short.write_text(CSV.read_text())
+    result = perfkit(
+        "eff",
+        str(samples),
+        "--problems",
+        str(short),
+        "--exclude",
+        "2",
+        "--helpers",
+        HELPERS,
+        "--tests",
+        "2,1,1,1",
+        "--reps",
+        "2",
+        "-k",
+        "1,2",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "toy-samples" in result.stdout and "eff@1" in result.stdout and "pass@2" in result.stdout
+    assert "wall time" in result.stdout
+    scores = (tmp_path / "out" / "scores.csv").read_text().splitlines()
+    assert scores[0].startswith("set,task_id,n,n_passed,eff@1,pass@1,eff@2,pass@2") and len(scores) == 3
+    assert json.loads((tmp_path / "out" / "result.json").read_text())["summary"]["toy-samples"]["problems"] == 2
+
+
+def test_cli_eff_user_errors_are_one_line(tmp_path) -> None:
+    result = perfkit("eff", str(SAMPLES), "--problems", str(tmp_path / "nope.csv"))
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("perfkit: error: problems=") and "Traceback" not in result.stderr
+    result = perfkit("eff", str(SAMPLES), "--problems", str(CSV), "--helpers", HELPERS, "--tests", "8,x")
+    assert result.returncode == 2 and "--tests='8,x'" in result.stderr and "Traceback" not in result.stderr
