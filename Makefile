@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check perfkit fuzzers optimizers tests benchmarks
 	$(VENV)/bin/mypy perfkit
 	$(VENV)/bin/mypy optimizers
+	$(VENV)/bin/mypy fuzzers
 
 bench: $(STAMP)
 	$(PY) benchmarks/timing_loop.py

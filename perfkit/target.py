@@ -48,6 +48,15 @@ def split_spec(spec: str) -> tuple[str, str]:
 
 def resolve(spec: str) -> Target:
     """Import the module or file named by ``spec`` and return the callable it names."""
+    obj, module, path = resolve_object(spec)
+    qualname = split_spec(spec)[1]
+    if not callable(obj):
+        raise TargetError(f"target {spec!r}: {qualname!r} is a {type(obj).__name__}, not a callable")
+    return Target(spec=spec, func=obj, module=module, qualname=qualname, path=path)
+
+
+def resolve_object(spec: str) -> tuple[Any, ModuleType, Path | None]:
+    """The object (callable or not) named by ``spec``, its module, and the file when ``spec`` names one."""
     where, qualname = split_spec(spec)
     path: Path | None = None
     if where.endswith(".py") or "/" in where or "\\" in where:
@@ -65,9 +74,7 @@ def resolve(spec: str) -> Target:
             names = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_"))
             hint = f"; it defines: {', '.join(names[:12])}" if names else ""
             raise TargetError(f"target {spec!r}: {where!r} has no attribute {qualname!r}{hint}") from None
-    if not callable(obj):
-        raise TargetError(f"target {spec!r}: {qualname!r} is a {type(obj).__name__}, not a callable")
-    return Target(spec=spec, func=obj, module=module, qualname=qualname, path=path)
+    return obj, module, path
 
 
 def _import_file(path: Path, spec: str) -> ModuleType:

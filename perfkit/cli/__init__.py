@@ -20,6 +20,7 @@ COMMANDS = [
     "perfkit.cli.dashboard",  # dashboard
     "perfkit.cli.optimize",  # optimize
     "perfkit.cli.profile",  # profile
+    "perfkit.cli.fuzz",  # fuzz
     "perfkit.cli.eff",  # eff (ENAMEL's eff@k and pass@k)
 ]
 

@@ -1,0 +1,160 @@
+"""The cost signal of one input: deterministic line count, combined with measured time where C work dominates.
+
+Each evaluation runs the instrumented copy once untraced (which constraints hold; rejections; hangs), the
+original under ``perfkit._native.cost_call`` (Python lines: noise-free) and, unless the signal is "lines", the
+original again untraced under ``_native.time_loop``. Cost is in *line-equivalents*:
+``max(lines, time_ns / (SLACK * ns_per_line))`` where ``ns_per_line`` is this machine's time for a plain Python
+line. Pure-Python code keeps its exact line count (its time stays under the slack); code whose time is spent
+in C (``x in some_list``, big sorts, regexes) is ranked by its time. A call past ``timeout`` is censored there.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import signal
+from dataclasses import dataclass
+from typing import Any
+
+from perfkit.fuzzers._instrument import Instrumented
+
+from perfkit import _native
+
+SLACK = 8.0
+CONFIRM = 4  # timings whose best is kept when the time term decides the cost
+SIGNALS = ("auto", "lines", "time")
+
+
+class CallTimeout(BaseException):
+    """Raised by the alarm inside a call that ran past the per-call timeout (BaseException: user code's
+    ``except Exception`` cannot swallow it)."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The cost of one input. outcome: "ok", "rejected" (the target raised), "timeout" or "memory"."""
+
+    cost: float
+    lines: int
+    time_s: float
+    outcome: str
+    region: frozenset[int]
+    error: str | None = None
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise CallTimeout
+
+
+def _reference() -> int:
+    total = 0
+    for i in range(2000):
+        total += i
+    return total
+
+
+def ns_per_line() -> float:
+    """Time of one plain Python line on this machine (untraced), from a reference loop."""
+    lines = _native.cost_call(_reference, ())[0]
+    best = min(_native.time_loop(_reference, (), 20) for _ in range(5)) / 20
+    return max(best / lines, 0.5)
+
+
+class Evaluator:
+    """Measure inputs of one target (call from the main thread: the timeout uses SIGALRM)."""
+
+    def __init__(self, func: Any, copy_: Instrumented, *, timeout: float, signal_kind: str = "auto") -> None:
+        self.func = func
+        self.copy = copy_
+        self.timeout = timeout
+        self.signal_kind = signal_kind
+        self.ns_per_line = ns_per_line()
+        signal.signal(signal.SIGALRM, _on_alarm)
+
+    def time_cost(self, time_ns: float) -> float:
+        return time_ns / (SLACK * self.ns_per_line)
+
+    def __call__(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Sample:
+        seen = self.copy.seen
+        seen.clear()
+        timeout_ns = self.timeout * 1e9
+        try:
+            status, first_ns = self._timed(self.copy.func, args, kwargs, self.timeout)
+        finally:
+            region = frozenset(seen)
+        if status == "timeout":
+            return Sample(self.time_cost(timeout_ns), -1, self.timeout, "timeout", region)
+        if status != "ok":
+            outcome = "memory" if status.startswith("MemoryError") else "rejected"
+            return Sample(0.0, 0, first_ns / 1e9, outcome, region, status)
+        lines, exc = self._lines(args, kwargs)
+        if isinstance(exc, CallTimeout):  # the traced run is slower; rank it by time
+            lines = -1
+        elif isinstance(exc, MemoryError):
+            return Sample(0.0, 0, first_ns / 1e9, "memory", region, "MemoryError")
+        if self.signal_kind == "lines" and lines >= 0:
+            return Sample(float(lines), lines, first_ns / 1e9, "ok", region)
+        time_ns = first_ns if self.instrument_free() else self._best_time(args, kwargs, 1)
+        if self.signal_kind == "time" or lines < 0 or self.time_cost(time_ns) > lines:
+            # the time decides the cost: confirm it, so that a spike (another process, an interrupt) is not
+            # taken for a slow input; the best of several calls only errs towards the line count
+            time_ns = min(time_ns, self._best_time(args, kwargs, CONFIRM if time_ns < 200_000_000 else 1))
+        if time_ns >= timeout_ns:
+            return Sample(self.time_cost(timeout_ns), lines, self.timeout, "timeout", region)
+        by_time = self.time_cost(time_ns)
+        cost = by_time if self.signal_kind == "time" else max(float(max(lines, 0)), by_time)
+        return Sample(cost, lines, time_ns / 1e9, "ok", region)
+
+    def instrument_free(self) -> bool:
+        """True when the first (copy) run is the original itself, so its time can be used as is."""
+        return not self.copy.instrumented
+
+    def _timed(self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any], timeout: float) -> tuple[str, int]:
+        a, k = copy.deepcopy((args, kwargs))
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        start = _native.clock_ns()
+        try:
+            func(*a, **k)
+        except CallTimeout:
+            return "timeout", int(timeout * 1e9)
+        except Exception as exc:
+            from perfkit.target import describe_exception
+
+            return describe_exception(exc), _native.clock_ns() - start
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return "ok", _native.clock_ns() - start
+
+    def _lines(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, BaseException | None]:
+        a, k = copy.deepcopy((args, kwargs))
+        signal.setitimer(signal.ITIMER_REAL, self.timeout * 10)
+        try:
+            lines, _calls, _ops, _result, exc = _native.cost_call(self.func, a, k or None)
+        except CallTimeout as stopped:  # the alarm fired outside the traced call itself
+            return -1, stopped
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return lines, exc
+
+    def _best_time(self, args: tuple[Any, ...], kwargs: dict[str, Any], repeats: int) -> int:
+        """Untraced time of the original: the best of ``repeats`` calls, each on a fresh copy of the input."""
+        best: int | None = None
+        collecting = gc.isenabled()
+        gc.disable()  # a collection inside one short call is noise of the same size as the call
+        for _ in range(repeats):
+            a, k = copy.deepcopy((args, kwargs))
+            signal.setitimer(signal.ITIMER_REAL, self.timeout)
+            try:
+                start = _native.clock_ns()
+                self.func(*a, **k)
+                elapsed = _native.clock_ns() - start
+            except CallTimeout:
+                elapsed = int(self.timeout * 1e9)
+            except Exception:  # it passed on the copy: a target that raises at random is timed as it goes
+                elapsed = _native.clock_ns() - start
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            best = elapsed if best is None else min(best, elapsed)
+        if collecting:
+            gc.enable()
+        return int(best or 0)

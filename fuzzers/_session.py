@@ -1,0 +1,160 @@
+"""One search in a sandboxed child process: ``run(job, emit)`` is the :class:`perfkit.harness.sandbox.Child` entry.
+
+The child resolves the target, builds the input strategy, instruments the constraints into a copy of the
+function, and runs one searcher until its budget is spent. It reports to the parent with ``emit``: each input
+that enters the corpus (``finding``), each failure (``failure``: timeout or MemoryError), a heartbeat with the
+best cost (``progress``) and a final ``done`` with the counts. Before each evaluation it writes the input to
+``job.current_file``, so that the parent can name the input of a crash or a hang that kills the child.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import pickle
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from perfkit.fuzzers._constraints import Constraint
+from perfkit.fuzzers._corpus import Corpus, Finding
+from perfkit.fuzzers._cost import Sample
+
+HEARTBEAT_S = 0.25
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one child searches: picklable, built by the campaign."""
+
+    target: Any  # "file.py:func" / "module:func", or an importable callable
+    max_size: int
+    budget_s: float
+    seed: int
+    timeout: float
+    signal: str
+    searcher: str
+    guided: bool
+    constraints: tuple[Constraint, ...]
+    current_file: str
+    strategy: Any = None  # "module:name", a strategy or a generator function; None: from type hints
+    seeds: tuple[tuple[tuple[Any, ...], dict[str, Any]], ...] = field(default=())
+    measure_only: bool = False  # measure the seeds, emit each sample, and search nothing
+
+
+def run(job: Job, emit: Callable[[Any], None]) -> None:
+    """The child's entry point."""
+    session = Session(job, emit)
+    try:
+        for args, kwargs in job.seeds:  # always measured, even past the deadline: they are few
+            sample = session.evaluate(args, kwargs)
+            if job.measure_only:
+                emit({"kind": "measured", "args": args, "kwargs": kwargs, "sample": sample})
+        if job.measure_only:
+            return
+        from perfkit.fuzzers._base import searcher
+
+        searcher(job.searcher, guided=job.guided).run(session)
+    finally:
+        session.finish()
+
+
+class Session:
+    """The state of one search: target, strategy, evaluator, corpus and counts."""
+
+    def __init__(self, job: Job, emit: Callable[[Any], None]) -> None:
+        from perfkit.fuzzers._cost import Evaluator
+        from perfkit.fuzzers._instrument import instrument
+        from perfkit.fuzzers._strategy import input_strategy
+
+        from perfkit.target import resolve
+
+        self.job = job
+        self.emit = emit
+        self.func = resolve(job.target).func if isinstance(job.target, str) else job.target
+        self.max_size = job.max_size
+        self.strategy = input_strategy(self.func, max_size=job.max_size, user=job.strategy)
+        self.constraints = list(job.constraints) if job.guided else []
+        self.copy = instrument(self.func, self.constraints)
+        self.evaluator = Evaluator(self.func, self.copy, timeout=job.timeout, signal_kind=job.signal)
+        self.signature = inspect.signature(self.func)
+        self.corpus = Corpus()
+        self.counts: Counter[str] = Counter()
+        self.hits: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
+        self.notes: list[str] = []
+        self.best = 0.0
+        self.started = time.monotonic()
+        self.deadline = self.started + job.budget_s
+        self.last_beat = 0.0
+        self.current = os.open(job.current_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+    def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            return dict(self.signature.bind(*args, **kwargs).arguments)
+        except TypeError:
+            return None
+
+    def unbind(self, bound: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        call = inspect.BoundArguments(self.signature, bound)  # type: ignore[arg-type]
+        return tuple(call.args), dict(call.kwargs)
+
+    def evaluate(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Sample:
+        """Measure one input, keep it in the corpus if it is among the costliest of its region, report."""
+        from perfkit.inputs import input_size
+
+        try:
+            data = pickle.dumps((args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+            os.pwrite(self.current, data, 0)
+            os.ftruncate(self.current, len(data))
+        except Exception:  # unpicklable input: a crash would be reported without it
+            os.ftruncate(self.current, 0)
+        sample = self.evaluator(args, kwargs)
+        self.counts["evaluations"] += 1
+        self.counts[sample.outcome] += 1
+        region = tuple(sorted({self.constraints[i].id for i in sample.region}))
+        for cid in region:
+            self.hits[cid] += 1
+        if sample.outcome == "rejected" and sample.error:
+            self.errors[sample.error] += 1
+        if sample.outcome in ("timeout", "memory"):
+            self.emit({"kind": "failure", "outcome": sample.outcome, "args": args, "kwargs": kwargs})
+        if sample.outcome in ("ok", "timeout"):
+            finding = Finding(
+                args=args,
+                kwargs=kwargs,
+                cost=sample.cost,
+                lines=sample.lines,
+                time_s=sample.time_s,
+                size=input_size(args, kwargs),
+                region=region,
+                outcome=sample.outcome,
+                searcher=self.job.searcher,
+                max_size=self.max_size,
+            )
+            if self.corpus.offer(finding):
+                self.emit({"kind": "finding", "finding": finding})
+            self.best = max(self.best, sample.cost)
+        now = time.monotonic()
+        if now - self.last_beat >= HEARTBEAT_S:
+            self.last_beat = now
+            self.emit({"kind": "progress", "best": self.best, "evaluations": self.counts["evaluations"]})
+        return sample
+
+    def finish(self) -> None:
+        os.close(self.current)
+        self.emit(
+            {
+                "kind": "done",
+                "counts": dict(self.counts),
+                "hits": dict(self.hits),
+                "errors": dict(self.errors.most_common(5)),
+                "instrumented": self.copy.instrumented,
+                "notes": self.notes,
+            }
+        )

@@ -1,0 +1,176 @@
+"""``perfkit fuzz``: search for the inputs that make a function slowest, and show how its cost grows."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from perfkit.cli._common import err, print_rows
+from perfkit.errors import InvalidArgument
+
+SHOWN = 100
+
+
+def register(sub: Any) -> None:
+    fuzz = sub.add_parser(
+        "fuzz",
+        help="find the inputs that make a function slowest under a size bound, and its cost curve",
+        description="Search for the costliest inputs of TARGET (path/file.py:function or package.module:function) "
+        "of size at most N, guided by performance constraints synthesized from its source.",
+        epilog="examples:\n  perfkit fuzz examples/slow.py:dedupe --max-size 200 --budget 30\n"
+        "  perfkit fuzz mylib.sorting:quicksort --max-size 500 --budget 60 --json worst.json\n"
+        "  perfkit fuzz parse.py:tokenize --strategy tests.strategies:token_streams --max-size 64 --budget 20",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fuzz.add_argument("target", help="path/to/file.py:function or package.module:function")
+    fuzz.add_argument("--max-size", type=int, required=True, metavar="N", help="largest collection/string length")
+    fuzz.add_argument("--budget", type=float, default=30.0, metavar="SECONDS", help="wall time of the search (30)")
+    fuzz.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    fuzz.add_argument(
+        "--strategy",
+        metavar="MODULE:NAME",
+        help="hypothesis strategy of (args, kwargs), or function gen(rng, max_size) -> (args, kwargs)",
+    )
+    fuzz.add_argument(
+        "--search",
+        choices=("auto", "hypothesis", "atheris", "random"),
+        default="auto",
+        help="search strategy (auto: targeted hypothesis, then coverage-guided atheris)",
+    )
+    fuzz.add_argument("--no-constraints", action="store_true", help="do not synthesize or use constraints")
+    fuzz.add_argument(
+        "--signal", choices=("auto", "lines", "time"), default="auto", help="cost signal (auto: lines, time for C work)"
+    )
+    fuzz.add_argument("--timeout", type=float, default=2.0, help="seconds per call; slower calls are censored (2)")
+    fuzz.add_argument("--memory-limit", metavar="SIZE", default="4G", help="address space of the worker (4G)")
+    fuzz.add_argument("--json", metavar="FILE", help="write the result as JSON")
+    fuzz.add_argument("--out", metavar="DIR", help="write result.json and each corpus input as a pickle file")
+    fuzz.set_defaults(handler=cmd_fuzz)
+
+
+def cmd_fuzz(options: argparse.Namespace) -> int:
+    from perfkit.fuzzers import fuzz
+    from perfkit.harness.options import parse_size
+
+    if options.max_size < 1:
+        raise InvalidArgument("--max-size", options.max_size, "give a whole number of at least 1, e.g. --max-size 100")
+    if options.budget <= 0:
+        raise InvalidArgument("--budget", options.budget, "give a positive number of seconds, e.g. --budget 30")
+    if options.timeout <= 0:
+        raise InvalidArgument("--timeout", options.timeout, "give a positive number of seconds, e.g. --timeout 2")
+    if options.seed < 0:
+        raise InvalidArgument("--seed", options.seed, "give a whole number >= 0")
+    memory = parse_size(options.memory_limit, name="--memory-limit")
+    try:
+        with _Progress() as update:
+            result = fuzz(
+                options.target,
+                max_size=options.max_size,
+                budget=options.budget,
+                seed=options.seed,
+                strategy=options.strategy,
+                search=options.search,
+                constraints=not options.no_constraints,
+                signal=options.signal,
+                timeout=options.timeout,
+                memory_limit=memory,
+                progress=update,
+            )
+    except InvalidArgument as exc:
+        if exc.name in ("max_size", "budget", "seed", "timeout", "strategy"):
+            raise InvalidArgument(f"--{exc.name.replace('_', '-')}", exc.value, exc.fix) from None
+        raise
+    print_rows(f"perfkit fuzz: {result.target}", _rows(result))
+    if options.json:
+        from perfkit._io import write_atomic
+
+        write_atomic(options.json, result.dumps())
+        err(f"wrote {options.json}")
+    if options.out:
+        _write_out(Path(options.out), result)
+        err(f"wrote {options.out}/result.json and {len(result.corpus)} input file(s)")
+    return 0
+
+
+def _rows(result: Any) -> list[tuple[str, str]]:
+    counts = result.counts
+    rows = [
+        ("search", f"{result.search}, {result.budget_s:g} s, max size {result.max_size}, seed {result.seed}"),
+        (
+            "inputs",
+            f"{counts.get('evaluations', 0)} evaluated, {counts.get('rejected', 0)} rejected by the target, "
+            f"{counts.get('timeout', 0)} timed out, {counts.get('memory', 0)} out of memory, "
+            f"{counts.get('crash', 0)} crashed",
+        ),
+    ]
+    worst = result.worst
+    if worst is None:
+        rows.append(("worst input", "none: every input was rejected, crashed or hung"))
+    else:
+        shown = repr((worst.args, worst.kwargs))
+        rows.append(("worst input", shown if len(shown) <= SHOWN else shown[: SHOWN - 3] + "..."))
+        lines = "censored (timeout)" if worst.outcome == "timeout" else f"{worst.lines} Python lines"
+        rows.append(
+            ("cost", f"{worst.cost:,.0f} line-equivalents ({lines}, {worst.time_s * 1e3:.3g} ms, size {worst.size})")
+        )
+        rows.append(("satisfies", "; ".join(result.satisfied(worst)) or "no synthesized constraint"))
+    for point in result.curve:
+        how = "searched" if point.searched else "worst input cut down"
+        rows.append((f"curve n<={point.max_size}", f"cost {point.cost:,.0f} ({point.time_s * 1e3:.3g} ms, {how})"))
+    if result.complexity:
+        rows.append(("complexity", f"{result.complexity} (R^2 {result.complexity_r2:.3f})"))
+    reached = [c for c in result.constraints if result.hits.get(c.id)]
+    rows.append(("constraints", f"{len(result.constraints)} synthesized, {len(reached)} reached"))
+    for failure in result.failures[:5]:
+        where = "" if failure.args is None else f" on {_short(repr((failure.args, failure.kwargs)))}"
+        rows.append((failure.kind, failure.message + where))
+    for message, n in list(result.errors.items())[:3]:
+        rows.append(("rejected", f"{n} x {message}"))
+    for note in result.notes:
+        rows.append(("note", note))
+    return rows
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _write_out(folder: Path, result: Any) -> None:
+    import pickle
+
+    from perfkit._io import write_atomic, write_atomic_bytes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / "result.json", result.dumps())
+    for i, finding in enumerate(result.corpus):
+        write_atomic_bytes(folder / f"input-{i:03d}.pkl", pickle.dumps((finding.args, finding.kwargs), protocol=4))
+
+
+class _Progress:
+    """A progress bar with the best cost so far (stderr, only on a terminal)."""
+
+    def __enter__(self) -> Any:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        stderr = Console(stderr=True)
+        self.bar = Progress(
+            "fuzzing",
+            BarColumn(),
+            TextColumn("best cost {task.fields[best]:,.0f}"),
+            TimeElapsedColumn(),
+            console=stderr,
+            transient=True,
+            disable=not stderr.is_terminal,
+        )
+        self.bar.__enter__()
+        self.task = self.bar.add_task("fuzz", total=1.0, best=0.0)
+
+        def update(elapsed: float, budget: float, best: float) -> None:
+            self.bar.update(self.task, completed=elapsed / budget, best=best)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(None, None, None)
