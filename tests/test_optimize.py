@@ -46,6 +46,10 @@ def optimized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, sub
             "--offline",
             "--out",
             str(out),
+            "--threshold",
+            "0",
+            "--fuzz-budget",
+            "4",
             "--functions",
             "inventory.catalog:*",
             "inventory.orders:fulfil",
@@ -76,6 +80,7 @@ def test_summary_and_results_folder(optimized) -> None:
     assert statuses["inventory.orders:fulfil"]["status"] == "improved"
     assert statuses["inventory.catalog:unique_skus"]["status"] == "improved"
     assert all(row["verified"] for row in statuses.values() if row["status"] == "improved")
+    assert statuses["inventory.orders:fulfil"]["inputs"] > 1  # the captured call and fuzzed stress inputs
     assert report["workload_speedup"]["low"] > 1.0  # the whole workload got faster, interval above 1
     assert (out / "patches" / "inventory.orders.fulfil.diff").read_text().startswith("--- a/inventory/orders.py")
     history = json.loads((out / "history.json").read_text())

@@ -28,6 +28,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--budget", type=float, metavar="MINUTES", help="time for the whole run (default 10)")
     parser.add_argument("--threshold", type=float, help="smallest share of the time worth optimising (0.02)")
     parser.add_argument("--min-speedup", type=float, help="a winner's interval must lie above this (1.05)")
+    parser.add_argument("--fuzz-budget", type=float, metavar="S", help="seconds of fuzzing per function (15; 0: none)")
     parser.add_argument("--offline", action="store_true", help="never call an LLM, even when one is configured")
     parser.add_argument("--model", help="LLM model (OpenAI-compatible; also PERFKIT_MODEL, OPENAI_BASE_URL)")
     parser.add_argument("--jobs", type=int, help="parallel verification workers (0: one per core)")
@@ -52,6 +53,7 @@ def cmd_optimize(options: argparse.Namespace) -> int:
         budget=options.budget,
         threshold=options.threshold,
         min_speedup=options.min_speedup,
+        fuzz_budget=options.fuzz_budget,
         model=options.model,
         jobs=options.jobs,
         out=options.out,

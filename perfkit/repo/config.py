@@ -30,6 +30,8 @@ class RepoConfig:
     jobs: int = 0  # parallel verification workers; 0 means the number of cores
     out: str = ".perfkit"  # results folder, relative to the repository root
     timeout: float = 120.0  # seconds for one run of the workload or the tests
+    fuzz_budget: float = 15.0  # seconds of fuzzing per function for stress inputs; 0 turns it off
+    fuzz_max_size: int = 0  # size bound of the fuzzed inputs; 0: like the largest captured input (at most 2000)
     functions: tuple[str, ...] = field(default=())  # restrict to these function names (globs on module.qualname)
 
     def workload_argv(self) -> list[str]:
@@ -101,4 +103,12 @@ def _validated(config: RepoConfig, *, where: str) -> RepoConfig:
             raise bad(key, "give a positive number")
     if not isinstance(config.jobs, int) or isinstance(config.jobs, bool) or config.jobs < 0:
         raise bad("jobs", "give a whole number of workers, 0 for one per core")
+    if (
+        not isinstance(config.fuzz_budget, int | float)
+        or isinstance(config.fuzz_budget, bool)
+        or config.fuzz_budget < 0
+    ):
+        raise bad("fuzz_budget", "give seconds of fuzzing per function, 0 for none")
+    if not isinstance(config.fuzz_max_size, int) or isinstance(config.fuzz_max_size, bool) or config.fuzz_max_size < 0:
+        raise bad("fuzz_max_size", "give a whole number, 0 to follow the captured inputs")
     return config

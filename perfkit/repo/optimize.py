@@ -25,6 +25,8 @@ from perfkit.repo.workspace import Workspace
 
 Progress = Callable[[str], None]
 WORKLOAD_RUNS = 5
+FUZZ_SIZE_CAP = 2000  # fuzzing works on the shape of the worst case; captured inputs carry the real sizes
+FUZZ_INPUTS = 8
 
 
 @dataclass
@@ -219,11 +221,17 @@ def _optimize_each(
                 continue
             samples = captured.get(info.key)
             inputs = samples.arguments() if samples else []
-            outcome.inputs = len(inputs)
-            if not inputs:
-                outcome.status, outcome.reason = "skipped", "the workload gave no picklable arguments to test it on"
+            fuzzed = _fuzz_inputs(info, inputs, config, report, say)
+            outcome.inputs = len(inputs) + len(fuzzed)
+            if not inputs and not fuzzed:
+                outcome.status = "skipped"
+                outcome.reason = "no inputs: the workload gave no picklable arguments and it could not be fuzzed"
                 continue
-            say(f"optimising {info.key} ({100 * outcome.share:.0f}% of the time, {len(inputs)} captured inputs)")
+            say(
+                f"optimising {info.key} ({100 * outcome.share:.0f}% of the time, {len(inputs)} captured and "
+                f"{len(fuzzed)} fuzzed inputs)"
+            )
+            inputs = inputs + fuzzed
             try:
                 func = getattr(_fresh_module(info.module), info.qualname)
                 result = optimize_function(
@@ -251,6 +259,34 @@ def _optimize_each(
             patched.write(relative, replace_function(text, source, start, result.winner.source))
             outcome.status = "improved"
             outcome.diff = patched.diff(relative)
+
+
+def _fuzz_inputs(
+    info: FunctionInfo, captured: list[Any], config: RepoConfig, report: OptimizeReport, say: Progress
+) -> list[Any]:
+    """Stress inputs from a fuzz campaign on the function, sized like the largest captured input."""
+    if config.fuzz_budget <= 0:
+        return []
+    from perfkit.errors import InvalidArgument
+    from perfkit.fuzzers import fuzz
+    from perfkit.inputs import input_size
+
+    largest = max((input_size(args, kwargs) for args, kwargs in captured), default=0)
+    max_size = config.fuzz_max_size or min(max(largest, 16), FUZZ_SIZE_CAP)
+    say(f"{info.key}: fuzzing for slow inputs up to size {max_size} ({config.fuzz_budget:g} s)")
+    try:
+        result = fuzz(f"{info.module}:{info.qualname}", max_size=max_size, budget=config.fuzz_budget)
+    except InvalidArgument as exc:
+        report.notes.append(f"{info.key} was not fuzzed: {exc}")
+        return []
+    except Exception as exc:  # a failed campaign costs the function its fuzzed inputs, not the run
+        report.notes.append(f"{info.key}: the fuzz campaign failed ({type(exc).__name__}: {exc})")
+        return []
+    found = [f for f in ([result.worst] if result.worst else []) + list(result.corpus) if f.outcome == "ok"]
+    unique: dict[str, Any] = {}
+    for finding in found:
+        unique.setdefault(repr((finding.args, finding.kwargs)), (tuple(finding.args), dict(finding.kwargs)))
+    return list(unique.values())[:FUZZ_INPUTS]
 
 
 def _proposers(config: RepoConfig, *, offline: bool, report: OptimizeReport) -> list[Any]:
