@@ -181,3 +181,34 @@ def test_corrupt_store_is_a_clear_error_and_left_alone(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr and "perfkit: error:" in result.stderr
     assert store.read_bytes() == b"this is not sqlite at all" * 10
+
+
+def test_site_from_real_pytest_plugin_runs(tmp_path: Path) -> None:
+    """Two real pytest sessions with the plugin (a baseline, then a slower change) feed the page."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "work.py").write_text(
+        "def checksum(n):\n    total = 0\n    for i in range(n):\n        total += i % 7\n    return total\n"
+    )
+    (project / "test_work.py").write_text(
+        "from work import checksum\n\ndef test_checksum(perf):\n    assert perf(checksum, 2000) == 5995\n"
+    )
+    pytest_cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--perf-metric", "cost"]
+    first = subprocess.run([*pytest_cmd, "--perf-save"], cwd=project, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stdout + first.stderr
+    slower = (project / "work.py").read_text().replace("total += i % 7\n", "total += i % 7\n        total += 0\n")
+    (project / "work.py").write_text(slower)
+    second = subprocess.run(
+        [*pytest_cmd, "--perf-compare", "--perf-save=after"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert second.returncode == 1 and "REGRESSION" in second.stdout  # the plugin failed the session
+    site = subprocess.run(
+        [sys.executable, "-m", "perfkit", "dashboard", str(project / ".perfkit")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert site.returncode == 0, site.stderr
+    dom = chromium("--dump-dom", (project / ".perfkit" / "site" / "index.html").as_uri(), tmp=tmp_path).stdout
+    assert "test_work.py::test_checksum" in dom and "▲ regression" in dom
+    assert dom.count('class="point regression"') == 1 and dom.count('<circle class="point"') == 1

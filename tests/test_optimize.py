@@ -185,3 +185,20 @@ def test_a_failing_workload_stops_with_its_output(tmp_path: Path) -> None:
         timeout=300,
     )
     assert result.returncode == 2 and "the workload is broken" in result.stderr
+
+
+def test_dashboard_of_the_run(optimized, tmp_path: Path) -> None:
+    from .test_dashboard import chromium
+
+    _, out, _ = optimized
+    result = subprocess.run(
+        [sys.executable, "-m", "perfkit", "dashboard", str(out), "--out", str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    dom = chromium("--dump-dom", (tmp_path / "site" / "index.html").as_uri(), tmp=tmp_path).stdout
+    assert "inventory.orders:fulfil" in dom and '<tr class="status-improved">' in dom
+    assert 'class="bar improved"' in dom and "deque" in dom  # the bar chart and the accepted patch
+    assert 'class="point sample"' in dom  # before/after distributions of the measured times
