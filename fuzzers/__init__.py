@@ -20,6 +20,7 @@ from perfkit.fuzzers._constraints import Constraint, static_constraints
 from perfkit.fuzzers._corpus import Finding
 from perfkit.fuzzers._cost import SIGNALS
 from perfkit.fuzzers._result import SCHEMA_VERSION, CurvePoint, Failure, FuzzResult, decode_input
+from perfkit.fuzzers._store import record
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -31,6 +32,7 @@ __all__ = [
     "Searcher",
     "decode_input",
     "fuzz",
+    "record",
     "static_constraints",
 ]
 

@@ -212,3 +212,35 @@ def test_site_from_real_pytest_plugin_runs(tmp_path: Path) -> None:
     dom = chromium("--dump-dom", (project / ".perfkit" / "site" / "index.html").as_uri(), tmp=tmp_path).stdout
     assert "test_work.py::test_checksum" in dom and "▲ regression" in dom
     assert dom.count('class="point regression"') == 1 and dom.count('<circle class="point"') == 1
+
+
+def test_serve_answers_on_localhost(tmp_path: Path) -> None:
+    import time
+    import urllib.request
+
+    fill_store(tmp_path / "results.sqlite")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "perfkit", "dashboard", str(tmp_path), "--serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline(), server.stdout.readline()]
+        url = next(line.split()[1] for line in lines if line.startswith("serving"))
+        assert url.startswith("http://127.0.0.1:")
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                page = urllib.request.urlopen(url, timeout=5).read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert "inventory.catalog:unique_skus" in page
+        assert "function" in urllib.request.urlopen(url + "assets/app.js", timeout=5).read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -22,7 +22,10 @@ def perfkit(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_fuzz_prints_worst_input_curve_and_writes_json(tmp_path) -> None:
     out = tmp_path / "fuzz.json"
-    result = perfkit("fuzz", f"{TARGETS}:quicksort", "--max-size", "24", "--budget", "3", "--json", str(out))
+    store = tmp_path / "results.sqlite"
+    result = perfkit(
+        "fuzz", f"{TARGETS}:quicksort", "--max-size", "24", "--budget", "3", "--json", str(out), "--store", str(store)
+    )
     assert result.returncode == 0, result.stderr
     for label in ("worst input", "cost", "satisfies", "curve n<=24", "complexity", "constraints"):
         assert label in result.stdout
@@ -35,6 +38,12 @@ def test_fuzz_prints_worst_input_curve_and_writes_json(tmp_path) -> None:
     assert searched == [3, 6, 12, 24] and len(data["curve"]) == 7 and data["complexity"] == "O(n^2)"
     assert {c["text"] for c in data["constraints"]} >= {"xs sorted descending", "all elements of xs equal"}
     assert data["counts"]["evaluations"] > 50
+    from perfkit.dashboard.load import load
+
+    (recorded,) = load(store).fuzz_results  # what the dashboard shows
+    assert recorded.target == data["target"] and recorded.complexity == "O(n^2)"
+    assert [n for n, _ in recorded.curve] == [p["max_size"] for p in data["curve"]]
+    assert recorded.worst and recorded.worst[0][1] == worst["cost"]
 
 
 def test_out_folder_holds_result_and_pickled_inputs_for_values_json_cannot_hold(tmp_path) -> None:

@@ -46,6 +46,13 @@ def register(sub: Any) -> None:
     fuzz.add_argument("--memory-limit", metavar="SIZE", default="4G", help="address space of the worker (4G)")
     fuzz.add_argument("--json", metavar="FILE", help="write the result as JSON")
     fuzz.add_argument("--out", metavar="DIR", help="write result.json and each corpus input as a pickle file")
+    fuzz.add_argument(
+        "--store",
+        nargs="?",
+        const=".perfkit/results.sqlite",
+        metavar="FILE",
+        help="record the result in the results store for the dashboard (default file .perfkit/results.sqlite)",
+    )
     fuzz.set_defaults(handler=cmd_fuzz)
 
 
@@ -90,6 +97,11 @@ def cmd_fuzz(options: argparse.Namespace) -> int:
     if options.out:
         _write_out(Path(options.out), result)
         err(f"wrote {options.out}/result.json and {len(result.corpus)} input file(s)")
+    if options.store:
+        from perfkit.fuzzers import record
+
+        record(result, Path(options.store))
+        err(f"recorded in {options.store}")
     return 0
 
 
