@@ -244,3 +244,21 @@ def test_serve_answers_on_localhost(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_bar_chart_switches_to_a_log_scale_for_wide_ranges() -> None:
+    import re
+
+    from perfkit.dashboard.svg import Bar, bar_chart
+
+    def widths(svg: str) -> list[float]:
+        return [float(w) for w in re.findall(r'<rect class="bar [^"]*" x="[\d.]+" y="[\d.]+" width="([\d.]+)"', svg)]
+
+    wide = bar_chart([Bar("a", 2.0), Bar("b", 1000.0)])
+    assert "log scale" in wide
+    small, large = widths(wide)
+    assert large / small < 10  # on a linear scale it would be about 500
+    narrow = bar_chart([Bar("a", 2.0), Bar("b", 4.0)])
+    assert "log scale" not in narrow
+    small, large = widths(narrow)
+    assert abs(large / small - 2.0) < 0.05  # linear: bars proportional to the speedups

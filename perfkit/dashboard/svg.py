@@ -38,9 +38,11 @@ def bar_chart(bars: Sequence[Bar], *, unit: str = "x", reference: float | None =
         return ""
     left, right, top = 220, 70, 10
     height = top + ROW * len(bars) + 24
-    limit = max([b.high or b.value for b in bars] + [reference or 0]) * 1.1 or 1.0
-    scale = (WIDTH - left - right) / limit
-    parts = [_open(WIDTH, height, "bar chart")]
+    marks = [v for b in bars for v in (b.value, b.low, b.high) if v is not None] + ([reference] if reference else [])
+    log = min(marks) > 0 and max(marks) / min(marks) > 30  # speedups of 2x and 1000x side by side
+    base = min(marks) / 1.5 if log else 0.0
+    pos = _axis([base, max(marks) * 1.1], log, left, WIDTH - right)
+    parts = [_open(WIDTH, height, "bar chart" + (" (log scale)" if log else ""))]
     for i, bar in enumerate(bars):
         y = top + i * ROW
         tip = f"{bar.label}: {bar.value:.2f}{unit}" + (
@@ -48,20 +50,20 @@ def bar_chart(bars: Sequence[Bar], *, unit: str = "x", reference: float | None =
         )
         parts.append(_text(left - 6, y + 16, _clip(bar.label), css="label", anchor="end"))
         parts.append(
-            f'<rect class="bar {escape(bar.css)}" x="{left}" y="{y + 4}" width="{max(bar.value * scale, 1):.1f}" '
+            f'<rect class="bar {escape(bar.css)}" x="{left}" y="{y + 4}" width="{max(pos(bar.value) - left, 1):.1f}" '
             f'height="{ROW - 8}"><title>{escape(tip)}</title></rect>'
         )
         if bar.low is not None and bar.high is not None:
             parts.append(
-                f'<line class="whisker" x1="{left + bar.low * scale:.1f}" x2="{left + bar.high * scale:.1f}" '
+                f'<line class="whisker" x1="{pos(bar.low):.1f}" x2="{pos(bar.high):.1f}" '
                 f'y1="{y + ROW / 2}" y2="{y + ROW / 2}"/>'
             )
-        label_x = left + max(bar.value, bar.high or 0) * scale + 6
+        label_x = pos(max(bar.value, bar.high or 0)) + 6
         parts.append(_text(label_x, y + 16, f"{bar.value:.2f}{unit}", css="value"))
     if reference is not None:
-        x = left + reference * scale
+        x = pos(reference)
         parts.append(f'<line class="reference" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{height - 20}"/>')
-        parts.append(_text(x, height - 6, f"{reference:g}{unit}", anchor="middle"))
+        parts.append(_text(x, height - 6, f"{reference:g}{unit}" + (" (log scale)" if log else ""), anchor="middle"))
     parts.append("</svg>")
     return "".join(parts)
 
