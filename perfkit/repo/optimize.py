@@ -149,6 +149,9 @@ def _hot_functions(root: Path, config: RepoConfig, report: OptimizeReport) -> li
     report.profile_tool, report.profile = profile.tool, profile
     report.notes.extend(profile.notes)
     files = {p.resolve(): p for p in python_files(root, include=config.include, exclude=config.exclude)}
+    driver = _workload_script(root, config)
+    if driver is not None:
+        files.pop(driver, None)  # the workload's own script drives the code; it is not the code to optimise
     known: dict[Path, list[FunctionInfo]] = {}
     shares: dict[str, tuple[FunctionInfo, float]] = {}
     for hotspot in profile.functions:
@@ -169,6 +172,14 @@ def _hot_functions(root: Path, config: RepoConfig, report: OptimizeReport) -> li
         if share >= config.threshold and _wanted(info, config.functions)
     ]
     return chosen
+
+
+def _workload_script(root: Path, config: RepoConfig) -> Path | None:
+    """The script a ``python script.py ...`` workload runs, resolved; None for other workloads."""
+    rest = python_workload(config.workload_argv())
+    if not rest or rest[0] == "-m" or not rest[0].endswith(".py"):
+        return None
+    return (root / rest[0]).resolve()
 
 
 def _wanted(info: FunctionInfo, patterns: tuple[str, ...]) -> bool:
