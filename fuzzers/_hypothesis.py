@@ -8,6 +8,7 @@ that satisfy it (sortedness, equal elements, closeness of a guard's condition).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from perfkit.fuzzers._repairs import apply_repairs, closeness
@@ -23,6 +24,19 @@ class _Stop(Exception):
 def stop_when_expired(session: Session) -> None:
     if session.expired():
         raise _Stop
+
+
+def run_search(search: Callable[[], None], session: Session, name: str) -> bool:
+    """Run one hypothesis-driven search; False when it stopped (budget spent, or it failed) rather than finished."""
+    try:
+        search()
+    except _Stop:
+        return False
+    except Exception as exc:  # at the deadline hypothesis may complain about the stopped case
+        if not session.expired():
+            session.notes.append(f"{name} search stopped early: {type(exc).__name__}")
+        return False
+    return True
 
 
 class HypothesisSearch:
@@ -74,11 +88,5 @@ class HypothesisSearch:
                         target(value, label=c.id)
 
         while not session.expired():
-            try:
-                search()
-            except _Stop:
-                return
-            except Exception as exc:  # at the deadline hypothesis may complain about the stopped case
-                if not session.expired():
-                    session.notes.append(f"hypothesis search stopped early: {type(exc).__name__}")
+            if not run_search(search, session, "hypothesis"):
                 return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from perfkit.fuzzers._hypothesis import _Stop, stop_when_expired
+from perfkit.fuzzers._hypothesis import run_search, stop_when_expired
 
 if TYPE_CHECKING:
     from perfkit.fuzzers._session import Session
@@ -33,10 +33,4 @@ class RandomSearch:
             stop_when_expired(session)
             session.evaluate(*arguments)
 
-        try:
-            search()
-        except _Stop:
-            return
-        except Exception as exc:  # at the deadline hypothesis may complain about the stopped case
-            if not session.expired():
-                session.notes.append(f"random search stopped early: {type(exc).__name__}")
+        run_search(search, session, "random")
