@@ -93,7 +93,9 @@ def cmd_measure(options: argparse.Namespace) -> int:
         settings.update(inprocess=options.inprocess, cost=not options.no_cost, disable_gc=not options.gc)
         with progress("values") as update:
             result = measure(options.target, args=args, kwargs=kwargs, options=Options(**settings), progress=update)
-    print_rows(f"perfkit measure: {result.name}", _rows(result))
+    from perfkit.format import measurement_lines
+
+    print_rows(f"perfkit measure: {result.name}", measurement_lines(result))
     if options.json:
         result.save(options.json)
         err(f"wrote {options.json}")
@@ -101,12 +103,6 @@ def cmd_measure(options: argparse.Namespace) -> int:
         result.save_pyperf(options.pyperf)
         err(f"wrote {options.pyperf} (pyperf format)")
     return 0
-
-
-def _rows(result: Any) -> list[tuple[str, str]]:
-    from perfkit.format import measurement_lines
-
-    return measurement_lines(result)
 
 
 def cmd_counters(options: argparse.Namespace) -> int:

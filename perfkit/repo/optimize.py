@@ -369,6 +369,8 @@ def _fresh_module(name: str) -> Any:
 
 def _whole_program_check(patched: Workspace, config: RepoConfig, report: OptimizeReport, say: Progress) -> None:
     """Run the repository's tests on the patched copy; drop each winner that breaks them."""
+    from perfkit.optimizers._code import function_source, replace_function
+
     if not report.tests_passed:
         return
     say("running the repository's tests on the patched copy")
@@ -388,8 +390,6 @@ def _whole_program_check(patched: Workspace, config: RepoConfig, report: Optimiz
     for f in report.improved:
         # winners in one file were applied one after another: rebuild the file from the kept ones
         relative = f.info.path.relative_to(patched.path)
-        from perfkit.optimizers._code import function_source, replace_function
-
         with _importable(patched.path):
             func = getattr(_fresh_module(f.info.module), f.info.qualname)
             source, start = function_source(func)
