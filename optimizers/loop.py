@@ -17,7 +17,7 @@ from typing import Any
 from perfkit.optimizers._code import CodeRef, bound_types, defines, describe_type, function_source, unified_diff
 from perfkit.optimizers._types import Candidate, Context, Feedback, Inputs, InputTiming, Proposer
 from perfkit.optimizers.speed import SpeedReport, compare_speed
-from perfkit.optimizers.verify import DEFAULT_TOLERANCE, Tolerance, Verdict, verify
+from perfkit.optimizers.verify import DEFAULT_TOLERANCE, Tolerance, Verdict, behaves_like
 
 from perfkit.errors import InvalidArgument
 from perfkit.profile import Hotspot, Profile
@@ -104,6 +104,7 @@ def optimize_function(
     memory_limit: int | None = 2 * 2**30,
     project_tests: Sequence[str] | None = None,
     progress: Progress | None = None,
+    executor: Any = None,
 ) -> Result:
     """Look for a faster function that behaves like ``func``; returns the full history and the winner's diff.
 
@@ -111,6 +112,8 @@ def optimize_function(
     largest ``max_sizes`` of them and verified on all of them plus ``examples`` inputs drawn from the signature.
     ``project_tests`` (pytest arguments, e.g. ``["tests/test_mod.py"]``) are run with each verified candidate
     patched in; a candidate that fails tests the original passes is rejected.
+    ``executor`` (:mod:`perfkit.executors`): each round's candidates are checked in parallel on it (finished
+    checks are reused from its store); the speedup timing always runs here, one candidate at a time.
     """
     _validate(stress_inputs, rounds, candidates_per_round, examples, min_speedup)
     source, start = function_source(func)
@@ -148,42 +151,29 @@ def optimize_function(
     seen_sources = {_normal(source)}
     for round_number in range(1, rounds + 1):
         context = replace(context, round=round_number)
-        fresh = 0
+        slots: list[Attempt | Candidate] = []  # the round's history in order; candidates are tried below
         for proposer in proposers if proposers is not None else default_proposers():
             rejected_before = len(getattr(proposer, "rejections", ()))
             try:
                 candidates = proposer.propose(context, n=candidates_per_round)
             except Exception as exc:  # a proposer failing (network, model) is history, not a crash
-                result.history.append(
-                    Attempt(round_number, proposer.name, "", "", "error", f"{type(exc).__name__}: {exc}")
-                )
+                slots.append(Attempt(round_number, proposer.name, "", "", "error", f"{type(exc).__name__}: {exc}"))
                 continue
             for text in list(getattr(proposer, "rejections", ()))[rejected_before:]:
-                result.history.append(Attempt(round_number, proposer.name, "", "", "no candidate", text))
+                slots.append(Attempt(round_number, proposer.name, "", "", "no candidate", text))
             for candidate in candidates[:candidates_per_round]:
                 if _normal(candidate.source) in seen_sources:
                     continue
                 seen_sources.add(_normal(candidate.source))
-                fresh += 1
                 say(f"round {round_number}: {candidate.proposer} candidate ({candidate.note or 'no note'})")
-                attempt = _try(
-                    project_tests,
-                    candidate,
-                    round_number,
-                    original,
-                    checks,
-                    stress_inputs,
-                    context,
-                    tolerance,
-                    min_speedup,
-                    measure_rounds,
-                    max_sizes,
-                    timeout,
-                    memory_limit,
-                )
-                result.history.append(attempt)
+                slots.append(candidate)
+        fresh = [slot for slot in slots if isinstance(slot, Candidate)]
+        trial = _Trial(original, checks, stress_inputs, context, module_source, tolerance, min_speedup,
+                       measure_rounds, max_sizes, timeout, memory_limit, project_tests)  # fmt: skip
+        attempts = iter(trial.run(fresh, round_number, executor, say))
+        result.history.extend(slot if isinstance(slot, Attempt) else next(attempts) for slot in slots)
         context = replace(context, feedback=tuple(_feedback(a) for a in result.history if a.source))
-        if fresh == 0:
+        if not fresh:
             break
     accepted = [a for a in result.history if a.verdict == "accepted"]
     if accepted:
@@ -192,58 +182,83 @@ def optimize_function(
     return result
 
 
-def _try(
-    project_tests: Sequence[str] | None,
-    candidate: Candidate,
-    round_number: int,
-    original: CodeRef,
-    checks: Inputs,
-    stress_inputs: Inputs,
-    context: Context,
-    tolerance: Tolerance,
-    min_speedup: float,
-    measure_rounds: int,
-    max_sizes: int,
-    timeout: float,
-    memory_limit: int | None,
-) -> Attempt:
-    def attempt(verdict: str, reason: str, **extra: Any) -> Attempt:
-        return Attempt(round_number, candidate.proposer, candidate.note, candidate.source, verdict, reason, **extra)
+@dataclass(frozen=True)
+class _Trial:
+    """How one function's candidates are tried: behaviour checks (farmed out), then timing here."""
 
-    if defines(candidate.source, context.name) is None:
-        return attempt("rejected", f"the candidate does not define a function named {context.name!r}")
-    ref = CodeRef(original.module, original.name, candidate.source)
-    try:
-        check = verify(original, ref, checks, tolerance=tolerance, original_timeout=timeout, memory_limit=memory_limit)
-    except Exception as exc:  # e.g. inputs that cannot be sent to a child process
-        return attempt("error", f"verification failed: {type(exc).__name__}: {exc}")
-    if not check.ok:
-        return attempt("rejected", f"{check.kind}: {check.reason}", check=check)
-    if project_tests:
-        from perfkit.optimizers.verify import run_project_tests
+    original: CodeRef
+    checks: Inputs
+    stress_inputs: Inputs
+    context: Context
+    module_source: str
+    tolerance: Tolerance
+    min_speedup: float
+    measure_rounds: int
+    max_sizes: int
+    timeout: float
+    memory_limit: int | None
+    project_tests: Sequence[str] | None
 
-        code, summary = run_project_tests(ref, list(project_tests), memory_limit=memory_limit)
-        if code != 0 and run_project_tests(original, list(project_tests), memory_limit=memory_limit)[0] == 0:
-            return attempt("rejected", f"project tests fail with the candidate: {summary}", check=check)
-    try:
-        speed = compare_speed(
-            original,
-            ref,
-            stress_inputs,
-            rounds=measure_rounds,
-            max_inputs=max_sizes,
-            timeout=timeout,
-            memory_limit=memory_limit,
-            target=min_speedup,
-        )
-    except Exception as exc:  # a measurement that fails is a failed candidate
-        return attempt("error", f"measurement failed: {type(exc).__name__}: {exc}", check=check)
-    shown = f"{speed.speedup:.2f}x [{speed.low:.2f}, {speed.high:.2f}] on the largest input"
-    if speed.low <= min_speedup:
-        return attempt(
-            "slower", f"not faster enough: {shown} (need the lower bound above {min_speedup})", check=check, speed=speed
-        )
-    return attempt("accepted", f"verified on {check.checked} inputs; {shown}", check=check, speed=speed)
+    def run(self, candidates: list[Candidate], round_number: int, executor: Any, say: Progress) -> list[Attempt]:
+        """One attempt per candidate, in order: all are checked (in parallel on ``executor``), then the ones
+        that behave like the original are timed one after another."""
+        from perfkit.executors import Failed, Unit, run_units, unit_key
+
+        def attempt(candidate: Candidate, verdict: str, reason: str, **extra: Any) -> Attempt:
+            return Attempt(round_number, candidate.proposer, candidate.note, candidate.source, verdict, reason, **extra)
+
+        out: dict[int, Attempt] = {}
+        units, indices = [], []
+        for i, candidate in enumerate(candidates):
+            if defines(candidate.source, self.context.name) is None:
+                out[i] = attempt(candidate, "rejected", f"the candidate does not define a function named "
+                                 f"{self.context.name!r}")  # fmt: skip
+                continue
+            ref = CodeRef(self.original.module, self.original.name, candidate.source)
+            tests = list(self.project_tests) if self.project_tests else None
+            options = {"tolerance": self.tolerance, "original_timeout": self.timeout,
+                       "memory_limit": self.memory_limit, "project_tests": tests}  # fmt: skip
+            key = unit_key("verify", getattr(executor, "site", None), self.module_source, self.original.module,
+                           self.original.name, candidate.source, self.checks, options)  # fmt: skip
+            label = f"{self.context.name}: {candidate.proposer} candidate"
+            units.append(Unit("verify", label, key, behaves_like, (self.original, ref, self.checks), options))
+            indices.append(i)
+        checked = run_units(executor, units, noun="candidates", verb="verified", progress=say)
+        for i, outcome in zip(indices, checked, strict=True):
+            candidate = candidates[i]
+            if isinstance(outcome, Failed):
+                out[i] = attempt(candidate, "error", f"verification failed: {outcome.message}")
+            elif outcome.verdict != "ok":
+                out[i] = attempt(candidate, outcome.verdict, outcome.reason, check=outcome.check)
+            else:
+                started = time.monotonic()
+                out[i] = self.timed(candidate, outcome.check, attempt)
+                if executor is not None:
+                    tally = executor.ledger.tally("timing")
+                    tally.units, tally.wall = tally.units + 1, tally.wall + time.monotonic() - started
+        return [out[i] for i in range(len(candidates))]
+
+    def timed(self, candidate: Candidate, check: Verdict | None, attempt: Callable[..., Attempt]) -> Attempt:
+        ref = CodeRef(self.original.module, self.original.name, candidate.source)
+        try:
+            speed = compare_speed(
+                self.original,
+                ref,
+                self.stress_inputs,
+                rounds=self.measure_rounds,
+                max_inputs=self.max_sizes,
+                timeout=self.timeout,
+                memory_limit=self.memory_limit,
+                target=self.min_speedup,
+            )
+        except Exception as exc:  # a measurement that fails is a failed candidate
+            return attempt(candidate, "error", f"measurement failed: {type(exc).__name__}: {exc}", check=check)
+        shown = f"{speed.speedup:.2f}x [{speed.low:.2f}, {speed.high:.2f}] on the largest input"
+        if speed.low <= self.min_speedup:
+            need = f"need the lower bound above {self.min_speedup}"
+            return attempt(candidate, "slower", f"not faster enough: {shown} ({need})", check=check, speed=speed)
+        checked = check.checked if check is not None else 0
+        return attempt(candidate, "accepted", f"verified on {checked} inputs; {shown}", check=check, speed=speed)
 
 
 _EXTREMES = (2**20 - 3, 2**62 + 5)  # at numba's int guard, and far beyond 64 bits once multiplied

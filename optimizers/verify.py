@@ -204,3 +204,38 @@ def _pytest_child(payload: dict[str, Any], emit: Any) -> None:
         code = pytest.main([*payload["args"], "-q", "-p", "no:cacheprovider", "-x"])
     lines = [line for line in out.getvalue().splitlines() if line.strip()]
     emit({"kind": "tests", "code": int(code), "summary": lines[-1] if lines else ""})
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A candidate's behaviour check, the unit executors farm out: ``verdict`` ok, rejected or error."""
+
+    verdict: str
+    reason: str
+    check: Verdict | None = None
+
+
+def behaves_like(
+    original: CodeRef,
+    candidate: CodeRef,
+    inputs: list[tuple[tuple[Any, ...], dict[str, Any]]],
+    *,
+    tolerance: Tolerance = DEFAULT_TOLERANCE,
+    original_timeout: float = 60.0,
+    memory_limit: int | None = 2 * 2**30,
+    project_tests: list[str] | None = None,
+) -> Checked:
+    """:func:`verify` on ``inputs``, then (when given) the project's tests with the candidate patched in: a
+    candidate that fails tests the original passes is rejected. Never raises for a failing candidate."""
+    try:
+        check = verify(original, candidate, inputs, tolerance=tolerance, original_timeout=original_timeout,
+                       memory_limit=memory_limit)  # fmt: skip
+    except Exception as exc:  # e.g. inputs that cannot be sent to a child process
+        return Checked("error", f"verification failed: {type(exc).__name__}: {exc}")
+    if not check.ok:
+        return Checked("rejected", f"{check.kind}: {check.reason}", check)
+    if project_tests:
+        code, summary = run_project_tests(candidate, list(project_tests), memory_limit=memory_limit)
+        if code != 0 and run_project_tests(original, list(project_tests), memory_limit=memory_limit)[0] == 0:
+            return Checked("rejected", f"project tests fail with the candidate: {summary}", check)
+    return Checked("ok", check.reason, check)

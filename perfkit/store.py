@@ -10,6 +10,9 @@ Schema (version :data:`SCHEMA_VERSION`, kept in the ``meta`` table and upgraded 
   'cost', 'instructions', 'memory', with its ``unit``, the raw ``values`` and ``censored`` flags (JSON), summary
   columns (n, median, low, high, mean, stdev, min, max), the ``method`` that produced the numbers, an optional
   ``verdict`` ('regression', 'improved', 'same', 'new', ...) and ``extra`` (JSON).
+- ``units`` (version 2): finished work units of the executors (:mod:`perfkit.executors`), keyed by the hash of
+  their content: ``kind`` ('fuzz', 'verify'), ``label``, the pickled ``value``, the ``worker`` that ran it and its
+  ``seconds``. Re-running a command reuses them instead of running the unit again.
 
 Every write is one transaction, so a crash never leaves half a run. A file that is not a perfkit store is
 reported with a clear :class:`~perfkit.errors.PerfkitError` and never modified.
@@ -33,7 +36,7 @@ from perfkit.errors import InvalidArgument, PerfkitError
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_PATH = Path(".perfkit") / "results.sqlite"
 KINDS = ("pytest", "optimize", "fuzz", "measure")
 STATUSES = ("complete", "running", "interrupted")
@@ -75,6 +78,17 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )""",
         "CREATE INDEX runs_by_kind ON runs (kind, name, fingerprint)",
         "CREATE INDEX measurements_by_key ON measurements (key, metric)",
+    ),
+    2: (
+        """CREATE TABLE units (
+            key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            finished_at TEXT NOT NULL,
+            worker TEXT NOT NULL DEFAULT '',
+            seconds REAL,
+            value BLOB NOT NULL
+        )""",
     ),
 }
 
@@ -331,6 +345,22 @@ class Store:
                 "UPDATE runs SET status = ?, finished_at = ?, extra = ? WHERE id = ?",
                 (status, now(), _dumps(merged, "extra"), run_id),
             )
+
+    def put_unit(
+        self, key: str, kind: str, value: bytes, *, label: str = "", worker: str = "", seconds: float = 0.0
+    ) -> None:
+        """Store a finished work unit (its result as bytes) under its content hash ``key``."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO units (key, kind, label, finished_at, worker, seconds, value) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, kind, label, now(), worker, seconds, sqlite3.Binary(value)),
+            )
+
+    def unit(self, key: str) -> bytes | None:
+        """The stored result of the work unit ``key``, or None when it has not finished."""
+        row = self._db.execute("SELECT value FROM units WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
 
     def delete_run(self, run_id: int) -> None:
         """Remove a run and its rows."""
