@@ -32,6 +32,15 @@ def register(sub: Any) -> None:
     parser.add_argument("--offline", action="store_true", help="never call an LLM, even when one is configured")
     parser.add_argument("--model", help="LLM model (OpenAI-compatible; also PERFKIT_MODEL, OPENAI_BASE_URL)")
     parser.add_argument("--jobs", type=int, help="parallel verification workers (0: one per core)")
+    parser.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where fuzzing and candidate checks run: threads here (local) or a Dask cluster; timing stays here",
+    )
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)"
+    )
     parser.add_argument("--out", help="results folder (default .perfkit in the current folder)")
     parser.add_argument("--apply", action="store_true", help="apply the verified winners to REPO")
     parser.set_defaults(handler=cmd_optimize)
@@ -60,9 +69,15 @@ def cmd_optimize(options: argparse.Namespace) -> int:
     )
     check_repo(repo, config)
     out = Path(options.out) if options.out else Path(".perfkit")
-    with Workspace(repo) as work:
+    executor = _executor(options, config.jobs, out)
+    with executor, Workspace(repo) as work:
         report = optimize_repo(
-            repo, config, offline=options.offline, progress=lambda m: err(f"perfkit: {m}"), workspace=work
+            repo,
+            config,
+            offline=options.offline,
+            progress=lambda m: err(f"perfkit: {m}"),
+            workspace=work,
+            executor=executor,
         )
         written = save(report, out)
         _print_summary(report, summary_rows(report))
@@ -112,4 +127,26 @@ def _print_summary(report: Any, rows: list[dict[str, Any]]) -> None:
         )
     for note in report.notes:
         out.print(f"note: {note}")
+    for line in _executor_lines(report):
+        out.print(line)
     out.print(f"wall time: {report.elapsed:.0f} s")
+
+
+def _executor(options: argparse.Namespace, jobs: int, out: Path) -> Any:
+    from perfkit.executors import make_executor
+
+    return make_executor(options.executor, jobs=jobs, scheduler=options.scheduler, store=out / "results.sqlite")
+
+
+def _executor_lines(report: Any) -> list[str]:
+    """Who did the work and where the time went: fuzzing and checks on the workers, timing here."""
+    if not report.executor:
+        return []
+    lines = [f"workers: {report.executor}, {report.workers_used} took part"]
+    names = {"fuzz": "fuzz campaigns", "verify": "candidate checks", "timing": "timed candidates"}
+    for kind, t in report.time_split.items():
+        reused = f", {t['reused']} reused from an earlier run" if t["reused"] else ""
+        failed = f", {t['failed']} failed" if t["failed"] else ""
+        where = "on this machine, one at a time" if kind == "timing" else f"{t['busy_s']:.1f} s of worker time"
+        lines.append(f"  {names.get(kind, kind)}: {t['units']} run{reused}{failed}; {t['wall_s']:.1f} s ({where})")
+    return lines

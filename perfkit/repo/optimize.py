@@ -62,6 +62,10 @@ class OptimizeReport:
     interrupted: bool = False
     profile_tool: str = ""
     profile: Any = None  # perfkit.profile.Profile of the workload
+    executor: str = ""  # where fuzzing and checks ran, e.g. "2 Dask workers (a local cluster)"; "" for here
+    workers: int = 1  # workers of the executor
+    workers_used: int = 0  # workers that finished at least one unit
+    time_split: dict[str, Any] = field(default_factory=dict)  # per kind of work: units, reused, wall_s, busy_s
 
     @property
     def improved(self) -> list[FunctionOutcome]:
@@ -87,9 +91,11 @@ def optimize_repo(
     offline: bool = True,
     progress: Progress | None = None,
     workspace: Workspace | None = None,
+    executor: Any = None,
 ) -> OptimizeReport:
     """Run the whole pipeline on a copy of ``repo``; the copy is ``workspace`` when given (the caller keeps it
-    to apply the winners), else a temporary one."""
+    to apply the winners), else a temporary one. ``executor`` (:mod:`perfkit.executors`) runs the fuzz campaigns and
+    the candidates' behaviour checks; None runs them here, one after another."""
     say = progress or (lambda message: None)
     started = time.monotonic()
     deadline = started + config.budget * 60
@@ -115,7 +121,9 @@ def optimize_repo(
             return report
         captured = _capture(patched.path, config, report, say)
         try:
-            _optimize_each(patched, config, report, captured, offline=offline, deadline=deadline, say=say)
+            _optimize_each(
+                patched, config, report, captured, offline=offline, deadline=deadline, say=say, executor=executor
+            )
         except KeyboardInterrupt:
             report.interrupted = True
             report.notes.append("interrupted: the functions finished so far are kept; the rest were not tried")
@@ -126,6 +134,9 @@ def optimize_repo(
         return report
     finally:
         report.elapsed = time.monotonic() - started
+        if executor is not None:
+            report.executor, report.workers = executor.describe(), executor.workers
+            report.workers_used, report.time_split = len(executor.ledger.workers), executor.ledger.summary()
         baseline.close()
         if owned:
             patched.close()
@@ -213,12 +224,16 @@ def _optimize_each(
     offline: bool,
     deadline: float,
     say: Progress,
+    executor: Any = None,
 ) -> None:
     from perfkit.optimizers import hotspots_from_profile, optimize_function
     from perfkit.optimizers._code import function_source, replace_function
 
     proposers = _proposers(config, offline=offline, report=report)
     with _importable(patched.path):
+        if executor is not None:
+            executor.ship(patched.path, import_roots(patched.path))
+        fuzzed_by_key = _fuzz_all(report, captured, config, executor, deadline=deadline, say=say)
         for outcome in report.functions:
             info = outcome.info
             if time.monotonic() > deadline:
@@ -232,7 +247,7 @@ def _optimize_each(
                 continue
             samples = captured.get(info.key)
             inputs = samples.arguments() if samples else []
-            fuzzed = _fuzz_inputs(info, inputs, config, report, say)
+            fuzzed = fuzzed_by_key.get(info.key, [])
             outcome.inputs = len(inputs) + len(fuzzed)
             if not inputs and not fuzzed:
                 outcome.status = "skipped"
@@ -245,6 +260,8 @@ def _optimize_each(
             inputs = inputs + fuzzed
             try:
                 func = getattr(_fresh_module(info.module), info.qualname)
+                if executor is not None:
+                    executor.ship(patched.path, import_roots(patched.path))  # the copy holds the earlier winners
                 result = optimize_function(
                     func,
                     stress_inputs=inputs,
@@ -253,6 +270,7 @@ def _optimize_each(
                     hotspots=hotspots_from_profile(report.profile, func),
                     project_tests=_tests_mentioning(patched.path, info) or None,
                     progress=lambda message, key=info.key: say(f"{key}: {message}"),
+                    executor=executor,
                 )
             except KeyboardInterrupt:
                 raise
@@ -272,27 +290,62 @@ def _optimize_each(
             outcome.diff = patched.diff(relative)
 
 
-def _fuzz_inputs(
-    info: FunctionInfo, captured: list[Any], config: RepoConfig, report: OptimizeReport, say: Progress
-) -> list[Any]:
-    """Stress inputs from a fuzz campaign on the function, sized like the largest captured input."""
+def _fuzz_all(
+    report: OptimizeReport,
+    captured: dict[str, Captured],
+    config: RepoConfig,
+    executor: Any,
+    *,
+    deadline: float,
+    say: Progress,
+) -> dict[str, list[Any]]:
+    """Stress inputs for each hot function, from fuzz campaigns run together on ``executor`` (at most as many
+    as fit in half the remaining budget), each sized like the function's largest captured input."""
     if config.fuzz_budget <= 0:
-        return []
-    from perfkit.errors import InvalidArgument
-    from perfkit.fuzzers import fuzz
+        return {}
+    from perfkit.executors import Failed, Unit, run_units, unit_key
     from perfkit.inputs import input_size
 
-    largest = max((input_size(args, kwargs) for args, kwargs in captured), default=0)
-    max_size = config.fuzz_max_size or min(max(largest, 16), FUZZ_SIZE_CAP)
-    say(f"{info.key}: fuzzing for slow inputs up to size {max_size} ({config.fuzz_budget:g} s)")
+    workers = executor.workers if executor is not None else 1
+    room = max(1, int(0.5 * max(0.0, deadline - time.monotonic()) * workers / config.fuzz_budget))
+    wanted = [f.info for f in report.functions if "." not in f.info.qualname]
+    if len(wanted) > room:
+        names = ", ".join(info.key for info in wanted[room:])
+        report.notes.append(f"not fuzzed, for lack of budget: {names}")
+    units = []
+    for info in wanted[:room]:
+        samples = captured.get(info.key)
+        largest = max((input_size(a, k) for a, k in (samples.arguments() if samples else [])), default=0)
+        max_size = config.fuzz_max_size or min(max(largest, 16), FUZZ_SIZE_CAP)
+        target = f"{info.module}:{info.qualname}"
+        key = unit_key("fuzz", getattr(executor, "site", None), target, max_size, config.fuzz_budget)
+        units.append(Unit("fuzz", info.key, key, fuzz_unit, (target, max_size, config.fuzz_budget)))
+        say(f"{info.key}: fuzzing for slow inputs up to size {max_size} ({config.fuzz_budget:g} s)")
+    found = run_units(executor, units, noun="functions", verb="fuzzed", progress=say)
+    inputs = {}
+    for unit, outcome in zip(units, found, strict=True):
+        if isinstance(outcome, Failed):
+            report.notes.append(f"{unit.label}: the fuzz campaign failed ({outcome.message})")
+        elif isinstance(outcome, str):
+            report.notes.append(f"{unit.label} was not fuzzed: {outcome}")
+        else:
+            inputs[unit.label] = _stress_inputs(outcome)
+    return inputs
+
+
+def fuzz_unit(target: str, max_size: int, budget: float) -> Any:
+    """A fuzz campaign as a work unit: the FuzzResult, or why the function cannot be fuzzed (a string)."""
+    from perfkit.errors import InvalidArgument
+    from perfkit.fuzzers import fuzz
+
     try:
-        result = fuzz(f"{info.module}:{info.qualname}", max_size=max_size, budget=config.fuzz_budget)
+        return fuzz(target, max_size=max_size, budget=budget)
     except InvalidArgument as exc:
-        report.notes.append(f"{info.key} was not fuzzed: {exc}")
-        return []
-    except Exception as exc:  # a failed campaign costs the function its fuzzed inputs, not the run
-        report.notes.append(f"{info.key}: the fuzz campaign failed ({type(exc).__name__}: {exc})")
-        return []
+        return str(exc)
+
+
+def _stress_inputs(result: Any) -> list[Any]:
+    """The distinct inputs a campaign found (worst first), at most FUZZ_INPUTS."""
     found = [f for f in ([result.worst] if result.worst else []) + list(result.corpus) if f.outcome == "ok"]
     unique: dict[str, Any] = {}
     for finding in found:
