@@ -2,15 +2,22 @@
 its 95% interval, the repository's tests, wall time. Goal on the bundled example: at least 3x, every test
 passing, under 5 minutes on 2 cores.
 
-    python benchmarks/optimize_e2e.py                      # the bundled example
+    python benchmarks/optimize_e2e.py                      # the bundled example and the PyPI code base
+    python benchmarks/optimize_e2e.py --only example       # just one of them (example, algorithms)
     python benchmarks/optimize_e2e.py --repo PATH [...]    # other repositories (copied first; never modified)
+
+The second code base is ``algorithms`` 1.0.1 from PyPI (keon/algorithms, pure Python, 520 tests in its sdist):
+its sdist is downloaded with pip, unpacked in a temporary folder, and driven by ``workloads/algorithms_bench.py``,
+a mixed script of sorting, graph traversal, dynamic programming, string and number-theory calls.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -20,12 +27,45 @@ sys.path.insert(0, str(ROOT))
 from perfkit.repo.config import load_config  # noqa: E402
 from perfkit.repo.optimize import optimize_repo  # noqa: E402
 
+PYPI = {"algorithms": ("algorithms==1.0.1", "algorithms_bench.py")}  # name: (pip requirement, workload script)
+CACHE = Path(tempfile.gettempdir()) / "perfkit-e2e-sdists"
 
-def run(repo: Path, *, budget: float, fuzz_budget: float) -> dict[str, object]:
+
+def pypi_repo(name: str, into: Path) -> tuple[Path, str]:
+    """Download the sdist of a PyPI code base (cached), unpack it under ``into``; (its root, its workload)."""
+    requirement, script = PYPI[name]
+    CACHE.mkdir(exist_ok=True)
+    sdists = sorted(CACHE.glob(f"{name}-*.tar.gz"))
+    if not sdists:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "-d",
+                str(CACHE),
+                requirement,
+            ],
+            check=True,
+        )
+        sdists = sorted(CACHE.glob(f"{name}-*.tar.gz"))
+    with tarfile.open(sdists[-1]) as archive:
+        archive.extractall(into, filter="data")
+    root = into / sdists[-1].name.removesuffix(".tar.gz")
+    shutil.copy(ROOT / "benchmarks" / "workloads" / script, root / script)
+    return root, f"python {script}"
+
+
+def run(repo: Path, *, budget: float, fuzz_budget: float, workload: str | None = None) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / repo.name
         shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", ".venv", "__pycache__", ".perfkit"))
-        config = load_config(copy).merged(budget=budget, fuzz_budget=fuzz_budget)
+        config = load_config(copy).merged(budget=budget, fuzz_budget=fuzz_budget, workload=workload)
         report = optimize_repo(copy, config, offline=True, progress=lambda m: print(f"  {m}", file=sys.stderr))
     ratio = report.speedup
     return {
@@ -43,9 +83,17 @@ def main() -> None:
     parser.add_argument("--repo", type=Path, action="append", help="a repository root (repeatable)")
     parser.add_argument("--budget", type=float, default=10.0, help="minutes per repository (10)")
     parser.add_argument("--fuzz-budget", type=float, default=15.0, help="seconds of fuzzing per function (15)")
+    parser.add_argument("--only", choices=("example", *PYPI), help="run just this one of the default code bases")
     args = parser.parse_args()
-    repos = args.repo or [ROOT / "examples" / "inventory"]
-    rows = [run(repo, budget=args.budget, fuzz_budget=args.fuzz_budget) for repo in repos]
+    rows = []
+    if args.repo:
+        rows = [run(repo, budget=args.budget, fuzz_budget=args.fuzz_budget) for repo in args.repo]
+    if not args.repo and args.only in (None, "example"):
+        rows.append(run(ROOT / "examples" / "inventory", budget=args.budget, fuzz_budget=args.fuzz_budget))
+    for name in [] if args.repo else [n for n in PYPI if args.only in (None, n)]:
+        with tempfile.TemporaryDirectory() as tmp:
+            root, workload = pypi_repo(name, Path(tmp))
+            rows.append(run(root, budget=args.budget, fuzz_budget=args.fuzz_budget, workload=workload))
     print(f"{'repository':16s} {'found':>5s} {'improved':>8s}  {'workload speedup (95% CI)':28s} {'tests':24s} wall s")
     for row in rows:
         print(

@@ -44,11 +44,11 @@ def test_large_lists():
 """
 
 # Fast, and right on every list shorter than 4000 items: what a careless model might return.
-WRONG_ON_LONG_LISTS = '''
+WRONG_ON_LONG_LISTS = """
 def dedupe(items):
     out = list(dict.fromkeys(items))
     return out if len(items) < 4000 else out[:-1]
-'''
+"""
 
 
 class WrongOnLongLists:
@@ -88,3 +88,40 @@ def test_a_winner_that_breaks_a_repository_test_is_dropped(
     assert not list((tmp_path / "results" / "patches").glob("*.diff"))
     assert written["combined"].read_text() == ""
     assert "dict.fromkeys" not in (mini / "mini" / "core.py").read_text()
+
+
+SPREAD = '''
+def spread(prices: list[float]) -> float:
+    """Sum of absolute differences over all pairs of prices."""
+    total = 0.0
+    n = len(prices)
+    for i in range(n):
+        for j in range(i + 1, n):
+            total += abs(prices[i] - prices[j])
+    return total
+'''
+
+SHORT_BENCH = """
+from mini.core import spread
+
+spread([float(i % 97) for i in range(400)])
+"""
+
+
+def test_a_jit_winner_that_slows_the_whole_workload_is_dropped(mini: Path) -> None:
+    """numba makes ``spread`` many times faster per call, but a workload that calls it once pays the import and
+    the compilation in every run: the end-to-end timing drops it and says why."""
+    (mini / "mini" / "core.py").write_text(SPREAD)
+    (mini / "bench.py").write_text(SHORT_BENCH)
+    (mini / "tests" / "test_distinct.py").write_text(
+        "from mini.core import spread\n\n\ndef test_spread():\n    assert spread([1.0, 4.0, 2.0]) == 6.0\n"
+    )
+    config = RepoConfig(workload="python bench.py", functions=("mini.core:spread",), threshold=0.0, fuzz_budget=0)
+    report = optimize_module.optimize_repo(mini, config, offline=True)
+
+    (outcome,) = report.functions
+    assert outcome.result is not None and outcome.result.winner is not None
+    assert outcome.result.winner.proposer == "numba"
+    assert outcome.status == "dropped", outcome.reason
+    assert "faster without it" in outcome.reason and "compilation at start-up" in outcome.reason
+    assert report.improved == [] and report.speedup is None

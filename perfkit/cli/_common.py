@@ -54,3 +54,35 @@ def progress(what: str) -> Iterator[Callable[[int, int], None]]:
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+@contextmanager
+def steps(prefix: str = "perfkit") -> Iterator[Callable[[object], None]]:
+    """Progress of a job in phases, on stderr. The callback takes a message (a line) or a counted event with
+    ``phase``, ``done`` and ``total`` (one bar per phase). Without a terminal, events are plain lines for logs."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
+
+    stderr = Console(stderr=True)
+    if not stderr.is_terminal:
+        yield lambda event: err(f"{prefix}: {event}")
+        return
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def update(event: object) -> None:
+            phase = getattr(event, "phase", None)
+            if phase is None:
+                bars.console.print(f"{prefix}: {event}", highlight=False, markup=False)
+                return
+            if phase not in tasks:
+                tasks[phase] = bars.add_task(phase, total=getattr(event, "total", None))
+            bars.update(tasks[phase], completed=getattr(event, "done", 0), total=getattr(event, "total", None))
+
+        yield update

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from perfkit.cli._common import console, err
+from perfkit.cli._common import console, err, steps
 
 
 def register(sub: Any) -> None:
@@ -71,14 +71,10 @@ def cmd_optimize(options: argparse.Namespace) -> int:
     out = Path(options.out) if options.out else Path(".perfkit")
     executor = _executor(options, config.jobs, out)
     with executor, Workspace(repo) as work:
-        report = optimize_repo(
-            repo,
-            config,
-            offline=options.offline,
-            progress=lambda m: err(f"perfkit: {m}"),
-            workspace=work,
-            executor=executor,
-        )
+        with steps() as progress:
+            report = optimize_repo(
+                repo, config, offline=options.offline, progress=progress, workspace=work, executor=executor
+            )
         written = save(report, out)
         _print_summary(report, summary_rows(report))
         err(f"results: {out}/ (patches/, optimize.diff, history.json, report.json, results.sqlite)")

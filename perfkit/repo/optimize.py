@@ -23,7 +23,22 @@ from perfkit.repo.sources import FunctionInfo, function_at, functions_in, import
 from perfkit.repo.workload import repo_env, run_checked
 from perfkit.repo.workspace import Workspace
 
-Progress = Callable[[str], None]
+WORKLOAD_PHASES = 8  # the pipeline's phases, as Step events count them
+
+
+@dataclass(frozen=True)
+class Step:
+    """A counted progress event (``done`` of ``total`` in ``phase``); the command line draws one bar per phase."""
+
+    phase: str
+    done: int
+    total: int
+
+    def __str__(self) -> str:
+        return f"{self.phase}: {self.done}/{self.total}"
+
+
+Progress = Callable[["str | Step"], None]
 WORKLOAD_RUNS = 5
 FUZZ_SIZE_CAP = 2000  # fuzzing works on the shape of the worst case; captured inputs carry the real sizes
 FUZZ_INPUTS = 8
@@ -106,12 +121,15 @@ def optimize_repo(
     patched = workspace or Workspace(repo)
     baseline = Workspace(repo)
     try:
+        say(Step("pipeline", 0, WORKLOAD_PHASES))
         say("running the workload once on a copy")
         run_checked(config.workload_argv(), root=patched.path, timeout=config.timeout, what="the workload")
+        say(Step("pipeline", 1, WORKLOAD_PHASES))
         say("running the repository's tests before any change")
         report.tests_passed = _tests_pass(baseline.path, config)
         if not report.tests_passed:
             report.notes.append("the repository's tests fail before any change: the whole-program check is skipped")
+        say(Step("pipeline", 2, WORKLOAD_PHASES))
         say("profiling the workload")
         report.functions = _hot_functions(patched.path, config, report)
         if not report.functions:
@@ -119,7 +137,9 @@ def optimize_repo(
                 f"no function of the repository takes {100 * config.threshold:.0f}% or more of the workload's time"
             )
             return report
+        say(Step("pipeline", 3, WORKLOAD_PHASES))
         captured = _capture(patched.path, config, report, say)
+        say(Step("pipeline", 4, WORKLOAD_PHASES))
         try:
             _optimize_each(
                 patched, config, report, captured, offline=offline, deadline=deadline, say=say, executor=executor
@@ -127,10 +147,18 @@ def optimize_repo(
         except KeyboardInterrupt:
             report.interrupted = True
             report.notes.append("interrupted: the functions finished so far are kept; the rest were not tried")
+        say(Step("pipeline", 5, WORKLOAD_PHASES))
         if report.improved and not report.interrupted:
             _whole_program_check(patched, config, report, say)
+        say(Step("pipeline", 6, WORKLOAD_PHASES))
+        if report.improved and not report.interrupted:
+            from perfkit.repo.winners import drop_slow_startups
+
+            drop_slow_startups(patched, report, timeout=config.timeout, say=say)
+        say(Step("pipeline", 7, WORKLOAD_PHASES))
         if report.improved and not report.interrupted:
             _measure_workload(baseline, patched, config, report, say)
+        say(Step("pipeline", 8, WORKLOAD_PHASES))
         return report
     finally:
         report.elapsed = time.monotonic() - started
@@ -234,7 +262,8 @@ def _optimize_each(
         if executor is not None:
             executor.ship(patched.path, import_roots(patched.path))
         fuzzed_by_key = _fuzz_all(report, captured, config, executor, deadline=deadline, say=say)
-        for outcome in report.functions:
+        for done, outcome in enumerate(report.functions):
+            say(Step("functions", done, len(report.functions)))
             info = outcome.info
             if time.monotonic() > deadline:
                 outcome.status, outcome.reason = "skipped", "the budget was spent before its turn"
@@ -288,6 +317,7 @@ def _optimize_each(
             patched.write(relative, replace_function(text, source, start, result.winner.source))
             outcome.status = "improved"
             outcome.diff = patched.diff(relative)
+        say(Step("functions", len(report.functions), len(report.functions)))
 
 
 def _fuzz_all(
@@ -422,7 +452,7 @@ def _fresh_module(name: str) -> Any:
 
 def _whole_program_check(patched: Workspace, config: RepoConfig, report: OptimizeReport, say: Progress) -> None:
     """Run the repository's tests on the patched copy; drop each winner that breaks them."""
-    from perfkit.optimizers._code import function_source, replace_function
+    from perfkit.repo.winners import apply_winners, refresh_diffs
 
     if not report.tests_passed:
         return
@@ -430,28 +460,16 @@ def _whole_program_check(patched: Workspace, config: RepoConfig, report: Optimiz
     if _tests_pass(patched.path, config):
         return
     winners = report.improved
-    patched_text = {str(f.info.path): patched.read(f.info.path.relative_to(patched.path)) for f in winners}
     for f in winners:  # test each winner alone
-        for other in winners:
-            patched.reset(other.info.path.relative_to(patched.path))
-        relative = f.info.path.relative_to(patched.path)
-        patched.write(relative, patched_text[str(f.info.path)])
+        apply_winners(patched, [f], touched=winners)
         if not _tests_pass(patched.path, config):
             f.status, f.reason = "dropped", "the repository's tests fail with this change"
-    for f in winners:
-        patched.reset(f.info.path.relative_to(patched.path))
-    for f in report.improved:
-        # winners in one file were applied one after another: rebuild the file from the kept ones
-        relative = f.info.path.relative_to(patched.path)
-        with _importable(patched.path):
-            func = getattr(_fresh_module(f.info.module), f.info.qualname)
-            source, start = function_source(func)
-        patched.write(relative, replace_function(patched.read(relative), source, start, f.winner.source))
-        f.diff = patched.diff(relative)
+    apply_winners(patched, report.improved, touched=winners)
+    refresh_diffs(patched, report.improved)
     if report.improved and not _tests_pass(patched.path, config):
         for f in report.improved:
             f.status, f.reason = "dropped", "the repository's tests fail with the changes together"
-            patched.reset(f.info.path.relative_to(patched.path))
+        apply_winners(patched, [], touched=winners)
 
 
 def _measure_workload(
