@@ -4,10 +4,18 @@ Each round measures the original and then the candidate in fresh worker processe
 that drift of the machine hits both sides alike. The speedup per input is median(original) / median(candidate)
 with a bootstrap interval; the verdict uses the largest input (the stress case) and the report lists them all,
 so a candidate that wins only on small inputs is visible.
+
+A function that changes its arguments in place (an in-place sort) would otherwise be timed on the input its
+first call left behind; such functions are timed on a fresh copy of the arguments for every call, on both sides
+(the copy's cost makes the ratio a little conservative).
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import hashlib
+import pickle
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +79,8 @@ def compare_speed(
     from perfkit.inputs import input_size
 
     chosen = sorted(inputs, key=lambda item: input_size(*item))[-max_inputs:]
+    if mutates_arguments(original, chosen, timeout=timeout):
+        original, candidate = FreshArguments(original), FreshArguments(candidate)
     options = Options(
         processes=1,
         values=5,
@@ -99,6 +109,56 @@ def compare_speed(
         one_round()
         report = _report(chosen, times)
     return report
+
+
+class FreshArguments:
+    """A picklable wrapper that calls ``func`` on a fresh copy of the arguments each time."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.func(*map(_fresh, args), **{k: _fresh(v) for k, v in kwargs.items()})
+
+
+_SCALAR_TYPES = (int, float, bool, str, bytes, type(None))
+_MUTATES: dict[str, bool] = {}
+
+
+def _fresh(value: Any) -> Any:
+    if type(value) is list and all(type(v) in _SCALAR_TYPES for v in value):
+        return value[:]
+    return value if type(value) in _SCALAR_TYPES else copy.deepcopy(value)
+
+
+def mutates_arguments(
+    func: CodeRef, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]], *, timeout: float | None
+) -> bool:
+    """Whether ``func`` changes any of ``inputs`` in place (checked once per function and inputs, in a child)."""
+    from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
+
+    try:
+        key = hashlib.sha256(pickle.dumps((func, inputs))).hexdigest()
+    except Exception:  # unpicklable inputs cannot be timed in workers either; the timing reports that
+        return False
+    if key not in _MUTATES:
+        try:
+            with Child("perfkit.optimizers.speed:_mutation_child", {"ref": func, "inputs": inputs}) as child:
+                _MUTATES[key] = bool(child.recv(timeout=(timeout or 60.0) * len(inputs) + 60.0)["mutated"])
+        except (ChildDied, ChildTimeout):
+            _MUTATES[key] = False  # the timing itself will censor or report the failure
+    return _MUTATES[key]
+
+
+def _mutation_child(payload: dict[str, Any], emit: Any) -> None:
+    func = payload["ref"].load()
+    mutated = False
+    for args, kwargs in payload["inputs"]:
+        before = pickle.dumps((args, kwargs))
+        with contextlib.suppress(Exception):  # a call that raises may still have changed its arguments
+            func(*args, **kwargs)
+        mutated = mutated or pickle.dumps((args, kwargs)) != before
+    emit({"kind": "checked", "mutated": mutated})
 
 
 def _report(
