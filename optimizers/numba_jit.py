@@ -103,7 +103,8 @@ def text_params(context: Context) -> set[str]:
 
 
 def build_source(context: Context, kinds: dict[str, str]) -> str | None:
-    """The candidate: jitted kernel, the original renamed as fallback, and the typed boundary."""
+    """The candidate: the original renamed (the fallback), its numba kernel (cached on disk when the candidate
+    lives in a file), and the typed boundary."""
     parsed = t.parse_function(context.source, context.name)
     if parsed is None:
         return None
@@ -125,13 +126,14 @@ def build_source(context: Context, kinds: dict[str, str]) -> str | None:
         "import numpy as _pk_np",
         "",
         "",
-        "@_pk_numba.njit(cache=False)",
-        f"def {kernel}({params}):",
-        textwrap.indent(body, "    "),
-        "",
-        "",
         f"def {fallback}({params}):",
         textwrap.indent(body, "    "),
+        "",
+        "",
+        "try:  # numba keeps the machine code beside the module, so later runs of the program do not compile again",
+        f"    {kernel} = _pk_numba.njit(cache=True)({fallback})",
+        "except RuntimeError:  # no file to keep it beside (the source was run from a string)",
+        f"    {kernel} = _pk_numba.njit({fallback})",
         "",
         "",
         f"def {context.name}({params}):",
