@@ -1,13 +1,17 @@
-"""``perfkit optimize``'s whole-program checks: a winner that passes the per-function verifier but breaks a
-repository test is dropped, with the reason recorded and nothing of it in the patches."""
+"""``perfkit optimize``'s safety nets: winners dropped by the whole-program checks (a repository test, the whole
+workload's time), no hot function, a spent budget, and Ctrl-C."""
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-
 from perfkit.optimizers import Candidate
+
 from perfkit.repo import optimize as optimize_module
 from perfkit.repo.config import RepoConfig
 from perfkit.repo.results import save
@@ -125,3 +129,58 @@ def test_a_jit_winner_that_slows_the_whole_workload_is_dropped(mini: Path) -> No
     assert outcome.status == "dropped", outcome.reason
     assert "faster without it" in outcome.reason and "compilation at start-up" in outcome.reason
     assert report.improved == [] and report.speedup is None
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "perfkit", "optimize", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_no_function_above_the_threshold_is_said_and_exits_0(mini: Path, tmp_path: Path) -> None:
+    result = run_cli(str(mini), "--workload", "python bench.py", "--threshold", "0.99", "--out", "res", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no function of the repository takes 99% or more" in result.stdout
+    assert json.loads((tmp_path / "res" / "report.json").read_text())["functions"] == []
+
+
+def test_a_spent_budget_finishes_the_current_function_and_skips_the_rest(mini: Path, tmp_path: Path) -> None:
+    (mini / "mini" / "more.py").write_text(CORE.replace("dedupe", "dedupe2").replace("distinct", "distinct2"))
+    heavy = BENCH.replace("(500, 1000, 1500, 2000)", "(3000, 4000)")
+    (mini / "bench.py").write_text(heavy + heavy.replace("core", "more").replace("distinct", "distinct2"))
+    result = run_cli(
+        str(mini), "--workload", "python bench.py", "--threshold", "0", "--fuzz-budget", "0", "--budget", "0.01",
+        "--functions", "mini.*:dedupe*", "--out", "res", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = {row["function"]: row for row in json.loads((tmp_path / "res" / "report.json").read_text())["functions"]}
+    assert set(rows) == {"mini.core:dedupe", "mini.more:dedupe2"}
+    assert [row["status"] for row in rows.values()].count("skipped") >= 1
+    assert any("budget was spent" in row["reason"] for row in rows.values())
+
+
+def test_ctrl_c_keeps_the_tree_and_saves_what_was_finished(mini: Path, tmp_path: Path) -> None:
+    before = {p: p.read_bytes() for p in mini.rglob("*") if p.is_file()}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "perfkit", "optimize", str(mini), "--workload", "python bench.py", "--threshold", "0",
+         "--fuzz-budget", "0", "--functions", "mini.core:dedupe", "--out", "res"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stderr is not None
+    for line in process.stderr:  # wait until the function is being optimised
+        if "optimising mini.core:dedupe" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 130, err
+    assert "interrupted" in out
+    report = json.loads((tmp_path / "res" / "report.json").read_text())
+    assert report["interrupted"] is True
+    assert {p: p.read_bytes() for p in mini.rglob("*") if p.is_file() and "__pycache__" not in p.parts} == {
+        p: b for p, b in before.items() if "__pycache__" not in p.parts
+    }
