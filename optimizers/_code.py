@@ -17,7 +17,8 @@ class CodeRef:
     """A picklable callable: ``module:name`` as imported, or as redefined by ``source`` in a copy of its module.
 
     Worker processes import the module, run the candidate source in a copy of its namespace and call the
-    function it defines, so a candidate never touches the real module.
+    function it defines, so a candidate never touches the real module. ``name`` may be a method's qualified name
+    (``Class.method``); the callable then takes the instance as its first argument.
     """
 
     def __init__(self, module: str, name: str, source: str | None = None) -> None:
@@ -37,12 +38,15 @@ class CodeRef:
         if self._func is None:
             module = importlib.import_module(self.module)
             if self.source is None:
-                self._func = getattr(module, self.name)
+                found: Any = module
+                for part in self.name.split("."):  # a method: Class.method, called with the instance first
+                    found = getattr(found, part)
+                self._func = found
             else:
                 namespace = dict(vars(module))
                 code = compile(self.source, f"<perfkit candidate {self.name}>", "exec")
                 exec(code, namespace)
-                self._func = namespace[self.name]
+                self._func = namespace[self.name.rsplit(".", 1)[-1]]
         assert self._func is not None
         return self._func
 
@@ -54,17 +58,58 @@ class CodeRef:
 
 
 def function_source(func: Callable[..., Any]) -> tuple[str, int]:
-    """The dedented source of a module-level function and its first line in the file."""
-    if not inspect.isfunction(func) or "." in func.__qualname__ or func.__module__ == "__main__":
+    """The dedented source of a module-level function or a method, and its first line in the file."""
+    if not inspect.isfunction(func) or "<locals>" in func.__qualname__ or func.__module__ == "__main__":
         raise InvalidArgument(
-            "func", func, "give a module-level function of an importable module (not a method, lambda or __main__)"
+            "func",
+            func,
+            "give a function or method of an importable module (not a nested function, lambda or __main__)",
         )
     try:
         lines, start = inspect.getsourcelines(func)
     except (OSError, TypeError) as exc:
         fix = f"its source is not available ({exc}); give a function defined in a .py file"
         raise InvalidArgument("func", func, fix) from None
-    return textwrap.dedent("".join(lines)), start
+    source = textwrap.dedent("".join(lines))
+    if "." in func.__qualname__:
+        problem = _class_bound(source)
+        if problem:
+            raise InvalidArgument("func", func, f"a method that {problem} only works inside its class body")
+    return source, start
+
+
+def _class_bound(source: str) -> str:
+    """What ties a method's source to its class body (``super()``, ``__class__``, private names), or ""."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return "does not parse"
+    for node in ast.walk(tree):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+        if name in ("super", "__class__"):
+            return f"uses {name}"
+        if name.startswith("__") and not name.endswith("__"):
+            return f"uses the private name {name}"
+    return ""
+
+
+def as_method(source: str, name: str) -> str:
+    """A candidate for a method, as the method alone: statements around ``def name`` (imports, helpers) move to
+    the start of its body, so the source can replace the method inside its class and run the same way there as
+    it did when verified. Unchanged when it is the method alone or does not parse."""
+    try:
+        tree = ast.parse(textwrap.dedent(source))
+    except SyntaxError:
+        return source
+    defs = [stmt for stmt in tree.body if isinstance(stmt, ast.FunctionDef) and stmt.name == name]
+    target = defs[-1] if defs else None
+    others = [stmt for stmt in tree.body if stmt is not target]
+    if target is None or not others:
+        return source
+    body = target.body
+    docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else []
+    target.body = [*docstring, *others, *body[len(docstring) :]]
+    return ast.unparse(target) + "\n"
 
 
 def defines(source: str, name: str) -> ast.FunctionDef | None:

@@ -1,4 +1,8 @@
-"""Behavioural equality of two values: exact for everything except floats, which agree within a tolerance."""
+"""Behavioural equality of two values: exact for everything except floats, which agree within a tolerance.
+
+Instances of classes that keep object identity as their equality (no ``__eq__``) are compared by their state
+(attributes and slots), so a method's effect on ``self`` counts and two equal copies agree.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,10 @@ def short(value: Any) -> str:
     return _repr.repr(value)
 
 
-def difference(expected: Any, got: Any, *, rel: float, abs_: float, path: str = "") -> str | None:
+_MAX_DEPTH = 40
+
+
+def difference(expected: Any, got: Any, *, rel: float, abs_: float, path: str = "", depth: int = 0) -> str | None:
     """Where ``got`` differs from ``expected`` (None when they agree): types must match, floats within tolerance.
 
     Dicts must have the same keys in the same order; sets the same members; sequences the same length.
@@ -39,7 +46,7 @@ def difference(expected: Any, got: Any, *, rel: float, abs_: float, path: str = 
         if len(expected) != len(got):
             return f"{where}: expected length {len(expected)} {short(expected)}, got length {len(got)} {short(got)}"
         for i, (a, b) in enumerate(zip(expected, got, strict=True)):
-            found = difference(a, b, rel=rel, abs_=abs_, path=f"{where}[{i}]")
+            found = difference(a, b, rel=rel, abs_=abs_, path=f"{where}[{i}]", depth=depth + 1)
             if found:
                 return found
         return None
@@ -47,12 +54,24 @@ def difference(expected: Any, got: Any, *, rel: float, abs_: float, path: str = 
         if list(expected) != list(got):
             return f"{where}: expected keys {short(list(expected))}, got keys {short(list(got))}"
         for key in expected:
-            found = difference(expected[key], got[key], rel=rel, abs_=abs_, path=f"{where}[{key!r}]")
+            found = difference(expected[key], got[key], rel=rel, abs_=abs_, path=f"{where}[{key!r}]", depth=depth + 1)
             if found:
                 return found
         return None
     if type(expected).__module__ == "numpy" and hasattr(expected, "dtype"):
         return _numpy_difference(expected, got, rel=rel, abs_=abs_, where=where)
+    if type(expected).__eq__ is object.__eq__ and depth < _MAX_DEPTH:
+        state, other = _state(expected), _state(got)
+        if state is not None and other is not None:
+            if sorted(state) != sorted(other):
+                return f"{where}: expected attributes {sorted(state)}, got {sorted(other)}"
+            for name in sorted(state):
+                found = difference(
+                    state[name], other[name], rel=rel, abs_=abs_, path=f"{where}.{name}", depth=depth + 1
+                )
+                if found:
+                    return found
+            return None
     try:
         same = bool(expected == got)
     except Exception as exc:
@@ -70,3 +89,15 @@ def _numpy_difference(expected: Any, got: Any, *, rel: float, abs_: float, where
     else:
         ok = bool(np.array_equal(expected, got))
     return None if ok else f"{where}: arrays differ: expected {short(expected)}, got {short(got)}"
+
+
+def _state(value: Any) -> dict[str, Any] | None:
+    """An instance's attributes and filled slots (None for objects without either, e.g. functions)."""
+    if callable(value) or isinstance(value, type):
+        return None
+    state = dict(getattr(value, "__dict__", {}))
+    for cls in type(value).__mro__:
+        for name in getattr(cls, "__slots__", ()):
+            if name not in ("__dict__", "__weakref__") and hasattr(value, name):
+                state[name] = getattr(value, name)
+    return state if state or hasattr(value, "__dict__") else None

@@ -14,7 +14,15 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from perfkit.optimizers._code import CodeRef, bound_types, defines, describe_type, function_source, unified_diff
+from perfkit.optimizers._code import (
+    CodeRef,
+    as_method,
+    bound_types,
+    defines,
+    describe_type,
+    function_source,
+    unified_diff,
+)
 from perfkit.optimizers._types import Candidate, Context, Feedback, Inputs, InputTiming, Proposer
 from perfkit.optimizers.speed import SpeedReport, compare_speed
 from perfkit.optimizers.verify import DEFAULT_TOLERANCE, Tolerance, Verdict, behaves_like
@@ -122,7 +130,8 @@ def optimize_function(
         module_source = path.read_text(encoding="utf-8")
     say = progress or (lambda message: None)
     result = Result(name=func.__name__, path=str(path), original_source=source)
-    original = CodeRef(func.__module__, func.__name__)
+    original = CodeRef(func.__module__, func.__qualname__)
+    method = "." in func.__qualname__
 
     drawn, note = _draw_inputs(func, examples=examples, max_size=max_size, overrides=overrides)
     if note:
@@ -162,6 +171,8 @@ def optimize_function(
             for text in list(getattr(proposer, "rejections", ()))[rejected_before:]:
                 slots.append(Attempt(round_number, proposer.name, "", "", "no candidate", text))
             for candidate in candidates[:candidates_per_round]:
+                if method:  # verified exactly as it will sit in the class
+                    candidate = replace(candidate, source=as_method(candidate.source, func.__name__))
                 if _normal(candidate.source) in seen_sources:
                     continue
                 seen_sources.add(_normal(candidate.source))

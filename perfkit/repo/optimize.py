@@ -268,15 +268,18 @@ def _optimize_each(
             if time.monotonic() > deadline:
                 outcome.status, outcome.reason = "skipped", "the budget was spent before its turn"
                 continue
-            if "." in info.qualname:
-                outcome.status, outcome.reason = (
-                    "skipped",
-                    "methods are not optimised yet (module-level functions only)",
-                )
+            try:
+                func = _function(_fresh_module(info.module), info.qualname)
+            except Exception as exc:  # one function failing is recorded; the run goes on
+                outcome.status, outcome.reason = "error", f"{type(exc).__name__}: {exc}"
                 continue
             samples = captured.get(info.key)
-            inputs = samples.arguments() if samples else []
+            inputs = samples.arguments() if samples else []  # unpickled now: instances of the classes just imported
             fuzzed = fuzzed_by_key.get(info.key, [])
+            if "." in info.qualname and not inputs:
+                outcome.status = "skipped"
+                outcome.reason = "a method is optimised on the calls the workload makes, and it made none we could keep"
+                continue
             outcome.inputs = len(inputs) + len(fuzzed)
             if not inputs and not fuzzed:
                 outcome.status = "skipped"
@@ -288,7 +291,6 @@ def _optimize_each(
             )
             inputs = inputs + fuzzed
             try:
-                func = getattr(_fresh_module(info.module), info.qualname)
                 if executor is not None:
                     executor.ship(patched.path, import_roots(patched.path))  # the copy holds the earlier winners
                 result = optimize_function(
@@ -448,6 +450,19 @@ def _fresh_module(name: str) -> Any:
         del sys.modules[loaded]
     importlib.invalidate_caches()
     return importlib.import_module(name)
+
+
+def _function(module: Any, qualname: str) -> Any:
+    """The plain function ``qualname`` names in ``module`` (a method's function, looked up in its class)."""
+    import inspect
+
+    found: Any = module
+    for part in qualname.split("."):
+        found = inspect.getattr_static(found, part)
+    if not inspect.isfunction(found):
+        kind = type(found).__name__
+        raise PerfkitError(f"{qualname} is a {kind}, not a plain function or method; perfkit leaves it alone")
+    return found
 
 
 def _whole_program_check(patched: Workspace, config: RepoConfig, report: OptimizeReport, say: Progress) -> None:
