@@ -32,22 +32,27 @@ def console():  # type: ignore[no-untyped-def]
     return out if out.is_terminal else Console(width=200)
 
 
-@contextmanager
-def progress(what: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr when it is a terminal; yields the callback ``(done, total)`` the library calls."""
+def _bars(*, transient: bool):  # type: ignore[no-untyped-def]
+    """A rich progress display on stderr (disabled when stderr is not a terminal): name, bar, count, time."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     stderr = Console(stderr=True)
-    with Progress(
+    return Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=stderr,
-        transient=True,
+        transient=transient,
         disable=not stderr.is_terminal,
-    ) as bar:
+    )
+
+
+@contextmanager
+def progress(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr when it is a terminal; yields the callback ``(done, total)`` the library calls."""
+    with _bars(transient=True) as bar:
         task = bar.add_task(what, total=None)
 
         def update(done: int, total: int) -> None:
@@ -60,20 +65,12 @@ def progress(what: str) -> Iterator[Callable[[int, int], None]]:
 def steps(prefix: str = "perfkit") -> Iterator[Callable[[object], None]]:
     """Progress of a job in phases, on stderr. The callback takes a message (a line) or a counted event with
     ``phase``, ``done`` and ``total`` (one bar per phase). Without a terminal, events are plain lines for logs."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
+    from rich.progress import TaskID
 
-    stderr = Console(stderr=True)
-    if not stderr.is_terminal:
-        yield lambda event: err(f"{prefix}: {event}")
-        return
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-    ) as bars:
+    with _bars(transient=False) as bars:
+        if bars.disable:
+            yield lambda event: err(f"{prefix}: {event}")
+            return
         tasks: dict[str, TaskID] = {}
 
         def update(event: object) -> None:
