@@ -68,10 +68,14 @@ def run(repo: Path, *, budget: float, fuzz_budget: float, workload: str | None =
         config = load_config(copy).merged(budget=budget, fuzz_budget=fuzz_budget, workload=workload)
         report = optimize_repo(copy, config, offline=True, progress=lambda m: print(f"  {m}", file=sys.stderr))
     ratio = report.speedup
+    for f in report.functions:  # what happened to each hot function
+        shown = f"{f.winner.speedup:.2f}x" if f.winner is not None and f.winner.speedup else "-"
+        print(f"  {repo.name}: {f.info.key} {100 * f.share:.0f}% {f.status} {shown} {f.reason}", file=sys.stderr)
     return {
         "repo": repo.name,
         "found": len(report.functions),
         "improved": len(report.improved),
+        "dropped": sum(f.status == "dropped" for f in report.functions),
         "speedup": "-" if ratio is None else f"{ratio.ratio:.2f}x [{ratio.low:.2f} .. {ratio.high:.2f}]",
         "tests": {True: "pass", False: "fail before any change", None: "-"}[report.tests_passed],
         "wall_s": f"{report.elapsed:.0f}",
@@ -94,10 +98,14 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             root, workload = pypi_repo(name, Path(tmp))
             rows.append(run(root, budget=args.budget, fuzz_budget=args.fuzz_budget, workload=workload))
-    print(f"{'repository':16s} {'found':>5s} {'improved':>8s}  {'workload speedup (95% CI)':28s} {'tests':24s} wall s")
+    print(
+        f"{'repository':16s} {'found':>5s} {'improved':>8s} {'dropped':>7s}  {'workload speedup (95% CI)':28s} "
+        f"{'tests':24s} wall s"
+    )
     for row in rows:
         print(
-            f"{row['repo']!s:16s} {row['found']!s:>5s} {row['improved']!s:>8s}  {row['speedup']!s:28s} "
+            f"{row['repo']!s:16s} {row['found']!s:>5s} {row['improved']!s:>8s} {row['dropped']!s:>7s}  "
+            f"{row['speedup']!s:28s} "
             f"{row['tests']!s:24s} {row['wall_s']}"
         )
 
