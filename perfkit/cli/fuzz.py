@@ -17,13 +17,15 @@ def register(sub: Any) -> None:
         "fuzz",
         help="find the inputs that make a function slowest under a size bound, and its cost curve",
         description="Search for the costliest inputs of TARGET (path/file.py:function or package.module:function) "
-        "of size at most N, guided by performance constraints synthesized from its source.",
+        "of size at most N, guided by performance constraints synthesized from its source. Several targets are "
+        "fuzzed in parallel, on this machine or on a Dask cluster (--executor dask).",
         epilog="examples:\n  perfkit fuzz examples/slow.py:dedupe --max-size 200 --budget 30\n"
         "  perfkit fuzz mylib.sorting:quicksort --max-size 500 --budget 60 --json worst.json\n"
-        "  perfkit fuzz parse.py:tokenize --strategy tests.strategies:token_streams --max-size 64 --budget 20",
+        "  perfkit fuzz parse.py:tokenize --strategy tests.strategies:token_streams --max-size 64 --budget 20\n"
+        "  perfkit fuzz mylib.a:f mylib.b:g --max-size 100 --executor dask --scheduler tcp://host:8786",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    fuzz.add_argument("target", help="path/to/file.py:function or package.module:function")
+    fuzz.add_argument("target", nargs="+", help="path/to/file.py:function or package.module:function")
     fuzz.add_argument("--max-size", type=int, required=True, metavar="N", help="largest collection/string length")
     fuzz.add_argument("--budget", type=float, default=30.0, metavar="SECONDS", help="wall time of the search (30)")
     fuzz.add_argument("--seed", type=int, default=0, help="random seed (0)")
@@ -53,6 +55,11 @@ def register(sub: Any) -> None:
         metavar="FILE",
         help="record the result in the results store for the dashboard (default file .perfkit/results.sqlite)",
     )
+    fuzz.add_argument(
+        "--executor", choices=("local", "dask"), help="run the campaigns on threads here (local) or a Dask cluster"
+    )
+    fuzz.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 (default: local)")
+    fuzz.add_argument("--jobs", type=int, default=0, help="campaigns at once, or local Dask workers (0: one per core)")
     fuzz.set_defaults(handler=cmd_fuzz)
 
 
@@ -69,10 +76,12 @@ def cmd_fuzz(options: argparse.Namespace) -> int:
     if options.seed < 0:
         raise InvalidArgument("--seed", options.seed, "give a whole number >= 0")
     memory = parse_size(options.memory_limit, name="--memory-limit")
+    if len(options.target) > 1 or options.executor or options.scheduler:
+        return _fuzz_many(options, memory)
     try:
         with _Progress() as update:
             result = fuzz(
-                options.target,
+                options.target[0],
                 max_size=options.max_size,
                 budget=options.budget,
                 seed=options.seed,
@@ -103,6 +112,76 @@ def cmd_fuzz(options: argparse.Namespace) -> int:
         record(result, Path(options.store))
         err(f"recorded in {options.store}")
     return 0
+
+
+def _fuzz_many(options: argparse.Namespace, memory: int | None) -> int:
+    """Several campaigns at once on an executor; the same table per target, errors per target on stderr."""
+    from perfkit.executors import Failed, Unit, make_executor, run_units, unit_key
+
+    if options.jobs < 0:
+        raise InvalidArgument("--jobs", options.jobs, "give a whole number of workers, 0 for one per core")
+    settings = {
+        "max_size": options.max_size,
+        "budget": options.budget,
+        "seed": options.seed,
+        "strategy": options.strategy,
+        "search": options.search,
+        "constraints": not options.no_constraints,
+        "signal": options.signal,
+        "timeout": options.timeout,
+        "memory_limit": memory,
+    }
+    kind = options.executor or ("dask" if options.scheduler else "local")
+    with make_executor(kind, jobs=options.jobs, scheduler=options.scheduler, store=options.store) as executor:
+        executor.ship(Path.cwd(), [Path.cwd()])  # relative target paths resolve in the shipped folder
+        units = [
+            Unit("fuzz", target, unit_key("fuzz", executor.site, target, settings), _campaign, (target, settings))
+            for target in options.target
+        ]
+        found = run_units(executor, units, noun="targets", verb="fuzzed", progress=lambda m: err(f"perfkit: {m}"))
+        err(f"perfkit: {executor.describe()}, {len(executor.ledger.workers)} took part")
+    results, failed = [], 0
+    for target, outcome in zip(options.target, found, strict=True):
+        if isinstance(outcome, Failed | str):
+            failed += 1
+            err(f"perfkit: error: {target}: {outcome.message if isinstance(outcome, Failed) else outcome}")
+            continue
+        results.append(outcome)
+        print_rows(f"perfkit fuzz: {outcome.target}", _rows(outcome))
+    if options.json:
+        import json
+
+        from perfkit._io import write_atomic
+
+        write_atomic(options.json, json.dumps([r.to_json() for r in results], indent=1) + "\n")
+        err(f"wrote {options.json} ({len(results)} results)")
+    for i, result in enumerate(results):
+        if options.out:
+            _write_out(Path(options.out) / f"{i:02d}-{_slug(result.target)}", result)
+        if options.store:
+            from perfkit.fuzzers import record
+
+            record(result, Path(options.store))
+    if options.out:
+        err(f"wrote {len(results)} folder(s) in {options.out}/")
+    if options.store:
+        err(f"recorded {len(results)} result(s) in {options.store}")
+    return 2 if failed else 0
+
+
+def _campaign(target: str, settings: dict[str, Any]) -> Any:
+    """One campaign as a work unit: the FuzzResult, or the one-line error that stopped it."""
+    from perfkit.errors import PerfkitError
+    from perfkit.fuzzers import fuzz
+
+    try:
+        return fuzz(target, **settings)
+    except PerfkitError as exc:
+        return str(exc)
+
+
+def _slug(target: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in target.rsplit("/", 1)[-1])[:80]
 
 
 def _rows(result: Any) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from typing import Any
 # folders never shipped or hashed: caches, environments, results
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".venv", "venv", "__pycache__", ".perfkit", ".pytest_cache", ".mypy_cache", ".ruff_cache",
-     ".hypothesis", "node_modules", ".tox", ".nox"}
+     ".hypothesis", "node_modules", ".tox", ".nox", "build", "dist"}
 )  # fmt: skip
 CODE_SUFFIXES = (".py", ".pyi", ".toml", ".cfg", ".ini")  # what the digest covers: code, not the files runs write
 

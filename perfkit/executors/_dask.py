@@ -28,6 +28,7 @@ from perfkit.errors import PerfkitError
 from perfkit.executors._base import BaseExecutor, tree_digest, tree_files
 
 SITES = "perfkit-sites"
+MAX_SHIP = 256 * 2**20  # bytes of files shipped to each worker
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,12 @@ class DaskExecutor(BaseExecutor):
         digest = tree_digest(root, files)
         if self._site is not None and self._site.digest == digest:
             return
+        size = sum((root / f).stat().st_size for f in files if (root / f).is_file())
+        if size > MAX_SHIP:
+            raise PerfkitError(
+                f"{root} holds {size / 2**20:.0f} MiB of files to send to every Dask worker (at most "
+                f"{MAX_SHIP / 2**20:.0f} MiB); run perfkit from the project's own folder"
+            )
         relative = tuple(Path(os.path.relpath(r, root)).as_posix() for r in (roots or [root]))
         tops = frozenset(_top_modules(root, relative))
         buffer = io.BytesIO()
@@ -183,6 +190,7 @@ class SitePlugin(WorkerPlugin):
 
 
 _current: list[str] = []  # the digest of the tree this worker process ran its last unit in
+_own: set[str] = set()  # top-level modules the worker had before its first unit (perfkit, dask...): never dropped
 
 
 def in_site(site: Site | None, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -192,11 +200,13 @@ def in_site(site: Site | None, fn: Callable[..., Any], args: tuple[Any, ...], kw
     root = Path(distributed.get_worker().local_directory) / SITES / site.digest
     if not root.is_dir():
         raise RuntimeError(f"the code tree {site.digest} is not unpacked on this worker")
+    if not _own:
+        _own.update(name.split(".")[0] for name in sys.modules)
     if _current != [site.digest]:
         prefix = str(root)
         for name, module in list(sys.modules.items()):
-            where = getattr(module, "__file__", None) or ""
-            if (name.split(".")[0] in site.tops or SITES in where) and not where.startswith(prefix):
+            top, where = name.split(".")[0], getattr(module, "__file__", None) or ""
+            if top not in _own and (top in site.tops or SITES in where) and not where.startswith(prefix):
                 del sys.modules[name]
         importlib.invalidate_caches()
         _current[:] = [site.digest]
