@@ -3,10 +3,11 @@
 On the small project in benchmarks/plugin_project (three performance tests), save a baseline, then run
 ``pytest --perf-compare`` many times in a shuffled order: A/A runs (no change) count false alarms, runs with an
 injected slowdown (every function does 2%, 5%, 10% or 25% more work) count detections, for each metric.
-Two configurations: everything in the test process (the default), and time/cpu in 5 worker processes.
+The plugin's default settings; every metric in each session.
 
-    python benchmarks/plugin_detection.py            # about 10 minutes on 2 cores
-    python benchmarks/plugin_detection.py --aa 4 --repeats 1   # a quick look
+    python benchmarks/plugin_detection.py            # about 12 minutes on 2 cores
+    python benchmarks/plugin_detection.py --quick    # a quick look (4 A/A runs, 1 run per slowdown)
+    python benchmarks/plugin_detection.py --busy 3   # with 3 busy-looping processes beside it all along
 """
 
 from __future__ import annotations
@@ -24,10 +25,8 @@ from collections import defaultdict
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent / "plugin_project"
-CONFIGS = {
-    "in-process": ["--perf-metric=time,cpu,cost,instructions,memory"],
-    "5 processes": ["--perf-metric=time,cpu", "--perf-processes=5"],
-}
+CONFIGS = {"defaults": ["--perf-metric=time,cpu,cost,instructions,memory"]}
+BUSY_LOOP = "while True: pass"
 
 
 def pytest_run(workdir: Path, config: list[str], *, slowdown: float, mode: str) -> dict[str, object]:
@@ -50,13 +49,28 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="runs per injected slowdown (default 5)")
     parser.add_argument("--levels", default="2,5,10,25", help="injected slowdowns in %% (default 2,5,10,25)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="4 A/A runs and 1 run per slowdown")
+    parser.add_argument("--busy", type=int, default=0, help="busy-looping processes to run beside (default 0)")
     args = parser.parse_args()
+    if args.quick:
+        args.aa, args.repeats = 4, 1
+    busy = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(args.busy)]
+    try:
+        run(args)
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+
+
+def run(args: argparse.Namespace) -> None:
     levels = [float(x) for x in args.levels.split(",")]
 
     # metric label -> level (0 = A/A) -> [flagged, compared]; also sessions failed in A/A
     counts: dict[str, dict[float, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     aa_sessions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     withheld: dict[str, int] = defaultdict(int)  # wall-clock verdicts withheld because the machine was busy
+    remeasured: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # suspected regressions: [confirmed, not]
     methods: dict[str, str] = {}
     thresholds: dict[str, float] = {}
     loads = []
@@ -73,12 +87,14 @@ def main() -> None:
                 report = pytest_run(workdir, config, slowdown=level / 100, mode="--perf-compare")
                 failed_metrics, seen = set(), set()
                 for result in report["results"]:  # type: ignore[attr-defined]
-                    label = result["metric"] if name == "in-process" else f"{result['metric']} ({name})"
+                    label = result["metric"] if len(CONFIGS) == 1 else f"{result['metric']} ({name})"
                     seen.add(label)
                     methods[label] = result["method"]
                     thresholds[label] = result["threshold"]
                     flagged = result["verdict"] == "regression"
                     withheld[label] += result["verdict"] == "noisy"
+                    if "re-measured" in result["note"]:
+                        remeasured[label][0 if flagged else 1] += 1
                     counts[label][level][0] += flagged
                     counts[label][level][1] += 1
                     if flagged:
@@ -90,18 +106,19 @@ def main() -> None:
                 elapsed = time.perf_counter() - start
                 print(f"[{elapsed:6.0f} s] {name}: run {index}/{len(plan)} slowdown {level:g}%", file=sys.stderr)
 
-    print(f"\nperfkit pytest plugin: detection power on {os.cpu_count()} cores, 3 tests per session")
+    busy = f", {args.busy} busy-looping processes beside" if args.busy else ""
+    print(f"\nperfkit pytest plugin: detection power on {os.cpu_count()} cores, 3 tests per session{busy}")
     print(f"load average during the runs: min {min(loads):.2f}, median {sorted(loads)[len(loads) // 2]:.2f}, "
           f"max {max(loads):.2f}; total {time.perf_counter() - start:.0f} s\n")  # fmt: skip
     header = ["metric", "threshold", "A/A false alarms (tests)", "A/A sessions failed"]
     header += [f"+{level:g}% detected" for level in levels]
-    header.append("withheld (busy)")
+    header += ["withheld (busy)", "re-measured: confirmed / not"]
     rows = []
     for label in counts:
         aa = counts[label][0.0]
         row = [label, f"{100 * thresholds[label]:g}%", f"{aa[0]}/{aa[1]}", "{}/{}".format(*aa_sessions[label])]
         row += ["{}/{}".format(*counts[label][level]) for level in levels]
-        row.append(str(withheld[label]))
+        row += [str(withheld[label]), "{} / {}".format(*remeasured[label])]
         rows.append(row)
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")

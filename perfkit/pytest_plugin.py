@@ -44,14 +44,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--perf-json", default=None, metavar="FILE", help="write the results as JSON")
     group.addoption("--perf-markdown", default=None, metavar="FILE", help="write a markdown summary")
-    group.addoption("--perf-rounds", default=None, type=int, metavar="N", help="timed values per test (default: 20)")
     group.addoption(
-        "--perf-max-time", default=None, type=float, metavar="S", help="seconds of timing per test (default: 2)"
+        "--perf-rounds", default=None, type=int, metavar="N", help="timed values per worker process (default: 30)"
     )
     group.addoption(
-        "--perf-processes", default=0, type=int, metavar="N",
-        help="time in N fresh worker processes (steadier across sessions; the function must pickle and not "
-        "depend on fixture state); default 0: in the test process",
+        "--perf-max-time", default=None, type=float, metavar="S",
+        help="seconds of timing per test, worker start-up aside (default: 2)",
+    )  # fmt: skip
+    group.addoption(
+        "--perf-processes", default=None, type=int, metavar="N",
+        help="time and cpu: one series of values in each of N fresh worker processes, so that a process's hash "
+        "seed and memory layout do not bias a session (default: 10); the call is pickled (else timed in the test "
+        "process, with a note); 0: 10 series in the test process",
     )  # fmt: skip
     group.addoption(
         "--perf-instructions", default="auto", choices=("auto", "counter", "callgrind"),
@@ -116,13 +120,14 @@ def _settings(config: pytest.Config) -> Any:
     if max_time is not None and max_time <= 0:
         raise InvalidArgument("--perf-max-time", max_time, "give a positive number of seconds")
     processes = config.getoption("perf_processes")
+    processes = 10 if processes is None else processes
     if processes < 0 or processes > 100:
         raise InvalidArgument("--perf-processes", processes, "give a number of processes between 0 and 100")
     store = config.getoption("perf_store")
     budget = pm.Budget(
-        rounds=rounds or 20,
-        max_time=max_time or 2.0,
-        min_rounds=min(5, rounds or 5),
+        rounds=rounds or pm.Budget.rounds,
+        max_time=max_time or pm.Budget.max_time,
+        min_rounds=min(pm.Budget.min_rounds, rounds or pm.Budget.min_rounds),
     )
     return ps.Settings(
         metrics=ps.parse_metrics(metric),

@@ -48,7 +48,7 @@ def test_lenient(perf):
     perf(lib.work, 1000)
 """
 
-FAST = ["--perf-rounds=5", "--perf-max-time=0.2", "-p", "no:cacheprovider"]
+FAST = ["--perf-rounds=5", "--perf-max-time=0.2", "--perf-processes=3", "-p", "no:cacheprovider"]
 
 
 @pytest.fixture
@@ -322,7 +322,8 @@ def test_verdicts_need_the_threshold_and_for_time_significance(tmp_path: Path) -
 
 
 def test_the_session_measures_saves_and_compares_without_pytest(tmp_path: Path) -> None:
-    settings = {"metrics": ("time", "cost", "memory"), "budget": pm.Budget(rounds=5, min_time=0.001, max_time=0.05)}
+    budget = pm.Budget(rounds=5, min_time=0.001, max_time=0.05, series=3)
+    settings = {"metrics": ("time", "cost", "memory"), "budget": budget, "processes": 0}
     first = _session(tmp_path, save="base", **settings)
     assert first.measure("k", sorted, ([3, 1, 2] * 50,), {}, pset.TestSettings()) == sorted([3, 1, 2] * 50)
     first.finish(metadata={"fingerprint": "f1"})
@@ -338,10 +339,10 @@ def test_the_session_measures_saves_and_compares_without_pytest(tmp_path: Path) 
 
 
 def test_times_are_compared_relative_to_the_paired_reference_loop() -> None:
-    from perfkit.perftest.timing import REFERENCE_VERSION, paired_times
+    from perfkit.perftest.timing import REFERENCE_VERSION, series
 
-    times = paired_times(lambda: sum(range(100)), values=4, min_time=0.001)
-    assert len(times.wall) == len(times.ref_wall) == 4 and times.loops >= 1
+    times = series(lambda: sum(range(100)), values=4, min_time=0.001)
+    assert len(times.wall) == len(times.ref_wall) == 4 and times.loops >= 1 and times.ref_loops >= 1
     assert times.cpu is None or len(times.cpu) == len(times.ref_cpu or []) == 4
     base = [1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.01, 0.99]
     ref = [0.5] * len(base)

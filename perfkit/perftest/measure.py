@@ -1,9 +1,9 @@
 """Measuring one call for the pytest plugin, one metric at a time: time, cost, instructions, memory.
 
-- ``time``: perfkit's timing loop (:func:`perfkit.harness.worker.run_task`) in this process: calibration to
-  ``min_time`` per value, one warm-up value, GC collected before and disabled during each value.
-- ``cpu``: the same loop's CPU time of this thread (perf_event task-clock): blind to time spent waiting for the
-  CPU, so much steadier than wall clock on a shared machine.
+- ``time``: :mod:`perfkit.perftest.timing`: several series of short values (about 1 ms), each in a fresh worker
+  process, each value paired with a reference loop; a series contributes the low quantile of its values, which
+  other processes on a busy machine cannot inflate. GC is collected before and disabled during each value.
+- ``cpu``: the same values' CPU time of the thread (perf_event task-clock).
 - ``cost``: Python lines executed by one call (:func:`perfkit._native.cost_call`), deterministic.
 - ``instructions``: the CPU's instruction counter (perf_event) when this machine has one; otherwise the call is
   run once in a child ``python`` under valgrind's callgrind, counting only inside the timing loop
@@ -33,7 +33,6 @@ METRICS = ("time", "cpu", "cost", "instructions", "memory")
 UNITS = {"time": "s", "cpu": "s", "cost": "lines", "instructions": "instructions", "memory": "bytes"}
 DETERMINISTIC = frozenset({"cost", "instructions", "memory"})
 CALLGRIND_TIMEOUT = 600.0
-IN_PROCESS = "in process, each value paired with perfkit's reference loop (ratios compare call/reference)"
 _TOGGLE = "pk_py_time_loop"  # the C function of perfkit._native.time_loop: callgrind counts inside it only
 
 
@@ -53,12 +52,14 @@ class Sample:
 
 @dataclass(frozen=True)
 class Budget:
-    """How long the time metric may take: ``rounds`` values of at least ``min_time`` s, within ``max_time``."""
+    """How long the time metric may take: ``series`` series (worker processes) of ``rounds`` values of at least
+    ``min_time`` s each, cut to fit about ``max_time`` s of timing (but never under ``min_rounds`` values)."""
 
-    rounds: int = 20
-    min_time: float = 0.01
+    rounds: int = 30
+    min_time: float = 0.001
     max_time: float = 2.0
     min_rounds: int = 5
+    series: int = 10
 
 
 class Unavailable(PerfkitError):
@@ -66,81 +67,94 @@ class Unavailable(PerfkitError):
 
 
 def time_values(
-    call: Callable[[], Any], *, first_call: float, budget: Budget, wall: bool = True, cpu: bool = False
-) -> list[Sample]:
-    """Per-call seconds of ``call``, wall clock and/or CPU time of this thread (task-clock), each value paired
-    with a value of perfkit's reference loop (:mod:`perfkit.perftest.timing`). The number of values is cut so
-    that the whole takes about ``budget.max_time``."""
-    from perfkit.perftest.timing import REFERENCE_VERSION, paired_times
-
-    times = paired_times(call, values=_values(first_call, budget), min_time=budget.min_time)
-    samples = _clock_samples(times.wall, times.cpu, times.cpu_unavailable, wall, cpu, IN_PROCESS, times.loops)
-    for sample in samples:
-        reference = times.ref_wall if sample.metric == "time" else times.ref_cpu
-        sample.extra.update(reference=reference, reference_version=REFERENCE_VERSION)
-    return samples
-
-
-def _values(first_call: float, budget: Budget) -> int:
-    per_value = max(first_call, budget.min_time)
-    return max(budget.min_rounds, min(budget.rounds, int(budget.max_time / per_value)))
-
-
-def _clock_samples(
-    walls: list[float], cpus: list[float] | None, reason: str, wall: bool, cpu: bool, how: str, loops: int
-) -> list[Sample]:
-    """The wall and CPU samples of one timing run. The wall sample records the share of the wall time the
-    thread spent waiting for a CPU (``descheduled``): a busy machine, where wall-clock verdicts are withheld."""
-    samples = []
-    if wall:
-        extra: dict[str, Any] = {"loops": loops}
-        if cpus is not None:
-            ratios = sorted(c / w for c, w in zip(cpus, walls, strict=True) if w > 0)
-            extra["descheduled"] = max(0.0, 1.0 - ratios[len(ratios) // 2]) if ratios else 0.0
-        samples.append(Sample("time", walls, f"wall clock, perfkit timing loop, {how}", extra))
-    if cpu:
-        if cpus is None:
-            reason = f"the task-clock counter is unavailable: {reason}"
-            if not samples:
-                raise Unavailable(reason)
-            samples[0].extra["cpu_unavailable"] = reason
-            return samples
-        samples.append(Sample("cpu", cpus, f"CPU time of the thread (perf_event task-clock), {how}", {"loops": loops}))
-    return samples
-
-
-def process_time_values(
     func: Callable[..., Any],
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     *,
-    processes: int,
     first_call: float,
     budget: Budget,
+    processes: bool = True,
     wall: bool = True,
     cpu: bool = False,
-) -> list[Sample]:
-    """Like :func:`time_values`, but in ``processes`` fresh worker processes one after another (pyperf's way):
-    process-level effects (hash seeds, memory layout) vary within the sample instead of between sessions.
-    ``func`` and its arguments must pickle; the workers re-import the function's module."""
-    from perfkit.harness.options import Options
-    from perfkit.harness.runner import measure
+    cwd: str | Path | None = None,
+) -> tuple[list[Sample], str]:
+    """Per-call seconds of ``func(*args, **kwargs)``, wall clock and/or CPU time of the thread (task-clock), by
+    :mod:`perfkit.perftest.timing`: one value per series, the series in fresh worker processes when ``processes``
+    (and the call pickles, else in this process). Returns the samples and a note ("" when all went as asked)."""
+    from perfkit.perftest import timing
+    from perfkit.perftest.workers import WorkerFailed, run_series
 
-    values = max(1, -(-_values(first_call, budget) // processes))
-    options = Options(
-        processes=processes,
-        values=values,
-        warmups=1,
-        min_time=budget.min_time,
-        counters=("task-clock",),
-        cost=False,
-        memory=False,
-    )
-    m = measure(func, args=args, kwargs=kwargs, options=options)
-    cpus = [ns / 1e9 for ns in m.counters["task-clock"]] if "task-clock" in m.counters else None
-    reason = m.counters_unavailable.get("task-clock", "not counted")
-    how = f"{processes} worker processes x {values} values"
-    return _clock_samples(list(m.times), cpus, reason, wall, cpu, how, m.loops)
+    values = _values(first_call, budget)
+    note = ""
+    runs: list[timing.Series] | None = None
+    if processes:
+        job = pickled_call(func, args, kwargs)
+        if job is None:
+            note = "some functions or arguments could not be pickled for worker processes: timed in the test process"
+        else:
+            try:
+                runs = run_series(
+                    job[0],
+                    processes=budget.series,
+                    values=values,
+                    min_time=budget.min_time,
+                    per_call=first_call,
+                    cpu=cpu or wall,
+                    cwd=cwd,
+                )
+            except WorkerFailed as exc:
+                note = f"timed in the test process: {exc}"
+    how = f"{budget.series} worker processes" if runs is not None else f"{budget.series} series in the test process"
+    if runs is None:
+        call = functools.partial(func, *args, **kwargs)
+        runs, loops, ref_loops = [], 0, 0
+        for _ in range(budget.series):
+            runs.append(timing.series(call, values=values, min_time=budget.min_time, loops=loops, ref_loops=ref_loops))
+            loops, ref_loops = runs[-1].loops, runs[-1].ref_loops
+    return _clock_samples(runs, wall, cpu, how), note
+
+
+def _values(first_call: float, budget: Budget) -> int:
+    """Values per series: a value and its reference value take about ``first_call + 2 min_time``."""
+    per_pair = max(first_call, budget.min_time) + budget.min_time
+    return max(budget.min_rounds, min(budget.rounds, int(budget.max_time / budget.series / per_pair)))
+
+
+def _clock_samples(runs: list[Any], wall: bool, cpu: bool, how: str) -> list[Sample]:
+    """One value per series: its low quantile, with the reference's beside it. The wall sample also records the
+    median share of values that ran without waiting for a CPU (``undisturbed``): below
+    :data:`perfkit.perftest.session.MIN_UNDISTURBED` the machine was too busy for a wall-clock verdict."""
+    from perfkit.perftest import timing
+
+    estimates = [timing.estimate(run) for run in runs]
+    common = {
+        "reference_version": timing.REFERENCE_VERSION,
+        "scheme": timing.SCHEME,
+        "loops": runs[0].loops,
+        "values_per_series": len(runs[0].wall),
+        "series": len(runs),
+    }
+    described = f"{how}, {timing.QUANTILE:.0%} quantile of short values paired with a reference loop"
+    samples = []
+    if wall:
+        extra: dict[str, Any] = {**common, "reference": [e.ref_wall for e in estimates]}
+        shares = sorted(e.undisturbed for e in estimates if e.undisturbed is not None)
+        if len(shares) == len(estimates):
+            extra["undisturbed"] = shares[len(shares) // 2]
+        samples.append(Sample("time", [e.wall for e in estimates], f"wall clock, {described}", extra))
+    if cpu:
+        cpus = [e.cpu for e in estimates]
+        refs = [e.ref_cpu for e in estimates]
+        if any(c is None for c in cpus) or any(r is None for r in refs):
+            reason = f"the task-clock counter is unavailable: {runs[0].cpu_unavailable or 'not counted'}"
+            if not samples:
+                raise Unavailable(reason)
+            samples[0].extra["cpu_unavailable"] = reason
+            return samples
+        extra = {**common, "reference": [float(r) for r in refs if r is not None]}
+        values = [float(c) for c in cpus if c is not None]
+        samples.append(Sample("cpu", values, f"CPU time of the thread (perf_event task-clock), {described}", extra))
+    return samples
 
 
 def timed_rounds(

@@ -48,6 +48,8 @@ def rows(comparisons: list[Comparison]) -> list[list[str]]:
         verdict = _MARKS.get(c.verdict, "")
         if c.note and c.verdict in ("skipped", "noisy"):
             verdict += f" ({c.note})"
+        elif "re-measured" in c.note:
+            verdict += " (re-measured)"
         out.append(
             [
                 c.key,

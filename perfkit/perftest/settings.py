@@ -86,7 +86,7 @@ class Settings:
     store: Path = Path(".perfkit/results.sqlite")
     budget: pm.Budget = field(default_factory=pm.Budget)
     instructions: str = "auto"  # "auto" (counter, else callgrind), "counter" or "callgrind"
-    processes: int = 0  # time in this many worker processes; 0: in the test process
+    processes: int = 10  # time in this many worker processes (one series each); 0: the series in the test process
 
 
 @dataclass
