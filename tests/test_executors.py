@@ -169,7 +169,7 @@ def test_fuzz_several_targets_on_dask_matches_local(tmp_path: Path) -> None:
         assert done.stdout.count("perfkit fuzz: ") == 2 and "worst input" in done.stdout
         return {r["target"]: r for r in json.loads(out.read_text())}
 
-    local, dask = fuzz("--jobs", "1"), fuzz("--executor", "dask", "--jobs", "2")
+    local, dask = fuzz("--jobs", "2"), fuzz("--executor", "dask", "--jobs", "2")  # both run two at once
     for name in ("quicksort", "picky"):
         a, b = local[f"{TARGETS}:{name}"], dask[f"{TARGETS}:{name}"]
         assert a["max_size"] == b["max_size"] == 5 and a["worst"]["size"] <= 5 and b["worst"]["size"] <= 5

@@ -144,7 +144,8 @@ def _fuzz_many(options: argparse.Namespace, memory: int | None) -> int:
     for target, outcome in zip(options.target, found, strict=True):
         if isinstance(outcome, Failed | str):
             failed += 1
-            err(f"perfkit: error: {target}: {outcome.message if isinstance(outcome, Failed) else outcome}")
+            message = outcome.message if isinstance(outcome, Failed) else outcome
+            err(f"perfkit: error: {target}: {message.removeprefix(f'target {target!r}: ')}")
             continue
         results.append(outcome)
         print_rows(f"perfkit fuzz: {outcome.target}", _rows(outcome))
@@ -172,9 +173,11 @@ def _fuzz_many(options: argparse.Namespace, memory: int | None) -> int:
 def _campaign(target: str, settings: dict[str, Any]) -> Any:
     """One campaign as a work unit: the FuzzResult, or the one-line error that stopped it."""
     from perfkit.errors import PerfkitError
+    from perfkit.executors._units import import_target
     from perfkit.fuzzers import fuzz
 
     try:
+        import_target(target)
         return fuzz(target, **settings)
     except PerfkitError as exc:
         return str(exc)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Progress = Callable[[str], None]
+_IMPORTING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,8 @@ def run_units(
 
     ``executor`` None runs the units here, one after another, reusing nothing. Otherwise finished units are
     taken from the executor's cache, the others are submitted together, and each result is cached the moment
-    it arrives, so an interrupted job loses only the units that were running. Progress messages read
-    "``{verb} 3/7 {noun}``".
+    it arrives, so an interrupted job loses only the units that were running; a unit that returns a string
+    (why it could not run) is not kept. Progress messages read "``{verb} 3/7 {noun}``".
     """
     say = progress or (lambda message: None)
     results: list[Any] = [None] * len(units)
@@ -87,7 +88,7 @@ def run_units(
             tally.units += 1
             tally.busy += seconds
             tally.workers.add(worker)
-            if executor.cache is not None and unit.key:
+            if executor.cache is not None and unit.key and not isinstance(value, str):
                 executor.cache.put(unit.key, unit.kind, value, label=unit.label, worker=worker, seconds=seconds)
         done += 1
         say(f"{verb} {done}/{len(units)} {noun}")
@@ -114,3 +115,12 @@ def worker_name() -> str:
         except ValueError:  # not in a worker
             pass
     return f"{os.uname().nodename}:{os.getpid()}:{threading.current_thread().name}"
+
+
+def import_target(spec: str) -> None:
+    """Import the target ``spec`` names, one thread at a time: a file target is executed by hand, and a second
+    thread must not see it half-initialised. Units call it before working on a target."""
+    from perfkit.target import resolve
+
+    with _IMPORTING:
+        resolve(spec)
