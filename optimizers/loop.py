@@ -179,8 +179,20 @@ def optimize_function(
                 say(f"round {round_number}: {candidate.proposer} candidate ({candidate.note or 'no note'})")
                 slots.append(candidate)
         fresh = [slot for slot in slots if isinstance(slot, Candidate)]
-        trial = _Trial(original, checks, stress_inputs, context, module_source, tolerance, min_speedup,
-                       measure_rounds, max_sizes, timeout, memory_limit, project_tests)  # fmt: skip
+        trial = _Trial(
+            original,
+            checks,
+            stress_inputs,
+            context,
+            module_source,
+            tolerance,
+            min_speedup,
+            measure_rounds,
+            max_sizes,
+            timeout,
+            memory_limit,
+            project_tests,
+        )
         attempts = iter(trial.run(fresh, round_number, executor, say))
         result.history.extend(slot if isinstance(slot, Attempt) else next(attempts) for slot in slots)
         context = replace(context, feedback=tuple(_feedback(a) for a in result.history if a.source))
@@ -222,15 +234,28 @@ class _Trial:
         units, indices = [], []
         for i, candidate in enumerate(candidates):
             if defines(candidate.source, self.context.name) is None:
-                out[i] = attempt(candidate, "rejected", f"the candidate does not define a function named "
-                                 f"{self.context.name!r}")  # fmt: skip
+                out[i] = attempt(
+                    candidate, "rejected", f"the candidate does not define a function named {self.context.name!r}"
+                )
                 continue
             ref = CodeRef(self.original.module, self.original.name, candidate.source)
             tests = list(self.project_tests) if self.project_tests else None
-            options = {"tolerance": self.tolerance, "original_timeout": self.timeout,
-                       "memory_limit": self.memory_limit, "project_tests": tests}  # fmt: skip
-            key = unit_key("verify", getattr(executor, "site", None), self.module_source, self.original.module,
-                           self.original.name, candidate.source, self.checks, options)  # fmt: skip
+            options = {
+                "tolerance": self.tolerance,
+                "original_timeout": self.timeout,
+                "memory_limit": self.memory_limit,
+                "project_tests": tests,
+            }
+            key = unit_key(
+                "verify",
+                getattr(executor, "site", None),
+                self.module_source,
+                self.original.module,
+                self.original.name,
+                candidate.source,
+                self.checks,
+                options,
+            )
             label = f"{self.context.name}: {candidate.proposer} candidate"
             units.append(Unit("verify", label, key, behaves_like, (self.original, ref, self.checks), options))
             indices.append(i)

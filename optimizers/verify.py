@@ -228,8 +228,14 @@ def behaves_like(
     """:func:`verify` on ``inputs``, then (when given) the project's tests with the candidate patched in: a
     candidate that fails tests the original passes is rejected. Never raises for a failing candidate."""
     try:
-        check = verify(original, candidate, inputs, tolerance=tolerance, original_timeout=original_timeout,
-                       memory_limit=memory_limit)  # fmt: skip
+        check = verify(
+            original,
+            candidate,
+            inputs,
+            tolerance=tolerance,
+            original_timeout=original_timeout,
+            memory_limit=memory_limit,
+        )
     except Exception as exc:  # e.g. inputs that cannot be sent to a child process
         return Checked("error", f"verification failed: {type(exc).__name__}: {exc}")
     if not check.ok:

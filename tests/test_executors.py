@@ -60,10 +60,17 @@ def optimize(executor: Any) -> Any:
 def content(result: Any) -> list[tuple[Any, ...]]:
     """What must not depend on where checks ran: each attempt's source, verdict and check (not its timing)."""
     return [
-        (a.round, a.proposer, a.note, a.source, a.verdict, a.check and (a.check.kind, a.check.checked),
-         a.reason if a.verdict in ("rejected", "error") else "")
+        (
+            a.round,
+            a.proposer,
+            a.note,
+            a.source,
+            a.verdict,
+            a.check and (a.check.kind, a.check.checked),
+            a.reason if a.verdict in ("rejected", "error") else "",
+        )
         for a in result.history
-    ] + [result.winner is not None and result.winner.source in (GOOD, GOOD_TOO)]  # fmt: skip
+    ] + [result.winner is not None and result.winner.source in (GOOD, GOOD_TOO)]
 
 
 @pytest.fixture(scope="module")
@@ -162,8 +169,12 @@ def test_fuzz_several_targets_on_dask_matches_local(tmp_path: Path) -> None:
         args = [f"{TARGETS}:quicksort", f"{TARGETS}:picky", f"{TARGETS}:no_hints", "--max-size", "5"]
         done = subprocess.run(
             [sys.executable, "-m", "perfkit", "fuzz", *args, "--budget", "1.5", "--json", str(out), *extra],
-            capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+            check=False,
+        )
         assert done.returncode == 2, done.stderr  # no_hints cannot be fuzzed: said on one line, the others go on
         assert f"error: {TARGETS}:no_hints: parameter 'xs'" in done.stderr and "Traceback" not in done.stderr
         assert done.stdout.count("perfkit fuzz: ") == 2 and "worst input" in done.stdout
@@ -244,8 +255,9 @@ def test_bad_input_is_one_clear_error(tmp_path: Path) -> None:
             [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
         )
 
-    no_dask = perfkit("fuzz", f"{TARGETS}:quicksort", "--max-size", "4", "--executor", "dask",
-                      pre="sys.modules['distributed'] = None")  # fmt: skip
+    no_dask = perfkit(
+        "fuzz", f"{TARGETS}:quicksort", "--max-size", "4", "--executor", "dask", pre="sys.modules['distributed'] = None"
+    )
     assert no_dask.returncode == 2 and "pip install 'perfkit[dask]'" in no_dask.stderr
     assert no_dask.stderr.count("\n") == 1
     negative = perfkit("optimize", str(ROOT / "examples" / "inventory"), "--jobs", "-1")
