@@ -264,3 +264,37 @@ def test_bad_input_is_one_clear_error(tmp_path: Path) -> None:
     assert negative.returncode == 2 and "jobs=-1" in negative.stderr and negative.stderr.count("\n") == 1
     many = perfkit("fuzz", f"{TARGETS}:quicksort", f"{TARGETS}:picky", "--max-size", "4", "--jobs", "-2")
     assert many.returncode == 2 and many.stderr.startswith("perfkit: error: --jobs=-2")
+
+
+TINY = {  # strings: numba declines them, so only the rewrite's candidate is timed and the test stays short
+    "tiny/__init__.py": "",
+    "tiny/core.py": "def dedupe(xs: list[str]) -> list[str]:\n    out = []\n    for x in xs:\n"
+    "        if x not in out:\n            out.append(x)\n    return out\n",
+    "bench.py": "from tiny.core import dedupe\n\nfor _ in range(3):\n    dedupe([str(i) for i in range(1500)] * 2)\n",
+    "tests/test_tiny.py": "from tiny.core import dedupe\n\n\ndef test_dedupe():\n"
+    "    assert dedupe(['b', 'a', 'b']) == ['b', 'a']\n",
+}
+
+
+def test_optimize_a_repository_on_dask_then_reuse_its_units(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    for name, text in TINY.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    args = [str(repo), "--offline", "--workload", "python bench.py", "--fuzz-budget", "1", "--budget", "3"]
+    args += ["--out", str(tmp_path / "out"), "--executor", "dask", "--jobs", "2"]
+
+    def optimize() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "perfkit", "optimize", *args],
+            capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "tiny.core:dedupe" in done.stdout and "improved" in done.stdout
+        return done.stdout
+
+    first = optimize()
+    assert "workers: 2 Dask workers (a local cluster)" in first and "fuzz campaigns: 1 run;" in first
+    again = optimize()
+    assert "fuzz campaigns: 0 run, 1 reused from an earlier run" in again
+    assert "candidate checks: 0 run," in again and "timed candidates:" in again  # timing is never reused
