@@ -95,6 +95,9 @@ def test_summary_and_results_folder(optimized) -> None:
     history = json.loads((out / "history.json").read_text())
     assert history["functions"]["inventory.orders:fulfil"]["history"]
     assert (out / "results.sqlite").exists()
+    executor = report["executor"]  # the default: local threads, one per core; checks and fuzzing ran on them
+    assert executor["workers"] >= 1 and executor["workers_used"] >= 1
+    assert executor["time_split"]["verify"]["units"] >= 2
 
 
 def test_the_users_tree_is_untouched(optimized) -> None:

@@ -82,6 +82,12 @@ def report_dict(report: OptimizeReport) -> dict[str, Any]:
         "elapsed_s": round(report.elapsed, 1),
         "interrupted": report.interrupted,
         "profiler": report.profile_tool,
+        "executor": {
+            "where": report.executor or "here",
+            "workers": report.workers,
+            "workers_used": report.workers_used,
+            "time_split": report.time_split,
+        },
     }
 
 
