@@ -29,9 +29,9 @@ from perfkit.optimizers.verify import DEFAULT_TOLERANCE, Tolerance, Verdict, beh
 
 from perfkit.errors import InvalidArgument
 from perfkit.profile import Hotspot, Profile
+from perfkit.progress import Progress
 
 SCHEMA_VERSION = 1
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)

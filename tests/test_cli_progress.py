@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from perfkit.cli._common import steps
-from perfkit.repo.optimize import Step
+from perfkit.progress import Step
 
 
 def test_without_a_terminal_every_event_is_a_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,6 +19,7 @@ from perfkit.optimizers import Candidate, Context, optimize_function
 from perfkit.errors import InvalidArgument, PerfkitError
 from perfkit.executors import Failed, Unit, make_executor, run_units, unit_key
 from perfkit.executors._local import LocalExecutor
+from perfkit.progress import Step
 from perfkit.store import Store
 
 from .conftest import ROOT
@@ -155,11 +156,11 @@ def test_units_survive_a_dying_worker_and_failures_are_values(dask_executor: Any
         Unit("t", "crash", "", crash_once, (str(tmp_path / "marker"),)),
         Unit("t", "raise", "", always_raises, (3,)),
     ]
-    messages: list[str] = []
+    messages: list[object] = []
     done, failed = run_units(dask_executor, units, noun="units", verb="ran", progress=messages.append)
     assert done == "done"
     assert isinstance(failed, Failed) and "ValueError: bad unit 3" in failed.message
-    assert messages[-1] == "ran 2/2 units"
+    assert messages[-1] == Step("units ran", 2, 2)
     assert run_units(None, units[1:], noun="units", verb="ran") == [Failed("ValueError: bad unit 3")]
 
 

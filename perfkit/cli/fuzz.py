@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from perfkit.cli._common import err, print_rows
+from perfkit.cli._common import err, print_rows, steps
 from perfkit.errors import InvalidArgument
 
 SHOWN = 100
@@ -138,7 +138,8 @@ def _fuzz_many(options: argparse.Namespace, memory: int | None) -> int:
             Unit("fuzz", target, unit_key("fuzz", executor.site, target, settings), _campaign, (target, settings))
             for target in options.target
         ]
-        found = run_units(executor, units, noun="targets", verb="fuzzed", progress=lambda m: err(f"perfkit: {m}"))
+        with steps() as progress:
+            found = run_units(executor, units, noun="targets", verb="fuzzed", progress=progress)
         err(f"perfkit: {executor.describe()}, {len(executor.ledger.workers)} took part")
     results, failed = [], 0
     for target, outcome in zip(options.target, found, strict=True):

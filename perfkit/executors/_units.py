@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-Progress = Callable[[str], None]
+from perfkit.progress import Progress, Step
+
 _IMPORTING = threading.Lock()
 
 
@@ -43,7 +44,8 @@ def run_units(
     ``executor`` None runs the units here, one after another, reusing nothing. Otherwise finished units are
     taken from the executor's cache, the others are submitted together, and each result is cached the moment
     it arrives, so an interrupted job loses only the units that were running; a unit that returns a string
-    (why it could not run) is not kept. Progress messages read "``{verb} 3/7 {noun}``".
+    (why it could not run) is not kept. Progress: a :class:`perfkit.progress.Step` per finished unit
+    (``{noun} {verb}: 3/7``).
     """
     say = progress or (lambda message: None)
     results: list[Any] = [None] * len(units)
@@ -74,6 +76,7 @@ def run_units(
         say(f"{len(pending)} {noun} to go on {executor.describe()}{again}")
     elif reused:
         say(f"{verb} {done}/{len(units)} {noun} (all done before)")
+        say(Step(f"{noun} {verb}", done, len(units)))
     for future in executor.as_completed(list(pending)):
         i = pending[future]
         unit = units[i]
@@ -91,7 +94,7 @@ def run_units(
             if executor.cache is not None and unit.key and not isinstance(value, str):
                 executor.cache.put(unit.key, unit.kind, value, label=unit.label, worker=worker, seconds=seconds)
         done += 1
-        say(f"{verb} {done}/{len(units)} {noun}")
+        say(Step(f"{noun} {verb}", done, len(units)))
     wall = time.monotonic() - started
     for kind in kinds:
         executor.ledger.tally(kind).wall += wall / len(kinds)

@@ -11,12 +11,12 @@ import importlib
 import os
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from perfkit.errors import PerfkitError
+from perfkit.progress import Progress, Step
 from perfkit.repo.capture import Captured, CaptureTarget, capture, python_workload
 from perfkit.repo.config import RepoConfig
 from perfkit.repo.sources import FunctionInfo, function_at, functions_in, import_roots, python_files
@@ -26,19 +26,6 @@ from perfkit.repo.workspace import Workspace
 WORKLOAD_PHASES = 8  # the pipeline's phases, as Step events count them
 
 
-@dataclass(frozen=True)
-class Step:
-    """A counted progress event (``done`` of ``total`` in ``phase``); the command line draws one bar per phase."""
-
-    phase: str
-    done: int
-    total: int
-
-    def __str__(self) -> str:
-        return f"{self.phase}: {self.done}/{self.total}"
-
-
-Progress = Callable[["str | Step"], None]
 WORKLOAD_RUNS = 5
 FUZZ_SIZE_CAP = 2000  # fuzzing works on the shape of the worst case; captured inputs carry the real sizes
 FUZZ_INPUTS = 8
@@ -300,7 +287,9 @@ def _optimize_each(
                     min_speedup=config.min_speedup,
                     hotspots=hotspots_from_profile(report.profile, func),
                     project_tests=_tests_mentioning(patched.path, info) or None,
-                    progress=lambda message, key=info.key: say(f"{key}: {message}"),
+                    progress=lambda message, key=info.key: say(
+                        message if isinstance(message, Step) else f"{key}: {message}"
+                    ),
                     executor=executor,
                 )
             except KeyboardInterrupt:
