@@ -70,7 +70,11 @@ def run(args: argparse.Namespace) -> None:
     counts: dict[str, dict[float, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     aa_sessions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     withheld: dict[str, int] = defaultdict(int)  # wall-clock verdicts withheld because the machine was busy
-    remeasured: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # suspected regressions: [confirmed, not]
+    remeasured: dict[str, list[int]] = defaultdict(
+        lambda: [0, 0]
+    )  # close or suspected comparisons measured twice: [flagged, not]
+    ratios: dict[str, dict[float, list[float]]] = defaultdict(lambda: defaultdict(list))
+    misses: list[str] = []  # A/A alarms and missed slowdowns of 10% or more, with their ratios
     methods: dict[str, str] = {}
     thresholds: dict[str, float] = {}
     loads = []
@@ -93,6 +97,14 @@ def run(args: argparse.Namespace) -> None:
                     thresholds[label] = result["threshold"]
                     flagged = result["verdict"] == "regression"
                     withheld[label] += result["verdict"] == "noisy"
+                    if result["ratio"] is not None:
+                        ratios[label][level].append(result["ratio"])
+                    missed = level >= 10 and not flagged and label != "memory"  # checksum allocates nothing more
+                    if (level == 0 and flagged) or missed:
+                        test = result["key"].rpartition("::")[2]
+                        misses.append(
+                            f"{label} +{level:g}% {test}: {result['verdict']} {result['ratio']} {result['note']}"
+                        )
                     if "re-measured" in result["note"]:
                         remeasured[label][0 if flagged else 1] += 1
                     counts[label][level][0] += flagged
@@ -112,7 +124,7 @@ def run(args: argparse.Namespace) -> None:
           f"max {max(loads):.2f}; total {time.perf_counter() - start:.0f} s\n")  # fmt: skip
     header = ["metric", "threshold", "A/A false alarms (tests)", "A/A sessions failed"]
     header += [f"+{level:g}% detected" for level in levels]
-    header += ["withheld (busy)", "re-measured: confirmed / not"]
+    header += ["withheld (busy)", "re-measured: flagged / not"]
     rows = []
     for label in counts:
         aa = counts[label][0.0]
@@ -125,6 +137,13 @@ def run(args: argparse.Namespace) -> None:
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    print()
+    for label, by_level in ratios.items():
+        if label in ("time", "cpu"):
+            spans = [f"+{level:g}%: {min(r):.3f}..{max(r):.3f}" for level, r in sorted(by_level.items())]
+            print(f"{label} ratios (min..max): " + ", ".join(spans))
+    for line in misses:
+        print(f"missed or false alarm: {line}")
     print()
     for label, method in methods.items():
         print(f"{label}: {method}")

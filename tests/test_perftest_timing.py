@@ -101,25 +101,35 @@ def _with_baseline(tmp_path: Path, **baseline: pm.Sample) -> ps.PerfSession:
     return ps.PerfSession(pset.Settings(store=store, compare="base"), root=tmp_path, metadata=metadata)
 
 
-def test_a_suspected_regression_is_measured_again_and_must_show_twice(tmp_path: Path) -> None:
-    session = _with_baseline(tmp_path, k=_sample("time", 1.0), j=_sample("time", 1.0), fine=_sample("time", 1.0))
+def test_a_close_or_suspected_clock_verdict_is_decided_on_a_second_measurement_too(tmp_path: Path) -> None:
+    keys = ("fine", "close", "slow", "fluke")
+    session = _with_baseline(tmp_path, **{key: _sample("time", 1.0) for key in keys})
     calls = []
 
     def again(scale: float) -> list[pm.Sample]:
         calls.append(scale)
         return [_sample("time", scale), _sample("cpu", scale)]
 
-    session.add_samples("fine", session._confirm("fine", [_sample("time", 1.01)], lambda: again(1.0)), None, None)
-    assert calls == []  # nothing suspect: no second measurement
-    session.add_samples("k", session._confirm("k", [_sample("time", 1.2)], lambda: again(1.2)), None, None)
-    session.add_samples("j", session._confirm("j", [_sample("time", 1.2)], lambda: again(1.0)), None, None)
-    assert calls == [1.2, 1.0]
-    assert [s.metric for s in session.samples["k"]] == ["time"]  # the cpu sample of the re-measurement is dropped
+    for key, first, second in (("fine", 1.01, 1.0), ("close", 1.03, 1.0), ("slow", 1.2, 1.2), ("fluke", 1.06, 1.0)):
+        session.add_samples(key, session._confirm(key, [_sample("time", first)], lambda s=second: again(s)), None, None)
+    assert calls == [1.0, 1.2, 1.0]  # "fine" was not within half the threshold of a regression: measured once
+    assert [s.metric for s in session.samples["slow"]] == ["time"]  # the re-measurement's cpu sample is dropped
+    assert len(session.samples["slow"][0].values) == 20  # both measurements' series
     comps = {c.key: c for c in session.finish()}
     assert comps["fine"].verdict == "same" and "re-measured" not in comps["fine"].note
-    assert comps["k"].verdict == "regression" and "gave 1.200, confirmed" in comps["k"].note
-    assert comps["j"].verdict == "same" and "not confirmed" in comps["j"].note
-    assert comps["j"].ratio == pytest.approx(1.0)  # the figures are the second measurement's
+    assert comps["close"].verdict == "same" and "alone gave 1.030" in comps["close"].note
+    assert comps["slow"].verdict == "regression" and "alone gave 1.200" in comps["slow"].note
+    assert comps["fluke"].verdict == "same" and comps["fluke"].ratio == pytest.approx(1.0294, abs=1e-3)
+
+
+def test_merging_two_measurements_keeps_each_series_reference() -> None:
+    first, second = _sample("time", 1.0, undisturbed=0.9), _sample("time", 2.0, undisturbed=0.5)
+    first.extra["series"], second.extra["series"] = 10, 10
+    merged = pm.merge(first, second)
+    assert merged.values == [*first.values, *second.values] and merged.extra["series"] == 20
+    assert len(merged.extra["reference"]) == 20 and merged.extra["undisturbed"] == 0.5
+    del second.extra["reference"]
+    assert "reference" not in pm.merge(first, second).extra
 
 
 def test_a_busy_machine_withholds_wall_clock_verdicts_and_old_baselines_are_skipped(tmp_path: Path) -> None:

@@ -157,6 +157,18 @@ def _clock_samples(runs: list[Any], wall: bool, cpu: bool, how: str) -> list[Sam
     return samples
 
 
+def merge(first: Sample, second: Sample) -> Sample:
+    """One sample of the series of two measurements (a re-measurement added to a first one)."""
+    extra = {**first.extra, "series": first.extra.get("series", 0) + second.extra.get("series", 0)}
+    if "reference" in first.extra and "reference" in second.extra:
+        extra["reference"] = [*first.extra["reference"], *second.extra["reference"]]
+    else:
+        extra.pop("reference", None)
+    if "undisturbed" in first.extra and "undisturbed" in second.extra:
+        extra["undisturbed"] = min(first.extra["undisturbed"], second.extra["undisturbed"])
+    return Sample(first.metric, [*first.values, *second.values], first.method, extra)
+
+
 def timed_rounds(
     func: Callable[..., Any],
     prepare: Callable[[], tuple[tuple[Any, ...], dict[str, Any]]],
