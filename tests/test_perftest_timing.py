@@ -139,3 +139,12 @@ def test_a_busy_machine_withholds_wall_clock_verdicts_and_old_baselines_are_skip
     comps = {c.key: c for c in session.finish()}
     assert comps["busy"].verdict == "noisy" and "10% of the values" in comps["busy"].note
     assert comps["old"].verdict == "skipped" and "timed another way" in comps["old"].note
+
+
+def test_the_plan_cuts_series_and_values_for_long_calls_only() -> None:
+    budget = pm.Budget()  # 10 series of up to 30 values within about 2 s
+    assert pm.plan(0.0001, budget) == (10, 30)
+    assert pm.plan(0.01, budget) == (10, 18)
+    series, values = pm.plan(1.0, budget)
+    assert series == pm.MIN_SERIES and values == budget.min_rounds
+    assert pm.plan(1.0, pm.Budget(series=2)) == (2, budget.min_rounds)  # never more series than asked for

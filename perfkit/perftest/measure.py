@@ -53,13 +53,17 @@ class Sample:
 @dataclass(frozen=True)
 class Budget:
     """How long the time metric may take: ``series`` series (worker processes) of ``rounds`` values of at least
-    ``min_time`` s each, cut to fit about ``max_time`` s of timing (but never under ``min_rounds`` values)."""
+    ``min_time`` s each, cut to fit about ``max_time`` s of timing (see :func:`plan`)."""
 
     rounds: int = 30
     min_time: float = 0.001
     max_time: float = 2.0
-    min_rounds: int = 5
+    min_rounds: int = 2  # values per series, whatever the time
     series: int = 10
+
+
+MIN_SERIES = 3  # the fewest series a long call is cut to (a comparison needs 3 values a side)
+LONG_CALL = 0.05  # seconds: calls this long get one warm-up pair instead of two
 
 
 class Unavailable(PerfkitError):
@@ -84,7 +88,8 @@ def time_values(
     from perfkit.perftest import timing
     from perfkit.perftest.workers import WorkerFailed, run_series
 
-    values = _values(first_call, budget)
+    series, values = plan(first_call, budget)
+    warmups = 1 if first_call > LONG_CALL else timing.WARMUPS
     note = ""
     runs: list[timing.Series] | None = None
     if processes:
@@ -95,8 +100,9 @@ def time_values(
             try:
                 runs = run_series(
                     job[0],
-                    processes=budget.series,
+                    processes=series,
                     values=values,
+                    warmups=warmups,
                     min_time=budget.min_time,
                     per_call=first_call,
                     cpu=cpu or wall,
@@ -104,20 +110,29 @@ def time_values(
                 )
             except WorkerFailed as exc:
                 note = f"timed in the test process: {exc}"
-    how = f"{budget.series} worker processes" if runs is not None else f"{budget.series} series in the test process"
+    how = f"{series} worker processes" if runs is not None else f"{series} series in the test process"
     if runs is None:
         call = functools.partial(func, *args, **kwargs)
         runs, loops, ref_loops = [], 0, 0
-        for _ in range(budget.series):
-            runs.append(timing.series(call, values=values, min_time=budget.min_time, loops=loops, ref_loops=ref_loops))
+        for _ in range(series):
+            runs.append(
+                timing.series(
+                    call, values=values, min_time=budget.min_time, loops=loops, ref_loops=ref_loops, warmups=warmups
+                )
+            )
             loops, ref_loops = runs[-1].loops, runs[-1].ref_loops
     return _clock_samples(runs, wall, cpu, how), note
 
 
-def _values(first_call: float, budget: Budget) -> int:
-    """Values per series: a value and its reference value take about ``first_call + 2 min_time``."""
+def plan(first_call: float, budget: Budget) -> tuple[int, int]:
+    """Series and values per series within about ``budget.max_time`` s, a value and its reference value taking
+    about ``first_call + 2 min_time``: short calls get every series and up to ``rounds`` values each; long ones
+    fewer series (at least :data:`MIN_SERIES`) and fewer values (at least ``min_rounds``)."""
     per_pair = max(first_call, budget.min_time) + budget.min_time
-    return max(budget.min_rounds, min(budget.rounds, int(budget.max_time / budget.series / per_pair)))
+    fit = int(budget.max_time / ((budget.min_rounds + 1) * per_pair))
+    series = max(min(MIN_SERIES, budget.series), min(budget.series, fit))
+    values = max(budget.min_rounds, min(budget.rounds, int(budget.max_time / series / per_pair)))
+    return series, values
 
 
 def _clock_samples(runs: list[Any], wall: bool, cpu: bool, how: str) -> list[Sample]:

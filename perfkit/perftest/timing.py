@@ -79,9 +79,16 @@ def calibrate(func: Callable[[], Any], min_time: float) -> int:
 
 
 def series(
-    call: Callable[[], Any], *, values: int, min_time: float, loops: int = 0, ref_loops: int = 0, cpu: bool = True
+    call: Callable[[], Any],
+    *,
+    values: int,
+    min_time: float,
+    loops: int = 0,
+    ref_loops: int = 0,
+    cpu: bool = True,
+    warmups: int = WARMUPS,
 ) -> Series:
-    """``values`` pairs (reference, call) after :data:`WARMUPS` warm-up pairs; loop counts are calibrated to
+    """``values`` pairs (reference, call) after ``warmups`` warm-up pairs; loop counts are calibrated to
     ``min_time`` unless given. GC is collected before and disabled during each value."""
     from perfkit.harness.counters import CounterSet
 
@@ -93,10 +100,10 @@ def series(
         cpus: list[float] = []
         ref_wall: list[float] = []
         ref_cpu: list[float] = []
-        for index in range(values + WARMUPS):
+        for index in range(values + warmups):
             ref_ns, ref_count = _timed(counters, reference, ref_loops)
             ns, count = _timed(counters, call, loops)
-            if index < WARMUPS:
+            if index < warmups:
                 continue
             wall.append(ns / loops / 1e9)
             ref_wall.append(ref_ns / ref_loops / 1e9)

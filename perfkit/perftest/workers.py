@@ -33,6 +33,7 @@ def run_series(
     min_time: float,
     per_call: float,
     cpu: bool,
+    warmups: int = WARMUPS,
     cwd: str | Path | None = None,
 ) -> list[Series]:
     """``processes`` series of ``values`` pairs, each in a fresh worker; ``payload`` is ``(func, args, kwargs)``
@@ -40,11 +41,12 @@ def run_series(
     take. Raises :class:`WorkerFailed` when a worker fails."""
     out: list[Series] = []
     loops = ref_loops = 0
-    timeout = STARTUP + 20 * (values + WARMUPS) * (max(per_call, min_time) + min_time)
+    timeout = STARTUP + 20 * (values + warmups) * (max(per_call, min_time) + min_time)
     with tempfile.TemporaryDirectory(prefix="perfkit-timing-") as tmp:
         job_path, out_path = Path(tmp) / "job.pickle", Path(tmp) / "out.pickle"
         for _ in range(processes):
-            job = {"values": values, "min_time": min_time, "loops": loops, "ref_loops": ref_loops, "cpu": cpu}
+            job = {"values": values, "warmups": warmups, "min_time": min_time, "cpu": cpu}
+            job.update(loops=loops, ref_loops=ref_loops)
             job_path.write_bytes(pickle.dumps((list(sys.path), job)) + payload)
             times = _run_worker(job_path, out_path, timeout=timeout, cwd=cwd)
             loops, ref_loops = times.loops, times.ref_loops
@@ -96,6 +98,7 @@ def _main(argv: list[str]) -> int:
             loops=job["loops"],
             ref_loops=job["ref_loops"],
             cpu=job["cpu"],
+            warmups=job["warmups"],
         )
     except Exception as exc:
         result = f"the call raised {type(exc).__name__}: {exc}"
