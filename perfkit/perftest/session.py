@@ -22,7 +22,6 @@ MEMORY_SLACK = 1024  # bytes: smaller changes of a peak are never a regression
 ALPHA = 0.05
 MIN_UNDISTURBED = 0.25  # share of values run without waiting for a CPU below which wall-clock verdicts are withheld
 CLOCKS = ("time", "cpu")
-MAX_REFERENCE_DRIFT = 0.04  # the reference loop's change since the baseline above which clock verdicts are withheld
 
 
 @dataclass
@@ -374,14 +373,6 @@ class PerfSession:
                 f"the machine was busy (only {100 * calm:.0f}% of the values ran without waiting for a CPU): "
                 "wall-clock verdict withheld; use the cpu, cost or instructions metrics, or a quieter machine"
             )
-        drift = _reference_drift(base, sample)
-        if drift is not None and abs(drift - 1.0) > MAX_REFERENCE_DRIFT and comp.verdict in ("regression", "improved"):
-            comp.verdict = "noisy"
-            comp.note = (
-                f"the reference loop ran {100 * abs(drift - 1.0):.0f}% {'slower' if drift > 1 else 'faster'} than when "
-                "the baseline was saved: the machine's speed changed, and code does not all change with it alike; "
-                "clock verdict withheld (use the cost or instructions metrics, or save the baseline again)"
-            )
         return comp
 
     @property
@@ -392,16 +383,6 @@ class PerfSession:
 
 def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
-
-
-def _reference_drift(base: Any, sample: pm.Sample) -> float | None:
-    """median(reference now) / median(reference at the baseline) for clock samples that carry both, else None."""
-    if sample.metric not in CLOCKS:
-        return None
-    before, now = _reference(base.extra, base.values), _reference(sample.extra, sample.values)
-    if before is None or now is None:
-        return None
-    return _median(now) / _median(before)
 
 
 def _normalised(values: list[float], reference: list[float]) -> list[float]:
