@@ -95,13 +95,13 @@ def test_a_winner_that_breaks_a_repository_test_is_dropped(
 
 
 SPREAD = '''
-def spread(prices: list[float]) -> float:
-    """Sum of absolute differences over all pairs of prices."""
+def spread(xs: list[float]) -> float:
+    """Sum over all pairs of their squared distance."""
     total = 0.0
-    n = len(prices)
-    for i in range(n):
-        for j in range(i + 1, n):
-            total += abs(prices[i] - prices[j])
+    for i in range(len(xs)):
+        for j in range(i):
+            gap = xs[i] - xs[j]
+            total += gap * gap
     return total
 '''
 
@@ -118,7 +118,7 @@ def test_a_jit_winner_that_slows_the_whole_workload_is_dropped(mini: Path) -> No
     (mini / "mini" / "core.py").write_text(SPREAD)
     (mini / "bench.py").write_text(SHORT_BENCH)
     (mini / "tests" / "test_distinct.py").write_text(
-        "from mini.core import spread\n\n\ndef test_spread():\n    assert spread([1.0, 4.0, 2.0]) == 6.0\n"
+        "from mini.core import spread\n\n\ndef test_spread():\n    assert spread([1.0, 4.0, 2.0]) == 14.0\n"
     )
     config = RepoConfig(workload="python bench.py", functions=("mini.core:spread",), threshold=0.0, fuzz_budget=0)
     report = optimize_module.optimize_repo(mini, config, offline=True)
@@ -126,6 +126,7 @@ def test_a_jit_winner_that_slows_the_whole_workload_is_dropped(mini: Path) -> No
     (outcome,) = report.functions
     assert outcome.result is not None and outcome.result.winner is not None
     assert outcome.result.winner.proposer == "numba"
+    assert report.tests_passed  # the repository's tests pass, with the winner too: only the timing drops it
     assert outcome.status == "dropped", outcome.reason
     assert "faster without it" in outcome.reason and "compilation at start-up" in outcome.reason
     assert report.improved == [] and report.speedup is None
