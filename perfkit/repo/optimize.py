@@ -242,7 +242,7 @@ def _optimize_each(
     executor: Any = None,
 ) -> None:
     from perfkit.optimizers import hotspots_from_profile, optimize_function
-    from perfkit.optimizers._code import function_source, replace_function
+    from perfkit.repo.winners import apply_winners, refresh_diffs
 
     proposers = _proposers(config, offline=offline, report=report)
     with _importable(patched.path):
@@ -302,12 +302,9 @@ def _optimize_each(
                 outcome.status = "unchanged"
                 outcome.reason = _why_not(result)
                 continue
-            relative = info.path.relative_to(patched.path)
-            source, start = function_source(func)
-            text = patched.read(relative)
-            patched.write(relative, replace_function(text, source, start, result.winner.source))
             outcome.status = "improved"
-            outcome.diff = patched.diff(relative)
+            apply_winners(patched, report.improved, touched=report.improved)
+            refresh_diffs(patched, [outcome])
         say(Step("functions", len(report.functions), len(report.functions)))
 
 
