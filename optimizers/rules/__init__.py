@@ -1,0 +1,32 @@
+"""The catalogue of rewrite rules: one module per class of slow Python, each rule a function that edits a
+function's AST in place and says whether it fired (see :class:`Rule`).
+
+A rule fires only when it can show that the rewrite keeps behaviour: the names it touches are local and used in
+the few ways it understands, the values it relies on have the types seen in the inputs (``Context.arg_types``),
+and where a type cannot be known ahead it adds a run-time guard that falls back to the original expression.
+``RULES`` is the order in which :mod:`perfkit.optimizers.rewrite` applies them.
+"""
+
+from __future__ import annotations
+
+from perfkit.optimizers.rules._base import Rule, RuleFunc
+from perfkit.optimizers.rules.counting import counting_dict
+from perfkit.optimizers.rules.membership import membership_local_list, membership_param_list
+from perfkit.optimizers.rules.primes import trial_division
+from perfkit.optimizers.rules.queues import pop0_deque
+from perfkit.optimizers.rules.recursion import memoize_recursion
+from perfkit.optimizers.rules.strings import string_join
+from perfkit.optimizers.rules.windows import window_sums
+
+__all__ = ["RULES", "Rule", "RuleFunc"]
+
+RULES: tuple[Rule, ...] = (
+    Rule("membership-local-list", membership_local_list, "membership test on a growing list → shadow set"),
+    Rule("membership-param-list", membership_param_list, "membership test on a list argument → set made once"),
+    Rule("string-join", string_join, "string built by += in a loop → list of pieces and ''.join"),
+    Rule("pop0-deque", pop0_deque, "list.pop(0) queue → collections.deque.popleft"),
+    Rule("window-sums", window_sums, "sum over a sliding slice → prefix sums (int elements)"),
+    Rule("counting-dict", counting_dict, "manual counting dict → collections.Counter"),
+    Rule("trial-division", trial_division, "primality by trial division in a loop → sieve"),
+    Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
+)
