@@ -130,3 +130,51 @@ def test_help_lists_commands() -> None:
     assert result.returncode == 0
     for command in ("measure", "counters", "compare"):
         assert command in result.stdout
+
+
+def _fails_fast(result: subprocess.CompletedProcess[str], option: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and option in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize("kind", ["folder", "missing-parent"])
+def test_bad_output_paths_are_refused_before_any_work(tmp_path, kind: str) -> None:
+    """``--json``/``--pyperf`` naming a folder, ``--out`` naming a file: one line, exit 2, before the run starts."""
+    folder, file = tmp_path / "a-folder", tmp_path / "a-file"
+    folder.mkdir()
+    file.write_text("keep me")
+    bad_file = str(folder) if kind == "folder" else str(tmp_path / "no" / "such" / "m.json")
+    slow = ["examples/slow.py:count_primes", "--args", "[200]", *FAST]
+    _fails_fast(perfkit("measure", *slow, "--json", bad_file), "--json")
+    _fails_fast(perfkit("measure", *slow, "--pyperf", bad_file), "--pyperf")
+    _fails_fast(
+        perfkit("fuzz", "examples/slow.py:dedupe", "--max-size", "9", "--budget", "60", "--json", bad_file), "--json"
+    )
+    _fails_fast(
+        perfkit("fuzz", "examples/slow.py:dedupe", "--max-size", "9", "--budget", "60", "--out", str(file)), "--out"
+    )
+    _fails_fast(perfkit("eff", "s.json", "--problems", "p.csv", "--out", str(file)), "--out")
+    _fails_fast(perfkit("dashboard", str(tmp_path), "--out", str(file)), "--out")
+    assert file.read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["measure", "examples/slow.py:count_primes", "--args", "[9]", "--loops", "0"], "--loops"),
+        (["measure", "examples/slow.py:count_primes", "--args", "[9]", "--processes", "0"], "--processes"),
+        (["measure", "examples/slow.py:count_primes", "--args", "[9]", "--timeout", "0"], "--timeout"),
+        (["fuzz", "examples/slow.py:dedupe", "--max-size", "9", "--jobs", "-1"], "--jobs"),
+        (["eff", "s.json", "--problems", "p.csv", "--jobs", "-1"], "--jobs"),
+        (["eff", "s.json", "--problems", "p.csv", "--reps", "0"], "--reps"),
+    ],
+)
+def test_out_of_range_counts_are_refused(args: list[str], option: str) -> None:
+    _fails_fast(perfkit(*args), option)
+
+
+def test_dashboard_of_a_folder_that_does_not_exist_is_an_error(tmp_path) -> None:
+    result = perfkit("dashboard", str(tmp_path / "typo"))
+    _fails_fast(result, "DIR")
+    assert not (tmp_path / "typo").exists()

@@ -157,6 +157,7 @@ def test_page_in_chromium_shows_rows_charts_and_the_regression(tmp_path: Path) -
 
 
 def test_empty_store_page_says_how_to_start(tmp_path: Path) -> None:
+    (tmp_path / "nothing").mkdir()
     result = subprocess.run(
         [sys.executable, "-m", "perfkit", "dashboard", str(tmp_path / "nothing"), "--out", str(tmp_path / "site")],
         capture_output=True,

@@ -83,3 +83,47 @@ def steps(prefix: str = "perfkit") -> Iterator[Callable[[object], None]]:
             bars.update(tasks[phase], completed=getattr(event, "done", 0), total=getattr(event, "total", None))
 
         yield update
+
+
+def check_output_file(option: str, path: str | None) -> None:
+    """Before any work: ``path`` (when given) can be written as a file; InvalidArgument names the option if not."""
+    import os
+    from pathlib import Path
+
+    from perfkit.errors import InvalidArgument
+
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise InvalidArgument(option, path, "it is a folder; give a file name, e.g. result.json")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InvalidArgument(option, path, f"its folder {str(folder)!r} does not exist; create it first")
+    if not os.access(folder, os.W_OK):
+        raise InvalidArgument(option, path, f"its folder {str(folder)!r} is not writable")
+
+
+def check_output_dir(option: str, path: str | None) -> None:
+    """Before any work: ``path`` (when given) is a folder or can be created as one."""
+    import os
+    from pathlib import Path
+
+    from perfkit.errors import InvalidArgument
+
+    if path is None:
+        return
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise InvalidArgument(option, path, "it is an existing file; give a folder")
+    existing = next((p for p in (target, *target.parents) if p.exists()), Path("."))
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise InvalidArgument(option, path, f"cannot create a folder under {str(existing)!r}")
+
+
+def check_at_least(option: str, value: float | None, minimum: float, example: str) -> None:
+    """``value`` (when given) is at least ``minimum``."""
+    from perfkit.errors import InvalidArgument
+
+    if value is not None and value < minimum:
+        raise InvalidArgument(option, value, f"give at least {minimum:g}, e.g. {option} {example}")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from perfkit.cli._common import err
+from perfkit.cli._common import check_output_dir, err
 
 
 def register(sub: Any) -> None:
@@ -17,7 +17,7 @@ def register(sub: Any) -> None:
         epilog="examples:\n  perfkit dashboard\n  perfkit dashboard .perfkit --out site --serve --port 8765",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("dir", nargs="?", default=".perfkit", help="results folder or store file (default .perfkit)")
+    parser.add_argument("dir", nargs="?", default=None, help="results folder or store file (default .perfkit)")
     parser.add_argument("--out", metavar="SITE", help="where to write the site (default DIR/site)")
     parser.add_argument("--serve", action="store_true", help="serve the site on 127.0.0.1 until interrupted")
     parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000; 0 picks one)")
@@ -29,7 +29,13 @@ def cmd_dashboard(options: argparse.Namespace) -> int:
     from perfkit.dashboard.site import serve, write_site
     from perfkit.errors import InvalidArgument
 
+    if options.dir is not None and not Path(options.dir).exists():  # a typo; a missing default gives the help page
+        raise InvalidArgument(
+            "DIR", options.dir, "no such folder or store file; give the results folder, e.g. .perfkit"
+        )
+    options.dir = options.dir or ".perfkit"
     source = Path(options.dir)
+    check_output_dir("--out", options.out)
     if source.exists() and source.is_file() and source.suffix != ".sqlite":
         raise InvalidArgument("DIR", options.dir, "give the results folder (e.g. .perfkit) or its results.sqlite")
     if not 0 <= options.port <= 65535:

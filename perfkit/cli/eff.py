@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from perfkit.cli._common import console, progress
+from perfkit.cli._common import check_at_least, check_output_dir, console, progress
 from perfkit.errors import InvalidArgument
 
 
@@ -61,6 +61,9 @@ def cmd_eff(options: argparse.Namespace) -> int:
     from perfkit.efficiency import ENAMEL_EXCLUDED, ENAMEL_SEED, evaluate, load_problems, load_samples
     from perfkit.harness.options import parse_size
 
+    check_output_dir("--out", options.out)
+    check_at_least("--jobs", options.jobs, 1, "2")
+    check_at_least("--reps", options.reps, 1, "6")
     n_tests, hardness = _ints("--tests", options.tests), _floats("--hardness", options.hardness)
     ks = _ints("-k", options.k)
     memory_limit = parse_size(options.memory_limit, name="--memory-limit")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from perfkit.cli._common import err, print_rows, steps
+from perfkit.cli._common import check_at_least, check_output_dir, check_output_file, err, print_rows, steps
 from perfkit.errors import InvalidArgument
 
 SHOWN = 100
@@ -75,6 +75,9 @@ def cmd_fuzz(options: argparse.Namespace) -> int:
         raise InvalidArgument("--timeout", options.timeout, "give a positive number of seconds, e.g. --timeout 2")
     if options.seed < 0:
         raise InvalidArgument("--seed", options.seed, "give a whole number >= 0")
+    check_at_least("--jobs", options.jobs, 0, "2 (0: one per core)")
+    check_output_file("--json", options.json)
+    check_output_dir("--out", options.out)
     memory = parse_size(options.memory_limit, name="--memory-limit")
     if len(options.target) > 1 or options.executor or options.scheduler:
         return _fuzz_many(options, memory)

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from perfkit.cli._common import err, print_rows, progress
+from perfkit.cli._common import check_at_least, check_output_file, err, print_rows, progress
 from perfkit.errors import PerfkitError
 
 
@@ -62,6 +62,17 @@ def cmd_measure(options: argparse.Namespace) -> int:
 
     if bool(options.target) == bool(options.command_argv):
         raise PerfkitError("give either a TARGET or a command after '--' (not both)")
+    check_output_file("--json", options.json)
+    check_output_file("--pyperf", options.pyperf)
+    for option, value, minimum, example in (
+        ("--processes", options.processes, 1, "10"),
+        ("--values", options.values, 1, "3"),
+        ("--warmups", options.warmups, 0, "1"),
+        ("--loops", options.loops, 1, "1000 (or leave it out to calibrate)"),
+        ("--min-time", options.min_time, 1e-6, "0.1"),
+        ("--timeout", options.timeout, 1e-6, "2"),
+    ):
+        check_at_least(option, value, minimum, example)
     settings: dict[str, Any] = dict(PRESETS[options.preset or "default"])
     for key in ("processes", "values", "warmups", "min_time", "loops", "timeout"):
         if getattr(options, key) is not None:
