@@ -55,7 +55,7 @@ def check_units(n: int) -> list[Unit]:
 
 
 def fuzz_units(n: int, budget: float) -> list[Unit]:
-    from perfkit.repo.optimize import fuzz_unit
+    from perfkit.repo.stress import fuzz_unit
 
     target = "benchmarks._fuzz_targets:insertion_sort"
     return [Unit("fuzz", f"campaign {i}", "", fuzz_unit, (target, 60, budget)) for i in range(n)]

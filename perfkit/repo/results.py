@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from perfkit._io import write_atomic
-from perfkit.repo.optimize import FunctionOutcome, OptimizeReport
+from perfkit.repo.report import FunctionOutcome, OptimizeReport
 
 SCHEMA_VERSION = 1
 

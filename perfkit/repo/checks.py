@@ -1,0 +1,137 @@
+"""The whole-program checks of ``perfkit optimize``: the repository's tests on the patched copy, the start-up
+cost of JIT-compiled winners, and the workload timed before and after. Each winner that fails one is dropped
+(a numba winner dropped for its start-up cost gives way to the function's best pure-Python candidate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from perfkit.errors import PerfkitError
+from perfkit.repo.config import RepoConfig
+from perfkit.repo.report import FunctionOutcome, OptimizeReport
+from perfkit.repo.winners import apply_winners, refresh_diffs
+from perfkit.repo.workload import repo_env, run_checked
+from perfkit.repo.workspace import Workspace
+
+WORKLOAD_RUNS = 5  # interleaved runs per side for the before/after figure
+ABLATION_RUNS = 5  # interleaved runs per side for each JIT winner's start-up check
+JIT_PROPOSERS = frozenset({"numba"})  # proposers whose code compiles at its first call in each process
+
+
+def tests_pass(root: Path, config: RepoConfig) -> bool:
+    """Whether the repository's test command succeeds in ``root``."""
+    try:
+        run_checked(config.tests_argv(), root=root, timeout=config.timeout, what="the repository's tests")
+    except PerfkitError:
+        return False
+    return True
+
+
+def time_workloads(
+    first: Path, second: Path, argv: list[str], *, runs: int, timeout: float, names: tuple[str, str]
+) -> tuple[Any, Any, Any]:
+    """Run the workload ``argv`` in two trees, interleaved (one warm-up each); their Measurements and the
+    speedup of ``second`` over ``first`` (a stats.Ratio, > 1 when ``second`` is faster)."""
+    from perfkit import stats
+    from perfkit.harness.command import Command, measure_commands
+
+    one, two = measure_commands(
+        [
+            Command(argv, cwd=first, env=repo_env(first), name=names[0]),
+            Command(argv, cwd=second, env=repo_env(second), name=names[1]),
+        ],
+        runs=runs,
+        warmups=1,
+        timeout=timeout,
+    )
+    return one, two, stats.speedup(one.times, two.times)
+
+
+def whole_program_check(
+    patched: Workspace, config: RepoConfig, report: OptimizeReport, say: Callable[[str], None]
+) -> None:
+    """Run the repository's tests on the patched copy; drop each winner that breaks them (alone, or together)."""
+    if not report.tests_passed:
+        return
+    say("running the repository's tests on the patched copy")
+    if tests_pass(patched.path, config):
+        return
+    winners = report.improved
+    for f in winners:  # test each winner alone
+        apply_winners(patched, [f], touched=winners)
+        if not tests_pass(patched.path, config):
+            f.status, f.reason = "dropped", "the repository's tests fail with this change"
+    apply_winners(patched, report.improved, touched=winners)
+    refresh_diffs(patched, report.improved)
+    if report.improved and not tests_pass(patched.path, config):
+        for f in report.improved:
+            f.status, f.reason = "dropped", "the repository's tests fail with the changes together"
+        apply_winners(patched, [], touched=winners)
+
+
+def drop_slow_startups(
+    patched: Workspace, report: OptimizeReport, *, timeout: float, say: Callable[[str], None]
+) -> int:
+    """Time the workload with and without each JIT-compiled winner, interleaved. A winner the workload is
+    significantly faster without is replaced by the function's best verified pure-Python candidate when it has
+    one, else dropped; the measured ratio is recorded. ``patched`` is rewritten with the result. Returns how many
+    pure-Python fallbacks were put in (the repository's tests have not seen them yet)."""
+    jitted = [f for f in report.improved if f.winner.proposer in JIT_PROPOSERS]
+    if not jitted:
+        return 0
+    everything = list(report.improved)
+    argv = report.config.workload_argv()
+    fallbacks = 0
+    with Workspace(report.repo) as variant:
+        for f in jitted:
+            others = [g for g in report.improved if g is not f]
+            apply_winners(variant, others, touched=everything, found_in=patched.path)
+            apply_winners(patched, report.improved, touched=everything)
+            say(f"timing the workload with and without {f.info.key} ({f.winner.proposer} compiles at start-up)")
+            _, _, gain = time_workloads(
+                variant.path, patched.path, argv, runs=ABLATION_RUNS, timeout=timeout, names=("without", "with")
+            )  # gain > 1: the workload is faster with the winner
+            if gain.high >= 1.0:
+                continue
+            measured = f"{1 / gain.ratio:.2f}x faster without it [{1 / gain.high:.2f} .. {1 / gain.low:.2f}]"
+            proposer = f.winner.proposer
+            backup = best_pure_python(f)
+            if backup is None:
+                f.status = "dropped"
+                f.reason = f"the workload runs {measured}: {proposer}'s compilation at start-up outweighs its gain"
+            else:
+                f.fallback, fallbacks = backup, fallbacks + 1
+                f.reason = (
+                    f"{proposer} winner dropped (start-up: the workload runs {measured}); "
+                    f"{backup.proposer} candidate {backup.speedup:.2f}x used instead"
+                )
+            report.notes.append(f"{f.info.key}: {f.reason}")
+    apply_winners(patched, report.improved, touched=everything)
+    refresh_diffs(patched, report.improved)
+    return fallbacks
+
+
+def best_pure_python(outcome: FunctionOutcome) -> Any:
+    """The accepted attempt of ``outcome``'s history from a proposer that does not compile at start-up, with the
+    highest lower bound of its speedup interval; None when there is none."""
+    history = outcome.result.history if outcome.result is not None else []
+    plain = [a for a in history if a.verdict == "accepted" and a.proposer not in JIT_PROPOSERS and a.speed]
+    return max(plain, key=lambda a: a.speed.low, default=None)
+
+
+def measure_workload(
+    baseline: Workspace, patched: Workspace, config: RepoConfig, report: OptimizeReport, say: Callable[[str], None]
+) -> None:
+    """The workload before and after, interleaved: ``report.before``, ``report.after`` and ``report.speedup``."""
+    say(f"timing the workload before and after, {WORKLOAD_RUNS} interleaved runs each")
+    report.before, report.after, report.speedup = time_workloads(
+        baseline.path,
+        patched.path,
+        config.workload_argv(),
+        runs=WORKLOAD_RUNS,
+        timeout=config.timeout,
+        names=("original", "optimised"),
+    )
