@@ -2,8 +2,10 @@
 
 Each round asks every proposer for candidates given the context (source, profile lines, the slowest inputs
 and their timings, and the outcome of every earlier candidate). A candidate is accepted when the verifier finds
-no difference on the stress inputs and on inputs drawn from the signature, and when the lower bound of its
-speedup interval on the largest stress input is above ``min_speedup``.
+no difference on the stress inputs and on a few hundred inputs drawn from the type hints and from the shapes of
+the stress inputs, widened beyond them (:mod:`perfkit.shapes`; so an unannotated function is checked as widely
+as an annotated one), and when the lower bound of its speedup interval on the largest stress input is above
+``min_speedup``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ from perfkit.profile import Hotspot, Profile
 from perfkit.progress import Progress
 
 SCHEMA_VERSION = 1
+VERIFY_EXAMPLES = 300  # inputs drawn for verification: every candidate faces all of them
+VERIFY_MAX_SIZE = 100  # the largest tier of drawn inputs (items per collection, characters per string)
+DRAW_BUDGET = 20.0  # seconds of the original's time on the drawn inputs; slower inputs give way to smaller ones
+_TIERS = ((0.02, 0.2), (0.06, 0.25), (0.15, 0.25), (0.4, 0.2), (1.0, 0.1))  # (share of max_size, of examples)
 
 
 @dataclass(frozen=True)
@@ -100,8 +106,8 @@ def optimize_function(
     proposers: Sequence[Proposer] | None = None,
     rounds: int = 3,
     candidates_per_round: int = 3,
-    examples: int = 60,
-    max_size: int = 8,
+    examples: int = VERIFY_EXAMPLES,
+    max_size: int = VERIFY_MAX_SIZE,
     overrides: dict[str, Any] | None = None,
     hotspots: Sequence[Hotspot] = (),
     tolerance: Tolerance = DEFAULT_TOLERANCE,
@@ -117,7 +123,9 @@ def optimize_function(
     """Look for a faster function that behaves like ``func``; returns the full history and the winner's diff.
 
     ``stress_inputs`` are ``(args, kwargs)`` pairs (the fuzzers' slow inputs): candidates are measured on the
-    largest ``max_sizes`` of them and verified on all of them plus ``examples`` inputs drawn from the signature.
+    largest ``max_sizes`` of them and verified on all of them plus ``examples`` inputs drawn (deterministically)
+    from the type hints and from the shapes the stress inputs have, widened (:mod:`perfkit.shapes`), at sizes
+    from 1 to ``max_size``.
     ``project_tests`` (pytest arguments, e.g. ``["tests/test_mod.py"]``) are run with each verified candidate
     patched in; a candidate that fails tests the original passes is rejected.
     ``executor`` (:mod:`perfkit.executors`): each round's candidates are checked in parallel on it (finished
@@ -133,14 +141,17 @@ def optimize_function(
     original = CodeRef(func.__module__, func.__qualname__)
     method = "." in func.__qualname__
 
-    drawn, note = _draw_inputs(func, examples=examples, max_size=max_size, overrides=overrides)
-    if note:
-        result.notes.append(note)
+    say(f"drawing {examples} verification inputs")
+    drawn, reserve, notes = _draw_inputs(
+        func, examples=examples, max_size=max_size, overrides=overrides, samples=list(stress_inputs)
+    )
+    drawn, seen, dropped = _within_budget(original, drawn, reserve, budget=DRAW_BUDGET)
+    result.notes.extend(notes + ([dropped] if dropped else []))
     extremes = extreme_variants(min(stress_inputs, key=_size))
-    checks = sorted(drawn, key=_size) + extremes + list(stress_inputs)
+    checks = drawn + extremes + list(stress_inputs)
     result.verification_inputs = len(checks)
-    say(f"observing the original on {len(checks)} inputs")
-    observed = _observe(original, checks, timeout=timeout)
+    say(f"observing the original on {len(checks) - len(drawn)} inputs")
+    observed = seen + _observe(original, extremes + list(stress_inputs), timeout=timeout)
     timings = observed[len(drawn) + len(extremes) :]
     context = Context(
         name=func.__name__,
@@ -382,30 +393,90 @@ def _normal(source: str) -> str:
 
 
 def _draw_inputs(
-    func: Callable[..., Any], *, examples: int, max_size: int, overrides: dict[str, Any] | None
-) -> tuple[Inputs, str]:
-    """``examples`` inputs from the signature (deterministic), or none and the reason."""
+    func: Callable[..., Any],
+    *,
+    examples: int,
+    max_size: int,
+    overrides: dict[str, Any] | None,
+    samples: Inputs | None = None,
+) -> tuple[Inputs, Inputs, list[str]]:
+    """About ``examples`` inputs, tiny to ``max_size``, and a reserve of small ones, from the hints and the
+    widened shapes of ``samples``; deterministic. Also returns notes: what could not be drawn, and why."""
     if examples == 0:
-        return [], ""
-    from hypothesis import HealthCheck, given, settings
-
+        return [], [], []
     from perfkit.inputs import arguments_strategy
+    from perfkit.shapes import observe
 
-    try:
-        strategy = arguments_strategy(func, max_size=max_size, overrides=overrides)
-    except InvalidArgument as exc:
-        return [], f"no inputs drawn from the signature ({exc}); verified on the stress inputs only"
-    drawn: Inputs = []
+    notes: list[str] = []
+    shapes = observe(func, samples or [])
+    if shapes.shapes:
+        notes.append(f"verification inputs widened from the observed shapes: {shapes.describe()}")
+    notes.extend(shapes.notes())
+    drawn: list[Inputs] = []
+    counts = [int(part * examples) for _, part in _TIERS]
+    counts[0] += examples - sum(counts)
+    tiers = [(max(1, round(share * max_size)), count) for (share, _), count in zip(_TIERS, counts, strict=True)]
+    tiers.append((tiers[1][0], max(1, examples // 3)))  # the reserve: replaces inputs the original is slow on
+    for number, (size, count) in enumerate(tiers):
+        if count == 0:
+            drawn.append([])
+            continue
+        try:
+            strategy = arguments_strategy(func, max_size=size, overrides=overrides, samples=shapes, widen=True)
+        except InvalidArgument as exc:
+            return [], [], [*notes, f"no inputs drawn ({exc}); verified on the stress inputs only"]
+        try:
+            drawn.append(_examples(strategy, count=count, seed=number))
+        except Exception as exc:  # a strategy that cannot draw: said, and the other tiers still count
+            drawn.append([])
+            notes.append(f"drawing inputs of size {size} failed: {type(exc).__name__}: {exc}")
+    return [item for tier in drawn[:-1] for item in tier], drawn[-1], notes
 
+
+def _examples(strategy: Any, *, count: int, seed: int) -> Inputs:
+    """``count`` examples of ``strategy`` (fewer when it has fewer), the same on every run."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as seeded
+
+    found: Inputs = []
+
+    @seeded(seed)
     @settings(
-        max_examples=examples, database=None, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
     )
     @given(strategy)
     def collect(item: tuple[tuple[Any, ...], dict[str, Any]]) -> None:
-        drawn.append(item)
+        found.append(item)
 
     collect()
-    return drawn, ""
+    return found
+
+
+def _within_budget(
+    original: CodeRef, drawn: Inputs, reserve: Inputs, *, budget: float
+) -> tuple[Inputs, list[tuple[str | None, float | None]], str]:
+    """The drawn inputs the original runs quickly on, smallest first, with what it did on each (type, seconds):
+    an input on which it takes over ``budget / len(drawn)`` seconds gives way to one from the ``reserve``."""
+    if not drawn:
+        return [], [], ""
+    cap = budget / len(drawn)
+    seen = _observe(original, drawn + reserve, timeout=min(2.0, max(0.5, 20 * cap)))
+    observed = list(zip(drawn + reserve, seen, strict=True))
+    fast = [(item, s) for item, s in observed[: len(drawn)] if s[1] is not None and s[1] <= cap]
+    slow = len(drawn) - len(fast)
+    spare = [(item, s) for item, s in observed[len(drawn) :] if s[1] is not None and s[1] <= cap]
+    kept = sorted(fast + spare[:slow], key=lambda pair: _size(pair[0]))
+    note = ""
+    if slow:
+        note = (
+            f"{slow} drawn inputs took the original over {cap:.3g} s (or failed to run): "
+            f"{min(slow, len(spare))} smaller ones replace them"
+        )
+    return [item for item, _ in kept], [s for _, s in kept], note
 
 
 def _observe(original: CodeRef, inputs: Inputs, *, timeout: float) -> list[tuple[str | None, float | None]]:

@@ -3,21 +3,34 @@
 For each input the child calls the original on a deep copy and the candidate on another, then compares: the
 return values (floats within a tolerance), the exception types, and the arguments afterwards (mutations). The
 candidate's time limit per input is a multiple of the original's time on it; the child has a memory limit.
+
+Order that the original does not keep. The comparing child runs with ``PYTHONHASHSEED`` fixed (verdicts are
+repeatable), and the original runs once more, in a second child with another hash seed, on the same inputs.
+Wherever the original's two outcomes on an input differ only in order (a list or tuple with the same items, a
+string with the same characters, a dict with the same keys), that place is marked unordered; places are named
+by patterns in which list items share ``[*]`` and dict values share ``{*}`` (so a grouping dict's lists count
+as one place), and a place marked on any input is unordered on all of them, because two seeds can agree by
+chance on a small set. At unordered places the candidate's result is compared as a multiset or a mapping;
+everywhere else order counts, and a candidate with different items is rejected either way. Where the other run
+is missing (it timed out, or its result cannot be pickled) or raised differently, nothing is marked.
 """
 
 from __future__ import annotations
 
 import copy
+import os
+import pickle
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from perfkit.optimizers._code import CodeRef
-from perfkit.optimizers._compare import difference, short
+from perfkit.optimizers._compare import difference, order_unstable, short
 
 from perfkit.errors import InvalidArgument
 
 _ENTRY = "perfkit.optimizers.verify:_serve"
+_OTHER = "perfkit.optimizers.verify:_other_child"
 _STARTUP = 60.0  # seconds for the child to start and import the original's module
 
 
@@ -31,16 +44,21 @@ class Tolerance:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of verification. ``kind``: ok, wrong, exception, mutation, timeout, crash or untested."""
+    """The outcome of verification. ``kind``: ok, wrong, exception, mutation, timeout, crash or untested.
+
+    ``unordered``: the places compared without order, because the original's order there follows string hashing.
+    """
 
     ok: bool
     kind: str
     reason: str
     checked: int
     input_index: int | None = None
+    unordered: tuple[str, ...] = ()
 
 
 DEFAULT_TOLERANCE = Tolerance()
+HASH_SEEDS = (1, 2)  # PYTHONHASHSEED of the comparing child, and of the original's second run
 
 
 def verify(
@@ -53,54 +71,74 @@ def verify(
     min_timeout: float = 2.0,
     original_timeout: float = 60.0,
     memory_limit: int | None = 2 * 2**30,
+    hash_seeds: tuple[int, int] | None = HASH_SEEDS,
 ) -> Verdict:
     """Compare ``candidate`` with ``original`` on ``inputs`` in a child process; the first difference rejects it.
 
     An input on which the original itself runs past ``original_timeout`` is skipped. The candidate may take
-    ``max(min_timeout, timeout_factor * original_time)`` seconds per input.
+    ``max(min_timeout, timeout_factor * original_time)`` seconds per input. ``hash_seeds``: the comparing child
+    runs with the first ``PYTHONHASHSEED``; the original also runs in a second child with the other, and order
+    is compared only where the two runs of the original agree on it (None: order always counts).
     """
     if not isinstance(inputs, list) or not all(is_input(item) for item in inputs):
         raise InvalidArgument("inputs", type(inputs).__name__, "give a list of (args tuple, kwargs dict) pairs")
     if timeout_factor <= 0 or min_timeout <= 0 or original_timeout <= 0:
         raise InvalidArgument("timeout_factor", timeout_factor, "give positive time limits")
+    if hash_seeds is not None and (len(hash_seeds) != 2 or hash_seeds[0] == hash_seeds[1]):
+        raise InvalidArgument("hash_seeds", hash_seeds, "give two different PYTHONHASHSEED values, or None")
     from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
 
-    checked, start = 0, 0
-    while start < len(inputs):
-        payload = {"original": original, "candidate": candidate, "inputs": inputs, "start": start, "tol": tolerance}
-        with Child(_ENTRY, payload, memory_limit=memory_limit) as child:
-            index = start
+    env = None
+    other: list[bytes | None] = [None] * len(inputs)
+    if hash_seeds is not None:
+        env = {**os.environ, "PYTHONHASHSEED": str(hash_seeds[0])}
+        other = _other_seed(original, inputs, seed=hash_seeds[1], timeout=original_timeout, memory_limit=memory_limit)
+    skip: set[int] = set()
+    while True:
+        payload = {"original": original, "candidate": candidate, "inputs": inputs, "skip": skip, "tol": tolerance}
+        payload["other"] = other
+        with Child(_ENTRY, payload, memory_limit=memory_limit, env=env) as child:
+            index, checked = -1, 0
+            seconds: dict[int, float] = {}
             try:
-                ready = child.recv(timeout=_STARTUP)
-                if ready["kind"] == "crash":
-                    return Verdict(False, "crash", f"verifier crashed: {ready['message']}", checked, index)
-                while index < len(inputs):
+                if (ready := child.recv(timeout=_STARTUP))["kind"] == "crash":
+                    return Verdict(False, "crash", f"verifier crashed: {ready['message']}", 0)
+                while len(seconds) + len(skip) < len(inputs):  # the original on every input first
+                    index = next(i for i in range(index + 1, len(inputs)) if i not in skip)
                     message = child.recv(timeout=original_timeout)
                     if message["kind"] == "crash":
-                        return Verdict(False, "crash", f"verifier crashed: {message['message']}", checked, index)
-                    index = message["i"]
-                    if message["kind"] == "skip":
-                        index += 1
-                        continue
-                    limit = max(min_timeout, timeout_factor * message["seconds"])
-                    try:
-                        result = child.recv(timeout=limit)
-                    except ChildTimeout:
-                        return Verdict(
-                            False, "timeout", f"input #{index}: no result within {limit:.3g} s", checked, index
-                        )
-                    if result["kind"] == "crash":
-                        return Verdict(False, "crash", f"input #{index}: {result['message']}", checked, index)
-                    checked += 1
-                    if result["kind"] != "ok":
-                        return Verdict(False, result["kind"], f"input #{index} {result['reason']}", checked, index)
-                    index += 1
-                return Verdict(True, "ok", f"same behaviour on {checked} inputs", checked)
+                        return Verdict(False, "crash", f"verifier crashed: {message['message']}", 0, index)
+                    seconds[message["i"]] = message["seconds"]
+                marked = child.recv(timeout=_STARTUP)
             except ChildTimeout:  # the original passed its limit: skip that input in a fresh child
-                start = index + 1
+                skip.add(index)
+                continue
             except ChildDied as exc:
-                return Verdict(False, "crash", f"input #{index}: {exc.describe()}", checked, index)
-    return Verdict(checked > 0, "ok" if checked else "untested", f"same behaviour on {checked} inputs", checked)
+                return Verdict(False, "crash", f"input #{index}: {exc.describe()}", 0, index)
+            if marked["kind"] == "crash":
+                return Verdict(False, "crash", f"verifier crashed: {marked['message']}", 0)
+            unordered = tuple(marked["unordered"])
+            for index in sorted(seconds):
+                limit = max(min_timeout, timeout_factor * seconds[index])
+                try:
+                    result = child.recv(timeout=limit)
+                except ChildTimeout:
+                    reason = f"input #{index}: no result within {limit:.3g} s"
+                    return Verdict(False, "timeout", reason, checked, index, unordered)
+                except ChildDied as exc:
+                    return Verdict(False, "crash", f"input #{index}: {exc.describe()}", checked, index, unordered)
+                if result["kind"] == "crash":
+                    return Verdict(False, "crash", f"input #{index}: {result['message']}", checked, index, unordered)
+                checked += 1
+                if result["kind"] != "ok":
+                    reason = f"input #{index} {result['reason']}"
+                    return Verdict(False, result["kind"], reason, checked, index, unordered)
+            if not checked:
+                return Verdict(False, "untested", "the original ran past its time limit on every input", 0)
+            reason = f"same behaviour on {checked} inputs"
+            if unordered:
+                reason += f" (order not compared at {', '.join(unordered)}: it follows string hashing in the original)"
+            return Verdict(True, "ok", reason, checked, None, unordered)
 
 
 def is_input(item: object) -> bool:
@@ -116,35 +154,107 @@ def _call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any
         return None, exc, time.perf_counter() - started
 
 
+def _other_seed(
+    original: CodeRef, inputs: list[Any], *, seed: int, timeout: float, memory_limit: int | None
+) -> list[bytes | None]:
+    """The original's outcome on each input under ``PYTHONHASHSEED=seed``, pickled in its child (None where it
+    ran past ``timeout``, died, or its outcome cannot be pickled: those inputs are compared with order)."""
+    from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
+
+    out: list[bytes | None] = []
+    env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+    while len(out) < len(inputs):
+        start = len(out)
+        try:
+            with Child(
+                _OTHER, {"ref": original, "inputs": inputs[start:]}, memory_limit=memory_limit, env=env
+            ) as child:
+                while len(out) < len(inputs):
+                    message = child.recv(timeout=timeout + (_STARTUP if len(out) == start else 0.0))
+                    if message["kind"] == "crash":
+                        raise ChildDied(1, message["message"])
+                    out.append(message["blob"])
+        except ChildTimeout:
+            out.append(None)
+        except ChildDied:
+            out.extend([None] * (len(inputs) - len(out)))
+    return out
+
+
+def _other_child(payload: dict[str, Any], emit: Any) -> None:
+    func = payload["ref"].load()
+    for args, kwargs in payload["inputs"]:
+        args, kwargs = copy.deepcopy((args, kwargs))
+        value, exc, _ = _call(func, args, kwargs)
+        try:
+            blob: bytes | None = pickle.dumps((value, _exc_name(exc), args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            blob = None
+        emit({"kind": "other", "blob": blob})
+
+
+def _exc_name(exc: BaseException | None) -> str | None:
+    return None if exc is None else f"{type(exc).__module__}.{type(exc).__qualname__}"
+
+
 def _serve(payload: dict[str, Any], emit: Any) -> None:
-    """Child side: for each input, emit the original's time, then the comparison."""
+    """Child side: the original on every input (emitting its time), the places where its order follows the hash
+    seed, then the candidate's comparison on each input."""
     original = payload["original"].load()
     emit({"kind": "ready"})
-    candidate = payload["candidate"]
     tol: Tolerance = payload["tol"]
-    for index in range(payload["start"], len(payload["inputs"])):
-        args, kwargs = payload["inputs"][index]
+    runs: dict[int, tuple[Any, ...]] = {}
+    unordered: set[str] = set()
+    for index, (args, kwargs) in enumerate(payload["inputs"]):
+        if index in payload["skip"]:
+            continue
         a_args, a_kwargs = copy.deepcopy((args, kwargs))
         expected, expected_exc, seconds = _call(original, a_args, a_kwargs)
+        runs[index] = (expected, expected_exc, a_args, a_kwargs)
         emit({"kind": "original", "i": index, "seconds": seconds})
+        unordered |= _unstable(runs[index], payload["other"][index], tol)
+    emit({"kind": "unordered", "unordered": sorted(unordered)})
+    loose = frozenset(unordered)
+    try:
+        func = payload["candidate"].load()
+    except Exception as exc:
+        emit({"kind": "exception", "reason": f"candidate does not load: {type(exc).__name__}: {exc}"})
+        return
+    for index, expected_run in runs.items():
+        args, kwargs = payload["inputs"][index]
         b_args, b_kwargs = copy.deepcopy((args, kwargs))
-        try:
-            func = candidate.load()
-        except Exception as exc:
-            emit({"kind": "exception", "reason": f"candidate does not load: {type(exc).__name__}: {exc}"})
-            return
         got, got_exc, _ = _call(func, b_args, b_kwargs)
-        reason = _compare(
-            args, kwargs, (expected, expected_exc, a_args, a_kwargs), (got, got_exc, b_args, b_kwargs), tol
-        )
+        reason = _compare(args, kwargs, expected_run, (got, got_exc, b_args, b_kwargs), tol, loose)
         if reason is not None:
             emit({"kind": reason[0], "reason": reason[1]})
             return
         emit({"kind": "ok"})
 
 
+def _unstable(run: tuple[Any, ...], blob: bytes | None, tol: Tolerance) -> set[str]:
+    """Where the original's outcome under the other hash seed differs from ``run`` only in order."""
+    if blob is None:
+        return set()
+    try:
+        value, exc_name, args, kwargs = pickle.loads(blob)
+        expected, expected_exc, a_args, a_kwargs = run
+        if exc_name != _exc_name(expected_exc):
+            return set()
+        found = order_unstable((a_args, a_kwargs), (args, kwargs), rel=tol.rel, abs_=tol.abs, pattern="arguments")
+        if expected_exc is None:
+            found |= order_unstable(expected, value, rel=tol.rel, abs_=tol.abs, pattern="return value")
+    except Exception:  # values that cannot be loaded or compared: order counts there
+        return set()
+    return found
+
+
 def _compare(
-    args: tuple[Any, ...], kwargs: dict[str, Any], a: tuple[Any, ...], b: tuple[Any, ...], tol: Tolerance
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    a: tuple[Any, ...],
+    b: tuple[Any, ...],
+    tol: Tolerance,
+    loose: frozenset[str] = frozenset(),
 ) -> tuple[str, str] | None:
     shown = f"(args={short(args)}" + (f", kwargs={short(kwargs)})" if kwargs else ")")
     expected, expected_exc, a_args, a_kwargs = a
@@ -154,10 +264,10 @@ def _compare(
         found = f"{type(got_exc).__name__}: {str(got_exc)[:200]}" if got_exc else "no exception"
         return "exception", f"{shown}: expected {what}, got {found}"
     if expected_exc is None:
-        diff = difference(expected, got, rel=tol.rel, abs_=tol.abs, path="return value")
+        diff = difference(expected, got, rel=tol.rel, abs_=tol.abs, path="return value", loose=loose)
         if diff:
             return "wrong", f"{shown}: {diff}"
-    diff = difference((a_args, a_kwargs), (b_args, b_kwargs), rel=tol.rel, abs_=tol.abs, path="arguments")
+    diff = difference((a_args, a_kwargs), (b_args, b_kwargs), rel=tol.rel, abs_=tol.abs, path="arguments", loose=loose)
     if diff:
         return "mutation", f"{shown}: arguments after the call differ: {diff}"
     return None

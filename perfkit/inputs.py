@@ -2,7 +2,8 @@
 
 Shared by the fuzzers (stress inputs), the optimizers' verifier (inputs drawn from the signature) and
 ``perfkit optimize``. Collections and strings hold at most ``max_size`` items, numbers lie within
-``±max_size``; a parameter whose hint cannot be turned into a strategy needs an explicit one.
+``±max_size``. A parameter without a usable hint draws values of the shape its observed calls had
+(:mod:`perfkit.shapes`); with neither, it needs an explicit strategy.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import collections.abc as cabc
 import inspect
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from perfkit.errors import InvalidArgument
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
+
+    from perfkit.shapes import Mode, Observed
 
 Arguments = tuple[tuple[Any, ...], dict[str, Any]]
 
@@ -35,12 +38,21 @@ def arguments_strategy(
     *,
     max_size: int,
     overrides: Mapping[str, SearchStrategy[Any]] | None = None,
+    samples: Sequence[Arguments] | Observed | None = None,
+    widen: bool = False,
 ) -> SearchStrategy[Arguments]:
     """A strategy of ``(args, kwargs)`` for ``func``, from its type hints and the ``overrides`` by parameter name.
 
-    Required parameters need a supported hint or an override; optional ones without one keep their default.
+    ``samples``: observed calls (``(args, kwargs)`` pairs, or their :class:`perfkit.shapes.Observed`): a
+    parameter without a usable hint draws values of its observed shape (:mod:`perfkit.shapes`). ``widen``: draw
+    beyond the observed shapes (for verification), and for a hinted parameter also from its observed shape, since
+    hints can be narrow or wrong. Required parameters need a supported hint, an observed shape or an override;
+    optional ones without any keep their default.
     """
     from hypothesis import strategies as st
+
+    from perfkit.shapes import Observed, observe
+    from perfkit.shapes import strategy as shape_strategy
 
     if not isinstance(max_size, int) or isinstance(max_size, bool) or max_size < 1:
         raise InvalidArgument("max_size", max_size, "give a whole number of at least 1")
@@ -53,6 +65,12 @@ def arguments_strategy(
     if unknown:
         name = sorted(unknown)[0]
         raise InvalidArgument("overrides", name, f"{_name(func)} has no parameter {name!r}")
+    if samples is not None and not isinstance(samples, Observed):
+        if not isinstance(samples, list | tuple) or not all(_is_call(item) for item in samples):
+            raise InvalidArgument("samples", type(samples).__name__, "give a list of (args tuple, kwargs dict) pairs")
+        samples = observe(func, samples)
+    shapes = samples.shapes if samples is not None else {}
+    mode: Mode = "widened" if widen else "observed"
     positional: list[SearchStrategy[Any]] = []
     keyword: dict[str, SearchStrategy[Any]] = {}
     as_keyword = False  # once a positional parameter keeps its default, later ones must be passed by name
@@ -60,22 +78,30 @@ def arguments_strategy(
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
         strategy = overrides.get(param.name)
+        shape = shapes.get(param.name)
+        observed = shape_strategy(shape, mode=mode, max_size=max_size) if shape is not None else None
         if strategy is None and param.name in hints:
             try:
                 strategy = strategy_for_hint(hints[param.name], max_size=max_size)
             except UnsupportedHint as exc:
-                if param.default is param.empty:
+                if param.default is param.empty and observed is None:
                     raise InvalidArgument(
                         f"parameter {param.name!r} of {_name(func)}",
                         hints[param.name],
                         f"perfkit cannot generate {exc}; pass a hypothesis strategy for it (--strategy)",
                     ) from None
+            else:
+                if widen and observed is not None:
+                    strategy = st.one_of(strategy, observed)
+        if strategy is None:
+            strategy = observed
         if strategy is None:
             if param.default is param.empty:
                 raise InvalidArgument(
                     f"parameter {param.name!r} of {_name(func)}",
                     None,
-                    "it has no type hint: add one (e.g. 'xs: list[int]') or pass a hypothesis strategy (--strategy)",
+                    "it has no type hint and no observed calls: add one (e.g. 'xs: list[int]'), give sample calls "
+                    "(samples=), or pass a hypothesis strategy (--strategy)",
                 )
             if param.kind is param.POSITIONAL_ONLY:
                 break  # later positional-only parameters cannot be given without this one
@@ -86,6 +112,10 @@ def arguments_strategy(
         else:
             positional.append(strategy)
     return st.tuples(st.tuples(*positional), st.fixed_dictionaries(keyword))
+
+
+def _is_call(item: object) -> bool:
+    return isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], tuple) and isinstance(item[1], dict)
 
 
 def strategy_for_hint(hint: Any, *, max_size: int) -> SearchStrategy[Any]:
