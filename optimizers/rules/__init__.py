@@ -10,7 +10,8 @@ and where a type cannot be known ahead it adds a run-time guard that falls back 
 from __future__ import annotations
 
 from perfkit.optimizers.rules._base import Rule, RuleFunc
-from perfkit.optimizers.rules.counting import counting_dict
+from perfkit.optimizers.rules.counting import count_in_loop, counting_dict
+from perfkit.optimizers.rules.grouping import group_append
 from perfkit.optimizers.rules.membership import membership_local_list, membership_param_list
 from perfkit.optimizers.rules.primes import trial_division
 from perfkit.optimizers.rules.queues import pop0_deque
@@ -27,6 +28,8 @@ RULES: tuple[Rule, ...] = (
     Rule("pop0-deque", pop0_deque, "list.pop(0) queue → collections.deque.popleft"),
     Rule("window-sums", window_sums, "sum over a sliding slice → prefix sums (int elements)"),
     Rule("counting-dict", counting_dict, "manual counting dict → collections.Counter"),
+    Rule("count-in-loop", count_in_loop, "xs.count(w) in a loop → one Counter of xs"),
+    Rule("group-append", group_append, "g[k] = g.get(k, []) + [v] → g.setdefault(k, []).append(v)"),
     Rule("trial-division", trial_division, "primality by trial division in a loop → sieve"),
     Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
 )
