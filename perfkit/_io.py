@@ -13,7 +13,8 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 
 def write_atomic_bytes(path: str | Path, data: bytes) -> None:
-    """The bytes version of :func:`write_atomic`."""
+    """The bytes version of :func:`write_atomic`. A file that exists keeps its mode; a new one gets the mode the
+    user's umask gives new files (the temporary file alone would be 0600)."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
@@ -23,7 +24,30 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, _mode_for(target))
         os.replace(tmp_name, target)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits ``target`` keeps (when it exists) or gets under the current umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~umask()
+
+
+def umask() -> int:
+    """The process's umask, read without changing it where the kernel tells it (``os.umask`` sets it for a moment,
+    which other threads creating files would see)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -25,7 +25,7 @@ import math
 import sqlite3
 import subprocess
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ DEFAULT_PATH = Path(".perfkit") / "results.sqlite"
 KINDS = ("pytest", "optimize", "fuzz", "measure")
 STATUSES = ("complete", "running", "interrupted")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+APPLICATION_ID = 0x70666B31  # "pfk1" in the SQLite header of a perfkit store
 
 # MIGRATIONS[v] takes a store from version v - 1 to version v; version 0 is an empty database.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -208,6 +209,30 @@ def new_run(
     )
 
 
+def _create(path: Path) -> None:
+    """Create an empty store at ``path`` in one step: built beside it, then linked into place (a no-op when another
+    process got there first), so that no reader ever sees a zero-byte store that is not a truncated one."""
+    import os
+    import tempfile
+
+    from perfkit._io import umask
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+    os.close(fd)
+    try:
+        db = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # writes the header: the file is never empty
+        finally:
+            db.close()
+        os.chmod(tmp, 0o666 & ~umask())
+        with suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+
+
 class Store:
     """The results store at ``path``. Use as a context manager, or call :meth:`close`.
 
@@ -226,9 +251,8 @@ class Store:
                 raise StoreNotFound(
                     f"no results store at {str(self.path)!r}; create it first (e.g. pytest --perf-save)"
                 )
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        else:
-            self._check_header()
+            _create(self.path)
+        self._check_header()
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
         try:
             self._db.execute("PRAGMA foreign_keys = ON")
@@ -247,7 +271,12 @@ class Store:
                 head = handle.read(len(_SQLITE_MAGIC))
         except OSError as exc:
             raise PerfkitError(f"cannot read results store {str(self.path)!r}: {exc.strerror}") from None
-        if head and head != _SQLITE_MAGIC:
+        if not head:  # a new store is never empty (see _create): this one was truncated
+            raise PerfkitError(
+                f"results store {str(self.path)!r} is empty (0 bytes): it was truncated, so its baselines are lost; "
+                "restore it, or delete it to start a new store"
+            )
+        if head != _SQLITE_MAGIC:
             raise PerfkitError(
                 f"{str(self.path)!r} is not a SQLite database, so not a perfkit results store; "
                 "move it away or choose another store path"

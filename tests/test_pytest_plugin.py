@@ -220,6 +220,17 @@ def test_a_corrupt_store_is_a_clear_error_and_left_untouched(project: pytest.Pyt
         assert store.read_bytes() == b"not a database at all\n"
 
 
+def test_a_truncated_store_fails_the_comparison_instead_of_calling_every_test_new(project: pytest.Pytester) -> None:
+    store = _store(project)
+    store.parent.mkdir()
+    store.write_bytes(b"")  # a zero-byte store: its baselines are gone, so a green run would be a lie
+    for option in ("--perf-compare", "--perf-save"):
+        result = project.runpytest(option)
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        result.stderr.fnmatch_lines(["*is empty (0 bytes)*"])
+        assert store.read_bytes() == b""
+
+
 def test_a_bad_marker_fails_that_test_with_the_fix(project: pytest.Pytester) -> None:
     project.makepyfile(
         test_bad="import pytest\n@pytest.mark.perf(threshold=5)\ndef test_b(perf):\n    perf(len, 'x')\n"

@@ -219,3 +219,26 @@ def test_bad_rows_are_refused_before_anything_is_written(tmp_path: Path) -> None
         assert store.runs(status=None) == []
     with pytest.raises(PerfkitError, match="directory"):
         Store(tmp_path)
+
+
+def test_a_new_store_is_never_empty_and_follows_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o027)
+    try:
+        Store(tmp_path / "new.sqlite").close()
+    finally:
+        os.umask(old)
+    path = tmp_path / "new.sqlite"
+    assert path.stat().st_size > 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert not [p for p in tmp_path.iterdir() if p.name != "new.sqlite"]  # no temporary file left
+
+
+def test_a_zero_byte_store_is_an_error_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "results.sqlite"
+    path.write_bytes(b"")
+    with pytest.raises(PerfkitError, match="empty"):
+        Store(path)
+    assert path.read_bytes() == b""
