@@ -71,6 +71,18 @@ def measurement_lines(m: Any) -> list[tuple[str, str]]:
     return rows
 
 
+def speedup_verdict(ratio: float, low: float | None, high: float | None) -> tuple[str, str]:
+    """How a speedup (old time / new time) with its 95% interval is told, and its kind: ``faster`` only when the
+    whole interval lies above 1, ``slower`` when it lies below, else ``unchanged`` (the numbers shown beside it
+    must never read as a win they are not)."""
+    interval = f" [{low:.2f} .. {high:.2f}]" if low is not None and high is not None else ""
+    if low is not None and low > 1.0:
+        return f"{ratio:.2f}x faster{interval}", "faster"
+    if high is not None and high < 1.0:
+        return f"{1 / ratio:.2f}x slower (speedup {ratio:.2f}x{interval})", "slower"
+    return f"no significant change (speedup {ratio:.2f}x{interval})", "unchanged"
+
+
 def comparison_lines(base: Any, new: Any, ratio: Any) -> list[tuple[str, str]]:
     """(label, text) rows for ``perfkit compare``."""
     verdict = "no significant change"

@@ -168,6 +168,8 @@ def test_bad_output_paths_are_refused_before_any_work(tmp_path, kind: str) -> No
         (["fuzz", "examples/slow.py:dedupe", "--max-size", "9", "--jobs", "-1"], "--jobs"),
         (["eff", "s.json", "--problems", "p.csv", "--jobs", "-1"], "--jobs"),
         (["eff", "s.json", "--problems", "p.csv", "--reps", "0"], "--reps"),
+        (["profile", "--timeout", "0", "--", "python", "-c", "pass"], "--timeout"),
+        (["profile", "--json", "/no/such/folder/p.json", "--", "python", "-c", "pass"], "--json"),
     ],
 )
 def test_out_of_range_counts_are_refused(args: list[str], option: str) -> None:

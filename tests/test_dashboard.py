@@ -263,3 +263,23 @@ def test_bar_chart_switches_to_a_log_scale_for_wide_ranges() -> None:
     assert "log scale" not in narrow
     small, large = widths(narrow)
     assert abs(large / small - 2.0) < 0.05  # linear: bars proportional to the speedups
+
+
+@pytest.mark.parametrize(
+    ("ratio", "low", "high", "shown", "kind"),
+    [
+        (6.3, 6.1, 6.5, "6.30x faster [6.10 .. 6.50]", "speedup"),
+        (1.04, 0.99, 1.07, "no significant change (speedup 1.04x [0.99 .. 1.07])", "unchanged"),
+        (0.8, 0.75, 0.85, "1.25x slower", "slower"),
+    ],
+)
+def test_the_workload_verdict_agrees_with_its_interval(
+    tmp_path: Path, ratio: float, low: float, high: float, shown: str, kind: str
+) -> None:
+    with Store(tmp_path / "results.sqlite") as store:
+        extra = {"workload_speedup": ratio, "workload_low": low, "workload_high": high}
+        store.add_run(Run(kind="optimize", name="r", started_at="2026-11-25T09:00:00+00:00", extra=extra), [])
+    page = (write_site(load(tmp_path), tmp_path / "site")).read_text()
+    assert f'<b class="{kind}">{shown}' in page
+    if kind != "speedup":
+        assert 'class="speedup"' not in page

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from perfkit.cli._common import console, err
+from perfkit.cli._common import check_output_file, console, err
 from perfkit.errors import PerfkitError
 
 
@@ -38,6 +38,9 @@ def cmd_profile(options: argparse.Namespace) -> int:
         raise PerfkitError("give the command to profile after '--', e.g. perfkit profile -- python script.py")
     if options.top < 1:
         raise PerfkitError(f"--top={options.top}: give a whole number of at least 1")
+    if options.timeout is not None and options.timeout <= 0:
+        raise PerfkitError(f"--timeout={options.timeout:g}: give a positive number of seconds, e.g. --timeout 60")
+    check_output_file("--json", options.json)
     tool = "cProfile" if options.cprofile else "Scalene"
     err(f"perfkit profile: running {' '.join(options.command_argv)} under {tool}")
     result = profile_command(

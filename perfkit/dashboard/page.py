@@ -10,6 +10,7 @@ from html import escape
 
 from perfkit.dashboard import svg
 from perfkit.dashboard.model import Dashboard, FunctionResult, FuzzResult, OptimizeRun, TestHistory
+from perfkit.format import speedup_verdict
 
 EMPTY_HINT = (
     "Nothing here yet. Produce results with <code>perfkit optimize REPO</code>, <code>pytest --perf-save</code> "
@@ -54,10 +55,8 @@ def optimize_section(runs: Sequence[OptimizeRun]) -> str:
     parts = ['<section id="optimize"><h2>Optimize runs</h2>']
     parts.append(f'<p class="summary">Latest run: <b>{escape(latest.name)}</b> at {escape(latest.started_at)}')
     if latest.workload_speedup is not None:
-        parts.append(
-            f' — workload <b class="speedup">{latest.workload_speedup:.2f}x</b> faster'
-            + _interval(latest.workload_low, latest.workload_high)
-        )
+        text, kind = speedup_verdict(latest.workload_speedup, latest.workload_low, latest.workload_high)
+        parts.append(f' — workload <b class="{"speedup" if kind == "faster" else kind}">{escape(text)}</b>')
     parts.append("</p>")
     parts.append(_filter("functions"))
     rows = [
