@@ -12,6 +12,7 @@ from __future__ import annotations
 from perfkit.optimizers.rules._base import Rule, RuleFunc
 from perfkit.optimizers.rules.counting import count_in_loop, counting_dict
 from perfkit.optimizers.rules.grouping import group_append
+from perfkit.optimizers.rules.joins import index_join
 from perfkit.optimizers.rules.membership import membership_local_list, membership_param_list
 from perfkit.optimizers.rules.primes import trial_division
 from perfkit.optimizers.rules.queues import pop0_deque
@@ -30,6 +31,7 @@ RULES: tuple[Rule, ...] = (
     Rule("counting-dict", counting_dict, "manual counting dict → collections.Counter"),
     Rule("count-in-loop", count_in_loop, "xs.count(w) in a loop → one Counter of xs"),
     Rule("group-append", group_append, "g[k] = g.get(k, []) + [v] → g.setdefault(k, []).append(v)"),
+    Rule("index-join", index_join, "nested-loop equality join or any(y == x ...) in a loop → dict index built once"),
     Rule("trial-division", trial_division, "primality by trial division in a loop → sieve"),
     Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
 )
