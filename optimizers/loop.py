@@ -142,11 +142,10 @@ def optimize_function(
     method = "." in func.__qualname__
 
     say(f"drawing {examples} verification inputs")
-    drawn, reserve, notes = _draw_inputs(
-        func, examples=examples, max_size=max_size, overrides=overrides, samples=list(stress_inputs)
+    drawn, seen, notes = verification_inputs(
+        func, stress_inputs=stress_inputs, examples=examples, max_size=max_size, overrides=overrides
     )
-    drawn, seen, dropped = _within_budget(original, drawn, reserve, budget=DRAW_BUDGET)
-    result.notes.extend(notes + ([dropped] if dropped else []))
+    result.notes.extend(notes)
     extremes = extreme_variants(min(stress_inputs, key=_size))
     checks = drawn + extremes + list(stress_inputs)
     result.verification_inputs = len(checks)
@@ -390,6 +389,30 @@ def _normal(source: str) -> str:
         return ast.dump(ast.parse(source))
     except SyntaxError:
         return source
+
+
+def verification_inputs(
+    func: Callable[..., Any],
+    *,
+    stress_inputs: Inputs,
+    examples: int = VERIFY_EXAMPLES,
+    max_size: int = VERIFY_MAX_SIZE,
+    overrides: dict[str, Any] | None = None,
+    budget: float = DRAW_BUDGET,
+) -> tuple[Inputs, list[tuple[str | None, float | None]], list[str]]:
+    """The inputs drawn to verify candidates for ``func`` (smallest first; the same on every run), what the
+    original did on each (result type, seconds), and notes on what could not be drawn or was replaced.
+
+    Drawn from the hints and from the shapes of ``stress_inputs`` widened (:func:`perfkit.inputs.arguments_strategy`
+    with ``widen=True``) in tiers of sizes up to ``max_size``; an input on which the original takes more than
+    ``budget / examples`` seconds gives way to a smaller one.
+    """
+    original = CodeRef(func.__module__, func.__qualname__)
+    drawn, reserve, notes = _draw_inputs(
+        func, examples=examples, max_size=max_size, overrides=overrides, samples=list(stress_inputs)
+    )
+    kept, seen, dropped = _within_budget(original, drawn, reserve, budget=budget)
+    return kept, seen, notes + ([dropped] if dropped else [])
 
 
 def _draw_inputs(

@@ -161,3 +161,20 @@ def test_project_tests_reject_what_the_inputs_missed(tmp_path) -> None:
     assert [a.verdict for a in result.history] == ["rejected", "accepted"]
     assert result.history[0].reason.startswith("project tests fail with the candidate: ")
     assert "1 failed" in result.history[0].reason
+
+
+def test_the_set_order_patch_of_issue_14_is_rejected_on_an_unannotated_function() -> None:
+    """A loop over sorted(items) skipping repeats, stress inputs of small non-negative ints only: list(set(items))
+    agrees on them, and must still be rejected (negative and larger ints reorder the set)."""
+    from .fixtures import unannotated as un
+
+    stress = [(([3, 1, 3, 2],), {}), ((list(range(40)) * 3,), {}), (([7, 7, 0, 5],), {})]
+    wrong = "def distinct_sorted(items):\n    return list(set(items))\n"
+    result = optimize_function(
+        un.distinct_sorted, stress_inputs=stress, proposers=[Scripted([[wrong]])], rounds=1, measure_rounds=2
+    )
+    assert [a.verdict for a in result.history] == ["rejected"]
+    assert result.verification_inputs >= 300 + len(stress)  # the default: a few hundred drawn inputs
+    assert any("items: list[int 0..39]" in note for note in result.notes)
+    check = result.history[0].check
+    assert check is not None and check.kind == "wrong" and check.input_index is not None

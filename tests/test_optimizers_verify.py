@@ -3,13 +3,18 @@ and crashes are caught and described."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from perfkit.optimizers._code import CodeRef
+from perfkit.optimizers._compare import difference, order_unstable
+from perfkit.optimizers.loop import verification_inputs
 from perfkit.optimizers.verify import Tolerance, verify
 
 from perfkit.errors import InvalidArgument
 
 from .fixtures import slow_funcs as sf
+from .fixtures import unannotated as un
 
 MOD = sf.__name__
 ORIGINAL = CodeRef(MOD, "sum_squares")
@@ -101,3 +106,142 @@ def test_candidate_that_does_not_load_or_kills_its_process() -> None:
 def test_inputs_are_validated_first() -> None:
     with pytest.raises(InvalidArgument, match="inputs="):
         verify(ORIGINAL, ORIGINAL, [([1.0],)])  # type: ignore[list-item]
+
+
+# --- unannotated functions: inputs drawn from the widened observed shapes, and the hash-seed order rule ---
+
+U = un.__name__
+NAMES = [((["alice", "Bob", "carol"],), {}), ((["dave", "Eve"],), {})]
+WORDS = [((["a", "b", "a", "c"],), {}), ((["x", "y", "x"],), {}), ((["one", "two", "three", "two"],), {})]
+WRONG = {  # (function, stress inputs of the everyday kind, a plausible but wrong candidate)
+    "set order": (
+        un.distinct_sorted,
+        [(([0, 1, 1, 2, 3],), {}), (([5, 3, 3, 1],), {}), ((list(range(30)) * 2,), {})],
+        "def distinct_sorted(items):\n    return list(set(items))\n",
+    ),
+    "int overflow": (
+        un.checksum,
+        [(([1, 2, 3],), {}), (([7, 0, 9, 4],), {})],
+        "def checksum(values):\n    total = 0\n    for v in values:\n        total = (total * 31 + v) % 2**63\n"
+        "    return total\n",
+    ),
+    "lower is not casefold": (
+        un.fold_names,
+        NAMES,
+        "def fold_names(names):\n    return [name.lower() for name in names]\n",
+    ),
+    "sort stability": (
+        un.by_length,
+        [((["a", "bb", "ccc"],), {}), ((["hello", "hi", "hey there"],), {})],
+        "def by_length(words):\n    return sorted(words, key=len, reverse=True)[::-1]\n",
+    ),
+    "empty input": (
+        un.mean,
+        [(([1.0, 2.5, 4.0],), {}), (([3.0],), {})],
+        "def mean(values):\n    return sum(values) / len(values)\n",
+    ),
+    "dict order": (
+        un.group_by_initial,
+        [((["apple", "avocado", "banana", "cherry"],), {}), ((["kiwi", "lime"],), {})],
+        "def group_by_initial(words):\n    keys = sorted({w[:1] for w in words})\n"
+        "    return {k: [w for w in words if w[:1] == k] for k in keys}\n",
+    ),
+    "different multiset in an unordered place": (
+        un.unique_words,
+        [(("the cat sat on the mat",), {}), (("a b c",), {})],
+        "def unique_words(text):\n    return list(set(text.lower().split()))\n",
+    ),
+}
+RIGHT = {  # correct rewrites whose order differs where the original's follows string hashing, and others
+    "Counter over set order": (
+        un.word_counts,
+        WORDS,
+        "from collections import Counter\ndef word_counts(words):\n    return dict(Counter(words))\n",
+    ),
+    "first-seen order over set order": (
+        un.unique_words,
+        [(("the cat sat on the mat",), {}), (("a b c",), {})],
+        "def unique_words(text):\n    return list(dict.fromkeys(text.split()))\n",
+    ),
+    "sorted set": (
+        un.distinct_sorted,
+        [(([0, 1, 1, 2, 3],), {}), (([5, 3, 3, 1],), {})],
+        "def distinct_sorted(items):\n    return sorted(set(items))\n",
+    ),
+    "defaultdict grouping": (
+        un.tag_sets,
+        [(([("a", "x"), ("b", "y"), ("a", "z")],), {}), (([("k", "v")],), {})],
+        "from collections import defaultdict\ndef tag_sets(records):\n    tags = defaultdict(set)\n"
+        "    for name, tag in records:\n        tags[name].add(tag)\n"
+        "    return {name: sorted(found) for name, found in tags.items()}\n",
+    ),
+    "instances reused": (
+        un.farthest,
+        [(([un.Point(1, 2), un.Point(-3, 4)], un.Point(0, 0)), {}), (([un.Point(5, 5)], un.Point(1, 1)), {})],
+        "def farthest(points, origin):\n"
+        "    return max(((p.x - origin.x) ** 2 + (p.y - origin.y) ** 2 for p in points), default=-1)\n",
+    ),
+}
+
+
+def checked(func: Any, stress: list[Any], source: str, **options: Any) -> Any:
+    drawn, _, notes = verification_inputs(func, stress_inputs=stress, **options)
+    return verify(CodeRef(U, func.__name__), CodeRef(U, func.__name__, source), drawn + stress), drawn, notes
+
+
+@pytest.mark.parametrize("case", sorted(WRONG))
+def test_plausible_wrong_candidates_on_unannotated_functions_are_rejected(case: str) -> None:
+    func, stress, source = WRONG[case]
+    ref = CodeRef(U, func.__name__)
+    assert verify(ref, CodeRef(U, func.__name__, source), stress).ok  # the stress inputs alone let it through
+    verdict, drawn, notes = checked(func, stress, source)
+    assert len(drawn) >= 250, notes
+    assert not verdict.ok and verdict.kind in ("wrong", "exception"), verdict.reason
+
+
+@pytest.mark.parametrize("case", sorted(RIGHT))
+def test_correct_rewrites_on_unannotated_functions_are_accepted(case: str) -> None:
+    func, stress, source = RIGHT[case]
+    verdict, drawn, notes = checked(func, stress, source)
+    assert len(drawn) >= 100, notes
+    assert verdict.ok and verdict.checked == len(drawn) + len(stress), verdict.reason
+
+
+def test_order_is_compared_only_where_the_original_follows_string_hashing() -> None:
+    counter = RIGHT["Counter over set order"][2]
+    verdict = verify(CodeRef(U, "word_counts"), CodeRef(U, "word_counts", counter), WORDS)
+    assert verdict.ok and verdict.unordered == ("return value",) and "string hashing" in verdict.reason
+    strict = verify(CodeRef(U, "word_counts"), CodeRef(U, "word_counts", counter), WORDS, hash_seeds=None)
+    assert not strict.ok and "expected keys" in strict.reason  # one hash seed: the order looks like a difference
+    ints = "def distinct_sorted(items):\n    return list(dict.fromkeys(sorted(items, reverse=True)))[::-1]\n"
+    verdict = verify(CodeRef(U, "distinct_sorted"), CodeRef(U, "distinct_sorted", ints), [(([3, -1, 3],), {})])
+    assert verdict.ok and verdict.unordered == ()  # sorted output: order counts, and this candidate keeps it
+    with pytest.raises(InvalidArgument, match="hash_seeds"):
+        verify(CodeRef(U, "word_counts"), CodeRef(U, "word_counts", counter), WORDS, hash_seeds=(3, 3))
+
+
+def test_loose_comparison_still_needs_the_same_items() -> None:
+    top = frozenset({"return value"})
+    assert difference(["a", "b", "a"], ["b", "a", "a"], rel=0, abs_=0, loose=top, path="return value") is None
+    assert difference(["a", "b"], ["b", "b"], rel=0, abs_=0, loose=top, path="return value") is not None
+    assert difference([1, 2], [2, 1], rel=0, abs_=0, path="return value") is not None  # not loose: order counts
+    assert difference([1.0, [2]], [[2], 1.0 + 1e-12], rel=1e-9, abs_=0, loose=top, path="return value") is None
+    assert difference([1], [True], rel=0, abs_=0, loose=top, path="return value") is not None
+    assert difference("abc", "cab", rel=0, abs_=0, loose=top, path="return value") is None
+    grouped, other = {"a": ["x", "y"], "b": ["z"]}, {"b": ["z"], "a": ["y", "x"]}
+    assert order_unstable(grouped, other, rel=0, abs_=0, pattern="return value") == {"return value", "return value{*}"}
+    assert difference(grouped, other, rel=0, abs_=0, path="return value", loose=top) is not None  # lists: exact
+    both = frozenset({"return value", "return value{*}"})
+    assert difference(grouped, other, rel=0, abs_=0, path="return value", loose=both) is None
+    assert difference(grouped, {"b": ["z"], "a": ["x"]}, rel=0, abs_=0, path="return value", loose=both) is not None
+    records = ([2, 1], [1, 2])  # a record tuple: each position has its own pattern
+    assert order_unstable(records, ([1, 2], [1, 2]), rel=0, abs_=0, pattern="r") == {"r[0]"}
+
+
+def test_drawn_inputs_are_the_same_on_every_run_and_notes_say_what_is_reused() -> None:
+    stress = RIGHT["instances reused"][1]
+    first, _, notes = verification_inputs(un.farthest, stress_inputs=stress, examples=40)
+    again, _, _ = verification_inputs(un.farthest, stress_inputs=stress, examples=40)
+    assert [repr([(p.x, p.y) for p in a[0][0]]) for a in first] == [repr([(p.x, p.y) for p in a[0][0]]) for a in again]
+    assert any("Point values cannot be generated; observed ones reused" in note for note in notes)
+    assert all(type(p) is un.Point for (points, origin), _ in first for p in [*points, origin])
