@@ -54,6 +54,7 @@ def fuzz(
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
     llm: Callable[[str], str] | None = None,
     progress: Callable[[float, float, float], None] | None = None,
+    samples: list[tuple[tuple[Any, ...], dict[str, Any]]] | None = None,
 ) -> FuzzResult:
     """Search for the costliest inputs of ``target`` of size at most ``max_size`` within ``budget`` seconds.
 
@@ -63,9 +64,12 @@ def fuzz(
     the search with them. ``signal``: "auto" (lines, or time where C work dominates), "lines" or "time".
     ``timeout``: seconds per call (slower calls are censored there). ``llm``: a callable prompt -> reply that
     proposes more constraints. ``progress(elapsed_s, budget_s, best_cost)`` is called as the search goes.
+    ``samples``: real calls ``(args, kwargs)`` (e.g. captured from a workload): a parameter without a type hint
+    draws values of the shape they show (:mod:`perfkit.shapes`, mode ``observed``, sizes up to ``max_size``);
+    ignored when ``strategy`` is given.
     """
     from perfkit.fuzzers._campaign import Campaign
-    from perfkit.fuzzers._strategy import check_draws, input_strategy
+    from perfkit.fuzzers._strategy import check_draws, input_strategy, observed_calls
 
     from perfkit.errors import InvalidArgument
 
@@ -86,6 +90,8 @@ def fuzz(
     if llm is not None and not callable(llm):
         raise InvalidArgument("llm", llm, "give a callable that takes a prompt and returns the reply text")
     func, name = _resolve(target)
+    if samples is not None and strategy is None:
+        strategy = observed_calls(func, samples)  # checked to reach the workers
     check_draws(input_strategy(func, max_size=max_size, user=strategy))
     if strategy is not None and not isinstance(strategy, str):
         import pickle

@@ -106,3 +106,31 @@ def test_bad_arguments_are_named(kwargs: dict[str, object], name: str) -> None:
     settings = {"max_size": 4, "budget": 1.0, **kwargs}
     with pytest.raises(InvalidArgument, match=name):
         fuzz(t.quicksort, **settings)  # type: ignore[arg-type]
+
+
+def test_a_target_without_hints_is_fuzzed_from_the_shapes_of_its_observed_calls() -> None:
+    from tests.fixtures import unannotated as un
+
+    with pytest.raises(InvalidArgument, match="no type hint"):
+        fuzz(un.dedupe_words, max_size=8, budget=1)
+    samples = [((["apple", "pear", "apple"],), {}), ((["fig"],), {})]
+    result = fuzz(un.dedupe_words, max_size=40, budget=3, search="hypothesis", samples=samples)
+    assert result.worst is not None and result.counts["ok"] > 50
+    (words,) = result.worst.args
+    assert isinstance(words, list) and len(words) >= 30 and all(type(w) is str for w in words)
+    drawn = [f.args[0] for f in result.corpus if f.searcher == "hypothesis"]
+    assert any(set("".join(ws)) <= set("applepearfig") and len(set(ws)) > 3 for ws in drawn)  # the seen characters
+    assert len([p for p in result.curve if p.searched]) >= 3  # a cost curve over sizes
+
+
+def test_instances_that_cannot_be_generated_are_reused_from_the_samples() -> None:
+    from tests.fixtures import unannotated as un
+
+    samples = [(([un.Point(1, 2), un.Point(3, 4), un.Point(0, 0)],), {})]
+    result = fuzz(un.nearest_pair, max_size=24, budget=2, search="hypothesis", samples=samples)
+    assert result.worst is not None and len(result.worst.args[0]) >= 16
+    assert {(p.x, p.y) for p in result.worst.args[0]} <= {(1, 2), (3, 4), (0, 0)}
+    with pytest.raises(InvalidArgument, match="samples"):
+        fuzz(un.nearest_pair, max_size=8, budget=1, samples=[(1, 2)])  # type: ignore[list-item]
+    with pytest.raises(InvalidArgument, match="binds"):
+        fuzz(un.nearest_pair, max_size=8, budget=1, samples=[((1, 2, 3), {})])
