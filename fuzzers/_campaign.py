@@ -266,7 +266,8 @@ class Campaign:
         for bound, corpus in curve_corpora:
             best = corpus.best()
             if best is not None:
-                curve.append(CurvePoint(bound, best.size, best.cost, best.lines, best.time_s))
+                censored = best.outcome == "timeout"
+                curve.append(CurvePoint(bound, best.size, best.cost, best.lines, best.time_s, censored=censored))
         curve.sort(key=lambda p: p.max_size)
         curve = self.monotone(curve)
         complexity, r2 = self.fit(curve)
@@ -309,7 +310,16 @@ class Campaign:
         from perfkit import stats
         from perfkit.errors import InvalidArgument
 
-        points = [p for p in curve if p.cost > 0]
+        censored = [p for p in curve if p.censored]
+        points = [p for p in curve if p.cost > 0 and not p.censored]
+        if censored:  # a value cut off at the limit is not a cost the function finished with: never fit it as one
+            self.notes.append(
+                f"complexity: {len(censored)} curve point(s) ran past the {self.timeout:g} s limit (censored) and "
+                "were left out of the fit"
+            )
+        if len({p.size for p in points}) < 3 and censored:
+            self.notes.append("complexity: not fitted (too few points finished within the time limit)")
+            return None, None
         sizes = [p.size for p in points]
         if len(set(sizes)) < 3 or min(sizes, default=0) < 1 or any(p.size > p.max_size for p in points):
             sizes = [p.max_size for p in points]  # the bounds, when the inputs' own sizes do not spread

@@ -30,6 +30,7 @@ class CurvePoint:
     lines: int
     time_s: float
     searched: bool = True
+    censored: bool = False  # the input ran past the time limit: its cost is a lower bound, not a value
 
 
 @dataclass(frozen=True)

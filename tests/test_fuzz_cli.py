@@ -90,3 +90,22 @@ def test_bad_options_are_one_line_errors(args: list[str], named: str) -> None:
 def test_unknown_target_is_a_clear_error() -> None:
     result = perfkit("fuzz", f"{TARGETS}:nope", "--max-size", "4")
     assert result.returncode == 2 and "has no attribute 'nope'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_values_cut_off_at_the_limit_are_never_fitted_as_finished(tmp_path) -> None:
+    """A target that hangs past a small size: every curve point is censored, so no complexity class is claimed."""
+    target = tmp_path / "stuck.py"
+    target.write_text(
+        "def stuck(xs: list[int]) -> int:\n"
+        "    if len(xs) > 6:\n        while True:\n            pass\n"
+        "    return sum(xs)\n"
+    )
+    out = tmp_path / "r.json"
+    result = perfkit(
+        "fuzz", f"{target}:stuck", "--max-size", "64", "--budget", "3", "--timeout", "0.2", "--json", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["curve"] and all(p["censored"] for p in data["curve"] if p["size"] > 6)
+    assert data["complexity"] is None
+    assert "censored" in result.stdout and "O(1)" not in result.stdout

@@ -215,7 +215,11 @@ def _rows(result: Any) -> list[tuple[str, str]]:
         rows.append(("satisfies", "; ".join(result.satisfied(worst)) or "no synthesized constraint"))
     for point in result.curve:
         how = "searched" if point.searched else "worst input cut down"
-        rows.append((f"curve n<={point.max_size}", f"cost {point.cost:,.0f} ({point.time_s * 1e3:.3g} ms, {how})"))
+        if point.censored:
+            cost = f"cost >= {point.cost:,.0f} (censored: ran past the {result.timeout:g} s limit, {how})"
+        else:
+            cost = f"cost {point.cost:,.0f} ({point.time_s * 1e3:.3g} ms, {how})"
+        rows.append((f"curve n<={point.max_size}", cost))
     if result.complexity:
         rows.append(("complexity", f"{result.complexity} (R^2 {result.complexity_r2:.3f})"))
     reached = [c for c in result.constraints if result.hits.get(c.id)]
