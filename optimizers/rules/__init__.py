@@ -17,6 +17,7 @@ from perfkit.optimizers.rules.membership import membership_local_list, membershi
 from perfkit.optimizers.rules.primes import trial_division
 from perfkit.optimizers.rules.queues import pop0_deque
 from perfkit.optimizers.rules.recursion import memoize_recursion
+from perfkit.optimizers.rules.sorting import insort, running_extreme, sorted_pick
 from perfkit.optimizers.rules.strings import string_join
 from perfkit.optimizers.rules.windows import window_sums
 
@@ -32,6 +33,9 @@ RULES: tuple[Rule, ...] = (
     Rule("count-in-loop", count_in_loop, "xs.count(w) in a loop → one Counter of xs"),
     Rule("group-append", group_append, "g[k] = g.get(k, []) + [v] → g.setdefault(k, []).append(v)"),
     Rule("index-join", index_join, "nested-loop equality join or any(y == x ...) in a loop → dict index built once"),
+    Rule("sorted-pick", sorted_pick, "sorted(xs)[0] / [-1] / [:n] → min / max / heapq.nsmallest (guarded)"),
+    Rule("running-extreme", running_extreme, "max(seen) over a list that only grows → running maximum"),
+    Rule("insort", insort, "append then sort() on a sorted list → bisect.insort"),
     Rule("trial-division", trial_division, "primality by trial division in a loop → sieve"),
     Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
 )
