@@ -25,6 +25,9 @@ CONFIRM = 4  # timings whose best is kept when the time term decides the cost
 SIGNALS = ("auto", "lines", "time")
 
 
+TARGET_RAISES = (Exception, SystemExit, KeyboardInterrupt)  # what a target may raise as its own outcome
+
+
 class CallTimeout(BaseException):
     """Raised by the alarm inside a call that ran past the per-call timeout (BaseException: user code's
     ``except Exception`` cannot swallow it)."""
@@ -117,7 +120,7 @@ class Evaluator:
             func(*a, **k)
         except CallTimeout:
             return "timeout", int(timeout * 1e9)
-        except Exception as exc:
+        except TARGET_RAISES as exc:  # SystemExit and KeyboardInterrupt from the target are its answer too
             from perfkit.target import describe_exception
 
             return describe_exception(exc), _native.clock_ns() - start
@@ -150,7 +153,7 @@ class Evaluator:
                 elapsed = _native.clock_ns() - start
             except CallTimeout:
                 elapsed = int(self.timeout * 1e9)
-            except Exception:  # it passed on the copy: a target that raises at random is timed as it goes
+            except TARGET_RAISES:  # it passed on the copy: a target that raises at random is timed as it goes
                 elapsed = _native.clock_ns() - start
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)

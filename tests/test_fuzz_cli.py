@@ -109,3 +109,17 @@ def test_values_cut_off_at_the_limit_are_never_fitted_as_finished(tmp_path) -> N
     assert data["curve"] and all(p["censored"] for p in data["curve"] if p["size"] > 6)
     assert data["complexity"] is None
     assert "censored" in result.stdout and "O(1)" not in result.stdout
+
+
+@pytest.mark.parametrize("raised", ["SystemExit(3)", "KeyboardInterrupt"])
+def test_a_target_raising_systemexit_or_keyboardinterrupt_is_counted_as_rejecting(tmp_path, raised: str) -> None:
+    target = tmp_path / "quits.py"
+    target.write_text(
+        f"def quits(xs: list[int]) -> int:\n    if len(xs) > 3:\n        raise {raised}\n    return sum(xs)\n"
+    )
+    out = tmp_path / "r.json"
+    result = perfkit("fuzz", f"{target}:quits", "--max-size", "20", "--budget", "2", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["counts"]["rejected"] > 0 and data["counts"]["evaluations"] > data["counts"]["rejected"]
+    assert any(raised.split("(")[0] in error for error in data["rejections"])
