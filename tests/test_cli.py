@@ -180,3 +180,38 @@ def test_dashboard_of_a_folder_that_does_not_exist_is_an_error(tmp_path) -> None
     result = perfkit("dashboard", str(tmp_path / "typo"))
     _fails_fast(result, "DIR")
     assert not (tmp_path / "typo").exists()
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie waiting for its parent is gone for our purposes
+        return "Z" not in open(f"/proc/{pid}/stat").read().split(")")[-1].split()[0]
+    except OSError:
+        return False
+
+
+def test_measure_a_command_leaves_no_forked_child_behind(tmp_path) -> None:
+    pids = tmp_path / "pids"
+    script = tmp_path / "forks.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "for _ in range(3):\n"
+        "    if os.fork() == 0:\n"
+        f"        open({str(pids)!r}, 'a').write(f'{{os.getpid()}}\\n')\n"
+        "        time.sleep(120)\n"
+        "        os._exit(0)\n"
+        "time.sleep(0.05)\n"
+    )
+    result = perfkit("measure", "--values", "2", "--warmups", "0", "--", sys.executable, str(script))
+    assert result.returncode == 0, result.stderr
+    started = [int(line) for line in pids.read_text().split()]
+    assert len(started) >= 6  # three per run, at least two runs
+    import time
+
+    time.sleep(0.5)
+    assert not [pid for pid in started if _alive(pid)]

@@ -138,10 +138,12 @@ def _run_once(command: Command, timeout: float | None) -> tuple[float, Any, int 
 
     waiter = threading.Thread(target=wait, daemon=True)
     waiter.start()
-    waiter.join(timeout)
-    if waiter.is_alive():
+    try:
+        waiter.join(timeout)
+    finally:  # at the limit, on Ctrl-C, and after a normal exit: what the command forked dies with it
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
+    if result.get("end") is None:
         waiter.join()
         proc.returncode = result.get("status")
         return (timeout or 0.0), None, None
