@@ -215,3 +215,21 @@ def test_measure_a_command_leaves_no_forked_child_behind(tmp_path) -> None:
 
     time.sleep(0.5)
     assert not [pid for pid in started if _alive(pid)]
+
+
+def test_workers_import_the_perfkit_the_parent_imported_not_a_folder_in_the_cwd(tmp_path) -> None:
+    """Run from a checkout of perfkit's source (a ``perfkit/`` folder in the current directory), workers must not
+    import that folder instead of the installed package."""
+    (tmp_path / "perfkit").mkdir()
+    (tmp_path / "perfkit" / "__init__.py").write_text("raise ImportError('the wrong perfkit: the cwd shadowed it')\n")
+    (tmp_path / "t.py").write_text("def f(n):\n    return sum(range(n))\n")
+    result = subprocess.run(
+        [sys.executable, "-P", "-m", "perfkit", "measure", "t.py:f", "--args", "[100]", *FAST, "--no-cost"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "wrong perfkit" not in result.stderr

@@ -76,7 +76,7 @@ class Child:
             child_env[MEMORY_LIMIT_ENV] = str(int(memory_limit))
         try:
             self.process = subprocess.Popen(
-                [python, "-m", "perfkit.harness._child", entry, str(write_fd)],
+                [python, "-P", "-m", "perfkit.harness._child", entry, str(write_fd)],  # -P: no cwd first
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=self._stderr,

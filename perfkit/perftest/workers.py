@@ -57,7 +57,7 @@ def run_series(
 def _run_worker(job_path: Path, out_path: Path, *, timeout: float, cwd: str | Path | None) -> Series:
     out_path.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHASHSEED", "PYTEST_XDIST_WORKER")}
-    command = [sys.executable, "-m", "perfkit.perftest.workers", str(job_path), str(out_path)]
+    command = [sys.executable, "-P", "-m", "perfkit.perftest.workers", str(job_path), str(out_path)]  # -P: no cwd
     try:
         done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
