@@ -12,6 +12,7 @@ from __future__ import annotations
 from perfkit.optimizers.rules._base import Rule, RuleFunc
 from perfkit.optimizers.rules.counting import count_in_loop, counting_dict
 from perfkit.optimizers.rules.grouping import group_append
+from perfkit.optimizers.rules.invariants import hoist_invariant
 from perfkit.optimizers.rules.joins import index_join
 from perfkit.optimizers.rules.membership import membership_local_list, membership_param_list
 from perfkit.optimizers.rules.primes import trial_division
@@ -36,6 +37,7 @@ RULES: tuple[Rule, ...] = (
     Rule("sorted-pick", sorted_pick, "sorted(xs)[0] / [-1] / [:n] → min / max / heapq.nsmallest (guarded)"),
     Rule("running-extreme", running_extreme, "max(seen) over a list that only grows → running maximum"),
     Rule("insort", insort, "append then sort() on a sorted list → bisect.insort"),
+    Rule("hoist-invariant", hoist_invariant, "pure call on values a loop never changes → computed once per loop entry"),
     Rule("trial-division", trial_division, "primality by trial division in a loop → sieve"),
     Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
 )

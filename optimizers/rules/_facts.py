@@ -116,7 +116,7 @@ def writes_objects(region: ast.AST, *, fresh: set[str]) -> bool:
     return False
 
 
-def read_only_use(use: ast.Name) -> bool:
+def read_only_use(use: ast.expr) -> bool:
     """A use of a name that cannot change the object: indexing, ``len``/``sorted``/..., iteration, ``in``,
     comparison, truth test, a read-only method."""
     up = t.parent(use)
@@ -129,7 +129,7 @@ def read_only_use(use: ast.Name) -> bool:
         return up.func.id in PURE_BUILTINS - {"hash"}
     if isinstance(up, ast.For | ast.comprehension) and up.iter is use:
         return True
-    if isinstance(up, ast.Compare):
+    if isinstance(up, ast.Compare | ast.BinOp | ast.FormattedValue):
         return True
     if isinstance(up, ast.If | ast.While | ast.IfExp) and up.test is use:
         return True
@@ -170,7 +170,13 @@ def replace_node(old: ast.AST, new: ast.AST) -> None:
             value[[id(v) for v in value].index(id(old))] = new
             break
     new._pk_parent = holder  # type: ignore[attr-defined]
+    old._pk_detached = True  # type: ignore[attr-defined]
     t.link_parents(new)
+
+
+def detached(node: ast.AST) -> bool:
+    """Whether ``node`` was cut out of the tree by :func:`replace_node` (directly or through an ancestor)."""
+    return getattr(node, "_pk_detached", False) or any(getattr(up, "_pk_detached", False) for up in t.ancestors(node))
 
 
 def in_comprehension_iter(node: ast.AST, stop: ast.AST) -> bool:
