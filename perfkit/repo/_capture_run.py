@@ -20,15 +20,18 @@ from types import ModuleType
 from typing import Any
 
 from perfkit.inputs import input_size
-from perfkit.repo.capture import MAX_BYTES, MAX_SAMPLES
+from perfkit.repo.capture import MAX_BYTES, MAX_SAMPLES, shrink
 
 
 class _Recorder:
-    """Reservoir of pickled calls for one function, keeping the largest input too."""
+    """Reservoir of pickled calls for one function, keeping the largest input too (shrunk when over MAX_BYTES)."""
 
     def __init__(self, seed: int) -> None:
         self.calls = 0
         self.skipped = 0
+        self.shrunk = 0
+        self.largest_bytes = 0
+        self.largest_size = 0
         self.samples: list[bytes] = []
         self.largest: tuple[int, bytes] | None = None
         self._rng = random.Random(seed)
@@ -48,9 +51,15 @@ class _Recorder:
         except Exception:
             self.skipped += 1
             return
-        if len(blob) > MAX_BYTES:
-            self.skipped += 1
-            return
+        if size >= self.largest_size:
+            self.largest_size, self.largest_bytes = size, len(blob)
+        if len(blob) > MAX_BYTES:  # kept as a representative of the same shape, cut to fit
+            cut = shrink(args, kwargs, limit=MAX_BYTES)
+            if cut is None:
+                self.skipped += 1
+                return
+            blob = cut
+            self.shrunk += 1
         if slot < len(self.samples):
             self.samples[slot] = blob
         elif slot < MAX_SAMPLES:
@@ -62,7 +71,14 @@ class _Recorder:
         samples = list(self.samples)
         if self.largest is not None and self.largest[1] not in samples:
             samples.append(self.largest[1])
-        return {"calls": self.calls, "samples": samples, "skipped": self.skipped}
+        return {
+            "calls": self.calls,
+            "samples": samples,
+            "skipped": self.skipped,
+            "shrunk": self.shrunk,
+            "largest_bytes": self.largest_bytes,
+            "largest_size": self.largest_size,
+        }
 
 
 def _wrap(func: Callable[..., Any], recorder: _Recorder) -> Callable[..., Any]:
