@@ -20,7 +20,7 @@ from perfkit.optimizers.rules.queues import pop0_deque
 from perfkit.optimizers.rules.recursion import memoize_recursion
 from perfkit.optimizers.rules.sorting import insort, running_extreme, sorted_pick
 from perfkit.optimizers.rules.strings import string_join
-from perfkit.optimizers.rules.windows import window_sums
+from perfkit.optimizers.rules.windows import window_extreme, window_sums
 
 __all__ = ["RULES", "Rule", "RuleFunc"]
 
@@ -30,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     Rule("string-join", string_join, "string built by += in a loop → list of pieces and ''.join"),
     Rule("pop0-deque", pop0_deque, "list.pop(0) queue → collections.deque.popleft"),
     Rule("window-sums", window_sums, "sum over a sliding slice → prefix sums (int elements)"),
+    Rule("window-extreme", window_extreme, "max/min over a sliding slice → monotonic deque (ints or strs)"),
     Rule("counting-dict", counting_dict, "manual counting dict → collections.Counter"),
     Rule("count-in-loop", count_in_loop, "xs.count(w) in a loop → one Counter of xs"),
     Rule("group-append", group_append, "g[k] = g.get(k, []) + [v] → g.setdefault(k, []).append(v)"),
