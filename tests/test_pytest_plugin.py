@@ -220,6 +220,36 @@ def test_a_corrupt_store_is_a_clear_error_and_left_untouched(project: pytest.Pyt
         assert store.read_bytes() == b"not a database at all\n"
 
 
+def test_state_the_test_set_up_is_detected_and_the_call_timed_in_the_test_process(pytester: pytest.Pytester) -> None:
+    """A worker imports the module afresh: a cache the test filled is empty there, so the worker would time other
+    work. Its line count differs from the test process's, and the call is timed here, with a note."""
+    pytester.makepyfile(
+        test_stateful="""
+        CACHE = {}
+
+        def lookup(key):
+            if key in CACHE:
+                return CACHE[key]
+            total = 0
+            for i in range(5000):
+                total += i
+            return total
+
+        def test_cached(perf):
+            CACHE["k"] = 1
+            assert perf(lookup, "k") == 1
+
+        def test_stateless(perf):
+            assert perf(lookup, "other") == sum(range(5000))
+        """
+    )
+    result = pytester.runpytest("--perf", "--perf-metric=time", *FAST)
+    assert result.ret == 0
+    out = result.stdout.str()
+    assert out.count("in a fresh worker but") == 1  # only the test whose state the workers cannot see
+    assert "timed in the test process" in out
+
+
 def test_a_truncated_store_fails_the_comparison_instead_of_calling_every_test_new(project: pytest.Pytester) -> None:
     store = _store(project)
     store.parent.mkdir()

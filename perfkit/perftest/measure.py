@@ -110,6 +110,10 @@ def time_values(
                 )
             except WorkerFailed as exc:
                 note = f"timed in the test process: {exc}"
+            else:
+                differs = state_differs(functools.partial(func, *args, **kwargs), runs)
+                if differs:
+                    note, runs = differs, None
     how = f"{series} worker processes" if runs is not None else f"{series} series in the test process"
     if runs is None:
         call = functools.partial(func, *args, **kwargs)
@@ -122,6 +126,25 @@ def time_values(
             )
             loops, ref_loops = runs[-1].loops, runs[-1].ref_loops
     return _clock_samples(runs, wall, cpu, how), note
+
+
+def state_differs(call: Callable[[], Any], runs: list[Any]) -> str:
+    """Why the workers' timings are not this call's, or "": a worker imports the test's module afresh, so state the
+    test set up (module globals, caches, patched objects) is missing there; then one call executes a different
+    number of Python lines in a worker than here. A tenth and 20 lines of slack allow hash-seed effects."""
+    from perfkit.perftest.workers import call_lines
+
+    counts = [r.lines for r in runs if getattr(r, "lines", None) is not None]
+    if not counts:
+        return ""
+    here = call_lines(call)
+    there = sorted(counts)[len(counts) // 2]
+    if abs(there - here) <= max(20, 0.1 * max(here, there)):
+        return ""
+    return (
+        f"one call runs {there:,} Python lines in a fresh worker but {here:,} in the test process (state the test "
+        "set up does not reach workers): timed in the test process"
+    )
 
 
 def plan(first_call: float, budget: Budget) -> tuple[int, int]:

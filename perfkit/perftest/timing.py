@@ -54,6 +54,7 @@ class Series:
     loops: int
     ref_loops: int
     cpu_unavailable: str = ""
+    lines: int | None = None  # Python lines one call executed where the series ran (perfkit's cost counter)
 
 
 @dataclass

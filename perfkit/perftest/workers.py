@@ -73,6 +73,14 @@ def _run_worker(job_path: Path, out_path: Path, *, timeout: float, cwd: str | Pa
     return result
 
 
+def call_lines(call: Any) -> int:
+    """Python lines one call executes (after a first call: the steady state); the same count in a worker and in
+    the test process says the worker runs the same computation."""
+    from perfkit import _native
+
+    return int(_native.cost_call(call, ())[0])
+
+
 def _main(argv: list[str]) -> int:
     import functools
 
@@ -91,6 +99,7 @@ def _main(argv: list[str]) -> int:
     result: Any
     try:
         call()
+        lines = call_lines(call)
         result = series(
             call,
             values=job["values"],
@@ -100,6 +109,7 @@ def _main(argv: list[str]) -> int:
             cpu=job["cpu"],
             warmups=job["warmups"],
         )
+        result.lines = lines
     except Exception as exc:
         result = f"the call raised {type(exc).__name__}: {exc}"
     out_path.write_bytes(pickle.dumps(result))
