@@ -1,6 +1,9 @@
 """The rewrite proposer: AST rewrites of well-known slow patterns (the catalogue is :mod:`perfkit.optimizers.rules`).
 
-Every rule gets a fresh copy of the function; the proposer offers all fired rules together, then each alone.
+The function is first brought to canonical forms (:mod:`perfkit.optimizers.rules._normalize`), so one rule
+covers many spellings; then every rule gets a fresh copy of the normalised function. A candidate is offered only
+when a rule fired or a normalisation step that is itself a speedup changed the function. The proposer offers all
+fired rules together, then each alone.
 """
 
 from __future__ import annotations
@@ -11,19 +14,30 @@ import copy
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Candidate, Context
 from perfkit.optimizers.rules import RULES, Rule
+from perfkit.optimizers.rules._normalize import STEPS, Step, normalize
 
 __all__ = ["RULES", "RewriteProposer", "Rule", "apply_rules"]
 
 
-def apply_rules(source: str, name: str, context: Context, rules: tuple[Rule, ...] = RULES) -> tuple[str, list[str]]:
-    """Apply ``rules`` one after another to ``def name`` in ``source``: (new source, names of the fired rules)."""
+def apply_rules(
+    source: str,
+    name: str,
+    context: Context,
+    rules: tuple[Rule, ...] = RULES,
+    *,
+    steps: tuple[Step, ...] = STEPS,
+) -> tuple[str, list[str]]:
+    """Normalise ``def name`` in ``source`` with ``steps``, then apply ``rules`` one after another: (new source,
+    names of the fired rules, preceded by the normalisation steps that are speedups by themselves)."""
     parsed = t.parse_function(source, name)
     if parsed is None:
         return source, []
     _, func = parsed
     if t.has_nested_scopes(func):
         return source, []
-    fired = []
+    t.link_parents(func)
+    fired = [step.name for step in normalize(func, context, steps=steps) if step.speedup]
+    vars(func).pop("_pk_parent", None)  # copies below take the function, not its module
     for rule in rules:
         trial = copy.deepcopy(func)
         t.link_parents(trial)

@@ -1,4 +1,9 @@
-"""Strings built piece by piece in a loop → a list of pieces and one ``''.join``."""
+"""Strings and bytes built piece by piece in a loop → a list of pieces and one ``join`` after the loop.
+
+``s = s + a + b`` reaches this rule as ``s += a + b`` (see :mod:`perfkit.optimizers.rules._normalize`). On
+CPython ``s += piece`` on a str local is already amortised linear (the interpreter grows the string in place),
+so the join matters most for bytes (always copied), for prepending (``s = piece + s``) and on other Pythons.
+"""
 
 from __future__ import annotations
 
@@ -6,67 +11,124 @@ import ast
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
+from perfkit.optimizers.rules import _facts as f
+from perfkit.optimizers.rules._inference import Inference, is_builtin
 
-_STR_FUNCS = {"str", "repr", "chr", "format", "ascii"}
-
-
-def _is_str(node: ast.expr, func: ast.FunctionDef, ctx: Context) -> bool:
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, str)
-    if isinstance(node, ast.JoinedStr):
-        return True
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _STR_FUNCS:
-        return not node.keywords and 1 <= len(node.args) <= 2 and node.func.id not in t.params(func)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _is_str(node.left, func, ctx) and _is_str(node.right, func, ctx)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        return isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
-    if isinstance(node, ast.IfExp):
-        return _is_str(node.body, func, ctx) and _is_str(node.orelse, func, ctx)
-    if isinstance(node, ast.Name):  # a character of a str parameter
-        loop = t.loop_over(func, node, node.id)
-        if loop is None or not isinstance(loop.iter, ast.Name) or len(t.stored(func, node.id)) != 1:
-            return False
-        return ctx.arg_types.get(loop.iter.id) == frozenset({"str"}) and not t.stored(func, loop.iter.id)
-    return False
+_SEPARATOR = {"str": "''", "bytes": "b''"}
 
 
 def string_join(func: ast.FunctionDef, ctx: Context) -> bool:
-    """``s = ""`` then ``s += piece`` in a loop that never reads ``s`` → pieces appended, joined after it."""
+    """``s = <str>`` (``""``, ``str()``, a prefix, an f-string; or bytes) then, in the first loop that uses ``s``,
+    only ``s += piece`` (or only ``s = piece + s``) with str pieces, at any depth of nested loops and ``if``s,
+    and reads only as ``len(s)`` → pieces appended to a list, joined after the loop (``len(s)`` becomes a running
+    length). Guards: every piece is a str (bytes for bytes); the loop is not inside ``try`` or ``with`` (which
+    could catch an exception and read the half-built ``s``); no ``:=`` in the pieces."""
+    infer = Inference(func, ctx)
     fired = False
     for body in list(t.statement_lists(func)):
         for stmt in list(body):
-            if not (
-                isinstance(stmt, ast.Assign)
-                and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], ast.Name)
-                and isinstance(stmt.value, ast.Constant)
-                and stmt.value.value == ""
-            ):
+            init = _init(stmt, infer)
+            if init is None or f.detached(stmt) or not any(s is stmt for s in body):
                 continue
-            name = stmt.targets[0].id
+            name, kind = init
             later = body[body.index(stmt) + 1 :]
-            loop = next((s for s in later if isinstance(s, ast.For | ast.While) and t.name_nodes(s, name)), None)
-            if loop is None or loop.orelse or (isinstance(loop, ast.While) and t.name_nodes(loop.test, name)):
+            loop = next((s for s in later if t.name_nodes(s, name)), None)
+            if not isinstance(loop, ast.For | ast.While) or _guarded(loop, func):
                 continue
-            if any(isinstance(n, ast.Return | ast.Yield | ast.YieldFrom | ast.Try) for n in ast.walk(loop)):
+            plan = _plan(loop, name, kind, infer, func, ctx)
+            if plan is None:
                 continue
-            adds = [n for n in ast.walk(loop) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)]
-            adds = [n for n in adds if n.target.id == name]  # type: ignore[union-attr]
-            inside = t.name_nodes(loop, name)
-            if (
-                not adds
-                or len(inside) != len(adds)
-                or not all(isinstance(a.op, ast.Add) and _is_str(a.value, func, ctx) for a in adds)
-                or len(t.stored(func, name)) != 1 + len(adds)
-            ):
-                continue
-            parts = f"_pk_parts_{name}"
-            for add in adds:
-                owner = t.containing_list(func, add)
-                assert owner is not None
-                owner[owner.index(add)] = t.stmts(f"{parts}.append({ast.unparse(add.value)})")[0]
-            body.insert(body.index(loop) + 1, t.stmts(f"{name} = ''.join({parts})")[0])
-            body.insert(body.index(loop), t.stmts(f"{parts} = []")[0])
+            _rewrite(body, loop, name, kind, *plan)
             fired = True
     return fired
+
+
+def _init(stmt: ast.stmt, infer: Inference) -> tuple[str, str] | None:
+    """``(name, "str" | "bytes")`` when ``stmt`` binds a name to a str or bytes value."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target, value = stmt.targets[0], stmt.value
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        target, value = stmt.target, stmt.value
+    else:
+        return None
+    if not isinstance(target, ast.Name) or t.name_nodes(value, target.id):
+        return None
+    kinds = infer.types(value)
+    if kinds is not None and len(kinds) == 1 and next(iter(kinds)) in _SEPARATOR:
+        return target.id, next(iter(kinds))
+    return None
+
+
+def _guarded(loop: ast.stmt, func: ast.FunctionDef) -> bool:
+    """Whether an enclosing ``try`` or ``with`` could catch an exception from the loop and go on."""
+    for up in t.ancestors(loop):
+        if up is func:
+            return False
+        if isinstance(up, ast.Try | ast.With):
+            return True
+    return False
+
+
+def _plan(
+    loop: ast.For | ast.While, name: str, kind: str, infer: Inference, func: ast.FunctionDef, ctx: Context
+) -> tuple[list[ast.stmt], list[ast.Call], bool] | None:
+    """(the statements that add a piece, the ``len(name)`` calls, whether pieces are prepended) or None."""
+    if isinstance(loop, ast.While) and t.name_nodes(loop.test, name):
+        return None
+    adds: list[ast.stmt] = []
+    lens: list[ast.Call] = []
+    prepend = set()
+    for use in t.name_nodes(loop, name):
+        up = t.parent(use)
+        if isinstance(up, ast.AugAssign) and up.target is use and isinstance(up.op, ast.Add):
+            piece, front = up.value, False
+        elif isinstance(up, ast.Assign) and up.targets == [use] and _prepended(up.value, name):
+            piece, front = up.value.left, True  # type: ignore[attr-defined]
+        elif isinstance(up, ast.BinOp) and isinstance(t.parent(up), ast.Assign) and _prepended(up, name):
+            continue  # the read inside ``s = piece + s``, counted with its assignment
+        elif t.is_call(up, "len", 1) and is_builtin(func, "len", ctx):
+            lens.append(up)  # type: ignore[arg-type]
+            continue
+        else:
+            return None
+        if infer.types(piece) != frozenset({kind}) or any(isinstance(n, ast.NamedExpr) for n in ast.walk(piece)):
+            return None
+        adds.append(up)  # type: ignore[arg-type]
+        prepend.add(front)
+    if not adds or len(prepend) != 1:
+        return None
+    return adds, lens, prepend.pop()
+
+
+def _prepended(value: ast.expr, name: str) -> bool:
+    return (
+        isinstance(value, ast.BinOp)
+        and isinstance(value.op, ast.Add)
+        and isinstance(value.right, ast.Name)
+        and value.right.id == name
+        and not t.name_nodes(value.left, name)
+    )
+
+
+def _rewrite(
+    body: list[ast.stmt], loop: ast.stmt, name: str, kind: str, adds: list[ast.stmt], lens: list[ast.Call], front: bool
+) -> None:
+    parts, length = f"_pk_parts_{name}", f"_pk_len_{name}"
+    for add in adds:
+        piece = ast.unparse(add.value.left if front else add.value)  # type: ignore[attr-defined]
+        code = f"{parts}.append({piece})"
+        if lens:
+            code += f"\n{length} += len({parts}[-1])"
+        owner = t.containing_list(loop, add)
+        assert owner is not None
+        at = owner.index(add)
+        owner[at : at + 1] = t.stmts(code)
+    for call in lens:
+        f.replace_node(call, ast.Name(length, ast.Load()))
+    sep = _SEPARATOR[kind]
+    after = f"{name} = {sep}.join(reversed({parts})) + {name}" if front else f"{name} += {sep}.join({parts})"
+    body.insert(body.index(loop) + 1, t.stmts(after)[0])
+    setup = f"{parts} = []" + (f"\n{length} = len({name})" if lens else "")
+    at = body.index(loop)
+    body[at:at] = t.stmts(setup)
+    t.link_parents(loop)
