@@ -118,3 +118,23 @@ def test_input_size() -> None:
     assert input_size((np.zeros(12),)) == 12
     assert input_size((None, True, float("nan"))) == 0
     assert input_size(()) == 0
+
+
+def test_samples_stand_in_for_missing_or_unsupported_hints() -> None:
+    def f(xs, n: int, table: object) -> None: ...  # type: ignore[no-untyped-def]
+
+    samples = [(([3, 1], 40, {"a": (1, 2.5)}), {}), (([],), {"n": 2, "table": {}})]
+    seen: list[tuple] = []
+
+    @settings(max_examples=80, deadline=None, database=None)
+    @given(arguments_strategy(f, max_size=N, samples=samples))
+    def collect(call: tuple) -> None:
+        seen.append(call)
+
+    collect()
+    for (xs, n, table), kwargs in seen:
+        assert kwargs == {} and isinstance(xs, list) and all(type(x) is int and 1 <= x <= 3 for x in xs)
+        assert type(n) is int and -N <= n <= N  # a usable hint wins over the observed shape
+        assert isinstance(table, dict)  # 'object' cannot be generated: the observed shape is used
+        assert all(type(k) is str and type(v) is tuple and len(v) == 2 for k, v in table.items())
+    assert any(len(xs) > 2 for (xs, _, _), _ in seen)
