@@ -233,3 +233,13 @@ def test_workers_import_the_perfkit_the_parent_imported_not_a_folder_in_the_cwd(
     )
     assert result.returncode == 0, result.stderr
     assert "wrong perfkit" not in result.stderr
+
+
+def test_measure_name_sets_the_benchmark_name_for_pyperf(tmp_path) -> None:
+    out = tmp_path / "p.json"
+    slow = ["examples/slow.py:count_primes", "--args", "[200]", *FAST, "--no-cost"]
+    result = perfkit("measure", *slow, "--pyperf", str(out), "--name", "primes-200")
+    assert result.returncode == 0, result.stderr
+    import pyperf
+
+    assert pyperf.Benchmark.load(str(out)).get_name() == "primes-200"

@@ -7,6 +7,7 @@ import math
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -163,6 +164,33 @@ def test_json_round_trip_and_pyperf_export(tmp_path) -> None:
         check=False,
     )
     assert out.returncode == 0, out.stderr
+    # each process keeps its own warm-ups (the first also its calibration), and the metadata travels
+    runs = bench.get_runs()
+    assert len(runs) == len(set(m.process)) and all(run.warmups for run in runs)
+    assert sum(len(run.warmups) for run in runs) == len(m.warmups)
+    assert bench.get_metadata()["hostname"] == m.metadata["hostname"]
+    assert bench.get_metadata()["python_version"] == m.metadata["python_version"]
+    back = Measurement.load(tmp_path / "a.json")  # perfkit reads its own export (and pyperf's files)
+    assert back.times == pytest.approx(m.times) and back.process == m.process and back.name == "busy"
+
+
+def test_compare_reads_pyperf_files_written_by_pyperf_itself(tmp_path) -> None:
+    import pyperf
+
+    def bench(values: list[float], path: Path) -> None:
+        runs = [pyperf.Run(values[i : i + 3], metadata={"name": "f", "loops": 100}) for i in range(0, 9, 3)]
+        pyperf.Benchmark(runs).dump(str(path))
+
+    bench([1.0e-3 + i * 1e-6 for i in range(9)], tmp_path / "old.json")
+    bench([2.0e-3 + i * 1e-6 for i in range(9)], tmp_path / "new.json")
+    out = subprocess.run(
+        [sys.executable, "-m", "perfkit", "compare", str(tmp_path / "old.json"), str(tmp_path / "new.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "significantly slower" in out.stdout and "2.0" in out.stdout
 
 
 def test_pyperf_export_refuses_censored(tmp_path) -> None:

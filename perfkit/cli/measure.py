@@ -40,6 +40,7 @@ def register(sub: Any) -> None:
     measure.add_argument("--gc", action="store_true", help="keep the garbage collector on while timing")
     measure.add_argument("--json", metavar="FILE", help="write every raw value, counters and metadata")
     measure.add_argument("--pyperf", metavar="FILE", help="also write pyperf JSON (for pyperf compare_to)")
+    measure.add_argument("--name", help="the benchmark's name in the outputs (default: the target or command)")
     measure.set_defaults(handler=cmd_measure, takes_command=True)
 
     counters = sub.add_parser("counters", help="which hardware/OS counters this machine supports, and why not")
@@ -52,7 +53,7 @@ def register(sub: Any) -> None:
         epilog="example:\n  perfkit compare before.json after.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    compare.add_argument("base", help="measurement JSON written by 'perfkit measure --json'")
+    compare.add_argument("base", help="measurement JSON ('perfkit measure --json' or --pyperf, or pyperf's own)")
     compare.add_argument("new", help="measurement JSON to compare with the base")
     compare.set_defaults(handler=cmd_compare)
 
@@ -106,6 +107,8 @@ def cmd_measure(options: argparse.Namespace) -> int:
             result = measure(options.target, args=args, kwargs=kwargs, options=Options(**settings), progress=update)
     from perfkit.format import measurement_lines
 
+    if options.name:
+        result.name = options.name
     print_rows(f"perfkit measure: {result.name}", measurement_lines(result))
     if options.json:
         result.save(options.json)

@@ -31,6 +31,7 @@ class Measurement:
     process: list[int] = field(default_factory=list)
     loops: int = 1
     warmups: list[tuple[int, float]] = field(default_factory=list)
+    warmup_process: list[int] = field(default_factory=list)  # the worker process of each warm-up value
     timeout: float | None = None
     counters: dict[str, list[float]] = field(default_factory=dict)
     counters_unavailable: dict[str, str] = field(default_factory=dict)
@@ -90,10 +91,13 @@ class Measurement:
             raise PerfkitError(f"{str(path)!r} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
         if not isinstance(data, dict):
             raise PerfkitError(f"{str(path)!r} is not a perfkit measurement file")
+        if "benchmarks" in data or "runs" in data:  # pyperf's format (pyperf's own files, or --pyperf exports)
+            return cls.from_pyperf(path)
         return cls.from_dict(data)
 
     def to_pyperf(self) -> Any:
-        """A ``pyperf.Benchmark`` with one run per worker process; refuses censored measurements."""
+        """A ``pyperf.Benchmark`` with one run per worker process, each with its own calibration and warm-up
+        values and the measurement's metadata; refuses censored measurements."""
         if self.n_censored:
             raise PerfkitError(
                 f"{self.n_censored} run(s) hit the time limit; pyperf's format cannot hold censored values "
@@ -101,14 +105,44 @@ class Measurement:
             )
         import pyperf
 
+        shared = _pyperf_metadata(self.metadata)
+        owners = self.warmup_process or [min(self.process, default=0)] * len(self.warmups)  # older files
         runs = []
         for proc in sorted(set(self.process)):
             values = [t for t, p in zip(self.times, self.process, strict=True) if p == proc]
-            metadata = {"name": self.name, "loops": self.loops}
-            first = proc == min(self.process)  # pyperf keeps warm-ups per run: give them to the first
-            warmups = [(loops, seconds) for loops, seconds in self.warmups] if first else None
+            warmups = [w for w, owner in zip(self.warmups, owners, strict=True) if owner == proc] or None
+            metadata = {**shared, "name": self.name, "loops": self.loops}
             runs.append(pyperf.Run(values, warmups=warmups, metadata=metadata, collect_metadata=False))
         return pyperf.Benchmark(runs)
+
+    @classmethod
+    def from_pyperf(cls, path: str | Path) -> Measurement:
+        """A measurement from a pyperf JSON file holding one benchmark (pyperf's own, or perfkit's export): each
+        run is a process, its values per call; warm-ups and metadata are kept."""
+        import pyperf
+
+        try:
+            suite = pyperf.BenchmarkSuite.load(str(path))
+        except Exception as exc:  # pyperf raises plain exceptions for files it cannot read
+            raise PerfkitError(f"{str(path)!r} is not a pyperf JSON file ({type(exc).__name__}: {exc})") from None
+        benchmarks = suite.get_benchmarks()
+        if len(benchmarks) != 1:
+            names = ", ".join(b.get_name() for b in benchmarks)
+            raise PerfkitError(f"{str(path)!r} holds {len(benchmarks)} benchmarks ({names}); give a file with one")
+        bench = benchmarks[0]
+        m = cls(name=bench.get_name(), kind="callable", metadata=dict(bench.get_metadata()))
+        for proc, run in enumerate(bench.get_runs()):
+            for loops, value in run.warmups:
+                m.warmups.append((int(loops), float(value)))
+                m.warmup_process.append(proc)
+            for value in run.values:
+                m.times.append(float(value))
+                m.censored.append(False)
+                m.process.append(proc)
+            m.loops = int(run.get_loops())
+        if not m.times:
+            raise PerfkitError(f"{str(path)!r}: its benchmark has no values")
+        return m
 
     def save_pyperf(self, path: str | Path) -> None:
         """Write pyperf's JSON format atomically."""
@@ -120,3 +154,21 @@ class Measurement:
             tmp_path = Path(tmp) / "bench.json"
             bench.dump(str(tmp_path))
             tmp_path.replace(target)
+
+
+def _pyperf_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``metadata`` pyperf accepts (it checks the types of the keys it knows)."""
+    import pyperf
+
+    kept: dict[str, Any] = {}
+    for key, value in metadata.items():
+        if key in ("name", "loops") or not isinstance(value, str | int | float) or isinstance(value, bool):
+            continue
+        if isinstance(value, str) and (not value or "\n" in value):
+            continue
+        try:
+            pyperf.Run([1.0], metadata={key: value}, collect_metadata=False)
+        except (TypeError, ValueError):
+            continue
+        kept[key] = value
+    return kept

@@ -64,6 +64,7 @@ class _Collector:
             if self._past_limit(per_call):
                 return
             self.m.warmups.append((message["loops"], per_call))
+            self.m.warmup_process.append(self.proc)
             if kind == "calibration":
                 self.calibrated = message["loops"]
         elif kind == "value":
