@@ -73,8 +73,14 @@ def test_membership_local_list_with_an_annotated_list() -> None:
 
 def test_membership_local_list_stays_away_from_unhashable_or_changed_lists() -> None:
     assert rewrite(inspect.getsource(sf.dedupe), "dedupe", [(([[1], [1]],), {})])[1] == []
-    fired = rewrite(inspect.getsource(sf.alias_returned), "alias_returned", [((ints(5),), {})])[1]
-    assert "membership-local-list" not in fired  # (insort may fire on its append-then-sort)
+    changed = inspect.getsource(sf.alias_returned).replace("out.sort()", "out.pop(0)")
+    assert "membership-local-list" not in rewrite(changed, "alias_returned", [((ints(5),), {})])[1]
+    aliased = inspect.getsource(sf.dedupe).replace("    return out", "    other = out\n    return other")
+    assert "membership-local-list" not in rewrite(aliased, "dedupe", [((ints(5),), {})])[1]
+    old = inspect.getsource(sf.alias_returned)  # sorting keeps the members: the shadow set stays right
+    new, fired = rewrite(old, "alias_returned", [((ints(5),), {})])
+    assert "membership-local-list" in fired
+    same_behaviour(old, new, "alias_returned", [(ints(n),) for n in (0, 5, 60)])
 
 
 def test_membership_param_list() -> None:

@@ -14,6 +14,7 @@ import functools
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
+from perfkit.optimizers.rules._facts import read_only_use
 
 Types = frozenset[str]
 
@@ -131,6 +132,10 @@ def module_names(module_source: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _read_only(use: ast.Name) -> bool:
+    return read_only_use(use) and not isinstance(t.parent(use), ast.Starred)
+
+
 def is_builtin(func: ast.FunctionDef, name: str, ctx: Context) -> bool:
     """``name`` refers to the builtin: the function does not bind it and its module does not define it."""
     if name in t.params(func) or t.stored(func, name):
@@ -187,6 +192,12 @@ class Inference:
         kinds = self.types(node)
         return bool(kinds) and kinds is not None and kinds <= t.HASHABLE_SCALARS
 
+    def hashable(self, node: ast.expr) -> bool:
+        """``node`` is a hashable scalar or a tuple display of them (hash agrees with ==, no user code runs)."""
+        if isinstance(node, ast.Tuple):
+            return bool(node.elts) and all(self.hashable(e) for e in node.elts)
+        return self.hashable_scalar(node)
+
     def _binop(self, node: ast.BinOp) -> Types | None:
         left, right = self.types(node.left), self.types(node.right)
         if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
@@ -219,8 +230,8 @@ class Inference:
             return None
         if isinstance(callee, ast.Attribute):
             owner = self.types(callee.value)
-            if owner == frozenset({"str"}) and callee.attr in _STR_METHODS:
-                return frozenset({"str"})
+            if owner is not None and owner <= {"str"} and callee.attr in _STR_METHODS:
+                return frozenset({"str"})  # an empty owner is a name being resolved: str by its other values
             if owner == frozenset({"str"}) and callee.attr == "encode":
                 return frozenset({"bytes"})
             if owner == frozenset({"bytes"}) and callee.attr == "decode":
@@ -232,12 +243,11 @@ class Inference:
         return None
 
     def name(self, node: ast.Name) -> Types | None:
-        loop = t.loop_over(self.func, node, node.id)
-        if loop is None:
-            loop = self._tuple_loop(node)
-        if loop is not None:
-            return self._loop_target(loop, node.id)
         key = node.id
+        if len(t.stored(self.func, key)) == 1:
+            loop = t.loop_over(self.func, node, key) or self._tuple_loop(node)
+            if loop is not None:
+                return self._loop_target(loop, key)
         if key in self._busy:
             return frozenset()
         if key in self._names:
@@ -245,6 +255,8 @@ class Inference:
         self._busy.add(key)
         try:
             found = self._resolve(key)
+            if found and "list[?]" in found:
+                found = self._refine_list(key, found)
         finally:
             self._busy.discard(key)
         self._names[key] = found
@@ -277,8 +289,10 @@ class Inference:
                 kinds = self.types(up.value)  # type: ignore[arg-type]
             elif isinstance(up, ast.AugAssign) and up.target is store:
                 kinds = self._binop(ast.BinOp(store, up.op, up.value))
-            elif isinstance(up, ast.For) and (up.target is store or self._in_tuple_target(up, store)):
-                kinds = self._loop_target(up, name)
+            elif isinstance(up, ast.For) and up.target is store:
+                kinds = self.iterated(up.iter) or None
+            elif isinstance(up, ast.Tuple) and isinstance(t.parent(up), ast.For | ast.Assign):
+                kinds = self._unpacked(t.parent(up), up, store)  # type: ignore[arg-type]
             else:
                 return None
             if kinds is None:
@@ -286,9 +300,54 @@ class Inference:
             out |= kinds
         return frozenset(out)
 
-    @staticmethod
-    def _in_tuple_target(loop: ast.For, store: ast.Name) -> bool:
-        return isinstance(loop.target, ast.Tuple) and any(e is store for e in loop.target.elts)
+    def _unpacked(self, holder: ast.For | ast.Assign, target: ast.Tuple, store: ast.Name) -> Types | None:
+        """The type of ``store`` in ``for a, b in ...`` or ``a, b = ...`` (None if the shape is not known)."""
+        if isinstance(holder, ast.For):
+            if holder.target is not target:
+                return None
+            items = self.iterated(holder.iter)
+        else:
+            if holder.targets != [target]:
+                return None
+            items = self.types(holder.value)
+        if not items or not all(isinstance(e, ast.Name) for e in target.elts):
+            return None
+        columns = _unpack(items, len(target.elts))
+        if columns is None:
+            return None
+        position = next(i for i, e in enumerate(target.elts) if e is store)
+        return columns[position] or None
+
+    def _refine_list(self, name: str, found: Types) -> Types:
+        """``list[?]`` made precise for a local list whose elements all come from displays and appends."""
+        if found != {"list[?]"} or name in t.params(self.func):
+            return found
+        elements: set[str] = set()
+        for store in t.stored(self.func, name):
+            up = t.parent(store)
+            if not (isinstance(up, ast.Assign) and isinstance(up.value, ast.List)):
+                return found
+            for element in up.value.elts:
+                kinds = self.types(element)
+                if not kinds:
+                    return found
+                elements |= kinds
+        for use in t.name_nodes(self.func, name):
+            if not isinstance(use.ctx, ast.Load):
+                continue
+            up = t.parent(use)
+            call = t.parent(up) if up is not None else None
+            if isinstance(up, ast.Attribute) and isinstance(call, ast.Call) and call.func is up:
+                if up.attr in ("append", "insert") and call.args:
+                    kinds = self.types(call.args[-1])
+                    if not kinds:
+                        return found
+                    elements |= kinds
+                elif up.attr not in ("sort", "reverse", "pop", "remove", "clear", "index", "count", "copy"):
+                    return found
+            elif not (isinstance(up, ast.Return) or _read_only(use)):
+                return found  # an item assignment, or a use that could add anything
+        return frozenset({f"list[{' | '.join(sorted(elements))}]"})
 
     def _loop_target(self, loop: ast.For, name: str) -> Types | None:
         if len(t.stored(self.func, name)) != 1:
