@@ -14,8 +14,9 @@ from perfkit.optimizers.rules.counting import count_in_loop, counting_dict
 from perfkit.optimizers.rules.grouping import group_append
 from perfkit.optimizers.rules.invariants import hoist_invariant
 from perfkit.optimizers.rules.joins import index_join
-from perfkit.optimizers.rules.membership import membership_local_list, membership_param_list
-from perfkit.optimizers.rules.primes import trial_division
+from perfkit.optimizers.rules.membership import index_dict, membership_local_list, membership_param_list
+from perfkit.optimizers.rules.number_theory import divisor_scan, gcd_and_factorial
+from perfkit.optimizers.rules.primes import prime_bound, trial_division
 from perfkit.optimizers.rules.queues import pop0_deque
 from perfkit.optimizers.rules.recursion import memoize_recursion
 from perfkit.optimizers.rules.sorting import insort, running_extreme, sorted_pick
@@ -27,6 +28,7 @@ __all__ = ["RULES", "Rule", "RuleFunc"]
 RULES: tuple[Rule, ...] = (
     Rule("membership-local-list", membership_local_list, "membership test on a growing list → shadow set"),
     Rule("membership-param-list", membership_param_list, "membership test on a list argument → set made once"),
+    Rule("index-dict", index_dict, "xs.index(x) in a loop that never changes xs → dict of first positions"),
     Rule("string-join", string_join, "string built by += in a loop → list of pieces and ''.join"),
     Rule("pop0-deque", pop0_deque, "list.pop(0) queue → collections.deque.popleft"),
     Rule("window-sums", window_sums, "sum over a sliding slice → prefix sums (int elements)"),
@@ -40,5 +42,8 @@ RULES: tuple[Rule, ...] = (
     Rule("insort", insort, "append then sort() on a sorted list → bisect.insort"),
     Rule("hoist-invariant", hoist_invariant, "pure call on values a loop never changes → computed once per loop entry"),
     Rule("trial-division", trial_division, "primality by trial division in a loop → sieve"),
+    Rule("prime-bound", prime_bound, "trial division of n up to n → up to isqrt(n), same answer"),
+    Rule("divisor-scan", divisor_scan, "n % d == 0 over range(1, n + 1) → divisor pairs up to isqrt(n)"),
+    Rule("gcd-factorial", gcd_and_factorial, "gcd or factorial by loop → math.gcd / math.factorial (guarded)"),
     Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
 )
