@@ -1,4 +1,11 @@
-"""Naive number theory: primality by trial division → a sieve."""
+"""Naive number theory: primality by trial division in a loop → a sieve; trial division up to ``n`` → up to
+``isqrt(n)``; divisors by scanning ``range(1, n + 1)`` → pairs up to ``isqrt(n)``; gcd loops → ``math.gcd``;
+factorial and products by loop → ``math.factorial``/``math.prod``.
+
+Every fast path runs only for ``int`` arguments in the range where it provably agrees with the loop (``n >= 2``
+for primality, ``n >= 1`` for divisors, ``a, b > 0`` for gcd, ``n >= 0`` for factorial); anything else runs the
+original code, so floats, negatives, zero and the loops' own quirks (a factorial of -3 is 1) stay as they were.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,60 @@ import ast
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
+from perfkit.optimizers.rules import _facts as f
 
-_BOUNDS = ("{k}", "int({k} ** 0.5) + 1", "int(math.sqrt({k})) + 1", "math.isqrt({k}) + 1", "isqrt({k}) + 1")
+_BOUNDS = (
+    "{k}", "{k} + 1", "{k} // 2 + 1", "{k} // 2", "int({k} ** 0.5) + 1", "int(math.sqrt({k})) + 1",
+    "math.isqrt({k}) + 1", "isqrt({k}) + 1", "int(sqrt({k})) + 1",
+)  # fmt: skip
+
+
+def _bound_ok(node: ast.expr, k: str) -> bool:
+    return ast.unparse(node) in {b.format(k=k) for b in _BOUNDS}
+
+
+def _divides(test: ast.expr, k: str, d: str) -> bool:
+    """``k % d == 0`` or ``not k % d``."""
+    text = ast.unparse(test)
+    return text in {f"{k} % {d} == 0", f"not {k} % {d}", f"0 == {k} % {d}"}
+
+
+def _all_form(node: ast.AST) -> tuple[str, ast.Call] | None:
+    """``all(k % d for d in range(2, B))`` (or ``!= 0``, or ``not any(k % d == 0 ...)``): (k, the range call)."""
+    negated = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
+    call = node.operand if negated else node  # type: ignore[attr-defined]
+    if not t.is_call(call, "any" if negated else "all", 1):
+        return None
+    assert isinstance(call, ast.Call)
+    if not isinstance(call.args[0], ast.GeneratorExp):
+        return None
+    gen = call.args[0]
+    if len(gen.generators) != 1 or gen.generators[0].ifs or not isinstance(gen.generators[0].target, ast.Name):
+        return None
+    loop = gen.generators[0]
+    d = loop.target.id  # type: ignore[attr-defined]
+    if not (t.is_call(loop.iter, "range", 2) and isinstance(loop.iter.args[0], ast.Constant)):  # type: ignore[attr-defined]
+        return None
+    if loop.iter.args[0].value != 2 or type(loop.iter.args[0].value) is not int:  # type: ignore[attr-defined]
+        return None
+    elt = gen.elt
+    if not (isinstance(elt, ast.Compare | ast.BinOp | ast.UnaryOp)):
+        return None
+    mod = elt.left if isinstance(elt, ast.Compare) else elt
+    if not (isinstance(mod, ast.BinOp) and isinstance(mod.op, ast.Mod) and isinstance(mod.left, ast.Name)):
+        return None
+    k = mod.left.id
+    text = ast.unparse(elt)
+    wanted = {f"{k} % {d} == 0", f"0 == {k} % {d}"} if negated else {f"{k} % {d}", f"{k} % {d} != 0"}
+    if text not in wanted or not _bound_ok(loop.iter.args[1], k):  # type: ignore[attr-defined]
+        return None
+    return k, loop.iter  # type: ignore[return-value]
 
 
 def trial_division(func: ast.FunctionDef, ctx: Context) -> bool:
-    """A primality flag by trial division of ``k`` from ``range(A, B)``, ``A >= 0`` → a sieve of size ``B``."""
+    """Primality of ``k`` by trial division, ``k`` from ``range(A, B)`` (``A >= 0``) in a for loop or a
+    comprehension → a sieve of size ``B``: the flag loop (``p = True; for d in range(2, ...): if k % d == 0:
+    p = False; break``) or the expressions ``all(k % d for d in range(2, ...))`` / ``not any(k % d == 0 ...)``."""
     fired = 0
     for loop in [n for n in ast.walk(func) if isinstance(n, ast.For)]:
         if not (isinstance(loop.target, ast.Name) and t.is_call(loop.iter, "range", 2)):
@@ -36,25 +91,161 @@ def trial_division(func: ast.FunctionDef, ctx: Context) -> bool:
             ):
                 continue
             flag, d = stmt.targets[0].id, inner.target.id
-            allowed = {f"range(2, {b.format(k=k)})" for b in _BOUNDS}
             body = f"if {k} % {d} == 0:\n    {flag} = False\n    break"
-            if ast.unparse(inner.iter) not in allowed or "\n".join(ast.unparse(s) for s in inner.body) != body:
+            if not (t.is_call(inner.iter, "range", 2) and ast.unparse(inner.iter.args[0]) == "2"):  # type: ignore[attr-defined]
+                continue
+            if not _bound_ok(inner.iter.args[1], k) or "\n".join(ast.unparse(s) for s in inner.body) != body:  # type: ignore[attr-defined]
                 continue
             if len(t.name_nodes(func, d)) != 2:  # the loop target and its use in the test
                 continue
-            sieve = f"_pk_sieve{fired}"
+            sieve = _add_sieve(func, loop, stop, fired)
             loop.body[position : position + 2] = t.stmts(f"{flag} = bool({sieve}[{k}])")
-            setup = (
-                f"_pk_stop{fired} = {ast.unparse(stop)}\n"
-                f"{sieve} = bytearray([1]) * max(_pk_stop{fired}, 2)\n"
-                f"for _pk_p in range(2, int(len({sieve}) ** 0.5) + 1):\n"
-                f"    if {sieve}[_pk_p]:\n"
-                f"        {sieve}[_pk_p * _pk_p::_pk_p] = bytes(len(range(_pk_p * _pk_p, len({sieve}), _pk_p)))\n"
-            )
-            owner = t.containing_list(func, loop)
-            assert owner is not None
-            owner[owner.index(loop) : owner.index(loop)] = t.stmts(setup)
-            loop.iter.args[1] = ast.Name(f"_pk_stop{fired}", ast.Load())  # type: ignore[attr-defined]
             fired += 1
             break
+    for node in [n for n in ast.walk(func) if isinstance(n, ast.Call | ast.UnaryOp)]:
+        found = _all_form(node)
+        if found is None or f.detached(node):
+            continue
+        k, _ = found
+        binder = _range_binder(func, node, k)
+        if binder is None:
+            continue
+        anchor, stop = binder
+        sieve = _add_sieve(func, anchor, stop, fired, guarded=True)
+        lookup = f"(bool({sieve}[{k}]) if {sieve} is not None and type({k}) is int and 0 <= {k} < len({sieve}) else "
+        f.replace_node(node, t.expr(lookup + ast.unparse(node) + ")"))
+        t.link_parents(func)
+        fired += 1
     return bool(fired)
+
+
+def _range_binder(func: ast.FunctionDef, node: ast.AST, k: str) -> tuple[ast.stmt, ast.expr] | None:
+    """(statement to put the sieve before, the range's stop) when ``k`` is bound by ``for k in range(A, B)``
+    (a loop or a comprehension around ``node``, ``A`` a constant >= 0) and nowhere else."""
+    if len(t.stored(func, k)) != 1:
+        return None
+    for up in t.ancestors(node):
+        if up is func:
+            return None
+        gens = [up] if isinstance(up, ast.For) else getattr(up, "generators", [])
+        for gen in gens:
+            if isinstance(gen.target, ast.Name) and gen.target.id == k:
+                it = gen.iter
+                if not (t.is_call(it, "range", 2) or t.is_call(it, "range", 1)):
+                    return None
+                assert isinstance(it, ast.Call)
+                start = it.args[0] if len(it.args) == 2 else ast.Constant(0)
+                if not (isinstance(start, ast.Constant) and type(start.value) is int and start.value >= 0):
+                    return None
+                anchor = up if isinstance(up, ast.stmt) else next(a for a in t.ancestors(up) if isinstance(a, ast.stmt))
+                return anchor, it.args[-1]
+    return None
+
+
+def _add_sieve(func: ast.FunctionDef, anchor: ast.stmt, stop: ast.expr, n: int, *, guarded: bool = False) -> str:
+    """Insert a sieve of Eratosthenes of size ``max(stop, 2)`` before ``anchor``; its name. ``guarded``: when
+    ``stop`` is not an int (or evaluating it early fails, or it is over 10**8) the sieve is None."""
+    sieve = f"_pk_sieve{n}"
+    build = (
+        f"{sieve} = bytearray([1]) * max(_pk_stop{n}, 2)\n"
+        f"for _pk_p in range(2, int(len({sieve}) ** 0.5) + 1):\n"
+        f"    if {sieve}[_pk_p]:\n"
+        f"        {sieve}[_pk_p * _pk_p::_pk_p] = bytes(len(range(_pk_p * _pk_p, len({sieve}), _pk_p)))\n"
+    )
+    if guarded:
+        indented = "".join("    " + line + "\n" for line in build.splitlines())
+        setup = (
+            f"{sieve} = None\n"
+            f"try:\n    _pk_stop{n} = {ast.unparse(stop)}\nexcept Exception:\n    _pk_stop{n} = None\n"
+            f"if type(_pk_stop{n}) is int and _pk_stop{n} <= 10 ** 8:\n" + indented
+        )
+    else:
+        setup = f"_pk_stop{n} = {ast.unparse(stop)}\n" + build
+        assert isinstance(anchor, ast.For)
+        holder = anchor.iter  # the loop's range reads the stop computed once
+        holder.args[-1] = ast.Name(f"_pk_stop{n}", ast.Load())  # type: ignore[attr-defined]
+    owner = t.containing_list(func, anchor)
+    assert owner is not None
+    owner[owner.index(anchor) : owner.index(anchor)] = t.stmts(setup)
+    return sieve
+
+
+def prime_bound(func: ast.FunctionDef, ctx: Context) -> bool:
+    """Trial division of ``n`` by ``d in range(2, B)`` that stops at the first divisor (``return``/``break``, or
+    ``all``/``not any``) → the same scan up to ``min(B, isqrt(n) + 1)``: below that the first divisor is the same,
+    and past it the only divisor left is ``n`` itself, found when ``n < B``. Only for ints ``n >= 2``."""
+    fired = 0
+    for node in [n for n in ast.walk(func) if isinstance(n, ast.For | ast.Call | ast.UnaryOp)]:
+        if f.detached(node):
+            continue
+        if isinstance(node, ast.For):
+            found = _scan_loop(func, node)
+            if found is None:
+                continue
+            k, rng, on_divisor = found
+        else:
+            form = _all_form(node)
+            if form is None:
+                continue
+            k, rng = form
+            on_divisor = []
+        if k not in t.params(func) or t.stored(func, k) or any(isinstance(a, ast.Try) for a in t.ancestors(node)):
+            continue
+        if f.in_comprehension(node, func) and not isinstance(node, ast.For):
+            continue
+        bound, lim = rng.args[1], f"_pk_lim{fired}"
+        b = ast.unparse(bound)
+        anchor = node if isinstance(node, ast.For) else next(a for a in t.ancestors(node) if isinstance(a, ast.stmt))
+        owner = t.containing_list(func, anchor)
+        assert owner is not None
+        setup = f"{lim} = min({b}, _pk_isqrt({k}) + 1) if type({k}) is int and {k} >= 2 else None"
+        owner.insert(owner.index(anchor), t.stmts(setup)[0])
+        rng.args[1] = t.expr(f"{b} if {lim} is None else {lim}")
+        missed = f"{lim} is not None and {lim} < {b} and {k} < {b}"  # n itself divides n
+        if isinstance(node, ast.For):  # in the loop's else: only when no smaller divisor was found
+            check = t.stmts(f"if {missed}:\n    pass")[0]
+            check.body = on_divisor  # type: ignore[attr-defined]
+            node.orelse = [check]
+        else:
+            f.replace_node(node, t.expr(f"({ast.unparse(node)} and not ({missed}))"))
+        t.link_parents(func)
+        fired += 1
+    if fired:
+        t.insert_at_start(func, t.stmts("from math import isqrt as _pk_isqrt"))
+    return bool(fired)
+
+
+def _scan_loop(func: ast.FunctionDef, loop: ast.For) -> tuple[str, ast.Call, list[ast.stmt]] | None:
+    """``for d in range(2, B): if k % d == 0: <stmts ending in return or break>``: (k, the range, the stmts to
+    run for the divisor ``k`` itself, without a final ``break``)."""
+    if loop.orelse or not isinstance(loop.target, ast.Name) or len(loop.body) != 1:
+        return None
+    d = loop.target.id
+    test = loop.body[0]
+    if not (isinstance(test, ast.If) and not test.orelse and t.is_call(loop.iter, "range", 2)):
+        return None
+    rng = loop.iter
+    assert isinstance(rng, ast.Call)
+    if not (isinstance(rng.args[0], ast.Constant) and rng.args[0].value == 2 and type(rng.args[0].value) is int):
+        return None
+    cond = test.test
+    mod = cond.left if isinstance(cond, ast.Compare) else getattr(cond, "operand", None)
+    if not (isinstance(mod, ast.BinOp) and isinstance(mod.left, ast.Name)):
+        return None
+    k = mod.left.id
+    if not _divides(cond, k, d) or not _bound_ok(rng.args[1], k):
+        return None
+    last = test.body[-1]
+    if not isinstance(last, ast.Return | ast.Break) or t.name_nodes(ast.Module(test.body, []), d):
+        return None
+    if len(t.name_nodes(func, d)) != len(t.name_nodes(loop, d)):
+        return None
+    if any(isinstance(n, ast.Break | ast.Continue) for s in test.body[:-1] for n in ast.walk(s)):
+        return None
+    import copy
+
+    return (
+        k,
+        rng,
+        [copy.deepcopy(s) for s in (test.body[:-1] if isinstance(last, ast.Break) else test.body)] or [ast.Pass()],
+    )
