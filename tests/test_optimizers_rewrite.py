@@ -136,17 +136,26 @@ def test_pop0_deque() -> None:
     same_behaviour(old, new, "bfs_order", [(n,) for n in (-1, 0, 1, 2, 100)])
 
 
-def test_pop0_deque_stays_away_from_a_queue_that_escapes() -> None:
-    old = """
-    def f(n: int) -> list[int]:
-        q = list(range(n))
-        while q:
-            q.pop(0)
-            if len(q) == 3:
-                return q
-        return q
-    """
-    assert rewrite(old, "f", [((5,), {})])[1] == []
+def test_pop0_deque_returns_a_list_and_stays_away_from_other_escapes() -> None:
+    returned = textwrap.dedent(
+        """
+        def f(n: int) -> list[int]:
+            q = list(range(n))
+            while q:
+                q.pop(0)
+                if len(q) == 3:
+                    return q
+            return q
+        """
+    )
+    new, fired = apply_rules(returned, "f", context_for(returned, "f", [((5,), {})]))
+    assert fired == ["pop0-deque"] and "return list(q)" in new
+    same_behaviour(returned, new, "f", [(n,) for n in (0, 2, 3, 4, 50)])
+    passed_on = returned.replace("return q\n    return q", "print(q)\n    return q")
+    kept = returned.replace("q.pop(0)", "q.pop(0)\n        saved = q")
+    assert passed_on != returned != kept
+    assert rewrite(passed_on, "f", [((5,), {})])[1] == []
+    assert rewrite(kept, "f", [((5,), {})])[1] == []
 
 
 def test_window_sums() -> None:
