@@ -10,6 +10,7 @@ and where a type cannot be known ahead it adds a run-time guard that falls back 
 from __future__ import annotations
 
 from perfkit.optimizers.rules._base import Rule, RuleFunc
+from perfkit.optimizers.rules.building import tuple_build
 from perfkit.optimizers.rules.counting import count_in_loop, counting_dict
 from perfkit.optimizers.rules.grouping import group_append
 from perfkit.optimizers.rules.invariants import hoist_invariant
@@ -30,7 +31,8 @@ RULES: tuple[Rule, ...] = (
     Rule("membership-param-list", membership_param_list, "membership test on a list argument → set made once"),
     Rule("index-dict", index_dict, "xs.index(x) in a loop that never changes xs → dict of first positions"),
     Rule("string-join", string_join, "string built by += in a loop → list of pieces and ''.join"),
-    Rule("pop0-deque", pop0_deque, "list.pop(0) queue → collections.deque.popleft"),
+    Rule("tuple-build", tuple_build, "tuple built by t = t + (x,) in a loop → list, tuple() after the loop"),
+    Rule("pop0-deque", pop0_deque, "list queue (pop(0), del q[0], q = q[1:], insert(0, x)) → collections.deque"),
     Rule("window-sums", window_sums, "sum over a sliding slice → prefix sums (int elements)"),
     Rule("window-extreme", window_extreme, "max/min over a sliding slice → monotonic deque (ints or strs)"),
     Rule("counting-dict", counting_dict, "manual counting dict → collections.Counter"),
