@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import ast
 import difflib
+import hashlib
 import importlib
 import inspect
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from perfkit.errors import InvalidArgument
@@ -44,7 +48,7 @@ class CodeRef:
                 self._func = found
             else:
                 namespace = dict(vars(module))
-                code = compile(self.source, f"<perfkit candidate {self.name}>", "exec")
+                code = compile(self.source, _source_file(module, self.name, self.source), "exec")
                 exec(code, namespace)
                 self._func = namespace[self.name.rsplit(".", 1)[-1]]
         assert self._func is not None
@@ -55,6 +59,26 @@ class CodeRef:
 
     def __repr__(self) -> str:
         return f"CodeRef({self.module}:{self.name}{', candidate' if self.source else ''})"
+
+
+def _source_file(module: Any, name: str, source: str) -> str:
+    """A file holding ``source``, named by a hash of it and of its module's file: tools that read a function's
+    file work for candidates too (numba's on-disk cache, shared by the processes that check and time one)."""
+    try:
+        module_bytes = Path(module.__file__).read_bytes()
+    except (AttributeError, TypeError, OSError):
+        module_bytes = b""
+    digest = hashlib.sha256(source.encode() + b"\0" + module_bytes).hexdigest()[:20]
+    path = Path(tempfile.gettempdir()) / "perfkit-candidates" / f"{name.replace('.', '_')}_{digest}.py"
+    if not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+            partial.write_text(source, encoding="utf-8")
+            os.replace(partial, path)
+        except OSError:  # no writable temporary directory: the candidate runs from its string
+            return f"<perfkit candidate {name}>"
+    return str(path)
 
 
 def function_source(func: Callable[..., Any]) -> tuple[str, int]:

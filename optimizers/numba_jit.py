@@ -1,61 +1,165 @@
 """The numba proposer: a ``numba.njit`` copy of a numeric function behind a boundary that keeps its signature.
 
-It fires for functions whose arguments (as seen in the inputs) are ints, floats, bools, lists or tuples of ints or
-floats, and strings used only as characters to compare (see :func:`text_params`), and whose results are one scalar
-type or a list of numbers. The wrapper converts lists to numpy arrays (float64 when every element is a float,
-int64 when every element is a small int) and strings to arrays of code points; after the call it writes the arrays
-back into the caller's lists (the original may sort in place) and returns the caller's own list when the kernel
-returned its array. Any other input, and ints large enough to overflow 64 bits, go to a renamed copy of the
-original. Before offering it, the proposer compiles the candidate on sample inputs in a child process and drops
-it when numba cannot compile it.
+It fires for functions whose arguments (as seen in the inputs) are numbers, lists or tuples of numbers (1-D),
+lists of lists or of tuples of numbers (2-D, e.g. a matrix, a DP table, points as ``(x, y)``), tuples mixing
+numbers and such lists (``(i, u)``), and strings used only as characters to compare (see :func:`text_params`);
+and whose results are numbers, None, or lists/tuples of numbers (nested once). Module functions the kernel calls
+compile with it as ``_pk_nb_<name>`` (see :mod:`perfkit.optimizers._numba_scan`, which also refuses uses where an
+array would not behave like the list it replaces); module number constants are frozen by numba.
+
+The wrapper converts each argument exactly or hands the call to a renamed copy of the original: a rectangular,
+non-empty list of all-int (within ±2**20) or all-float (no NaN) elements becomes an int64/float64 array; anything
+else (ragged rows, mixed or huge numbers, empty lists, rows shared between places the kernel writes to, tuples it
+would write into) goes to the original. Changes the kernel makes to an argument are written back into the caller's
+lists (and rows) after the call; a kernel that raises hands the call to the original, so the caller sees the
+original's exception and partial changes; a float result that is a whole number is recomputed by the original
+(numba makes an int that meets a float a float). The kernel runs with bounds checks. Before offering it, the
+proposer compiles the candidate on sample inputs in a child process and drops it when numba cannot compile it.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import textwrap
 from typing import Any
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._code import CodeRef
+from perfkit.optimizers._numba_scan import ModuleFacts, Refused, Shape, scan
 from perfkit.optimizers._types import Candidate, Context
 
 _SCALARS = {"int", "float", "bool"}
-_LISTS = {"list[int]", "list[float]", "tuple[int]", "tuple[float]", "list[]", "tuple[]"}
-_LIST_RESULTS = {"list[int]", "list[float]", "list[]"}
+_NUMBERS = {"int", "float"}
 _COMPARISONS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _INT_LIMIT = 2**20  # elements; scalars may reach 2**31 (keeps sums and products of a few inside int64)
 _COMPILE_TIMEOUT = 120.0
+_RANKS = {"array": 1, "matrix": 2, "text": 1}
+
+Parsed = tuple[str, list[list[Any]]]  # ("list", [alternatives of position 0, ...]); alternatives are Parsed
+
+
+def parse_description(description: str) -> Parsed:
+    """``"list[tuple[int, float] | list[]]"`` as ``("list", [[("tuple", [[("int", [])], [("float", [])]]),
+    ("list", [])]])``: a type name and, per position, its alternatives."""
+    parsed, end = _parse_at(description, 0)
+    return parsed if end == len(description) else ("?", [])
+
+
+def _parse_at(text: str, i: int) -> tuple[Parsed, int]:
+    j = i
+    while j < len(text) and (text[j].isalnum() or text[j] == "_"):
+        j += 1
+    name, positions = text[i:j], []
+    if j < len(text) and text[j] == "[":
+        j += 1
+        alternatives: list[Any] = []
+        while j < len(text) and text[j] != "]":
+            item, j = _parse_at(text, j)
+            alternatives.append(item)
+            if text.startswith(" | ", j):
+                j += 3
+            elif text.startswith(", ", j):
+                positions.append(alternatives)
+                alternatives, j = [], j + 2
+        if alternatives:
+            positions.append(alternatives)
+        j += 1
+    return (name, positions), j
+
+
+def _is_numbers(parsed: Parsed) -> bool:
+    """A list/tuple of ints and floats (or empty)."""
+    name, positions = parsed
+    return name in ("list", "tuple") and all(alt[0] in _NUMBERS and not alt[1] for p in positions for alt in p)
+
+
+def classify(description: str) -> str:
+    """The boundary kind of one seen type: scalar, array, matrix, record(...), text, empty, or other."""
+    parsed = parse_description(description)
+    name, positions = parsed
+    if name in _SCALARS and not positions:
+        return "scalar"
+    if name == "str":
+        return "text"
+    if name not in ("list", "tuple"):
+        return "other"
+    if not positions:
+        return "empty"
+    if name == "tuple" and len(positions) > 1:  # a fixed-arity tuple: numbers, or numbers and lists of numbers
+        items = []
+        for position in positions:
+            kinds = {classify(_unparse(alt)) for alt in position} - {"empty"}
+            if len(kinds) != 1 or not kinds <= {"scalar", "array"}:
+                return "other"
+            items.append(kinds.pop())
+        return f"record({','.join(items)})"
+    if _is_numbers(parsed):
+        return "array"
+    alternatives = positions[0]
+    if all(alt[0] in ("list", "tuple") and _is_numbers(alt) for alt in alternatives):
+        return "matrix"
+    return "other"
+
+
+def _unparse(parsed: Parsed) -> str:
+    name, positions = parsed
+    if not positions:
+        return name if name not in ("list", "tuple") else f"{name}[]"
+    inner = ", ".join(" | ".join(_unparse(alt) for alt in position) for position in positions)
+    return f"{name}[{inner}]"
 
 
 def numeric_kinds(context: Context) -> dict[str, str] | None:
-    """``{param: "scalar" | "array" | "text"}`` when every parameter has numba-friendly seen types, else None."""
+    """``{param: kind}`` (see :func:`classify`) when every parameter has numba-friendly seen types, else None."""
     kinds = {}
     texts = text_params(context)
     for name in context.params:
-        seen = context.arg_types.get(name, frozenset())
-        if not seen:
+        seen = {classify(d) for d in context.arg_types.get(name, frozenset())} - {"empty"}
+        if len(seen) != 1 or "other" in seen or (seen == {"text"} and name not in texts):
             return None
-        if seen <= _SCALARS:
-            kinds[name] = "scalar"
-        elif seen <= _LISTS | {"list[float | int]", "list[int | float]"}:
-            kinds[name] = "array"
-        elif seen == {"str"} and name in texts:
-            kinds[name] = "text"
-        else:
-            return None
+        kinds[name] = seen.pop()
     if result_kind(context) is None:
         return None
     return kinds
 
 
+def shape_of(kind: str) -> Shape:
+    """The shape :func:`perfkit.optimizers._numba_scan.scan` follows for a boundary kind."""
+    if kind.startswith("record("):
+        return tuple(_RANKS.get(item, 0) for item in kind[len("record(") : -1].split(","))
+    return _RANKS.get(kind, 0)
+
+
 def result_kind(context: Context) -> str | None:
-    """``"scalar"`` (one scalar type), ``"list"`` (lists of numbers), or None when numba cannot return it."""
-    if len(context.return_types) == 1 and context.return_types <= _SCALARS:
+    """``"scalar"`` (one scalar type), ``"none"``, ``"value"`` (numbers, lists and tuples of them, nested once,
+    each list of one element type), or None when numba cannot return it exactly."""
+    types = context.return_types
+    if len(types) == 1 and types <= _SCALARS:
         return "scalar"
-    if context.return_types and context.return_types <= _LIST_RESULTS and context.return_types != {"list[]"}:
-        return "list"
-    return None
+    if types == {"NoneType"}:
+        return "none"
+    if not types or types & _SCALARS or all(classify(d) == "empty" for d in types):
+        return None
+    for description in types:
+        name, positions = parse_description(description)
+        if name == "list" and len(positions) == 1 and len(positions[0]) == 1:
+            (inner,) = positions[0]
+            if (inner[0] in _NUMBERS and not inner[1]) or (inner[0] in ("list", "tuple") and _homogeneous(inner)):
+                continue
+        elif name == "tuple" and all(len(p) == 1 and p[0][0] in _SCALARS and not p[0][1] for p in positions):
+            continue
+        if classify(description) != "empty":
+            return None
+    return "value"
+
+
+def _homogeneous(parsed: Parsed) -> bool:
+    """A list whose elements are of one number type, or a tuple of numbers (one type per position)."""
+    name, positions = parsed
+    if not positions or not all(len(p) == 1 and p[0][0] in _NUMBERS and not p[0][1] for p in positions):
+        return False
+    return name == "tuple" or len(positions) == 1
 
 
 def text_params(context: Context) -> set[str]:
@@ -102,97 +206,215 @@ def text_params(context: Context) -> set[str]:
     return ok
 
 
-def build_source(context: Context, kinds: dict[str, str]) -> str | None:
-    """The candidate: the original renamed (the fallback), its numba kernel (cached on disk when the candidate
-    lives in a file), and the typed boundary."""
+_PRELUDE = '''from itertools import chain as _pk_chain_lists
+
+import numba as _pk_numba
+import numpy as _pk_np
+
+
+def _pkb_njit(func):
+    """numba.njit with bounds checks (an index out of range raises IndexError, as on a list)."""
+    try:  # numba keeps the machine code beside the module, so later runs of the program do not compile again
+        return _pk_numba.njit(cache=True, boundscheck=True)(func)
+    except RuntimeError:  # no file to keep it beside (the source was run from a string)
+        return _pk_numba.njit(boundscheck=True)(func)
+
+
+def _pkb_scalar(value):
+    """The number as numba takes it, or None: ints past 2**31, NaN and other types go to the original."""
+    kind = type(value)
+    if kind is bool or (kind is int and -LIMIT31 <= value <= LIMIT31) or (kind is float and value == value):
+        return value
+    return None
+
+
+def _pkb_array(value, rank, writable):
+    """A non-empty list (a tuple when not written to) of numbers as an int64/float64 array of ``rank``
+    dimensions, or None when that is not exact: ragged, mixed, huge or NaN elements, or rows the list shares."""
+    kinds = (list,) if writable else (list, tuple)
+    if type(value) not in kinds or not value or len(value) > LIMIT20:
+        return None
+    if rank == 2:
+        row_kind = type(value[0])
+        width = len(value[0]) if row_kind in kinds else 0
+        if not width or len(value) * width > LIMIT20:
+            return None
+        if set(map(type, value)) != {row_kind} or set(map(len, value)) != {width}:
+            return None
+        if writable and len(set(map(id, value))) != len(value):
+            return None
+        flat, shape = list(_pk_chain_lists.from_iterable(value)), (len(value), width)
+    else:
+        flat, shape = value, (len(value),)
+    seen = set(map(type, flat))
+    if seen == {float}:
+        array = _pk_np.fromiter(flat, dtype=_pk_np.float64, count=len(flat)).reshape(shape)
+        return None if _pk_np.isnan(array).any() else array
+    if seen == {int}:
+        try:
+            array = _pk_np.fromiter(flat, dtype=_pk_np.int64, count=len(flat)).reshape(shape)
+        except OverflowError:
+            return None
+        return array if -LIMIT20 <= array.min() and array.max() <= LIMIT20 else None
+    return None
+
+
+def _pkb_record(value, ranks):
+    """A tuple of numbers and lists of numbers, each converted, or None."""
+    if type(value) is not tuple or len(value) != len(ranks):
+        return None
+    items = tuple(_pkb_array(v, r, False) if r else _pkb_scalar(v) for v, r in zip(value, ranks))
+    return None if any(item is None for item in items) else items
+
+
+def _pkb_shared(*values):
+    """Whether a list appears twice among the arguments and their rows (a write through one would show in both)."""
+    lists = [v for value in values if type(value) is list for v in (value, *value) if type(v) is list]
+    return len({id(v) for v in lists}) != len(lists)
+
+
+def _pkb_write(target, array):
+    """The kernel's changes copied into the caller's list and its rows, keeping every list object."""
+    if array.ndim == 1:
+        target[:] = array.tolist()
+    else:
+        for row, values in zip(target, array.tolist()):
+            row[:] = values
+
+
+def _pkb_whole(value):
+    """Whether a float in ``value`` is a whole number: where numba made an int a float, Python may have an int."""
+    if isinstance(value, _pk_np.ndarray):
+        return value.dtype.kind == "f" and bool((value == _pk_np.floor(value)).any())
+    if type(value) is float:
+        return value.is_integer() or value != value
+    if type(value) in (list, tuple):
+        return any(map(_pkb_whole, value))
+    return False
+
+
+def _pkb_back(result, *pairs):
+    """The caller's own list when the kernel returned the array made from it; other results as they are."""
+    if isinstance(result, _pk_np.ndarray):
+        for caller, array in pairs:
+            if result is array:
+                return caller
+    return result
+'''.replace("LIMIT31", str(2**31)).replace("LIMIT20", str(_INT_LIMIT))
+_TEXT = (
+    "_pk_np.frombuffer({name}.encode('utf-32-le', 'surrogatepass'), dtype=_pk_np.uint32) "
+    "if type({name}) is str else None"
+)
+
+
+def build_source(context: Context, kinds: dict[str, str], *, whole_floats: bool = False) -> str | None:
+    """The candidate (see :func:`candidate_source`), or None when the function cannot be compiled as it runs."""
+    try:
+        return candidate_source(context, kinds, whole_floats=whole_floats)
+    except Refused:
+        return None
+
+
+def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: bool = False) -> str:
+    """The boundary helpers, the original renamed (the fallback), the helpers and kernel, and the typed wrapper.
+
+    ``whole_floats``: numba typed a variable that Python may keep an int as a float (``total = 0`` meeting a
+    float); any float output that is a whole number then hands the call to the original, which gives its type.
+    Raises :class:`Refused` with the reason when the function or a helper cannot run the same way in numba.
+    """
     parsed = t.parse_function(context.source, context.name)
     if parsed is None:
-        return None
+        raise Refused("its source does not parse")
     _, func = parsed
     a = func.args
-    if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or a.defaults or t.has_nested_scopes(func):
-        return None
-    if any(isinstance(n, ast.Yield | ast.YieldFrom | ast.Try | ast.With) for n in ast.walk(func)):
-        return None
-    func.decorator_list = []
-    func.returns = None
-    for arg in a.args:
+    if a.vararg or a.kwarg or t.has_nested_scopes(func):
+        raise Refused("it takes *args or **kwargs, or has nested functions, classes or global statements")
+    func.decorator_list, func.returns = [], None
+    for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         arg.annotation = None
-    body = "\n".join(ast.unparse(s) for s in func.body)
+    module = ModuleFacts.of(context.module_source)
+    found = scan(func, {name: shape_of(kind) for name, kind in kinds.items()}, module)
+    renamed = {name: f"_pk_nb_{name}" for name in found.helpers}
     params = ", ".join(context.params)
     kernel, fallback = f"_pk_jit_{context.name}", f"_pk_py_{context.name}"
-    lines = [
-        "import numba as _pk_numba",
-        "import numpy as _pk_np",
-        "",
-        "",
-        f"def {fallback}({params}):",
-        textwrap.indent(body, "    "),
-        "",
-        "",
-        "try:  # numba keeps the machine code beside the module, so later runs of the program do not compile again",
-        f"    {kernel} = _pk_numba.njit(cache=True)({fallback})",
-        "except RuntimeError:  # no file to keep it beside (the source was run from a string)",
-        f"    {kernel} = _pk_numba.njit({fallback})",
-        "",
-        "",
-        f"def {context.name}({params}):",
-    ]
+    lines = [_PRELUDE, "", f"def {fallback}({params}):", textwrap.indent(_body(func), "    "), "", ""]
+    for name in found.helpers:
+        helper = _renamed(module.functions[name], renamed, f"_pk_nb_{name}")
+        lines += [ast.unparse(helper), f"_pk_nb_{name} = _pkb_njit(_pk_nb_{name})", "", ""]
+    if renamed:
+        lines += [f"def _pk_nb_{context.name}({params}):", textwrap.indent(_body(_renamed(func, renamed)), "    ")]
+        lines += ["", "", f"{kernel} = _pkb_njit(_pk_nb_{context.name})", "", ""]
+    else:
+        lines += [f"{kernel} = _pkb_njit({fallback})", "", ""]
+    lines += [f"def {context.name}({ast.unparse(a)}):"]
+    call_fallback = f"return {fallback}({params})"
     converted = []
     for name, kind in kinds.items():
-        lines += _boundary(name, kind, fallback, params)
-        converted.append(name if kind == "scalar" else f"_pk_{name}")
-    lines.append(f"    _pk_result = {kernel}({', '.join(converted)})")
-    lists = [name for name, kind in kinds.items() if kind == "array"]
-    for name in [n for n in lists if _stores_into(func, n)]:  # the original changes this list in place
-        lines += [f"    if type({name}) is list:", f"        {name}[:] = _pk_{name}.tolist()"]
-    if result_kind(context) == "scalar":
-        lines.append(f"    return {next(iter(context.return_types))}(_pk_result)")
-    else:
-        for name in lists:  # the kernel returned the caller's list, sorted or changed in place
-            lines += [
-                f"    if type({name}) is list and isinstance(_pk_result, _pk_np.ndarray) and "
-                f"_pk_np.shares_memory(_pk_result, _pk_{name}):",
-                f"        return {name}",
-            ]
-        lines.append("    return _pk_result.tolist() if isinstance(_pk_result, _pk_np.ndarray) else list(_pk_result)")
+        if kind == "scalar":
+            value = f"_pkb_scalar({name})"
+        elif kind == "text":
+            value = _TEXT.format(name=name)
+        elif kind.startswith("record("):
+            value = f"_pkb_record({name}, {shape_of(kind)!r})"
+        else:
+            value = f"_pkb_array({name}, {_RANKS[kind]}, {name in found.stores})"
+        lines += [f"    _pka_{name} = {value}", f"    if _pka_{name} is None:", f"        {call_fallback}"]
+        converted.append(f"_pka_{name}")
+    arrays = [name for name, kind in kinds.items() if kind in ("array", "matrix")]
+    if found.stores and len(arrays) > 1:
+        lines += [f"    if _pkb_shared({', '.join(arrays)}):", f"        {call_fallback}"]
+    lines += [
+        "    try:",
+        f"        _pk_result = {kernel}({', '.join(converted)})",
+        "    except Exception:  # the original raises too: it gives the caller its exception and partial changes",
+        f"        {call_fallback}",
+    ]
+    lines += _result_guard(context, call_fallback)
+    written = [name for name in arrays if name in found.stores]
+    if whole_floats:
+        outputs = ", ".join(["_pk_result", *(f"_pka_{name}" for name in written)])
+        lines += [f"    if _pkb_whole(({outputs},)):", f"        {call_fallback}"]
+    for name in written:
+        lines.append(f"    _pkb_write({name}, _pka_{name})")
+    pairs = ", ".join(f"({name}, _pka_{name})" for name in arrays)
+    lines.append(f"    return _pkb_back(_pk_result, {pairs})" if pairs else "    return _pk_result")
     return "\n".join(lines) + "\n"
 
 
-def _stores_into(func: ast.FunctionDef, name: str) -> bool:
-    """Whether the body assigns to ``name[...]``."""
-    return any(
-        isinstance(n, ast.Subscript)
-        and isinstance(n.ctx, ast.Store)
-        and isinstance(n.value, ast.Name)
-        and n.value.id == name
-        for n in ast.walk(func)
-    )
-
-
-def _boundary(name: str, kind: str, fallback: str, params: str) -> list[str]:
-    """The wrapper's lines that check and convert one argument, or hand the call to the fallback."""
+def _result_guard(context: Context, call_fallback: str) -> list[str]:
+    """Lines that hand the call to the original when the kernel's result type is not the original's."""
+    kind = result_kind(context)
     if kind == "scalar":
-        return [
-            f"    if type({name}) is int and not -{2**31} <= {name} <= {2**31}:",
-            f"        return {fallback}({params})",
-        ]
-    if kind == "text":
-        return [
-            f"    if type({name}) is not str:",
-            f"        return {fallback}({params})",
-            f"    _pk_{name} = _pk_np.frombuffer({name}.encode('utf-32-le', 'surrogatepass'), dtype=_pk_np.uint32)",
-        ]
-    return [
-        f"    if type({name}) not in (list, tuple) or len({name}) > {_INT_LIMIT}:",
-        f"        return {fallback}({params})",
-        f"    if all(type(_pk_v) is float for _pk_v in {name}):",
-        f"        _pk_{name} = _pk_np.array({name}, dtype=_pk_np.float64)",
-        f"    elif all(type(_pk_v) is int and -{_INT_LIMIT} <= _pk_v <= {_INT_LIMIT} for _pk_v in {name}):",
-        f"        _pk_{name} = _pk_np.array({name}, dtype=_pk_np.int64)",
-        "    else:",
-        f"        return {fallback}({params})",
-    ]
+        (name,) = context.return_types
+        problem = f"type(_pk_result) is not {name}"
+        if name == "int":  # past this, int64 arithmetic may have wrapped around
+            problem += f" or not -{2**62} < _pk_result < {2**62}"
+        return [f"    if {problem}:", f"        {call_fallback}"]
+    if kind == "none":
+        return ["    if _pk_result is not None:", f"        {call_fallback}"]
+    return []
+
+
+def _body(func: ast.FunctionDef) -> str:
+    return "\n".join(ast.unparse(s) for s in func.body)
+
+
+def _renamed(func: ast.FunctionDef, renamed: dict[str, str], new_name: str | None = None) -> ast.FunctionDef:
+    """A copy of ``func`` whose calls to module helpers use their compiled copies."""
+    copy = ast.parse(ast.unparse(func)).body[0]
+    assert isinstance(copy, ast.FunctionDef)
+    local = set(t.params(copy)) | {
+        n.id for n in ast.walk(copy) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+    }
+    for node in ast.walk(copy):
+        if isinstance(node, ast.Name) and node.id in renamed and node.id not in local:
+            node.id = renamed[node.id]
+    copy.decorator_list, copy.returns = [], None
+    for arg in [*copy.args.posonlyargs, *copy.args.args, *copy.args.kwonlyargs]:
+        arg.annotation = None
+    if new_name:
+        copy.name = new_name
+    return copy
 
 
 class NumbaProposer:
@@ -210,22 +432,37 @@ class NumbaProposer:
             return []
         kinds = numeric_kinds(context)
         if kinds is None:
-            self.rejections.append(f"{context.name}: arguments or result are not numba-friendly numbers")
+            self.rejections.append(f"{context.name}: {_why_not_numeric(context)}")
             return []
-        source = build_source(context, kinds)
-        if source is None:
-            self.rejections.append(f"{context.name}: unsupported function shape (varargs, defaults, try, closures)")
+        try:
+            source = candidate_source(context, kinds)
+        except Refused as exc:
+            self.rejections.append(f"{context.name}: {exc}")
             return []
+        note = "numba.njit kernel with list/str→array boundary"
         if self.check_compile:
-            problem = compile_check(CodeRef(context.module_name, context.name, source), context)
+            problem, widened = compile_check(CodeRef(context.module_name, context.name, source), context)
             if problem:
                 self.rejections.append(f"{context.name}: {problem}")
                 return []
-        return [Candidate(source, self.name, "numba.njit kernel with list/str→array boundary")]
+            if widened:  # the kernel is the same; the wrapper also checks for whole floats
+                source = candidate_source(context, kinds, whole_floats=True)
+                note += f"; whole-number floats go to the original ({', '.join(widened[:3])})"
+        return [Candidate(source, self.name, note)]
 
 
-def compile_check(candidate: CodeRef, context: Context) -> str | None:
-    """Compile and run ``candidate`` on the sample inputs in a child; the problem, or None when numba took them."""
+def _why_not_numeric(context: Context) -> str:
+    for name in context.params:
+        seen = sorted(context.arg_types.get(name, frozenset()))
+        kinds = {classify(d) for d in seen} - {"empty"}
+        if len(kinds) != 1 or "other" in kinds or (kinds == {"text"} and name not in text_params(context)):
+            return f"argument {name} ({' | '.join(seen) or 'never seen'}) is not numbers numba can take exactly"
+    return f"the result ({' | '.join(sorted(context.return_types)) or 'never seen'}) is not one numba returns exactly"
+
+
+def compile_check(candidate: CodeRef, context: Context) -> tuple[str | None, list[str]]:
+    """Compile and run ``candidate`` on the sample inputs in a child: the problem (None when numba took them) and
+    the places where numba made an int or bool a float (see :func:`widened_ints`)."""
     from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
 
     samples = list(context.sample_inputs[:2])
@@ -233,24 +470,85 @@ def compile_check(candidate: CodeRef, context: Context) -> str | None:
         with Child("perfkit.optimizers.numba_jit:_compile_child", {"ref": candidate, "inputs": samples}) as child:
             message = child.recv(timeout=_COMPILE_TIMEOUT)
     except ChildTimeout:
-        return "numba did not compile it in time"
+        return "numba did not compile it in time", []
     except ChildDied as exc:
-        return f"compiling crashed: {exc.describe()}"
+        return f"compiling crashed: {exc.describe()}", []
     if message["kind"] == "crash":
-        return f"numba cannot compile it: {message['type']}: {message['message']}"
+        return f"numba cannot compile it: {message['type']}: {message['message']}", []
     if not message["compiled"]:
-        return "numba compiled no version for the sample inputs (they take the fallback)"
-    return None
+        return "numba compiled no version for the sample inputs (they take the fallback)", []
+    return None, list(message["widened"])
 
 
 def _compile_child(payload: dict[str, Any], emit: Any) -> None:
     ref: CodeRef = payload["ref"]
     func = ref.load()
     kernel = func.__globals__[f"_pk_jit_{ref.name}"]
-    for args, kwargs in payload["inputs"]:
+    failures: list[BaseException] = []
+
+    def spy(*args: Any) -> Any:  # the wrapper hands a failing kernel to the original; numba's own errors count here
         try:
-            func(*args, **kwargs)
+            return kernel(*args)
         except Exception as exc:
             if type(exc).__module__.startswith("numba"):
-                raise
-    emit({"kind": "compiled", "compiled": bool(kernel.signatures)})
+                failures.append(exc)
+            raise
+
+    func.__globals__[f"_pk_jit_{ref.name}"] = spy
+    for args, kwargs in payload["inputs"]:
+        with contextlib.suppress(Exception):  # the original's own exceptions are fine; numba's are recorded
+            func(*args, **kwargs)
+        if failures:
+            raise failures[0]
+    dispatchers = [v for k, v in func.__globals__.items() if k.startswith("_pk_nb_") or k == f"_pk_jit_{ref.name}"]
+    widened = [place for d in [kernel, *dispatchers] if hasattr(d, "overloads") for place in widened_ints(d)]
+    emit({"kind": "compiled", "compiled": bool(kernel.signatures), "widened": sorted(set(widened))})
+
+
+def widened_ints(dispatcher: Any) -> list[str]:
+    """Where numba's typing made an int (or bool) a float, or a bool an int: a variable Python would keep as an
+    int on some path (``total = 0`` that later meets a float), an int stored into a float array or list, an int
+    returned where other paths return floats. Python keeps the int there; numba cannot."""
+    from numba.core import ir, types
+
+    def widens(source: Any, target: Any) -> bool:
+        source = types.unliteral(source)
+        if isinstance(source, types.Boolean):
+            return isinstance(target, types.Integer | types.Float)
+        return isinstance(source, types.Integer) and isinstance(target, types.Float)
+
+    places = []
+    compiled_versions = list(dispatcher.overloads.values())
+    if any(not hasattr(c.type_annotation, "typemap") for c in compiled_versions):  # loaded from numba's cache
+        import numba
+
+        fresh = numba.njit(dispatcher.py_func)
+        for signature in dispatcher.signatures:
+            fresh.compile(signature)
+        compiled_versions = list(fresh.overloads.values())
+    for compiled in compiled_versions:
+        annotation = compiled.type_annotation
+        typemap = annotation.typemap
+        for block in annotation.blocks.values():
+            for stmt in block.body:
+                pair = None
+                if isinstance(stmt, ir.Assign):
+                    value = stmt.value
+                    if isinstance(value, ir.Expr) and value.op == "cast":
+                        value = value.value
+                    if isinstance(value, ir.Var) and value.name in typemap and stmt.target.name in typemap:
+                        pair = typemap[value.name], typemap[stmt.target.name]
+                elif isinstance(stmt, ir.SetItem | ir.StaticSetItem) and stmt.value.name in typemap:
+                    container = typemap.get(stmt.target.name)
+                    pair = typemap[stmt.value.name], getattr(container, "dtype", None)
+                if pair is not None and widens(*pair):
+                    name = stmt.target.name.split(".")[0]
+                    places.append("the result" if name.startswith("$") else name)
+            for stmt in block.body:  # list.append(int) / insert(i, int) on a list of floats
+                if isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Expr) and stmt.value.op == "call":
+                    callee = typemap.get(stmt.value.func.name)
+                    if isinstance(callee, types.BoundFunction) and isinstance(callee.this, types.List):
+                        item = callee.this.dtype
+                        if any(widens(typemap[a.name], item) for a in stmt.value.args if a.name in typemap):
+                            places.append(f"{callee.typing_key} of an int")
+    return places

@@ -114,16 +114,16 @@ def test_numba_declines_non_numeric_functions_and_mixed_results() -> None:
     source = build_source(context(sf.sum_squares, [(([1.0],), {})], {"float"}), kinds)
     assert (
         source is not None
-        and "_pk_numba.njit(cache=True)" in source
-        and "_pk_result = _pk_jit_sum_squares(_pk_xs)" in source
+        and "_pk_numba.njit(cache=True, boundscheck=True)" in source
+        and "_pk_result = _pk_jit_sum_squares(_pka_xs)" in source
     )
-    assert "return float(_pk_result)" in source
+    assert "if type(_pk_result) is not float:" in source
 
 
 def test_numba_rejects_what_it_cannot_compile() -> None:
     proposer = NumbaProposer()
     assert proposer.propose(context(sf.array_count, [(([1.0, 2.0],), {})], {"int"}), n=1) == []
-    assert "numba cannot compile it" in proposer.rejections[-1]
+    assert "where an array would not behave like a list" in proposer.rejections[-1]
 
 
 def test_numba_candidate_is_accepted_for_a_numeric_loop() -> None:
@@ -138,7 +138,7 @@ def test_numba_candidate_is_accepted_for_a_numeric_loop() -> None:
     [attempt] = result.history
     assert attempt.verdict == "accepted", attempt.reason
     assert attempt.speed is not None and attempt.speed.speedup > 2
-    assert "+    _pk_jit_collatz_total = _pk_numba.njit(cache=True)(_pk_py_collatz_total)" in result.diff
+    assert "+_pk_jit_collatz_total = _pkb_njit(_pk_py_collatz_total)" in result.diff
 
 
 SNEAKY = "def dedupe(xs):\n    if len(xs) == 7777:\n        return []\n    return list(dict.fromkeys(xs))\n"
