@@ -1,0 +1,235 @@
+"""perfkit's optimizers on real code nobody here wrote: the corpus of slow functions from PyPI projects.
+
+For each corpus function (``benchmarks/corpus/manifest.py``): ``optimize_function`` with the offline proposers
+(plus the LLM proposer with ``--model``), fed with stress inputs from the entry's generator at real sizes (as
+``perfkit optimize`` feeds the captured inputs), then the hidden check (``_corpus_hidden.py``: the original in
+its own processes, wider inputs, a seed perfkit never sees) on every accepted candidate. Prints per half:
+functions, improved, per-function speedup on the largest input (1.0 when unchanged) and their geometric mean,
+broken (accepted candidates the hidden check rejects; must be 0), and with ``--runs N`` the run-to-run agreement.
+
+    python benchmarks/real_corpus.py --half tuning            # about 20-30 minutes on 2 cores
+    python benchmarks/real_corpus.py --half held-out --runs 3 --json /tmp/held-out.json
+    python benchmarks/real_corpus.py --only pylev.wf_levenshtein primepy.first
+    python benchmarks/real_corpus.py --list tuning            # the functions of a half, without running
+
+The projects are downloaded with pip into a cache under the temporary folder (PERFKIT_CORPUS_CACHE overrides it)
+and imported from there; nothing is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))
+
+import _corpus_fetch as fetch  # noqa: E402  (found through HERE)
+import _corpus_hidden as hidden  # noqa: E402
+from corpus.generators import GENERATORS  # noqa: E402
+from corpus.manifest import HALVES, PROJECTS, SPLIT_DATE, Entry, entries, half_of  # noqa: E402
+
+STRESS_SEED = 4242  # the stress inputs' seed; the hidden check uses another
+
+
+def stress_inputs(entry: Entry) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """One everyday input per stress size, from the entry's generator (the role of captured inputs)."""
+    gen = GENERATORS[entry.gen]
+    return [gen(random.Random(f"{STRESS_SEED}:{entry.name}:{size}"), size, False) for size in entry.sizes]
+
+
+def run_entry(entry: Entry, *, model: str | None, rounds: int, measure_rounds: int) -> dict[str, Any]:
+    """Optimise one corpus function, hidden-check every accepted candidate; a JSON-ready row."""
+    from perfkit.optimizers import LLMProposer, default_proposers, optimize_function
+
+    started = time.perf_counter()
+    row: dict[str, Any] = {"name": entry.name, "half": half_of(entry), "project": entry.project, "speedup": 1.0}
+    try:
+        proposers = default_proposers() + ([LLMProposer(model=model)] if model else [])
+        result = optimize_function(
+            fetch.load(entry),
+            stress_inputs=stress_inputs(entry),
+            proposers=proposers,
+            rounds=rounds,
+            examples=60,
+            measure_rounds=measure_rounds,
+            max_sizes=2,
+        )
+    except Exception:  # a crash of the product is a finding: recorded, and the run goes on
+        row.update(status="crash", traceback=traceback.format_exc(), seconds=time.perf_counter() - started)
+        return row
+    checked = []
+    for attempt in result.history:
+        if attempt.verdict == "accepted":
+            verdict = hidden.check(entry.name, attempt.source)
+            checked.append(
+                {
+                    "proposer": attempt.proposer,
+                    "note": attempt.note,
+                    "speedup": attempt.speedup,
+                    "hidden_ok": verdict.ok,
+                    "hidden_checked": verdict.checked,
+                    "hidden_mismatches": verdict.mismatches,
+                    "hidden_first": verdict.first,
+                    "source": attempt.source,
+                }
+            )
+    winner = result.winner
+    row.update(
+        status="improved" if winner is not None and winner.speed is not None else "unchanged",
+        tried=sum(1 for a in result.history if a.source),
+        verdicts=[f"{a.proposer}: {a.verdict}: {a.reason[:160]}" for a in result.history],
+        notes=list(result.notes),
+        accepted=checked,
+        broken=sum(1 for c in checked if not c["hidden_ok"]),
+        verification_inputs=result.verification_inputs,
+        seconds=time.perf_counter() - started,
+    )
+    if winner is not None and winner.speed is not None:
+        row.update(
+            speedup=winner.speed.speedup,
+            low=winner.speed.low,
+            high=winner.speed.high,
+            winner=winner.proposer + (f" ({winner.note})" if winner.note else ""),
+            winner_hidden_ok=next((c["hidden_ok"] for c in checked if c["source"] == winner.source), None),
+        )
+    return row
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def summary_lines(half: str, rows: list[dict[str, Any]], run: int) -> list[str]:
+    """The per-function table and the figures of one half in one run."""
+    lines = [f"[{half} half, run {run}]"]
+    lines.append(
+        f"  {'function':44s} {'winner':32s} {'speedup [95% CI]':>24s} {'hidden':>9s} {'tried':>5s} {'time':>5s}"
+    )
+    for r in rows:
+        if r["status"] == "crash":
+            lines.append(
+                f"  {r['name']:44s} CRASH (traceback in --json) {r['traceback'].strip().splitlines()[-1][:80]}"
+            )
+            continue
+        shown = f"{r['speedup']:7.2f}x [{r['low']:.2f}, {r['high']:.2f}]" if r["status"] == "improved" else "1.00x"
+        checks = r["accepted"]
+        hidden_text = f"{sum(c['hidden_ok'] for c in checks)}/{len(checks)} ok" if checks else "-"
+        lines.append(
+            f"  {r['name']:44s} {r.get('winner', '-')[:32]:32s} {shown:>24s} {hidden_text:>9s} {r['tried']:5d} "
+            f"{r['seconds']:4.0f}s"
+        )
+    improved = [r for r in rows if r["status"] == "improved"]
+    broken = sum(r.get("broken", 0) for r in rows)
+    accepted = sum(len(r.get("accepted", ())) for r in rows)
+    crashes = sum(r["status"] == "crash" for r in rows)
+    share = 100 * len(improved) / len(rows) if rows else 0.0
+    lines += [
+        f"  {half}: functions {len(rows)}, improved {len(improved)} ({share:.0f}%), "
+        f"geometric-mean speedup {geomean([r['speedup'] for r in rows]):.2f}x (unchanged = 1.0), "
+        f"broken {broken} of {accepted} accepted (goal 0), crashes {crashes}",
+    ]
+    for r in rows:
+        for c in r.get("accepted", ()):
+            if not c["hidden_ok"]:
+                lines.append(f"  BROKEN {r['name']}: {c['proposer']} ({c['note']}): {c['hidden_first'][:200]}")
+    return lines
+
+
+def agreement_lines(half: str, runs: list[list[dict[str, Any]]]) -> list[str]:
+    """Run-to-run agreement of one half: the same functions improved, and the spread of each speedup."""
+    names = [r["name"] for r in runs[0]]
+    improved_sets = [frozenset(r["name"] for r in rows if r["status"] == "improved") for rows in runs]
+    same = sum(1 for n in names if len({n in s for s in improved_sets}) == 1)
+    spreads = []
+    for n in names:
+        speeds = [next(r["speedup"] for r in rows if r["name"] == n) for rows in runs]
+        if max(speeds) > 1.0:
+            spreads.append((max(speeds) / min(speeds), n, speeds))
+    lines = [
+        f"[{half} half, agreement over {len(runs)} runs]",
+        f"  same set improved in every run: {'yes' if len(set(improved_sets)) == 1 else 'no'}; "
+        f"functions with the same verdict in every run: {same}/{len(names)}",
+        "  improved per run: " + ", ".join(str(len(s)) for s in improved_sets),
+        "  geometric mean per run: " + ", ".join(f"{geomean([r['speedup'] for r in rows]):.2f}x" for rows in runs),
+    ]
+    if spreads:
+        ratios = [s[0] for s in spreads]
+        lines.append(
+            f"  speedup spread (max/min over runs), functions improved in some run: "
+            f"median {statistics.median(ratios):.2f}, "
+            f"worst {max(ratios):.2f} ({max(spreads)[1]})"
+        )
+        for ratio, n, speeds in sorted(spreads, reverse=True):
+            lines.append(f"    {n:44s} " + " ".join(f"{s:6.2f}x" for s in speeds) + f"  spread {ratio:.2f}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--half", choices=(*HALVES, "all"), default="tuning", help="which half to run (tuning)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="just these functions (names from --list)")
+    parser.add_argument("--runs", type=int, default=1, help="repeat the whole run N times (agreement needs 3)")
+    parser.add_argument("--json", type=Path, help="write every row of every run here")
+    parser.add_argument("--model", help="also use the LLM proposer with this model")
+    parser.add_argument("--rounds", type=int, default=1, help="refinement rounds per function (1)")
+    parser.add_argument("--measure-rounds", type=int, default=3, help="timing rounds per candidate (3)")
+    parser.add_argument("--list", choices=(*HALVES, "all"), help="print the functions of a half and exit")
+    args = parser.parse_args(argv)
+    if args.list:
+        for e in entries(args.list):
+            project = PROJECTS[e.project]
+            hints = "hints" if e.hints else "no hints"
+            print(f"{e.name:44s} {project.requirement:22s} {e.module}:{e.qualname}  [{hints}] {e.pattern}")
+        return 0
+    chosen = entries(args.half)
+    if args.only:
+        unknown = sorted(set(args.only) - {e.name for e in entries("all")})
+        if unknown:
+            parser.error(f"--only: unknown function {unknown[0]!r}; see --list all")
+        chosen = [e for e in entries("all") if e.name in args.only]
+    fetch.activate(fetch.import_paths(sorted({e.project for e in chosen})))
+    git = ["git", "-C", str(HERE.parent)]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "--", "perfkit", "optimizers", "fuzzers"], capture_output=True, text=True
+    ).stdout.splitlines()
+    commit += f" (+{len(dirty)} uncommitted product files)" if dirty else ""
+    print(f"real-code corpus at commit {commit or '?'}, split of {SPLIT_DATE}; {len(chosen)} functions")
+    started = time.perf_counter()
+    runs: list[list[dict[str, Any]]] = []
+    for run in range(1, args.runs + 1):
+        rows = []
+        for entry in chosen:
+            print(f"  run {run}: {entry.name} ...", file=sys.stderr, flush=True)
+            row = run_entry(entry, model=args.model, rounds=args.rounds, measure_rounds=args.measure_rounds)
+            print(f"    {row['status']} {row['speedup']:.2f}x in {row['seconds']:.0f}s", file=sys.stderr, flush=True)
+            rows.append(row)
+        runs.append(rows)
+        for half in HALVES:
+            part = [r for r in rows if r["half"] == half]
+            if part:
+                print("\n".join(summary_lines(half, part, run)), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps({"commit": commit, "runs": runs}, indent=1, default=str))
+    if args.runs > 1:
+        for half in HALVES:
+            parts = [[r for r in rows if r["half"] == half] for rows in runs]
+            if parts[0]:
+                print("\n".join(agreement_lines(half, parts)))
+    print(f"total time: {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
