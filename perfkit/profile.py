@@ -15,6 +15,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,9 +61,9 @@ class Profile:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, with a schema version."""
-        data = asdict(self)
-        data["schema_version"] = SCHEMA_VERSION
-        return data
+        from perfkit._io import document
+
+        return document("profile", SCHEMA_VERSION, asdict(self))
 
 
 @dataclass(frozen=True)
@@ -231,18 +232,68 @@ def _scalene_hotspot(filename: str, item: dict[str, Any], *, function: str, text
     )
 
 
-def _run_cprofile(
-    program: _Program, argv: list[str], folder: Path, *, timeout: float | None, env: dict[str, str] | None = None
-) -> Profile:
+FuncKey = tuple[str, int, str]  # pstats' (file, first line, name)
+
+
+def cprofile_stats(
+    argv: list[str], *, cwd: str | Path | None = None, env: dict[str, str] | None = None, timeout: float | None = None
+) -> tuple[dict[FuncKey, Any], float, int]:
+    """Run ``argv`` under cProfile; its raw ``pstats.Stats(...).stats`` (func -> (cc, nc, tt, ct, callers)), the
+    wall time and the exit status. Files are as the program saw them (relative to ``cwd`` for its own script)."""
     import pstats
 
+    program = parse_command(list(argv))
+    folder = Path(cwd or ".").resolve()
     with tempfile.TemporaryDirectory(prefix="perfkit-cprofile-") as tmp:
         out = Path(tmp, "profile.pstats")
         code, elapsed, stderr = _run(_launch(program, ["-m", "cProfile", "-o", str(out)], []), folder, timeout, env)
         if not out.is_file():
             tail = stderr.strip().splitlines()[-1:] if stderr.strip() else [f"exit status {code}"]
             raise PerfkitError(f"the command could not be profiled: {tail[0]}")
-        stats: dict[Any, Any] = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]
+        stats: dict[FuncKey, Any] = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]
+    return stats, elapsed, code
+
+
+def attributed_time(stats: dict[FuncKey, Any], *, own: Callable[[FuncKey], bool]) -> dict[FuncKey, float]:
+    """Each ``own`` function's own time plus the time of the code it calls that is not ``own`` (builtins such
+    as ``list.pop``, the standard library, installed packages), in seconds.
+
+    cProfile charges ``xs.pop(0)`` to the builtin, not to the function that calls it. Here the time of every
+    function that is not ``own`` flows up the call graph to its callers, split in proportion to the time each
+    caller spent in it (pstats' per-caller cumulative time; call counts when those are all zero), until it
+    reaches an ``own`` function. A builtin that calls back into ``own`` code (``sorted(key=...)``) passes on only
+    its own time: the callback is charged to itself. Time that reaches no ``own`` function (the interpreter's
+    start-up, imports run by the import system) is left out.
+    """
+    charged = {func: float(entry[2]) for func, entry in stats.items() if own(func)}
+    pending = {func: float(entry[2]) for func, entry in stats.items() if not own(func) and entry[2] > 0}
+    total = sum(pending.values())
+    for _ in range(200):  # mass moves one call level per pass; cycles among library functions leak out
+        if sum(pending.values()) <= 1e-9 * max(total, 1e-12):
+            break
+        moved: dict[FuncKey, float] = {}
+        for func, mass in pending.items():
+            callers = {c: t for c, t in stats[func][4].items() if c != func and c in stats}
+            weights = {c: float(t[3]) for c, t in callers.items()}
+            if not any(weights.values()):
+                weights = {c: float(t[0]) for c, t in callers.items()}
+            spread = sum(weights.values())
+            if spread <= 0:
+                continue  # no caller: the mass is the run's own overhead
+            for caller, weight in weights.items():
+                part = mass * weight / spread
+                if own(caller):
+                    charged[caller] += part
+                else:
+                    moved[caller] = moved.get(caller, 0.0) + part
+        pending = moved
+    return charged
+
+
+def _run_cprofile(
+    program: _Program, argv: list[str], folder: Path, *, timeout: float | None, env: dict[str, str] | None = None
+) -> Profile:
+    stats, elapsed, code = cprofile_stats(argv, cwd=folder, env=env, timeout=timeout)
     total = sum(entry[2] for entry in stats.values()) or 1.0
     functions = [
         Hotspot(file=str(folder / file), line=line, function=name, cpu_python=100.0 * own / total, calls=int(calls))
