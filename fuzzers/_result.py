@@ -15,7 +15,7 @@ from typing import Any
 from perfkit.fuzzers._constraints import Constraint
 from perfkit.fuzzers._corpus import Finding
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: 'format'/'schema_version' keys (was 'schema'); curve points say 'censored'
 REPR_LIMIT = 400
 
 
@@ -74,35 +74,40 @@ class FuzzResult:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (schema ``SCHEMA_VERSION``)."""
-        return {
-            "schema": SCHEMA_VERSION,
-            "target": self.target,
-            "max_size": self.max_size,
-            "budget_s": self.budget_s,
-            "seed": self.seed,
-            "search": self.search,
-            "signal": self.signal,
-            "timeout_s": self.timeout,
-            "cost_unit": "line-equivalents",
-            "worst": self._finding(self.worst) if self.worst else None,
-            "corpus": [self._finding(f) for f in self.corpus],
-            "curve": [vars(p) for p in self.curve],
-            "complexity": self.complexity,
-            "complexity_r2": self.complexity_r2,
-            "constraints": [{**c.to_json(), "hits": self.hits.get(c.id, 0)} for c in self.constraints],
-            "counts": self.counts,
-            "rejections": self.errors,
-            "failures": [
-                {
-                    "kind": f.kind,
-                    "message": f.message,
-                    **(encode_input(f.args, f.kwargs or {}) if f.args is not None else {}),
-                }
-                for f in self.failures
-            ],
-            "notes": self.notes,
-            "elapsed_s": round(self.elapsed_s, 3),
-        }
+        from perfkit._io import document
+
+        return document(
+            "fuzz",
+            SCHEMA_VERSION,
+            {
+                "target": self.target,
+                "max_size": self.max_size,
+                "budget_s": self.budget_s,
+                "seed": self.seed,
+                "search": self.search,
+                "signal": self.signal,
+                "timeout_s": self.timeout,
+                "cost_unit": "line-equivalents",
+                "worst": self._finding(self.worst) if self.worst else None,
+                "corpus": [self._finding(f) for f in self.corpus],
+                "curve": [vars(p) for p in self.curve],
+                "complexity": self.complexity,
+                "complexity_r2": self.complexity_r2,
+                "constraints": [{**c.to_json(), "hits": self.hits.get(c.id, 0)} for c in self.constraints],
+                "counts": self.counts,
+                "rejections": self.errors,
+                "failures": [
+                    {
+                        "kind": f.kind,
+                        "message": f.message,
+                        **(encode_input(f.args, f.kwargs or {}) if f.args is not None else {}),
+                    }
+                    for f in self.failures
+                ],
+                "notes": self.notes,
+                "elapsed_s": round(self.elapsed_s, 3),
+            },
+        )
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=1, default=repr)

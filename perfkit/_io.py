@@ -5,6 +5,13 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
+
+
+def document(kind: str, version: int, body: dict[str, Any]) -> dict[str, Any]:
+    """perfkit's one convention for the JSON it writes: an object whose first keys are ``format``
+    (``"perfkit.<kind>"``) and ``schema_version`` (an int, raised when a field changes meaning or goes away)."""
+    return {"format": f"perfkit.{kind}", "schema_version": version, **body}
 
 
 def write_atomic(path: str | Path, text: str) -> None:

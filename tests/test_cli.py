@@ -46,7 +46,7 @@ def test_measure_reports_unavailable_counters_with_reason() -> None:
     result = perfkit("measure", f"{FIXTURES / 'workloads.py'}:busy", "--args", "[100]", *FAST)
     assert result.returncode == 0, result.stderr
     counters = perfkit("counters", "--json")
-    for row in json.loads(counters.stdout):
+    for row in json.loads(counters.stdout)["counters"]:
         if not row["available"]:
             assert f"{row['name']}" in result.stdout and "unavailable" in result.stdout
 
@@ -56,7 +56,9 @@ def test_counters_table_and_json() -> None:
     assert table.returncode == 0
     for name in ("instructions", "task-clock", "page-faults", "context-switches", "deterministic cost"):
         assert name in table.stdout
-    rows = json.loads(perfkit("counters", "--json").stdout)
+    document = json.loads(perfkit("counters", "--json").stdout)
+    assert document["format"] == "perfkit.counters" and document["schema_version"] == 1
+    rows = document["counters"]
     assert {row["name"] for row in rows} >= {"instructions", "cycles", "branch-misses", "task-clock"}
     for row in rows:
         assert row["available"] or (row["errno"] and row["reason"])

@@ -142,7 +142,12 @@ def test_setup_errors_are_reported_per_problem(toy, tmp_path) -> None:
     assert result.summary["samples"]["problems"] == 1 and result.summary["samples"]["errors"] == 1
     paths = result.save(tmp_path)
     saved = json.loads(paths[0].read_text())
-    assert saved["version"] == 1 and saved["errors"] == result.errors and len(saved["scores"]) == 2
+    assert (
+        saved["format"] == "perfkit.efficiency"
+        and saved["schema_version"] == 2
+        and saved["errors"] == result.errors
+        and len(saved["scores"]) == 2
+    )
 
 
 def test_evaluate_validates_arguments_first(toy) -> None:

@@ -179,7 +179,7 @@ def test_fuzz_several_targets_on_dask_matches_local(tmp_path: Path) -> None:
         assert done.returncode == 2, done.stderr  # no_hints cannot be fuzzed: said on one line, the others go on
         assert f"error: {TARGETS}:no_hints: parameter 'xs'" in done.stderr and "Traceback" not in done.stderr
         assert done.stdout.count("perfkit fuzz: ") == 2 and "worst input" in done.stdout
-        return {r["target"]: r for r in json.loads(out.read_text())}
+        return {r["target"]: r for r in json.loads(out.read_text())["results"]}
 
     local, dask = fuzz("--jobs", "2"), fuzz("--executor", "dask", "--jobs", "2")  # both run two at once
     for name in ("quicksort", "picky"):

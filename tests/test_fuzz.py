@@ -24,7 +24,11 @@ def test_quicksort_worst_case_and_quadratic_curve() -> None:
     assert result.complexity == "O(n^2)" and result.complexity_r2 is not None and result.complexity_r2 > 0.9
     assert result.satisfied(result.worst)  # it is sorted or all-equal, and says so
     data = result.to_json()
-    assert data["schema"] == 1 and data["worst"]["args"] == [list(result.worst.args[0])]
+    assert (
+        data["format"] == "perfkit.fuzz"
+        and data["schema_version"] == 2
+        and data["worst"]["args"] == [list(result.worst.args[0])]
+    )
 
 
 def test_guarded_path_is_reached_with_constraints_only() -> None:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from perfkit._io import document
 from perfkit.cli._common import check_at_least, check_output_dir, console, progress
 from perfkit.errors import InvalidArgument
 
@@ -100,7 +101,8 @@ def cmd_eff(options: argparse.Namespace) -> int:
         )
     written = result.save(options.out) if options.out else []
     if options.json:
-        print(json.dumps({"summary": result.summary, "wall_time": result.wall_time, "errors": result.errors}))
+        body = {"summary": result.summary, "wall_time": result.wall_time, "errors": result.errors}
+        print(json.dumps(document("eff-summary", 1, body)))
         return 0
     _print_summary(result, written)
     return 0

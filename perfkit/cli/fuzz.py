@@ -156,9 +156,10 @@ def _fuzz_many(options: argparse.Namespace, memory: int | None) -> int:
     if options.json:
         import json
 
-        from perfkit._io import write_atomic
+        from perfkit._io import document, write_atomic
 
-        write_atomic(options.json, json.dumps([r.to_json() for r in results], indent=1) + "\n")
+        body = {"results": [r.to_json() for r in results]}
+        write_atomic(options.json, json.dumps(document("fuzz-batch", 1, body), indent=1) + "\n")
         err(f"wrote {options.json} ({len(results)} results)")
     for i, result in enumerate(results):
         if options.out:

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from perfkit._io import document
 from perfkit.cli._common import check_at_least, check_output_file, err, print_rows, progress
 from perfkit.errors import PerfkitError
 
@@ -127,16 +128,22 @@ def cmd_counters(options: argparse.Namespace) -> int:
     if options.json:
         print(
             json.dumps(
-                [
+                document(
+                    "counters",
+                    1,
                     {
-                        "name": a.event.name,
-                        "kind": a.event.kind,
-                        "available": a.available,
-                        "errno": a.errno,
-                        "reason": a.reason,
-                    }
-                    for a in results
-                ],
+                        "counters": [
+                            {
+                                "name": a.event.name,
+                                "kind": a.event.kind,
+                                "available": a.available,
+                                "errno": a.errno,
+                                "reason": a.reason,
+                            }
+                            for a in results
+                        ]
+                    },
+                ),
                 indent=1,
             )
         )

@@ -17,7 +17,7 @@ from perfkit.errors import InvalidArgument
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: 'format'/'schema_version' keys (were 'schema'/'version')
 ENAMEL_SEED = 998244353
 
 
@@ -35,16 +35,20 @@ class EfficiencyResult:
 
     def to_json(self) -> dict[str, Any]:
         """Everything as plain JSON data, with a schema version."""
-        return {
-            "schema": "perfkit.efficiency",
-            "version": SCHEMA_VERSION,
-            "settings": self.settings,
-            "wall_time": self.wall_time,
-            "summary": self.summary,
-            "errors": self.errors,
-            "scores": json.loads(self.scores.to_json(orient="records")),
-            "samples": json.loads(self.samples.to_json(orient="records")),
-        }
+        from perfkit._io import document
+
+        return document(
+            "efficiency",
+            SCHEMA_VERSION,
+            {
+                "settings": self.settings,
+                "wall_time": self.wall_time,
+                "summary": self.summary,
+                "errors": self.errors,
+                "scores": json.loads(self.scores.to_json(orient="records")),
+                "samples": json.loads(self.samples.to_json(orient="records")),
+            },
+        )
 
     def save(self, folder: str | Path) -> list[Path]:
         """Write ``result.json``, ``scores.csv`` and ``samples.csv`` into ``folder`` (atomically); return the paths."""
