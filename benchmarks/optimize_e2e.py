@@ -2,13 +2,18 @@
 its 95% interval, the repository's tests, wall time. Goal on the bundled example: at least 3x, every test
 passing, under 5 minutes on 2 cores.
 
-    python benchmarks/optimize_e2e.py                      # the bundled example and the PyPI code base
-    python benchmarks/optimize_e2e.py --only example       # just one of them (example, algorithms)
-    python benchmarks/optimize_e2e.py --repo PATH [...]    # other repositories (copied first; never modified)
+    python benchmarks/optimize_e2e.py                        # the bundled example and the three PyPI code bases
+    python benchmarks/optimize_e2e.py --only algorithms jellyfish   # some of them (example, algorithms, ...)
+    python benchmarks/optimize_e2e.py --repo PATH [...]      # other repositories (copied first; never modified)
 
-The second code base is ``algorithms`` 1.0.1 from PyPI (keon/algorithms, pure Python, 520 tests in its sdist):
-its sdist is downloaded with pip, unpacked in a temporary folder, and driven by ``workloads/algorithms_bench.py``,
-a mixed script of sorting, graph traversal, dynamic programming, string and number-theory calls.
+The PyPI code bases are projects of the real-code corpus (``corpus/manifest.py``, which also says their half):
+each sdist is downloaded with pip (``_corpus_fetch``), unpacked in a temporary folder with its own tests, and
+driven by a workload script from ``workloads/`` that uses the library the way a user would:
+
+- ``algorithms`` 1.0.1 (held-out half; annotated; 520 tests): sorting, graph traversal, DP, strings, number theory;
+- ``pygorithm`` 1.0.4 (held-out half; unannotated; 172 tests): sorts, BFS, anagrams, isograms, LIS, a sieve;
+- ``jellyfish`` 0.5.6 (tuning half; unannotated pure-Python fallback; 132 tests of its Python implementation):
+  deduplicating names with phonetic keys, edit distances and Jaro-Winkler.
 """
 
 from __future__ import annotations
@@ -17,55 +22,60 @@ import argparse
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import _corpus_fetch as fetch  # noqa: E402  (found through the benchmarks folder)
+from corpus.manifest import PROJECTS  # noqa: E402
+
 from perfkit.repo.config import load_config  # noqa: E402
 from perfkit.repo.optimize import optimize_repo  # noqa: E402
 
-PYPI = {"algorithms": ("algorithms==1.0.1", "algorithms_bench.py")}  # name: (pip requirement, workload script)
-CACHE = Path(tempfile.gettempdir()) / "perfkit-e2e-sdists"
+
+@dataclass(frozen=True)
+class CodeBase:
+    """A corpus project run end to end: its workload script, and the settings its layout needs."""
+
+    project: str  # key of corpus.manifest.PROJECTS
+    workload: str  # script in benchmarks/workloads/, copied into the unpacked sdist's root
+    tests: str | None = None  # the repository's test command when pytest's defaults do not find its tests
+    include: tuple[str, ...] | None = None  # source files perfkit may optimise
 
 
-def pypi_repo(name: str, into: Path) -> tuple[Path, str]:
-    """Download the sdist of a PyPI code base (cached), unpack it under ``into``; (its root, its workload)."""
-    requirement, script = PYPI[name]
-    CACHE.mkdir(exist_ok=True)
-    sdists = sorted(CACHE.glob(f"{name}-*.tar.gz"))
-    if not sdists:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "-q",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "-d",
-                str(CACHE),
-                requirement,
-            ],
-            check=True,
-        )
-        sdists = sorted(CACHE.glob(f"{name}-*.tar.gz"))
-    with tarfile.open(sdists[-1]) as archive:
-        archive.extractall(into, filter="data")
-    root = into / sdists[-1].name.removesuffix(".tar.gz")
-    shutil.copy(ROOT / "benchmarks" / "workloads" / script, root / script)
-    return root, f"python {script}"
+PYPI = {
+    "algorithms": CodeBase("algorithms", "algorithms_bench.py"),
+    "pygorithm": CodeBase("pygorithm", "pygorithm_bench.py", include=("pygorithm/**/*.py",)),
+    "jellyfish": CodeBase(
+        "jellyfish",
+        "jellyfish_bench.py",
+        # its tests run each case on the Python and the C implementation; the C one is not built from the sdist
+        tests="python -m pytest -q -x -p no:cacheprovider jellyfish/test.py -k python",
+        include=("jellyfish/_jellyfish.py", "jellyfish/porter.py"),
+    ),
+}
 
 
-def run(repo: Path, *, budget: float, fuzz_budget: float, workload: str | None = None) -> dict[str, object]:
+def pypi_repo(name: str, into: Path) -> tuple[Path, dict[str, Any]]:
+    """Unpack the sdist of a PyPI code base (downloaded once) under ``into``; its root and its settings."""
+    base = PYPI[name]
+    root = fetch.unpack(fetch.archive(PROJECTS[base.project]), into)
+    shutil.copy(ROOT / "benchmarks" / "workloads" / base.workload, root / base.workload)
+    settings = {"workload": f"python {base.workload}", "tests": base.tests, "include": base.include}
+    return root, settings
+
+
+def run(repo: Path, *, budget: float, fuzz_budget: float, half: str = "-", **settings: Any) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / repo.name
         shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", ".venv", "__pycache__", ".perfkit"))
-        config = load_config(copy).merged(budget=budget, fuzz_budget=fuzz_budget, workload=workload)
+        config = load_config(copy).merged(budget=budget, fuzz_budget=fuzz_budget, **settings)
         report = optimize_repo(copy, config, offline=True, progress=lambda m: print(f"  {m}", file=sys.stderr))
     ratio = report.speedup
     for f in report.functions:  # what happened to each hot function
@@ -73,6 +83,7 @@ def run(repo: Path, *, budget: float, fuzz_budget: float, workload: str | None =
         print(f"  {repo.name}: {f.info.key} {100 * f.share:.0f}% {f.status} {shown} {f.reason}", file=sys.stderr)
     return {
         "repo": repo.name,
+        "half": half,
         "found": len(report.functions),
         "improved": len(report.improved),
         "dropped": sum(f.status == "dropped" for f in report.functions),
@@ -87,24 +98,28 @@ def main() -> None:
     parser.add_argument("--repo", type=Path, action="append", help="a repository root (repeatable)")
     parser.add_argument("--budget", type=float, default=10.0, help="minutes per repository (10)")
     parser.add_argument("--fuzz-budget", type=float, default=15.0, help="seconds of fuzzing per function (15)")
-    parser.add_argument("--only", choices=("example", *PYPI), help="run just this one of the default code bases")
+    parser.add_argument("--only", nargs="+", choices=("example", *PYPI), help="run just these default code bases")
     args = parser.parse_args()
     rows = []
     if args.repo:
         rows = [run(repo, budget=args.budget, fuzz_budget=args.fuzz_budget) for repo in args.repo]
-    if not args.repo and args.only in (None, "example"):
+    if not args.repo and (args.only is None or "example" in args.only):
         rows.append(run(ROOT / "examples" / "inventory", budget=args.budget, fuzz_budget=args.fuzz_budget))
-    for name in [] if args.repo else [n for n in PYPI if args.only in (None, n)]:
+    for name in [] if args.repo else [n for n in PYPI if args.only is None or n in args.only]:
         with tempfile.TemporaryDirectory() as tmp:
-            root, workload = pypi_repo(name, Path(tmp))
-            rows.append(run(root, budget=args.budget, fuzz_budget=args.fuzz_budget, workload=workload))
+            root, settings = pypi_repo(name, Path(tmp))
+            half = PROJECTS[PYPI[name].project].half
+            rows.append(run(root, budget=args.budget, fuzz_budget=args.fuzz_budget, half=half, **settings))
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    print(f"commit {commit.stdout.strip()}")
     print(
-        f"{'repository':16s} {'found':>5s} {'improved':>8s} {'dropped':>7s}  {'workload speedup (95% CI)':28s} "
-        f"{'tests':24s} wall s"
+        f"{'repository':22s} {'half':9s} {'found':>5s} {'improved':>8s} {'dropped':>7s}  "
+        f"{'workload speedup (95% CI)':28s} {'tests':24s} wall s"
     )
     for row in rows:
         print(
-            f"{row['repo']!s:16s} {row['found']!s:>5s} {row['improved']!s:>8s} {row['dropped']!s:>7s}  "
+            f"{row['repo']!s:22s} {row['half']!s:9s} {row['found']!s:>5s} {row['improved']!s:>8s} "
+            f"{row['dropped']!s:>7s}  "
             f"{row['speedup']!s:28s} "
             f"{row['tests']!s:24s} {row['wall_s']}"
         )
