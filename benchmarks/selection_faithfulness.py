@@ -257,10 +257,7 @@ def report(name: str, *, runs: int, top: int) -> list[str]:
     truth_set = sorted(k for k, v in alone.items() if v >= threshold)
     lines.append(f"'alone' at or above the threshold: {len(truth_set)} functions")
     for label, runs_of in signals.items():
-        if label == "timed calls":  # perfkit's rule: the threshold, moved to the widest nearby gap
-            sets = [sorted(r.info.key for r in t.chosen(threshold=threshold)) for t in timed]
-        else:  # the plain threshold
-            sets = [sorted(k for k, v in shares.items() if v >= threshold) for shares in runs_of]
+        sets = [sorted(k for k, v in shares.items() if v >= threshold) for shares in runs_of]
         same = all(chosen == sets[0] for chosen in sets)
         lines.append(
             f"chosen by {label}: {[len(chosen) for chosen in sets]} functions, "

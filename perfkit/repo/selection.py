@@ -46,37 +46,8 @@ class Selection:
     notes: tuple[str, ...] = ()
 
     def chosen(self, *, threshold: float, patterns: tuple[str, ...] = ()) -> list[Ranked]:
-        """The functions that match ``patterns`` (all when none), cut near ``threshold`` (see :func:`cut`)."""
-        matching = [r for r in self.ranked if wanted(r.info, patterns)]
-        return matching[: cut([r.share for r in matching], threshold)]
-
-
-EDGE = 1.25  # the cut may move to a wider gap among the shares within this factor of the threshold
-
-
-def cut(shares: list[float], threshold: float) -> int:
-    """How many of ``shares`` (ranked, largest first) to choose: those at or above ``threshold``, except that the
-    cut may move across shares within a factor ``EDGE`` of the threshold, to the widest gap (largest ratio of
-    neighbours, each clamped to that window). A function reading 2.1% in one run and 1.95% in the next then falls
-    on the same side of a 2% threshold both times when a wider gap lies nearby. Ties go to the plain cut's side.
-    """
-    plain = sum(share >= threshold for share in shares)
-    low, high = threshold / EDGE, threshold * EDGE
-
-    def clamp(share: float) -> float:
-        return min(max(share, low), high)
-
-    padded = [*shares, 0.0]
-    best, best_gap = plain, -1.0
-    for k in range(len(shares) + 1):
-        moved = padded[k:plain] if k < plain else padded[plain:k]
-        if any(not low <= share < high for share in moved):
-            continue  # the cut would leave out a share far above the threshold, or keep one far below
-        last_in, first_out = clamp(padded[k - 1]) if k else high, clamp(padded[k])
-        gap = last_in / first_out if first_out > 0 else float("inf")
-        if gap > best_gap or (gap == best_gap and abs(k - plain) < abs(best - plain)):
-            best, best_gap = k, gap
-    return best
+        """The functions at or above ``threshold`` that match ``patterns`` (all when none), in rank order."""
+        return [r for r in self.ranked if r.share >= threshold and wanted(r.info, patterns)]
 
 
 def hot_functions(root: Path, config: RepoConfig, report: OptimizeReport) -> list[FunctionOutcome]:
