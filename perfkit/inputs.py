@@ -73,8 +73,11 @@ def arguments_strategy(
     mode: Mode = "widened" if widen else "observed"
     positional: list[SearchStrategy[Any]] = []
     keyword: dict[str, SearchStrategy[Any]] = {}
+    extra: SearchStrategy[Any] | None = None  # *args, drawn as the tuples observed there
     as_keyword = False  # once a positional parameter keeps its default, later ones must be passed by name
     for param in signature.parameters.values():
+        if param.kind is param.VAR_POSITIONAL and param.name in shapes and not as_keyword:
+            extra = shape_strategy(shapes[param.name], mode=mode, max_size=max_size)
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
         strategy = overrides.get(param.name)
@@ -111,7 +114,14 @@ def arguments_strategy(
             keyword[param.name] = strategy
         else:
             positional.append(strategy)
-    return st.tuples(st.tuples(*positional), st.fixed_dictionaries(keyword))
+    if extra is None:
+        return st.tuples(st.tuples(*positional), st.fixed_dictionaries(keyword))
+    return st.tuples(st.tuples(*positional), extra, st.fixed_dictionaries(keyword)).map(_splat)
+
+
+def _splat(parts: tuple[tuple[Any, ...], tuple[Any, ...], dict[str, Any]]) -> Arguments:
+    positional, extra, keyword = parts
+    return (*positional, *extra), keyword
 
 
 def _is_call(item: object) -> bool:

@@ -185,10 +185,11 @@ class Observed:
 
 
 def observe(func: Callable[..., Any], samples: Iterable[tuple[tuple[Any, ...], dict[str, Any]]]) -> Observed:
-    """The shape of each named parameter of ``func`` over ``samples`` (``(args, kwargs)`` pairs); samples that
-    do not bind to its signature are ignored, and ``*args``/``**kwargs`` are left out."""
+    """The shape of each parameter of ``func`` over ``samples`` (``(args, kwargs)`` pairs); samples that do not
+    bind to its signature are ignored. ``*args`` has the shape of the extra positional tuples; ``**kwargs`` is
+    left out."""
     signature = inspect.signature(func)
-    named = [p.name for p in signature.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    named = [p.name for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
     values: dict[str, list[Any]] = {name: [] for name in named}
     calls = 0
     for args, kwargs in samples:

@@ -211,3 +211,13 @@ def test_capture_keeps_a_shrunk_representative_of_a_large_argument(tmp_path: Pat
     ((cut,), _) = table.arguments()[0]
     assert isinstance(cut, dict) and 0 < len(cut) < 20_000 and all(type(v) is list for v in cut.values())
     assert observe(lambda table: None, table.arguments()).describe().startswith("table: dict[str len 2..")
+
+
+def test_star_args_are_drawn_as_the_extra_positional_tuples_observed() -> None:
+    def merge(first, *more, **options): ...  # type: ignore[no-untyped-def]
+
+    samples = [(({"a": 1}, {"b": 2}, {"c": 3}), {}), (({"z": 0},), {"factory": dict})]
+    assert set(observe(merge, samples).shapes) == {"first", "more"}  # **options is left out
+    calls = draws(arguments_strategy(merge, max_size=4, samples=samples, widen=True), 80)
+    assert all(kwargs == {} and all(type(d) is dict for d in args) for args, kwargs in calls)
+    assert all(len(args) == 3 for args, _ in calls)  # a fixed arity stays fixed
