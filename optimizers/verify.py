@@ -72,13 +72,16 @@ def verify(
     original_timeout: float = 60.0,
     memory_limit: int | None = 2 * 2**30,
     hash_seeds: tuple[int, int] | None = HASH_SEEDS,
+    order_budget: float = 30.0,
 ) -> Verdict:
     """Compare ``candidate`` with ``original`` on ``inputs`` in a child process; the first difference rejects it.
 
     An input on which the original itself runs past ``original_timeout`` is skipped. The candidate may take
     ``max(min_timeout, timeout_factor * original_time)`` seconds per input. ``hash_seeds``: the comparing child
     runs with the first ``PYTHONHASHSEED``; the original also runs in a second child with the other, and order
-    is compared only where the two runs of the original agree on it (None: order always counts).
+    is compared only where the two runs of the original agree on it (None: order always counts). The second
+    run stops after ``order_budget`` seconds; the inputs it did not reach mark nothing (order counts there,
+    unless another input showed that place to follow the hash seed).
     """
     if not isinstance(inputs, list) or not all(is_input(item) for item in inputs):
         raise InvalidArgument("inputs", type(inputs).__name__, "give a list of (args tuple, kwargs dict) pairs")
@@ -92,7 +95,14 @@ def verify(
     other: list[bytes | None] = [None] * len(inputs)
     if hash_seeds is not None:
         env = {**os.environ, "PYTHONHASHSEED": str(hash_seeds[0])}
-        other = _other_seed(original, inputs, seed=hash_seeds[1], timeout=original_timeout, memory_limit=memory_limit)
+        other = _other_seed(
+            original,
+            inputs,
+            seed=hash_seeds[1],
+            timeout=original_timeout,
+            budget=order_budget,
+            memory_limit=memory_limit,
+        )
     skip: set[int] = set()
     while True:
         payload = {"original": original, "candidate": candidate, "inputs": inputs, "skip": skip, "tol": tolerance}
@@ -155,30 +165,34 @@ def _call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any
 
 
 def _other_seed(
-    original: CodeRef, inputs: list[Any], *, seed: int, timeout: float, memory_limit: int | None
+    original: CodeRef, inputs: list[Any], *, seed: int, timeout: float, budget: float, memory_limit: int | None
 ) -> list[bytes | None]:
     """The original's outcome on each input under ``PYTHONHASHSEED=seed``, pickled in its child (None where it
-    ran past ``timeout``, died, or its outcome cannot be pickled: those inputs are compared with order)."""
+    ran past ``timeout`` or the whole ``budget``, died, or its outcome cannot be pickled)."""
     from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
 
     out: list[bytes | None] = []
     env = {**os.environ, "PYTHONHASHSEED": str(seed)}
-    while len(out) < len(inputs):
+    deadline = time.monotonic() + budget
+    while len(out) < len(inputs) and time.monotonic() < deadline:
         start = len(out)
+        payload = {"ref": original, "inputs": inputs[start:]}
         try:
-            with Child(
-                _OTHER, {"ref": original, "inputs": inputs[start:]}, memory_limit=memory_limit, env=env
-            ) as child:
+            with Child(_OTHER, payload, memory_limit=memory_limit, env=env) as child:
                 while len(out) < len(inputs):
-                    message = child.recv(timeout=timeout + (_STARTUP if len(out) == start else 0.0))
+                    startup = _STARTUP if len(out) == start else 0.0
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    message = child.recv(timeout=min(timeout, left) + startup)
                     if message["kind"] == "crash":
                         raise ChildDied(1, message["message"])
                     out.append(message["blob"])
         except ChildTimeout:
             out.append(None)
         except ChildDied:
-            out.extend([None] * (len(inputs) - len(out)))
-    return out
+            break
+    return out + [None] * (len(inputs) - len(out))
 
 
 def _other_child(payload: dict[str, Any], emit: Any) -> None:
