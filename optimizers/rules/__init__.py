@@ -19,7 +19,7 @@ from perfkit.optimizers.rules.membership import index_dict, membership_local_lis
 from perfkit.optimizers.rules.number_theory import divisor_scan, gcd_and_factorial
 from perfkit.optimizers.rules.primes import prime_bound, trial_division
 from perfkit.optimizers.rules.queues import pop0_deque
-from perfkit.optimizers.rules.recursion import memoize_recursion
+from perfkit.optimizers.rules.recursion import memoize_inner_helper, memoize_recursion
 from perfkit.optimizers.rules.sorting import insort, running_extreme, sorted_pick
 from perfkit.optimizers.rules.strings import string_join
 from perfkit.optimizers.rules.windows import window_extreme, window_sums
@@ -48,4 +48,5 @@ RULES: tuple[Rule, ...] = (
     Rule("divisor-scan", divisor_scan, "n % d == 0 over range(1, n + 1) → divisor pairs up to isqrt(n)"),
     Rule("gcd-factorial", gcd_and_factorial, "gcd or factorial by loop → math.gcd / math.factorial (guarded)"),
     Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
+    Rule("memoize-inner-helper", memoize_inner_helper, "pure inner helper recursing twice or more → memo per call"),
 )
