@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import inspect
 import random
+import sys
 import textwrap
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-from perfkit.optimizers._code import bound_types
+from perfkit.optimizers._code import CodeRef, bound_types
 from perfkit.optimizers._types import Context
 from perfkit.optimizers.rewrite import RULES, RewriteProposer, apply_rules
+from perfkit.optimizers.verify import Verdict, verify
 
 from .fixtures import slow_funcs as sf
 
@@ -38,6 +42,32 @@ def run(source: str, name: str, args: tuple) -> object:
 def same_behaviour(old: str, new: str, name: str, inputs: list[tuple]) -> None:
     for args in inputs:
         assert run(new, name, args) == run(old, name, args), args
+
+
+def rewrite_real(func: Callable[..., Any], observed: list[tuple]) -> tuple[str, list[str]]:
+    """The rules on a real module-level ``func``, with the argument types of ``observed`` calls (as the loop
+    builds its context: ``bound_types`` of the inputs, the module's source for shadowed builtins)."""
+    source = textwrap.dedent(inspect.getsource(func))
+    types = {k: frozenset(v) for k, v in bound_types(func, [(a, {}) for a in observed]).items()}
+    module_source = inspect.getsource(sys.modules[func.__module__])
+    ctx = Context(
+        name=func.__name__,
+        source=source,
+        module_name=func.__module__,
+        module_source=module_source,
+        params=tuple(types),
+        arg_types=types,
+    )
+    return apply_rules(source, func.__name__, ctx)
+
+
+def verified(func: Callable[..., Any], observed: list[tuple], wide: list[tuple]) -> tuple[str, list[str], Verdict]:
+    """Rewrite ``func`` seeing only ``observed`` calls, then check the rewrite in the sandboxed verifier on the
+    observed calls and on ``wide`` ones (other types, empties, negatives, real sizes)."""
+    new, fired = rewrite_real(func, observed)
+    inputs = [(tuple(a), {}) for a in observed + wide]
+    verdict = verify(CodeRef(func.__module__, func.__name__), CodeRef(func.__module__, func.__name__, new), inputs)
+    return new, fired, verdict
 
 
 def ints(n: int, hi: int = 50) -> list[int]:

@@ -217,7 +217,7 @@ class Inference:
     def _call(self, node: ast.Call) -> Types | None:
         callee = node.func
         if isinstance(callee, ast.Name) and is_builtin(self.func, callee.id, self.ctx):
-            if callee.id in _STR_CALLS and not node.keywords and 0 < len(node.args) <= 2:
+            if callee.id in _STR_CALLS and not node.keywords and len(node.args) <= 2:
                 return frozenset({"str"})
             if callee.id in ("bytes", "bytearray") and not node.keywords:
                 return frozenset({callee.id})

@@ -251,8 +251,8 @@ _ITERATORS = frozenset({"enumerate", "zip", "reversed", "iter", "map", "filter"}
 
 def unaliased_list(func: ast.FunctionDef, name: str, *, growth: ast.stmt) -> bool:
     """``name`` is a local list no other name, container or callee can hold: every assignment makes a new list,
-    every read is a read-only use (indexing, ``len``, ``in``, a comparison, a copy), its own methods, or
-    ``return``; and ``growth`` does not sit in a loop over it (growing it in place would extend that loop)."""
+    every read is a read-only use (indexing, ``len``, ``in``, a comparison, a copy), its own methods, or part of
+    a ``return``; and ``growth`` does not sit in a loop over it (growing it in place would extend that loop)."""
     if name in t.params(func):
         return False
     for store in t.stored(func, name):
@@ -266,7 +266,13 @@ def unaliased_list(func: ast.FunctionDef, name: str, *, growth: ast.stmt) -> boo
         if not isinstance(use.ctx, ast.Load):
             continue
         up = t.parent(use)
-        if isinstance(up, ast.Return) or (isinstance(up, ast.Attribute) and up.value is use and up.attr != "copy"):
+        if isinstance(up, ast.Starred) and isinstance(t.parent(up), ast.List):
+            holder = t.parent(t.parent(up))  # type: ignore[arg-type]
+            if isinstance(holder, ast.Assign) and _list_growth(holder) is not None:
+                continue  # the read inside ``xs = [*xs, a]``
+        if any(isinstance(a, ast.Return) for a in t.ancestors(use)):
+            continue  # the function ends there: no earlier alias exists to tell growing from rebinding
+        if isinstance(up, ast.Attribute) and up.value is use and up.attr != "copy":
             continue
         if isinstance(up, ast.Call) and isinstance(up.func, ast.Name) and up.func.id in _ITERATORS:
             if up.func.id in bound or not isinstance(t.parent(up), ast.For | ast.comprehension):

@@ -70,10 +70,10 @@ def _caught(loop: ast.stmt, func: ast.FunctionDef) -> bool:
 
 def _plan(
     loop: ast.For | ast.While, name: str, func: ast.FunctionDef, ctx: Context
-) -> tuple[list[tuple[ast.stmt, ast.expr]], list[ast.Name]] | None:
+) -> tuple[list[tuple[ast.stmt, ast.expr]], list[ast.expr]] | None:
     """(each statement that adds items with a tuple expression of them, the reads to redirect) or None."""
     grows: list[tuple[ast.stmt, ast.expr]] = []
-    reads: list[ast.Name] = []
+    reads: list[ast.expr] = []
     counted: set[int] = set()
     for use in t.name_nodes(loop, name):
         if id(use) in counted:
