@@ -1,14 +1,21 @@
-"""The numba proposer's boundaries for strings and list results, and timing of functions that change their
-arguments in place (each checked by running the real candidates in child processes)."""
+"""The numba proposer's boundaries (strings, lists, lists of lists and of tuples, tuples holding lists), its helpers
+and constants, the uses it refuses, and timing of functions that change their arguments in place. Candidates are
+checked by the real verifier in child processes, on the inputs they were made from and on inputs the boundary must
+hand to the original (ragged, mixed, huge, shared rows, tuples it would write into)."""
 
 from __future__ import annotations
 
+import copy
 import random
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
-from perfkit.optimizers import NumbaProposer, optimize_function
-from perfkit.optimizers._code import CodeRef
-from perfkit.optimizers.numba_jit import numeric_kinds, text_params
+from perfkit.optimizers import Context, NumbaProposer, optimize_function
+from perfkit.optimizers._code import CodeRef, bound_types, describe_type, function_source
+from perfkit.optimizers.numba_jit import classify, numeric_kinds, result_kind, shape_of, text_params
 from perfkit.optimizers.speed import mutates_arguments
+from perfkit.optimizers.verify import verify
 
 from .fixtures import numba_funcs as nf
 from .test_optimizers_loop import context
@@ -64,3 +71,213 @@ def test_a_string_kernel_is_verified_and_faster() -> None:
     assert attempt.verdict == "accepted", attempt.reason
     candidate = CodeRef(nf.edit_distance.__module__, "edit_distance", attempt.source).load()
     assert candidate("kitten", "sitting") == 3 and candidate("😀é", "é") == 1 and candidate("", "abc") == 3
+
+
+# --- lists of lists and of tuples, helpers, constants (unannotated kernels) ---------------------------------------
+
+
+def _context(func: Any, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> Context:
+    """The context the loop would build: seen argument and result types, the module's source, sample inputs."""
+    results = set()
+    for args, kwargs in inputs:
+        try:
+            results.add(describe_type(func(*copy.deepcopy(args), **copy.deepcopy(kwargs))))
+        except Exception:
+            continue
+    types = {k: frozenset(v) for k, v in bound_types(func, inputs).items()}
+    return Context(
+        name=func.__name__,
+        source=function_source(func)[0],
+        module_name=func.__module__,
+        module_source=Path(nf.__file__).read_text(encoding="utf-8"),
+        params=tuple(types),
+        arg_types=types,
+        return_types=frozenset(results),
+        sample_inputs=tuple(inputs[:2]),
+    )
+
+
+def _candidate(func: Any, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> tuple[str | None, str]:
+    """The numba candidate's source (None when declined) and the proposer's last reason."""
+    proposer = NumbaProposer()
+    found = proposer.propose(_context(func, inputs), n=1)
+    return (found[0].source if found else None), (proposer.rejections[-1] if proposer.rejections else "")
+
+
+def _verified(func: Any, source: str, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> Any:
+    """The real verifier's verdict on ``source`` against ``func`` (each input in a fresh copy, in a child).
+
+    The child imports numba and compiles the kernel in its first call: on a busy machine that passes the default
+    two seconds, so the time limit is raised (these tests check behaviour, not time)."""
+    original = CodeRef(func.__module__, func.__name__)
+    return verify(original, CodeRef(func.__module__, func.__name__, source), inputs, min_timeout=60.0)
+
+
+def _floats(rng: random.Random, rows: int, cols: int) -> list[list[float]]:
+    return [[rng.uniform(-9, 9) for _ in range(cols)] for _ in range(rows)]
+
+
+def _ints(rng: random.Random, rows: int, cols: int) -> list[list[int]]:
+    return [[rng.randrange(-9, 10) for _ in range(cols)] for _ in range(rows)]
+
+
+def test_seen_types_map_to_boundary_kinds() -> None:
+    assert classify("list[list[int]]") == "matrix"
+    assert classify("list[tuple[float, float]]") == "matrix"
+    assert classify("tuple[tuple[int, int], tuple[int, int]]") == "other"
+    assert classify("list[list[int] | list[]]") == "matrix"  # ragged: the boundary decides per call
+    assert classify("list[list[float] | list[int]]") == "matrix"
+    assert classify("tuple[int, list[float]]") == "record(scalar,array)"
+    assert classify("list[tuple[int, str]]") == "other"
+    assert classify("list[list[list[int]]]") == "other"
+    assert classify("list[dict[str, int]]") == "other"
+    assert classify("list[]") == "empty"
+    assert shape_of("matrix") == 2 and shape_of("record(scalar,array)") == (0, 1)
+    rng = random.Random(0)
+    ctx = _context(nf.matmul_index, [((_floats(rng, 2, 3), _floats(rng, 3, 2)), {})])
+    assert numeric_kinds(ctx) == {"a": "matrix", "b": "matrix"}
+    assert result_kind(ctx) == "value"
+    assert result_kind(replace(ctx, return_types=frozenset({"list[list[float] | list[int]]"}))) is None
+    assert result_kind(replace(ctx, return_types=frozenset({"NoneType"}))) == "none"
+
+
+def test_matrix_multiply_spellings_are_verified_with_exact_result_types() -> None:
+    rng = random.Random(1)
+    for func in (nf.matmul_index, nf.matmul_rows):
+        floats = [((_floats(rng, n, n + 1), _floats(rng, n + 1, n)), {}) for n in (2, 12)]
+        ints = [((_ints(rng, n, n + 1), _ints(rng, n + 1, n)), {}) for n in (2, 12)]
+        for inputs in (floats, ints) if func is nf.matmul_rows else (floats,):
+            source, reason = _candidate(func, inputs)
+            assert source is not None, reason
+            ragged = [(([[1.0, 2.0], [3.0]], [[1.0], [2.0]]), {})]
+            verdict = _verified(func, source, inputs + ragged + [(([[1, 2.5]], [[1.0], [2.0]]), {})])
+            assert verdict.ok, verdict.reason
+            candidate = CodeRef(func.__module__, func.__name__, source).load()
+            got, expected = candidate(*copy.deepcopy(inputs[0][0])), func(*inputs[0][0])
+            assert type(got) is list and all(type(row) is list for row in got)
+            assert {type(v) for row in got for v in row} == {type(v) for row in expected for v in row}
+    # zip(*b) unpacks a list of rows into arguments: refused before anything is compiled
+    source, reason = _candidate(nf.matmul_zip, [((_floats(rng, 2, 2), _floats(rng, 2, 2)), {})])
+    assert source is None and "starred" in reason
+
+
+def test_a_dp_table_filled_in_place_is_written_into_the_callers_rows() -> None:
+    rng = random.Random(2)
+    inputs = [
+        (
+            (
+                [[0] * (n + 1) for _ in range(n + 1)],
+                [rng.randrange(3) for _ in range(n)],
+                [rng.randrange(3) for _ in range(n)],
+            ),
+            {},
+        )
+        for n in (3, 25)
+    ]
+    source, reason = _candidate(nf.lcs_fill, inputs)
+    assert source is not None, reason
+    assert "_pkb_write(table, _pka_table)" in source and "_pkb_write(a, " not in source  # only what it writes
+    shared = [0] * 4
+    odd = [
+        (([[0] * 4 for _ in range(4)], (1, 2, 1), (2, 1, 1)), {}),  # tuples it only reads
+        (([tuple([0] * 4) for _ in range(4)], [1, 2, 1], [2, 1, 1]), {}),  # rows it would write are tuples
+        (([shared, shared, shared, shared], [1, 2, 1], [2, 1, 1]), {}),  # one row four times: writes show in all
+        (([[0] * 4, [0] * 3, [0] * 4, [0] * 4], [1, 2, 1], [2, 1, 1]), {}),  # ragged: IndexError midway
+        (([[0] * 4 for _ in range(4)], [1, 2**40, 1], [2, 1, 1]), {}),  # past the int guard
+        (([[0] * 3 for _ in range(3)], [1, 2, 1], [2, 1, 1]), {}),  # too small: IndexError after some writes
+    ]
+    verdict = _verified(nf.lcs_fill, source, inputs + odd)
+    assert verdict.ok and verdict.checked == len(inputs + odd), verdict.reason
+
+    candidate = CodeRef(nf.lcs_fill.__module__, "lcs_fill", source).load()
+    table = [[0] * 4 for _ in range(4)]
+    rows = list(table)
+    assert candidate(table, [1, 2, 3], [2, 3, 1]) is None
+    assert all(a is b for a, b in zip(table, rows, strict=True))  # the caller's own row lists, changed in place
+    assert table == [[0, 0, 0, 0], [0, 0, 0, 1], [0, 1, 1, 1], [0, 1, 2, 2]]
+    assert {type(v) for row in table for v in row} == {int}
+    shared_table = [[0] * 4] * 4
+    expected = [[0] * 4] * 4
+    nf.lcs_fill(expected, [1, 2, 3], [2, 3, 1])
+    candidate(shared_table, [1, 2, 3], [2, 3, 1])
+    assert shared_table == expected and shared_table[0] is shared_table[3]
+
+
+def test_rows_changed_through_an_alias_are_written_back() -> None:
+    rng = random.Random(3)
+    inputs = [((_ints(rng, n, n),), {}) for n in (3, 20)]
+    source, reason = _candidate(nf.grid_prefix, inputs)
+    assert source is not None, reason
+    grid = _ints(rng, 4, 4)
+    expected = nf.grid_prefix(copy.deepcopy(grid))
+    candidate = CodeRef(nf.grid_prefix.__module__, "grid_prefix", source).load()
+    assert candidate(grid) is grid and grid == expected  # returns the caller's list, as the original does
+    verdict = _verified(nf.grid_prefix, source, [*inputs, (([[1, 2], [3]],), {}), (([[1.5, 2.0], [3.0, 4.0]],), {})])
+    assert verdict.ok, verdict.reason
+
+
+def test_points_as_tuples_and_a_helper_that_compiles_with_the_kernel() -> None:
+    rng = random.Random(4)
+    for func, width in ((nf.path_length, 2), (nf.closest_distance, 2), (nf.nearest_sum, 2)):
+        as_int = func is nf.nearest_sum
+        inputs = [
+            (([tuple(rng.randrange(50) if as_int else rng.random() for _ in range(width)) for _ in range(n)],), {})
+            for n in (4, 60)
+        ]
+        source, reason = _candidate(func, inputs)
+        assert source is not None, reason
+        odd = [(([(1.0, 2.0), (3.0,)],), {}), (([(1, 2.0), (3.0, 4.0)],), {}), (([(1.0, 2.0), [3.0, 4.0]],), {})]
+        verdict = _verified(func, source, inputs + odd)
+        assert verdict.ok and verdict.checked == len(inputs + odd), verdict.reason
+    assert "_pk_nb__dist2 = _pkb_njit(_pk_nb__dist2)" in source and "_pk_nb__dist2(points[i], points[j])" in source
+
+
+def test_a_tuple_of_an_index_and_a_list_and_a_scalar_helper() -> None:
+    rng = random.Random(5)
+    inputs = [(((i, [rng.random() for _ in range(n)]),), {}) for i, n in ((1, 5), (3, 200))]
+    source, reason = _candidate(nf.part_times, inputs)
+    assert source is not None, reason
+    assert "_pk_nb_eval_a = _pkb_njit(_pk_nb_eval_a)" in source
+    odd = [(((2, [1, 2, 3]),), {}), (((2, []),), {}), (((2, [1.0, 2]),), {}), (((2**40, [1.0]),), {})]
+    verdict = _verified(nf.part_times, source, inputs + odd)
+    assert verdict.ok, verdict.reason
+
+
+def test_module_constants_freeze_and_mutable_globals_are_refused() -> None:
+    rng = random.Random(6)
+    source, reason = _candidate(nf.scaled_sums, [((_floats(rng, n, 5),), {}) for n in (2, 30)])
+    assert source is not None, reason
+    assert _verified(nf.scaled_sums, source, [((_floats(rng, 7, 3),), {}), (([[1.0], [2.0, 3.0]],), {})]).ok
+    source, reason = _candidate(nf.weighted, [((_floats(rng, n, 2),), {}) for n in (2, 30)])
+    assert source is None and "'WEIGHTS'" in reason
+
+
+def test_uses_where_an_array_would_not_act_like_the_list_are_refused() -> None:
+    rng = random.Random(7)
+    matrix = [((_floats(rng, n, 3),), {}) for n in (3, 10)]
+    flat = [(([rng.random() for _ in range(n)],), {}) for n in (3, 10)]
+    expected = {
+        nf.swap_rows: (matrix, "assigns whole rows"),
+        nf.copy_row: (matrix, "assigns whole rows"),
+        nf.concat_rows: (matrix, "total + row"),
+        nf.smoothed_copy: (flat, "slices xs"),
+        nf.joined_length: ([((x[0][0], x[0][0]), {}) for x in flat], "xs + ys"),
+        nf.depth_total: ([(([3, 9, 20],), {})], "recursive"),
+        nf.label_total: ([(([3, 9, 20],), {})], "'str'"),
+    }
+    for func, (inputs, words) in expected.items():
+        source, reason = _candidate(func, inputs)
+        assert source is None and words in reason, (func.__name__, reason)
+
+
+def test_an_int_numba_widens_to_float_keeps_its_type_through_the_original() -> None:
+    rng = random.Random(8)
+    inputs = [(([rng.uniform(-1, 1) for _ in range(n)],), {}) for n in (5, 50)]
+    proposer = NumbaProposer()
+    (found,) = proposer.propose(_context(nf.positive_sum, inputs), n=1)
+    assert "whole-number floats go to the original (total)" in found.note
+    candidate = CodeRef(nf.positive_sum.__module__, "positive_sum", found.source).load()
+    assert candidate([-1.5, -2.0]) == 0 and type(candidate([-1.5, -2.0])) is int  # numba alone would give 0.0
+    assert type(candidate([0.5, -2.0])) is float
+    verdict = _verified(nf.positive_sum, found.source, [*inputs, (([-1.0, -3.5],), {}), (([2.0, 2.0],), {})])
+    assert verdict.ok, verdict.reason
