@@ -247,3 +247,19 @@ def test_drawn_inputs_are_the_same_on_every_run_and_notes_say_what_is_reused() -
     assert [repr([(p.x, p.y) for p in a[0][0]]) for a in first] == [repr([(p.x, p.y) for p in a[0][0]]) for a in again]
     assert any("Point values cannot be generated; observed ones reused" in note for note in notes)
     assert all(type(p) is un.Point for (points, origin), _ in first for p in [*points, origin])
+
+
+def test_a_method_is_verified_on_drawn_arguments_with_its_instance_reused() -> None:
+    shelf = un.Shelf(["apple", "apricot", "banana", "apple"])
+    stress = [((shelf, "ap"), {}), ((shelf, "b"), {})]
+    drawn, _, notes = verification_inputs(un.Shelf.matching, stress_inputs=stress)
+    assert len(drawn) >= 250 and all(type(args[0]) is un.Shelf and type(args[1]) is str for args, _ in drawn)
+    assert any("Shelf values cannot be generated; observed ones reused" in note for note in notes)
+    original = CodeRef(U, "Shelf.matching")
+    wrong = "def matching(self, prefix):\n    return list(dict.fromkeys(i for i in self.items if prefix in i))\n"
+    assert verify(original, CodeRef(U, "Shelf.matching", wrong), stress).ok  # agrees on the workload's calls
+    assert not verify(original, CodeRef(U, "Shelf.matching", wrong), drawn + stress).ok
+    right = (
+        "def matching(self, prefix):\n    return list(dict.fromkeys(i for i in self.items if i.startswith(prefix)))\n"
+    )
+    assert verify(original, CodeRef(U, "Shelf.matching", right), drawn + stress).ok
