@@ -112,9 +112,13 @@ spread([float(i % 97) for i in range(400)])
 """
 
 
-def test_a_jit_winner_that_slows_the_whole_workload_is_dropped(mini: Path) -> None:
+def test_a_jit_winner_that_slows_the_whole_workload_is_dropped(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """numba makes ``spread`` many times faster per call, but a workload that calls it once pays the import and
-    the compilation in every run: the end-to-end timing drops it and says why."""
+    the compilation in every run: the end-to-end timing drops it and says why (numba is the only proposer here,
+    so there is no pure-Python candidate to fall back on)."""
+    from perfkit.optimizers.numba_jit import NumbaProposer
+
+    monkeypatch.setattr(optimize_module, "_proposers", lambda config, **_: [NumbaProposer()])
     (mini / "mini" / "core.py").write_text(SPREAD)
     (mini / "bench.py").write_text(SHORT_BENCH)
     (mini / "tests" / "test_distinct.py").write_text(
@@ -130,6 +134,52 @@ def test_a_jit_winner_that_slows_the_whole_workload_is_dropped(mini: Path) -> No
     assert outcome.status == "dropped", outcome.reason
     assert "faster without it" in outcome.reason and "compilation at start-up" in outcome.reason
     assert report.improved == [] and report.speedup is None
+
+
+WASTEFUL_SPREAD = SPREAD.replace(
+    "for j in range(i):", "for j in range(len(xs)):\n            if j >= i:\n                continue"
+)
+
+HALVED_SPREAD = SPREAD
+
+
+class SkipsTheUpperHalf:
+    """A pure-Python rewrite: the inner loop stops at ``i`` instead of skipping ``j >= i`` (the same additions in
+    the same order, about twice as fast; numba's compiled loop is far faster still)."""
+
+    name = "halving"
+
+    def propose(self, context: object, *, n: int) -> list[Candidate]:
+        return [Candidate(HALVED_SPREAD, self.name, "loop only below the diagonal")]
+
+
+def test_a_dropped_jit_winner_gives_way_to_the_best_pure_python_candidate(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from perfkit.optimizers.numba_jit import NumbaProposer
+
+    monkeypatch.setattr(optimize_module, "_proposers", lambda config, **_: [SkipsTheUpperHalf(), NumbaProposer()])
+    (mini / "mini" / "core.py").write_text(WASTEFUL_SPREAD)
+    (mini / "bench.py").write_text(SHORT_BENCH)
+    (mini / "tests" / "test_distinct.py").write_text(
+        "from mini.core import spread\n\n\ndef test_spread():\n    assert spread([1.0, 4.0, 2.0]) == 14.0\n"
+    )
+    config = RepoConfig(workload="python bench.py", functions=("mini.core:spread",), threshold=0.0, fuzz_budget=0)
+    report = optimize_module.optimize_repo(mini, config, offline=True)
+
+    (outcome,) = report.functions
+    verdicts = {a.proposer: a.verdict for a in outcome.result.history}
+    assert verdicts == {"halving": "accepted", "numba": "accepted"}, outcome.result.history
+    assert outcome.result.winner.proposer == "numba"  # the loop's pick, per call
+    assert outcome.status == "improved", outcome.reason
+    assert outcome.winner.proposer == "halving" and outcome.fallback is outcome.winner
+    assert "numba winner dropped (start-up" in outcome.reason and "halving candidate" in outcome.reason
+    assert "for j in range(i):" in outcome.diff and "numba" not in outcome.diff
+    assert report.speedup is not None  # the workload was timed with the fallback in place
+    written = save(report, mini.parent / "results")
+    assert "for j in range(i):" in written["combined"].read_text()
+    rows = json.loads(written["report"].read_text())["functions"]
+    assert rows[0]["proposer"] == "halving" and rows[0]["status"] == "improved"
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

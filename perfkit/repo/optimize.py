@@ -168,6 +168,7 @@ def _optimize_one(
 ) -> None:
     """Propose, verify and time candidates for one function; a winner is written into ``patched`` at once."""
     from perfkit.optimizers import hotspots_from_profile, optimize_function
+    from perfkit.optimizers.speed import StressInputs
 
     info = outcome.info
     try:
@@ -196,7 +197,7 @@ def _optimize_one(
             executor.ship(patched.path, import_roots(patched.path))  # the copy holds the earlier winners
         result = optimize_function(
             func,
-            stress_inputs=inputs + fuzzed,
+            stress_inputs=StressInputs(inputs + fuzzed, representative=inputs),  # timed on the captured calls
             proposers=proposers,
             min_speedup=config.min_speedup,
             hotspots=hotspots_from_profile(report.profile, func) if report.profile is not None else (),
