@@ -13,7 +13,7 @@ PURE_BUILTINS = frozenset(
     {
         "abs", "all", "any", "bin", "bool", "chr", "divmod", "enumerate", "float", "frozenset", "hex", "int",
         "isinstance", "len", "list", "max", "min", "oct", "ord", "pow", "range", "repr", "reversed", "round", "set",
-        "sorted", "str", "sum", "tuple", "zip", "dict", "bytes", "hash",
+        "sorted", "str", "sum", "tuple", "zip", "dict", "bytes", "hash", "type",
     }
 )  # fmt: skip
 # methods that never change the object they are called on (str, list, tuple, dict, set)

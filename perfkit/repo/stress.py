@@ -1,11 +1,15 @@
 """The inputs each hot function is optimised on: the workload's captured calls, and fuzz campaigns' slow inputs.
 
 Fuzz campaigns run as work units on an executor (:mod:`perfkit.executors`), all functions together, each sized
-like the function's largest captured input.
+like the function's largest captured input and given the captured calls (the shapes an unannotated function's
+parameters are drawn in). Methods are not fuzzed: their instance cannot be drawn; they are optimised on the
+workload's calls.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import time
 from typing import Any
 
@@ -46,8 +50,10 @@ def fuzz_all(
         largest = max((input_size(a, k) for a, k in (samples.arguments() if samples else [])), default=0)
         max_size = config.fuzz_max_size or min(max(largest, 16), FUZZ_SIZE_CAP)
         target = f"{info.module}:{info.qualname}"
-        key = unit_key("fuzz", getattr(executor, "site", None), target, max_size, config.fuzz_budget)
-        units.append(Unit("fuzz", info.key, key, fuzz_unit, (target, max_size, config.fuzz_budget)))
+        blobs = tuple(samples.samples) if samples else ()  # pickled: they travel to the workers as they are
+        digest = hashlib.sha256(b"".join(hashlib.sha256(b).digest() for b in blobs)).hexdigest()
+        key = unit_key("fuzz", getattr(executor, "site", None), target, max_size, config.fuzz_budget, digest)
+        units.append(Unit("fuzz", info.key, key, fuzz_unit, (target, max_size, config.fuzz_budget, blobs)))
         say(f"{info.key}: fuzzing for slow inputs up to size {max_size} ({config.fuzz_budget:g} s)")
     found = run_units(executor, units, noun="functions", verb="fuzzed", progress=say)
     inputs = {}
@@ -61,15 +67,28 @@ def fuzz_all(
     return inputs
 
 
-def fuzz_unit(target: str, max_size: int, budget: float) -> Any:
-    """A fuzz campaign as a work unit: the FuzzResult, or why the function cannot be fuzzed (a string)."""
+def fuzz_unit(target: str, max_size: int, budget: float, samples: tuple[bytes, ...] = ()) -> Any:
+    """A fuzz campaign as a work unit: the FuzzResult, or why the function cannot be fuzzed (a string).
+
+    ``samples`` are the workload's captured calls, pickled: parameters without type hints are drawn in the shapes
+    they show. When they cannot be used (none binds, or they do not unpickle here), the campaign runs on the type
+    hints alone."""
     from perfkit.errors import InvalidArgument
     from perfkit.fuzzers import fuzz
 
     try:
-        return fuzz(target, max_size=max_size, budget=budget)
+        calls = [pickle.loads(blob) for blob in samples] or None
+    except Exception:  # a class the worker cannot import: fall back on the hints
+        calls = None
+    try:
+        return fuzz(target, max_size=max_size, budget=budget, samples=calls)
     except InvalidArgument as exc:
-        return str(exc)
+        if calls is None:
+            return str(exc)
+        try:
+            return fuzz(target, max_size=max_size, budget=budget)
+        except InvalidArgument:
+            return str(exc)
 
 
 def stress_inputs(result: Any) -> list[Any]:
