@@ -289,9 +289,9 @@ class Inference:
                 kinds = self.types(up.value)  # type: ignore[arg-type]
             elif isinstance(up, ast.AugAssign) and up.target is store:
                 kinds = self._binop(ast.BinOp(store, up.op, up.value))
-            elif isinstance(up, ast.For) and up.target is store:
+            elif isinstance(up, ast.For | ast.comprehension) and up.target is store:
                 kinds = self.iterated(up.iter) or None
-            elif isinstance(up, ast.Tuple) and isinstance(t.parent(up), ast.For | ast.Assign):
+            elif isinstance(up, ast.Tuple) and isinstance(t.parent(up), ast.For | ast.comprehension | ast.Assign):
                 kinds = self._unpacked(t.parent(up), up, store)  # type: ignore[arg-type]
             else:
                 return None
@@ -300,9 +300,11 @@ class Inference:
             out |= kinds
         return frozenset(out)
 
-    def _unpacked(self, holder: ast.For | ast.Assign, target: ast.Tuple, store: ast.Name) -> Types | None:
+    def _unpacked(
+        self, holder: ast.For | ast.comprehension | ast.Assign, target: ast.Tuple, store: ast.Name
+    ) -> Types | None:
         """The type of ``store`` in ``for a, b in ...`` or ``a, b = ...`` (None if the shape is not known)."""
-        if isinstance(holder, ast.For):
+        if isinstance(holder, ast.For | ast.comprehension):
             if holder.target is not target:
                 return None
             items = self.iterated(holder.iter)

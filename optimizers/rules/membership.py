@@ -3,18 +3,19 @@ made once for an argument, a dict of first positions for ``index``).
 
 ``xs.count(x) > 0`` and ``not x in xs`` reach these rules as ``x in xs`` / ``x not in xs`` (see
 :mod:`perfkit.optimizers.rules._normalize`). A set answers like a list only when hash agrees with ``==`` and
-comparing runs no user code: every value involved must be a hashable scalar (int, float, str, bool, bytes, None)
-or a tuple of them, as far as the code and the observed argument types show (:mod:`._inference`).
+comparing runs no user code: every value involved must be a hashable scalar (int, float, str, bool, bytes) or a
+tuple of them. Where only the observed argument types show it (:mod:`._inference`), a cheap run-time check
+sends any other value down the original path.
 """
 
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
 from perfkit.optimizers.rules import _facts as f
-from perfkit.optimizers.rules._base import hashable_loop_name
 from perfkit.optimizers.rules._inference import Inference, is_builtin
 
 _KEEPS_MEMBERS = frozenset({"sort", "reverse", "index", "count", "copy"})  # methods that add or remove nothing
@@ -34,16 +35,45 @@ def _empty_list_target(stmt: ast.stmt, func: ast.FunctionDef, ctx: Context) -> a
     return target if isinstance(target, ast.Name) and empty else None
 
 
-def _hashable(node: ast.expr, func: ast.FunctionDef, ctx: Context, infer: Inference) -> bool:
-    return hashable_loop_name(func, node, ctx) or infer.hashable(node)
+def value_guard(node: ast.expr, infer: Inference, bare: Inference) -> str | None:
+    """How to be sure at run time that ``node`` is a hashable scalar (or a tuple of them), so that a set or dict
+    answers as a list would: ``""`` when the code alone shows it (a str call, an f-string, a constant), a cheap
+    test such as ``type(x) in (int, ...)`` when only the observed argument types do (the value is then a name, a
+    constant or a tuple of them, safe to evaluate twice), None when neither does."""
+    if bare.hashable(node):
+        return ""
+    if isinstance(node, ast.Name) and infer.hashable(node):
+        return f"type({node.id}) in {f.SCALARS}"
+    if isinstance(node, ast.Tuple) and node.elts:
+        parts = [value_guard(e, infer, bare) for e in node.elts]
+        if any(p is None for p in parts):
+            return None
+        return " and ".join(p for p in parts if p)
+    return None
+
+
+def _inferences(func: ast.FunctionDef, ctx: Context) -> tuple[Inference, Inference]:
+    """Types from the code and the observed arguments, and from the code alone."""
+    return Inference(func, ctx), Inference(func, replace(ctx, arg_types={}))
+
+
+def _guarded_test(test: ast.Compare, condition: str, fast_name: str) -> None:
+    """``x in fast`` where ``condition`` holds (always when it is empty), else the original test."""
+    fast = ast.Compare(test.left, test.ops, [ast.Name(fast_name, ast.Load())])
+    if condition:
+        slow = ast.Compare(test.left, test.ops, test.comparators)
+        f.replace_node(test, ast.IfExp(t.expr(condition), fast, slow))
+    else:
+        f.replace_node(test, fast)
 
 
 def membership_local_list(func: ast.FunctionDef, ctx: Context) -> bool:
     """``if x not in out: out.append(x)`` on a local list (in for or while loops, any test spelling) → a shadow
-    set for the test; the list keeps its order. Guards: the list is only ever appended (or inserted) hashable
-    scalars, and otherwise only read, sorted or returned (no alias can change it); every tested value is a
-    hashable scalar."""
-    infer = Inference(func, ctx)
+    set for the test; the list keeps its order. Guards: the list is only appended or inserted values, and
+    otherwise only read, sorted or returned (no alias can change it); added and tested values are hashable
+    scalars by the code, or by observed types and then also by a run-time check: a tested value that fails it
+    is looked up in the list, and once an added value fails it the set is no longer used."""
+    infer, bare = _inferences(func, ctx)
     fired = False
     for body in list(t.statement_lists(func)):
         for stmt in list(body):
@@ -51,47 +81,56 @@ def membership_local_list(func: ast.FunctionDef, ctx: Context) -> bool:
             if target is None or len(t.stored(func, target.id)) != 1:
                 continue
             name = target.id
-            plan = _shadow_plan(func, ctx, infer, name, target)
+            plan = _shadow_plan(func, infer, bare, name, target)
             if plan is None:
                 continue
             tests, adds = plan
-            if not tests or not any(t.inside_loop(c, func) for c in tests):
+            if not tests or not any(t.inside_loop(c, func) for c, _ in tests):
                 continue
-            seen = f"_pk_seen_{name}"
-            body.insert(body.index(stmt) + 1, t.stmts(f"{seen} = set()")[0])
-            for test in tests:
-                test.comparators = [ast.Name(seen, ast.Load())]
-            for add, value in adds:
+            seen, ok = f"_pk_seen_{name}", f"_pk_ok_{name}"
+            flagged = any(guard for _, _, guard in adds)
+            at = body.index(stmt) + 1
+            body[at:at] = t.stmts(f"{seen} = set()" + (f"\n{ok} = True" if flagged else ""))
+            for test, guard in tests:
+                _guarded_test(test, " and ".join(c for c in (ok if flagged else "", guard) if c), seen)
+            for add, value, guard in adds:
                 owner = t.containing_list(func, add)
                 assert owner is not None
-                owner.insert(owner.index(add) + 1, t.stmts(f"{seen}.add({ast.unparse(value)})")[0])
+                text = ast.unparse(value)
+                code = (
+                    f"if {guard}:\n    {seen}.add({text})\nelse:\n    {ok} = False" if guard else f"{seen}.add({text})"
+                )
+                owner.insert(owner.index(add) + 1, t.stmts(code)[0])
             fired = True
     return fired
 
 
 def _shadow_plan(
-    func: ast.FunctionDef, ctx: Context, infer: Inference, name: str, target: ast.Name
-) -> tuple[list[ast.Compare], list[tuple[ast.Expr, ast.expr]]] | None:
-    """(the membership tests, the statements that add a value and that value) or None when a use is unknown."""
-    adds: list[tuple[ast.Expr, ast.expr]] = []
-    tests: list[ast.Compare] = []
+    func: ast.FunctionDef, infer: Inference, bare: Inference, name: str, target: ast.Name
+) -> tuple[list[tuple[ast.Compare, str]], list[tuple[ast.Expr, ast.expr, str]]] | None:
+    """(each membership test with its guard, each statement that adds a value with the value and its guard), or
+    None when a use is unknown or a value cannot be shown hashable."""
+    adds: list[tuple[ast.Expr, ast.expr, str]] = []
+    tests: list[tuple[ast.Compare, str]] = []
     for use in t.name_nodes(func, name):
         if use is target:
             continue
         up = t.parent(use)
         grand = t.parent(up) if up is not None else None
         if isinstance(up, ast.Attribute) and up.value is use and isinstance(grand, ast.Call) and grand.func is up:
-            value = _added(grand, name)
             if up.attr in _KEEPS_MEMBERS:
                 continue
+            value = _added(grand, name)
             holder = t.parent(grand)
-            if value is None or not isinstance(holder, ast.Expr) or not _hashable(value, func, ctx, infer):
+            guard = None if value is None else value_guard(value, infer, bare)
+            if value is None or guard is None or not isinstance(holder, ast.Expr):
                 return None
-            adds.append((holder, value))
+            adds.append((holder, value, guard))
         elif isinstance(up, ast.Compare) and up.comparators == [use] and len(up.ops) == 1:
-            if not isinstance(up.ops[0], ast.In | ast.NotIn) or not _hashable(up.left, func, ctx, infer):
+            guard = value_guard(up.left, infer, bare)
+            if not isinstance(up.ops[0], ast.In | ast.NotIn) or guard is None:
                 return None
-            tests.append(up)
+            tests.append((up, guard))
         elif isinstance(up, ast.Return) or (f.read_only_use(use) and not isinstance(up, ast.Starred)):
             continue
         else:
@@ -109,38 +148,40 @@ def _added(call: ast.Call, name: str) -> ast.expr | None:
 
 
 def membership_param_list(func: ast.FunctionDef, ctx: Context) -> bool:
-    """``x in allowed`` in a loop, ``allowed`` a list parameter never changed → a set made once (guarded: the
-    set is used only when the argument is a list or tuple whose members hash; every tested value is a hashable
-    scalar; the parameter is otherwise only read, and the function calls nothing that could change it through
-    another name)."""
-    infer = Inference(func, ctx)
+    """``x in allowed`` in a loop, ``allowed`` a list parameter never changed → a set made once. Guards: the set
+    is made only when the argument is a list or tuple of hashable scalars (checked at run time; otherwise the
+    argument itself is searched); a tested value shown hashable only by observed types is checked at run time
+    too; the parameter is otherwise only read, and the function calls nothing that could change it through
+    another name."""
+    infer, bare = _inferences(func, ctx)
     fired = False
     for name in t.params(func):
         if t.stored(func, name) or not t.elements_hashable(ctx.arg_types.get(name, frozenset())):
             continue
-        tests = []
+        tests: list[tuple[ast.Compare, str]] = []
         for use in t.name_nodes(func, name):
             up = t.parent(use)
             if isinstance(up, ast.Compare) and up.comparators == [use] and isinstance(up.ops[0], ast.In | ast.NotIn):
-                if len(up.ops) != 1 or not _hashable(up.left, func, ctx, infer):
+                guard = value_guard(up.left, infer, bare)
+                if len(up.ops) != 1 or guard is None:
                     break
-                tests.append(up)
+                tests.append((up, guard))
             elif f.read_only_use(use) and not isinstance(up, ast.Starred | ast.Compare):
                 continue
             else:
                 break
         else:
-            if not tests or not any(t.inside_loop(c, func) for c in tests) or not _no_hidden_writes(func):
+            if not tests or not any(t.inside_loop(c, func) for c, _ in tests) or not _no_hidden_writes(func):
                 continue
             lookup = f"_pk_set_{name}"
-            guard = (
+            setup = (
                 f"{lookup} = {name}\n"
-                f"if type({name}) in (list, tuple):\n"
-                f"    try:\n        {lookup} = set({name})\n    except TypeError:\n        pass\n"
+                f"if type({name}) in (list, tuple) and all(type(_pk_v) in {f.SCALARS} for _pk_v in {name}):\n"
+                f"    {lookup} = set({name})\n"
             )
-            t.insert_at_start(func, t.stmts(guard))
-            for test in tests:
-                test.comparators = [ast.Name(lookup, ast.Load())]
+            t.insert_at_start(func, t.stmts(setup))
+            for test, guard in tests:
+                _guarded_test(test, guard, lookup)
             fired = True
     return fired
 
@@ -155,9 +196,10 @@ def _no_hidden_writes(func: ast.FunctionDef) -> bool:
 def index_dict(func: ast.FunctionDef, ctx: Context) -> bool:
     """``xs.index(x)`` in a loop that never changes ``xs`` → a dict of first positions built once before the
     loop. Guards: the dict is built only when ``xs`` is a list or tuple of hashable scalars (checked at run time)
-    and is used only for a tested value that is a hashable scalar; a value not in the dict, or any other type,
-    calls ``xs.index(x)`` as before (so a missing value still raises ``ValueError``)."""
-    infer = Inference(func, ctx)
+    and is looked up only for a value that is a hashable scalar (checked at run time unless the code shows it); a
+    value not in the dict, or of any other type, calls ``xs.index(x)`` as before (a missing value still raises
+    ``ValueError``)."""
+    infer, bare = _inferences(func, ctx)
     fired: set[str] = set()
     for call in [n for n in ast.walk(func) if isinstance(n, ast.Call)]:
         callee = call.func
@@ -168,7 +210,7 @@ def index_dict(func: ast.FunctionDef, ctx: Context) -> bool:
             continue
         item = call.args[0]
         loop = _outermost_unchanging_loop(call, xs, func)
-        if loop is None or not _simple_hashable(item, infer):
+        if loop is None or _simple_guard(item, infer, bare) is None:
             continue
         owner = t.containing_list(func, loop)
         if owner is None or not _bound_before(func, xs, loop):
@@ -184,16 +226,18 @@ def index_dict(func: ast.FunctionDef, ctx: Context) -> bool:
         fired.add(xs)
         for other in [n for n in ast.walk(loop) if t.is_method_call(n, xs, "index", 1)]:
             value = other.args[0]  # type: ignore[attr-defined]
-            if not _simple_hashable(value, infer):
+            guard = _simple_guard(value, infer, bare)
+            if guard is None:
                 continue
             text = ast.unparse(value)
-            f.replace_node(other, t.expr(f"({pos}[{text}] if {text} in {pos} else {xs}.index({text}))"))
+            test = f"{guard} and {text} in {pos}" if guard else f"{text} in {pos}"
+            f.replace_node(other, t.expr(f"({pos}[{text}] if {test} else {xs}.index({text}))"))
     return bool(fired)
 
 
-def _simple_hashable(node: ast.expr, infer: Inference) -> bool:
-    """A name or constant holding a hashable scalar: evaluating it twice is the same as once."""
-    return isinstance(node, ast.Name | ast.Constant) and infer.hashable(node)
+def _simple_guard(node: ast.expr, infer: Inference, bare: Inference) -> str | None:
+    """:func:`value_guard` for a name or constant (evaluating it twice is the same as once), else None."""
+    return value_guard(node, infer, bare) if isinstance(node, ast.Name | ast.Constant) else None
 
 
 def _outermost_unchanging_loop(node: ast.AST, xs: str, func: ast.FunctionDef) -> ast.For | ast.While | None:

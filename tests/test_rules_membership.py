@@ -1,0 +1,185 @@
+"""Membership tests, ``count`` and ``index`` on lists inside loops: everyday spellings on unannotated functions are
+rewritten and pass the sandboxed verifier at real sizes; unhashable values, changed lists and hidden writes keep
+the rules away."""
+
+# ruff: noqa: E713  (the slow spellings are what the rules are tested on)
+
+from __future__ import annotations
+
+import random
+
+from .test_optimizers_rewrite import rewrite_real, verified
+
+RNG = random.Random(11)
+WORDS = [RNG.choice(["a", "b", "Kiwi", "kiwi", "é", "", "fig"]) + str(RNG.randint(0, 2000)) for _ in range(20_000)]
+NUMS = [RNG.randint(-3000, 3000) for _ in range(20_000)]
+WIDE_NUMS = [([],), ([1, 1.0, True, 2],), ([float("nan"), 0.0, -0.0],), ([[1], [1]],), ("abca",), ((3, 1, 3),)]
+
+
+# --- a growing local list: if x not in seen: seen.append(x) ---------------------------------------------------
+
+
+def unique_lower(text):
+    uniq = []
+    for w in text.split():
+        w = w.lower()
+        if uniq.count(w) == 0:
+            uniq.append(w)
+    return uniq
+
+
+def unique_pairs(pairs):
+    seen = list()
+    i = 0
+    while i < len(pairs):
+        a, b = pairs[i]
+        if not (a, b) in seen:
+            seen.append((a, b))
+        i += 1
+    return seen
+
+
+def first_seen_sorted(xs):
+    out = []
+    for x in xs:
+        if x in out:
+            continue
+        out.append(x)
+        out.sort()
+    return out
+
+
+def test_shadow_set_spellings_verify() -> None:
+    text = " ".join(WORDS)
+    pairs = [(w[:1], n % 7) for w, n in zip(WORDS, NUMS, strict=True)]
+    for func, observed, wide in (
+        (unique_lower, [(text[:400],)], [("",), ("A a À à",), (text,), (5,)]),
+        (unique_pairs, [(pairs[:50],)], [([],), ([(1, 1), (1.0, True)],), ([([1], 2)],), (pairs,)]),
+        (first_seen_sorted, [(NUMS[:50],)], [*WIDE_NUMS[:3], (NUMS[:5000],)]),
+    ):
+        new, fired, verdict = verified(func, observed, wide)
+        assert "membership-local-list" in fired, (func.__name__, new)
+        assert verdict.ok, (func.__name__, verdict.reason, new)
+
+
+def unhashable_items(rows):
+    out = []
+    for row in rows:
+        if row not in out:
+            out.append(row)
+    return out
+
+
+def removes(xs):
+    out = []
+    for x in xs:
+        if x in out:
+            out.remove(x)
+        else:
+            out.append(x)
+    return out
+
+
+def test_shadow_set_stays_away_from_unhashable_values_and_removals() -> None:
+    assert rewrite_real(unhashable_items, [([[1, 2], [1, 2]],)])[1] == []
+    assert "membership-local-list" not in rewrite_real(removes, [(NUMS[:20],)])[1]
+
+
+# --- a list argument: x in allowed, allowed.count(x) > 0 --------------------------------------------------------
+
+
+def keep_counted(xs, allowed):
+    kept = []
+    for x in xs:
+        if allowed.count(x) > 0:
+            kept.append(x)
+    return kept
+
+
+def drop_listed(words, stop):
+    return [w for w in words if not w in stop]
+
+
+def flags(xs, marks):
+    out = []
+    for x in xs:
+        out.append(1 if marks.count(x) else 0)
+    return out
+
+
+def test_argument_set_spellings_verify() -> None:
+    stop = WORDS[:3000]
+    for func, observed, wide in (
+        (keep_counted, [(NUMS[:50], NUMS[:30])], [(a[0], a[0]) for a in WIDE_NUMS] + [(NUMS, NUMS[:4000])]),
+        (drop_listed, [(WORDS[:50], stop[:30])], [([], []), (["a"], "abc"), (["a", 1], ["a"]), (WORDS, stop)]),
+        (flags, [(NUMS[:50], NUMS[:30])], [([], []), ([1, 2], [1.0, True]), (NUMS, NUMS[:4000])]),
+    ):
+        new, fired, verdict = verified(func, observed, wide)
+        assert "membership-param-list" in fired, (func.__name__, new)
+        assert verdict.ok, (func.__name__, verdict.reason, new)
+
+
+def hidden_write(xs, allowed, log):
+    kept = []
+    for x in xs:
+        if x in allowed:
+            kept.append(x)
+        log.append(x)  # log may be allowed itself
+    return kept
+
+
+def test_argument_set_stays_away_when_the_argument_may_change_through_another_name() -> None:
+    assert rewrite_real(hidden_write, [([1, 2], [2], [])])[1] == []
+
+
+# --- xs.index(x) → a dict of first positions --------------------------------------------------------------------
+
+
+def positions(words, vocab):
+    out = []
+    for w in words:
+        if w in vocab:
+            out.append(vocab.index(w))
+    return out
+
+
+def rank_all(xs, order):
+    ranks = []
+    for x in xs:
+        ranks.append(order.index(x))
+    return ranks
+
+
+def index_or_minus(xs, table):
+    out = []
+    i = 0
+    while i < len(xs):
+        x = xs[i]
+        out.append(table.index(x) if x in table else -1)
+        i += 1
+    return out
+
+
+def test_index_spellings_verify_and_a_missing_value_still_raises() -> None:
+    vocab = sorted(set(WORDS))[:3000]
+    order = sorted(set(NUMS))
+    for func, observed, wide in (
+        (positions, [(WORDS[:50], vocab[:40])], [([], []), (["a", "a"], ["a", "a"]), (WORDS, vocab)]),
+        (rank_all, [(order[:50], order[:60])], [([], []), ([1], [True, 1]), ([5], [1, 2]), (NUMS, order)]),
+        (index_or_minus, [(NUMS[:50], order[:60])], [([], ()), ([1.0, 2], (2, 1)), ([[1]], [[1]]), (NUMS, order)]),
+    ):
+        new, fired, verdict = verified(func, observed, wide)
+        assert "index-dict" in fired, (func.__name__, new)
+        assert verdict.ok, (func.__name__, verdict.reason, new)
+
+
+def index_while_growing(xs, order):
+    out = []
+    for x in xs:
+        out.append(order.index(x))
+        order.append(x)
+    return out
+
+
+def test_index_dict_stays_away_from_a_list_that_changes_in_the_loop() -> None:
+    assert "index-dict" not in rewrite_real(index_while_growing, [([1, 2], [2, 1])])[1]
