@@ -92,6 +92,47 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_XDIST_SKIPPED] = True
 
 
+_SECTION_KEYS = ("metric", "threshold", "group-thresholds", "rounds", "max-time", "processes", "store", "instructions")
+
+
+def _pyproject_section(config: pytest.Config) -> dict[str, Any]:
+    """``[tool.perfkit.pytest]`` of the project's pyproject.toml (the command line and pytest's ini options win)."""
+    from perfkit.config_file import find_pyproject, read_section
+    from perfkit.errors import InvalidArgument
+
+    pyproject = find_pyproject(Path(config.rootpath))
+    section = read_section("pytest", pyproject)
+    unknown = sorted(set(section) - set(_SECTION_KEYS))
+    if unknown:
+        raise InvalidArgument(
+            f"[tool.perfkit.pytest] in {pyproject}", unknown[0], f"known keys: {', '.join(_SECTION_KEYS)}"
+        )
+    return section
+
+
+def _given(option: Any, section: dict[str, Any], key: str, kind: type) -> Any:
+    """The command-line value, else the section's (checked to be a ``kind``), else None."""
+    from perfkit.errors import InvalidArgument
+
+    if option is not None or key not in section:
+        return option
+    value = section[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or (kind is int and not isinstance(value, int)):
+        raise InvalidArgument(f"[tool.perfkit.pytest] {key}", value, f"give a {kind.__name__}")
+    return kind(value)
+
+
+def _instructions(config: pytest.Config, section: dict[str, Any]) -> str:
+    from perfkit.errors import InvalidArgument
+
+    chosen = config.getoption("perf_instructions")
+    if chosen == "auto" and "instructions" in section:
+        chosen = section["instructions"]
+        if chosen not in ("auto", "counter", "callgrind"):
+            raise InvalidArgument("[tool.perfkit.pytest] instructions", chosen, "choose auto, counter or callgrind")
+    return str(chosen)
+
+
 def _wanted(config: pytest.Config) -> bool:
     names = ("perf", "perf_save", "perf_compare", "perf_json", "perf_markdown")
     return any(config.getoption(name) not in (None, False) for name in names)
@@ -111,19 +152,24 @@ def _settings(config: pytest.Config) -> Any:
     from perfkit.perftest import measure as pm
     from perfkit.perftest import settings as ps
 
-    metric = config.getoption("perf_metric") or config.getini("perf_metric") or "time,cost"
-    threshold = config.getoption("perf_threshold") or config.getini("perf_threshold")
-    rounds = config.getoption("perf_rounds")
-    max_time = config.getoption("perf_max_time")
+    section = _pyproject_section(config)
+    metric = config.getoption("perf_metric") or config.getini("perf_metric") or section.get("metric") or "time,cost"
+    threshold = config.getoption("perf_threshold") or config.getini("perf_threshold") or section.get("threshold")
+    rounds = _given(config.getoption("perf_rounds"), section, "rounds", int)
+    max_time = _given(config.getoption("perf_max_time"), section, "max-time", float)
     if rounds is not None and rounds < 2:
         raise InvalidArgument("--perf-rounds", rounds, "give a whole number of at least 2")
     if max_time is not None and max_time <= 0:
         raise InvalidArgument("--perf-max-time", max_time, "give a positive number of seconds")
-    processes = config.getoption("perf_processes")
+    processes = _given(config.getoption("perf_processes"), section, "processes", int)
     processes = 10 if processes is None else processes
     if processes < 0 or processes > 100:
         raise InvalidArgument("--perf-processes", processes, "give a number of processes between 0 and 100")
-    store = config.getoption("perf_store")
+    store = config.getoption("perf_store") or section.get("store")
+    groups = ps.parse_group_thresholds(config.getini("perf_group_thresholds")) or {
+        str(group): ps.parse_percent(str(value), option="[tool.perfkit.pytest] group-thresholds")
+        for group, value in dict(section.get("group-thresholds") or {}).items()
+    }
     budget = pm.Budget(
         rounds=rounds or pm.Budget.rounds,
         max_time=max_time or pm.Budget.max_time,
@@ -132,13 +178,13 @@ def _settings(config: pytest.Config) -> Any:
     return ps.Settings(
         metrics=ps.parse_metrics(metric),
         thresholds=ps.parse_thresholds(threshold) if threshold else dict(ps.DEFAULT_THRESHOLDS),
-        group_thresholds=ps.parse_group_thresholds(config.getini("perf_group_thresholds")),
+        group_thresholds=groups,
         save=ps.parse_name(config.getoption("perf_save"), option="--perf-save"),
         compare=ps.parse_name(config.getoption("perf_compare"), option="--perf-compare"),
         force=config.getoption("perf_force"),
         store=Path(store) if store else Path(config.rootpath) / ".perfkit" / "results.sqlite",
         budget=budget,
-        instructions=config.getoption("perf_instructions"),
+        instructions=_instructions(config, section),
         processes=processes,
     )
 

@@ -245,3 +245,38 @@ def test_measure_name_sets_the_benchmark_name_for_pyperf(tmp_path) -> None:
     import pyperf
 
     assert pyperf.Benchmark.load(str(out)).get_name() == "primes-200"
+
+
+def test_tool_perfkit_sections_configure_fuzz_and_measure_and_flags_override(tmp_path) -> None:
+    (tmp_path / "slow.py").write_text((ROOT / "examples" / "slow.py").read_text())
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.perfkit]\nthreshold = 0.05\n"  # optimize's own keys beside the sections
+        "[tool.perfkit.fuzz]\nmax-size = 9\nbudget = 1\n"
+        "[tool.perfkit.measure]\nprocesses = 2\nvalues = 2\nmin_time = 0.005\nno-cost = true\n"
+    )
+    out = tmp_path / "f.json"
+    fuzzed = perfkit("fuzz", "slow.py:dedupe", "--json", str(out), cwd=tmp_path)
+    assert fuzzed.returncode == 0, fuzzed.stderr
+    assert json.loads(out.read_text())["max_size"] == 9
+    overridden = perfkit("fuzz", "slow.py:dedupe", "--max-size", "5", "--json", str(out), cwd=tmp_path)
+    assert overridden.returncode == 0 and json.loads(out.read_text())["max_size"] == 5
+    measured = perfkit("measure", "slow.py:count_primes", "--args", "[200]", "--json", str(out), cwd=tmp_path)
+    assert measured.returncode == 0, measured.stderr
+    data = json.loads(out.read_text())
+    assert len(set(data["process"])) == 2 and data["cost"] is None
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ("max-size = 'big'", "max-size='big'"),
+        ("size = 3", "size: unknown key"),
+        ("no-constraints = 'yes'", "give true or false"),
+        ("search = 'bfs'", "choose one of"),
+    ],
+)
+def test_a_bad_tool_perfkit_section_names_the_key_and_the_file(tmp_path, section: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.perfkit.fuzz]\n{section}\n")
+    result = perfkit("fuzz", "x.py:f", "--max-size", "3", cwd=tmp_path)
+    _fails_fast(result, message)
+    assert "pyproject.toml" in result.stderr

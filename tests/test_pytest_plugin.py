@@ -250,6 +250,23 @@ def test_state_the_test_set_up_is_detected_and_the_call_timed_in_the_test_proces
     assert "timed in the test process" in out
 
 
+def test_tool_perfkit_pytest_section_sets_defaults_the_command_line_overrides(project: pytest.Pytester) -> None:
+    project.makepyprojecttoml(
+        '[tool.perfkit.pytest]\nmetric = "cost"\nthreshold = "3%"\nrounds = 4\nmax-time = 0.2\nprocesses = 2\n'
+    )
+    result = project.runpytest("--perf", "-p", "no:cacheprovider", "--perf-json=out.json")
+    assert result.ret == 0
+    data = json.loads((project.path / "out.json").read_text())
+    assert {row["metric"] for row in data["results"]} == {"cost"}
+    result = project.runpytest("--perf", "--perf-metric=memory", "-p", "no:cacheprovider", "--perf-json=out.json")
+    data = json.loads((project.path / "out.json").read_text())
+    assert {row["metric"] for row in data["results"]} == {"memory"}
+    project.makepyprojecttoml("[tool.perfkit.pytest]\nrounds = 'many'\n")
+    result = project.runpytest("--perf", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*tool.perfkit.pytest*rounds*"])
+
+
 def test_a_truncated_store_fails_the_comparison_instead_of_calling_every_test_new(project: pytest.Pytester) -> None:
     store = _store(project)
     store.parent.mkdir()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from perfkit import __version__
 from perfkit.cli._common import err
@@ -45,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
         cut = argv.index("--")
         argv, command = argv[:cut], argv[cut + 1 :]
     parser = build_parser()
+    try:
+        argv = _with_config(parser, argv)
+    except PerfkitError as exc:
+        err(f"perfkit: error: {exc}")
+        return exc.exit_code
     options = parser.parse_args(argv)
     options.command_argv = command
     if options.command is None:
@@ -62,3 +68,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err("perfkit: interrupted")
         return 130
+
+
+def _with_config(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``argv`` with the options of ``[tool.perfkit.<command>]`` put right after the command's name, so that
+    the user's own flags, which come later, override them."""
+    from perfkit.config_file import SECTIONS, section_argv
+
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    at = next((i for i, token in enumerate(argv) if not token.startswith("-")), None)
+    if at is None or argv[at] not in SECTIONS or argv[at] not in commands:
+        return argv
+    extra = section_argv(argv[at], commands[argv[at]], start=Path.cwd())
+    return [*argv[: at + 1], *extra, *argv[at + 1 :]]

@@ -63,6 +63,9 @@ def load_config(root: Path) -> RepoConfig:
     section = data.get("tool", {}).get("perfkit", {})
     if not isinstance(section, dict):
         raise PerfkitError(f"{path}: [tool.perfkit] must be a table")
+    from perfkit.config_file import SECTIONS
+
+    section = {k: v for k, v in section.items() if k not in SECTIONS}  # the other commands' sub-tables
     known = {f.name for f in fields(RepoConfig)}
     unknown = sorted(set(section) - known)
     if unknown:
