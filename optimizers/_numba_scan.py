@@ -45,6 +45,7 @@ class Scan:
 
     helpers: list[str] = field(default_factory=list)
     stores: set[str] = field(default_factory=set)
+    truth_tests: dict[str, set[str]] = field(default_factory=dict)  # function -> arrays it tests (``if xs:``)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class ModuleFacts:
     functions: dict[str, ast.FunctionDef]
     constants: frozenset[str]
     numeric: frozenset[str]  # names bound to math/cmath/numpy modules or imported from them
+    math_names: dict[str, str] = field(default_factory=dict)  # "math" for the module, else the math function
 
     @classmethod
     def of(cls, source: str) -> ModuleFacts:
@@ -72,11 +74,15 @@ class ModuleFacts:
         functions = {s.name: s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name in once}
         numeric: set[str] = set()
         values: dict[str, ast.expr] = {}
+        math_names: dict[str, str] = {}
         for stmt in tree.body:
             if isinstance(stmt, ast.Import):
                 numeric |= {a.asname or a.name for a in stmt.names if a.name in _NUMERIC_MODULES}
+                math_names |= {a.asname or a.name: "math" for a in stmt.names if a.name == "math"}
             elif isinstance(stmt, ast.ImportFrom) and stmt.module in _NUMERIC_MODULES and not stmt.level:
                 numeric |= {a.asname or a.name for a in stmt.names}
+                if stmt.module == "math":
+                    math_names |= {a.asname or a.name: a.name for a in stmt.names}
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 values[stmt.targets[0].id] = stmt.value
         numeric &= once
@@ -88,7 +94,8 @@ class ModuleFacts:
                 if name in once and name not in constants and _constant_expr(value, constants, frozenset(numeric)):
                     constants.add(name)
                     changed = True
-        return cls(functions, frozenset(constants), frozenset(numeric))
+        math_names = {k: v for k, v in math_names.items() if k in once}
+        return cls(functions, frozenset(constants), frozenset(numeric), math_names)
 
 
 def _top_bindings(body: list[ast.stmt]) -> list[str]:
@@ -258,6 +265,9 @@ class _Walk:
             if shape == 1 and (self.iterated(node) or _call_arg(up, node, {"len", "sum", "min", "max", "list"})):
                 return
             raise Refused(f"{self.func.name} slices {name}: a list slice is a copy, an array slice a view")
+        if isinstance(node, ast.Name) and tested(node):  # ``if xs:``: the boundary only converts non-empty lists
+            self.result.truth_tests.setdefault(self.func.name, set()).add(node.id)
+            return
         if isinstance(up, ast.Subscript) and up.value is node:
             if isinstance(up.ctx, ast.Store | ast.Del):
                 if _item(shape, up.slice) != 0 or isinstance(shape, tuple):
@@ -340,6 +350,8 @@ class _Walk:
         walk = _Walk(func, {k: v for k, v in shapes.items() if v != 0}, self.module, Scan(), (*self.chain, name))
         walk.roots = {k: v for k, v in roots.items() if shapes[k] != 0}
         walk.run()
+        for func_name, tested_names in walk.result.truth_tests.items():
+            self.result.truth_tests.setdefault(func_name, set()).update(tested_names)
         for stored in walk.result.stores:
             root = roots.get(stored)
             if root is None:
@@ -352,6 +364,18 @@ class _Walk:
             self.result.helpers.append(name)
         if len(self.result.helpers) > MAX_HELPERS:
             raise Refused(f"the kernel calls more than {MAX_HELPERS} helpers")
+
+
+def tested(node: ast.expr) -> bool:
+    """Whether ``node`` is used only for its truth (``if xs``, ``not xs``, ``assert xs``, ``xs and ...`` there)."""
+    up = t.parent(node)
+    if isinstance(up, ast.If | ast.While | ast.Assert | ast.IfExp) and up.test is node:
+        return True
+    if isinstance(up, ast.comprehension) and any(test is node for test in up.ifs):
+        return True
+    if isinstance(up, ast.UnaryOp) and isinstance(up.op, ast.Not):
+        return True
+    return isinstance(up, ast.BoolOp) and tested(up)
 
 
 def _norm(shape: Shape) -> Shape:

@@ -26,15 +26,26 @@ from typing import Any
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._code import CodeRef
-from perfkit.optimizers._numba_scan import ModuleFacts, Refused, Shape, scan
+from perfkit.optimizers._numba_scan import ModuleFacts, Refused, Shape, scan, tested
 from perfkit.optimizers._types import Candidate, Context
 
 _SCALARS = {"int", "float", "bool"}
-_NUMBERS = {"int", "float"}
+_NUMBERS = frozenset({"int", "float"})
 _COMPARISONS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _INT_LIMIT = 2**20  # elements; scalars may reach 2**31 (keeps sums and products of a few inside int64)
 _COMPILE_TIMEOUT = 120.0
 _RANKS = {"array": 1, "matrix": 2, "text": 1}
+_DOMAINS = {  # math functions that raise ValueError outside these bounds, where numba returns NaN
+    "sqrt": "x < 0",
+    "log": "x <= 0",
+    "log2": "x <= 0",
+    "log10": "x <= 0",
+    "log1p": "x <= -1",
+    "acos": "x < -1 or x > 1",
+    "asin": "x < -1 or x > 1",
+    "acosh": "x < 1",
+    "atanh": "x <= -1 or x >= 1",
+}
 
 Parsed = tuple[str, list[list[Any]]]  # ("list", [alternatives of position 0, ...]); alternatives are Parsed
 
@@ -89,8 +100,9 @@ def classify(description: str) -> str:
     if name == "tuple" and len(positions) > 1:  # a fixed-arity tuple: numbers, or numbers and lists of numbers
         items = []
         for position in positions:
-            kinds = {classify(_unparse(alt)) for alt in position} - {"empty"}
-            if len(kinds) != 1 or not kinds <= {"scalar", "array"}:
+            kinds = {classify(_unparse(alt)) for alt in position}
+            kinds = kinds - {"empty"} or kinds  # an empty list inside: its kind comes from other calls
+            if len(kinds) != 1 or not kinds <= {"scalar", "array", "empty"}:
                 return "other"
             items.append(kinds.pop())
         return f"record({','.join(items)})"
@@ -115,13 +127,31 @@ def numeric_kinds(context: Context) -> dict[str, str] | None:
     kinds = {}
     texts = text_params(context)
     for name in context.params:
-        seen = {classify(d) for d in context.arg_types.get(name, frozenset())} - {"empty"}
+        seen = _merged({classify(d) for d in context.arg_types.get(name, frozenset())} - {"empty"})
         if len(seen) != 1 or "other" in seen or (seen == {"text"} and name not in texts):
             return None
         kinds[name] = seen.pop()
     if result_kind(context) is None:
         return None
     return kinds
+
+
+def _merged(kinds: set[str]) -> set[str]:
+    """Tuple kinds of one arity merged item by item, an empty list's item taking the others' kind
+    (``record(scalar,empty)`` and ``record(scalar,array)`` are one ``record(scalar,array)``)."""
+    records = {k for k in kinds if k.startswith("record(")}
+    if len(records) < 2:
+        return {k.replace("empty", "array") for k in kinds}
+    columns = list(zip(*(k[len("record(") : -1].split(",") for k in records), strict=False))
+    if len({len(k.split(",")) for k in records}) != 1:
+        return {"other"}
+    items = []
+    for column in columns:
+        known = set(column) - {"empty"}
+        if len(known) > 1:
+            return {"other"}
+        items.append(known.pop() if known else "array")
+    return (kinds - records) | {f"record({','.join(items)})"}
 
 
 def shape_of(kind: str) -> Shape:
@@ -132,10 +162,11 @@ def shape_of(kind: str) -> Shape:
 
 
 def result_kind(context: Context) -> str | None:
-    """``"scalar"`` (one scalar type), ``"none"``, ``"value"`` (numbers, lists and tuples of them, nested once,
-    each list of one element type), or None when numba cannot return it exactly."""
+    """``"scalar"`` (one scalar type, or ints and floats: a float that is a whole number then goes to the
+    original), ``"none"``, ``"value"`` (numbers, lists and tuples of them, nested once, each list of one element
+    type), or None when numba cannot return it exactly."""
     types = context.return_types
-    if len(types) == 1 and types <= _SCALARS:
+    if (len(types) == 1 and types <= _SCALARS) or types == _NUMBERS:
         return "scalar"
     if types == {"NoneType"}:
         return "none"
@@ -206,7 +237,8 @@ def text_params(context: Context) -> set[str]:
     return ok
 
 
-_PRELUDE = '''from itertools import chain as _pk_chain_lists
+_PRELUDE = '''import math as _pk_math
+from itertools import chain as _pk_chain_lists
 
 import numba as _pk_numba
 import numpy as _pk_np
@@ -221,16 +253,16 @@ def _pkb_njit(func):
 
 
 def _pkb_scalar(value):
-    """The number as numba takes it, or None: ints past 2**31, NaN and other types go to the original."""
+    """The number as numba takes it, or None: ints past 2**31, NaN, infinities and other types go to the original."""
     kind = type(value)
-    if kind is bool or (kind is int and -LIMIT31 <= value <= LIMIT31) or (kind is float and value == value):
+    if kind is bool or (kind is int and -LIMIT31 <= value <= LIMIT31) or (kind is float and _pk_math.isfinite(value)):
         return value
     return None
 
 
 def _pkb_array(value, rank, writable):
     """A non-empty list (a tuple when not written to) of numbers as an int64/float64 array of ``rank``
-    dimensions, or None when that is not exact: ragged, mixed, huge or NaN elements, or rows the list shares."""
+    dimensions, or None when that is not exact: ragged, mixed, huge or non-finite elements, or shared rows."""
     kinds = (list,) if writable else (list, tuple)
     if type(value) not in kinds or not value or len(value) > LIMIT20:
         return None
@@ -249,7 +281,7 @@ def _pkb_array(value, rank, writable):
     seen = set(map(type, flat))
     if seen == {float}:
         array = _pk_np.fromiter(flat, dtype=_pk_np.float64, count=len(flat)).reshape(shape)
-        return None if _pk_np.isnan(array).any() else array
+        return array if _pk_np.isfinite(array).all() else None
     if seen == {int}:
         try:
             array = _pk_np.fromiter(flat, dtype=_pk_np.int64, count=len(flat)).reshape(shape)
@@ -282,14 +314,17 @@ def _pkb_write(target, array):
             row[:] = values
 
 
-def _pkb_whole(value):
-    """Whether a float in ``value`` is a whole number: where numba made an int a float, Python may have an int."""
+def _pkb_suspect(value, whole):
+    """Whether an output holds NaN (Python would have raised or made a complex number) or, with ``whole``, a
+    float that is a whole number (where numba made an int a float, Python may have kept the int)."""
     if isinstance(value, _pk_np.ndarray):
-        return value.dtype.kind == "f" and bool((value == _pk_np.floor(value)).any())
+        if value.dtype.kind != "f":
+            return False
+        return bool(_pk_np.isnan(value).any() or (whole and (value == _pk_np.floor(value)).any()))
     if type(value) is float:
-        return value.is_integer() or value != value
+        return value != value or (whole and value.is_integer())
     if type(value) in (list, tuple):
-        return any(map(_pkb_whole, value))
+        return any(_pkb_suspect(item, whole) for item in value)
     return False
 
 
@@ -338,11 +373,23 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
     params = ", ".join(context.params)
     kernel, fallback = f"_pk_jit_{context.name}", f"_pk_py_{context.name}"
     lines = [_PRELUDE, "", f"def {fallback}({params}):", textwrap.indent(_body(func), "    "), "", ""]
+    used: set[str] = set()
+    compiled = []
     for name in found.helpers:
-        helper = _renamed(module.functions[name], renamed, f"_pk_nb_{name}")
-        lines += [ast.unparse(helper), f"_pk_nb_{name} = _pkb_njit(_pk_nb_{name})", "", ""]
-    if renamed:
-        lines += [f"def _pk_nb_{context.name}({params}):", textwrap.indent(_body(_renamed(func, renamed)), "    ")]
+        tests = found.truth_tests.get(name, set())
+        helper = _renamed(module.functions[name], renamed, tests, module.math_names, used, f"_pk_nb_{name}")
+        compiled += [ast.unparse(helper), f"_pk_nb_{name} = _pkb_njit(_pk_nb_{name})", "", ""]
+    own = _renamed(func, renamed, found.truth_tests.get(func.name, set()), module.math_names, used)
+    for name in sorted(used):
+        lines += [
+            f"def _pkb_m_{name}(x):",
+            f"    if {_DOMAINS[name]}:",
+            '        raise ValueError("math domain error")',
+        ]
+        lines += [f"    return _pk_math.{name}(x)", "", "", f"_pkb_m_{name} = _pkb_njit(_pkb_m_{name})", "", ""]
+    lines += compiled
+    if _body(own) != _body(func):
+        lines += [f"def _pk_nb_{context.name}({params}):", textwrap.indent(_body(own), "    ")]
         lines += ["", "", f"{kernel} = _pkb_njit(_pk_nb_{context.name})", "", ""]
     else:
         lines += [f"{kernel} = _pkb_njit({fallback})", "", ""]
@@ -371,9 +418,9 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
     ]
     lines += _result_guard(context, call_fallback)
     written = [name for name in arrays if name in found.stores]
-    if whole_floats:
-        outputs = ", ".join(["_pk_result", *(f"_pka_{name}" for name in written)])
-        lines += [f"    if _pkb_whole(({outputs},)):", f"        {call_fallback}"]
+    whole = whole_floats or len(context.return_types & _NUMBERS) > 1
+    outputs = ", ".join(["_pk_result", *(f"_pka_{name}" for name in written)])
+    lines += [f"    if _pkb_suspect(({outputs},), {whole}):", f"        {call_fallback}"]
     for name in written:
         lines.append(f"    _pkb_write({name}, _pka_{name})")
     pairs = ", ".join(f"({name}, _pka_{name})" for name in arrays)
@@ -385,10 +432,10 @@ def _result_guard(context: Context, call_fallback: str) -> list[str]:
     """Lines that hand the call to the original when the kernel's result type is not the original's."""
     kind = result_kind(context)
     if kind == "scalar":
-        (name,) = context.return_types
-        problem = f"type(_pk_result) is not {name}"
-        if name == "int":  # past this, int64 arithmetic may have wrapped around
-            problem += f" or not -{2**62} < _pk_result < {2**62}"
+        names = sorted(context.return_types)
+        problem = f"type(_pk_result) not in ({', '.join(names)},)"
+        if "int" in names:  # past this, int64 arithmetic may have wrapped around
+            problem += f" or (type(_pk_result) is int and not -{2**62} < _pk_result < {2**62})"
         return [f"    if {problem}:", f"        {call_fallback}"]
     if kind == "none":
         return ["    if _pk_result is not None:", f"        {call_fallback}"]
@@ -399,22 +446,54 @@ def _body(func: ast.FunctionDef) -> str:
     return "\n".join(ast.unparse(s) for s in func.body)
 
 
-def _renamed(func: ast.FunctionDef, renamed: dict[str, str], new_name: str | None = None) -> ast.FunctionDef:
-    """A copy of ``func`` whose calls to module helpers use their compiled copies."""
+def _renamed(
+    func: ast.FunctionDef,
+    renamed: dict[str, str],
+    tests: set[str],
+    math_names: dict[str, str],
+    used: set[str],
+    new_name: str | None = None,
+) -> ast.FunctionDef:
+    """A copy of ``func`` for the kernel: calls to module helpers use their compiled copies, a truth test of an
+    array (``if xs:``, true for every list the boundary converts) reads ``len(xs) > 0``, and ``math.sqrt(x)``
+    (and the other functions of ``_DOMAINS``) raise ValueError where Python's do (their names land in ``used``)."""
     copy = ast.parse(ast.unparse(func)).body[0]
     assert isinstance(copy, ast.FunctionDef)
-    local = set(t.params(copy)) | {
-        n.id for n in ast.walk(copy) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
-    }
-    for node in ast.walk(copy):
-        if isinstance(node, ast.Name) and node.id in renamed and node.id not in local:
-            node.id = renamed[node.id]
+    t.link_parents(copy)
+    stored = {n.id for n in ast.walk(copy) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    local = set(t.params(copy)) | stored
+    swap = {id(n) for n in ast.walk(copy) if isinstance(n, ast.Name) and n.id in tests and tested(n)}
+
+    class Rewrite(ast.NodeTransformer):
+        def visit_Call(self, node: ast.Call) -> ast.expr:
+            self.generic_visit(node)
+            target = node.func
+            name = ""
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                if math_names.get(target.value.id) == "math" and target.value.id not in local:
+                    name = target.attr
+            elif isinstance(target, ast.Name) and target.id not in local:
+                name = math_names.get(target.id, "")
+            if name in _DOMAINS and len(node.args) == 1 and not node.keywords:
+                used.add(name)
+                node.func = ast.Name(f"_pkb_m_{name}", ast.Load())
+            return node
+
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            if id(node) in swap:
+                call = ast.Call(ast.Name("len", ast.Load()), [ast.Name(node.id, ast.Load())], [])
+                return ast.Compare(call, [ast.Gt()], [ast.Constant(0)])
+            if node.id in renamed and node.id not in local:
+                node.id = renamed[node.id]
+            return node
+
+    copy = Rewrite().visit(copy)
     copy.decorator_list, copy.returns = [], None
     for arg in [*copy.args.posonlyargs, *copy.args.args, *copy.args.kwonlyargs]:
         arg.annotation = None
     if new_name:
         copy.name = new_name
-    return copy
+    return ast.fix_missing_locations(copy)
 
 
 class NumbaProposer:
@@ -454,7 +533,7 @@ class NumbaProposer:
 def _why_not_numeric(context: Context) -> str:
     for name in context.params:
         seen = sorted(context.arg_types.get(name, frozenset()))
-        kinds = {classify(d) for d in seen} - {"empty"}
+        kinds = _merged({classify(d) for d in seen} - {"empty"})
         if len(kinds) != 1 or "other" in kinds or (kinds == {"text"} and name not in text_params(context)):
             return f"argument {name} ({' | '.join(seen) or 'never seen'}) is not numbers numba can take exactly"
     return f"the result ({' | '.join(sorted(context.return_types)) or 'never seen'}) is not one numba returns exactly"

@@ -108,7 +108,7 @@ def context(func, inputs, returns) -> Context:
 
 def test_numba_declines_non_numeric_functions_and_mixed_results() -> None:
     assert numeric_kinds(context(sf.word_counts, [((["a"],), {})], {"dict[str, int]"})) is None
-    assert numeric_kinds(context(sf.sum_squares, [(([1.0],), {})], {"float", "int"})) is None
+    assert numeric_kinds(context(sf.sum_squares, [(([1.0],), {})], {"float", "list[int]"})) is None
     kinds = numeric_kinds(context(sf.sum_squares, [(([1.0],), {})], {"float"}))
     assert kinds == {"xs": "array"}
     source = build_source(context(sf.sum_squares, [(([1.0],), {})], {"float"}), kinds)

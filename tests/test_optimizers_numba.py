@@ -281,3 +281,33 @@ def test_an_int_numba_widens_to_float_keeps_its_type_through_the_original() -> N
     assert type(candidate([0.5, -2.0])) is float
     verdict = _verified(nf.positive_sum, found.source, [*inputs, (([-1.0, -3.5],), {}), (([2.0, 2.0],), {})])
     assert verdict.ok, verdict.reason
+
+
+def test_truth_tests_and_math_domain_errors_keep_pythons_behaviour() -> None:
+    rng = random.Random(9)
+    floats = [(([rng.uniform(0, 9) for _ in range(n)],), {}) for n in (4, 40)]
+    source, reason = _candidate(nf.mean_or_zero, floats)
+    assert source is not None and "if not len(xs) > 0:" in source, reason  # the kernel's copy; lists stay lists
+    assert _verified(nf.mean_or_zero, source, [*floats, (([],), {}), (([1.0],), {})]).ok
+
+    source, reason = _candidate(nf.root_sum, floats)
+    assert source is not None and "_pkb_m_sqrt(x)" in source, reason
+    verdict = _verified(nf.root_sum, source, [*floats, (([4.0, -1.0],), {}), (([-0.0],), {})])
+    assert verdict.ok and verdict.checked == 4, verdict.reason  # ValueError where Python raises, not NaN
+
+    odd = [((n,), {}) for n in (7919, 104_729)]
+    source, reason = _candidate(nf.smallest_factor, odd)
+    assert source is not None and "_pkb_m_sqrt(n)" in source, reason  # ``from math import sqrt`` spelling
+    verdict = _verified(nf.smallest_factor, source, [*odd, ((-9,), {}), ((-15,), {}), ((2**40 + 1,), {})])
+    assert verdict.ok and verdict.checked == 5, verdict.reason  # int(sqrt(-9)) raises, not a loop on NaN
+
+
+def test_a_tuple_holding_an_empty_list_and_int_or_float_results() -> None:
+    rng = random.Random(10)
+    inputs = [(((2, []),), {}), (((1, [rng.random() for _ in range(30)]),), {})]
+    ctx = _context(nf.part_times, inputs)
+    assert ctx.return_types == {"int", "float"} and numeric_kinds(ctx) == {"i_u": "record(scalar,array)"}
+    source, reason = _candidate(nf.part_times, inputs)
+    assert source is not None and "type(_pk_result) not in (float, int,)" in source, reason
+    verdict = _verified(nf.part_times, source, [*inputs, (((3, [0.0, 0.0]),), {}), (((3, [1, 2]),), {})])
+    assert verdict.ok, verdict.reason
