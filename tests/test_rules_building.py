@@ -63,8 +63,15 @@ def capped(words, limit):
 def packed(values):
     b = b""
     for v in values:
-        b += v.to_bytes(4, "little") + b"|"
+        b += bytes([v % 256]) + b"|"
     return b
+
+
+def encoded(words):
+    data = bytes()
+    for w in words:
+        data = data + w.encode("utf-8") + b"\n"
+    return data
 
 
 def test_string_spellings_are_rewritten_and_verified() -> None:
@@ -75,7 +82,8 @@ def test_string_spellings_are_rewritten_and_verified() -> None:
         (report_percent, [(ROWS[:50], ",")], [(r[0], "-") for r in wide_rows] + [(ROWS, ";"), (ROWS[:9], 5)]),
         (prepend, [(WORDS[:50],)], [([],), (["a", "b"],), ([1, 2],), (WORDS,)]),
         (capped, [(WORDS[:50], 100)], [([], 0), (["a"] * 10, -1), (WORDS, 50_000), ([1], 1)]),
-        (packed, [(list(range(50)),)], [([],), ([2**31],), ([-1],), (list(range(20_000)),)]),
+        (packed, [(list(range(50)),)], [([],), ([2**31],), ([-1],), ([1.5],), (list(range(20_000)),)]),
+        (encoded, [(WORDS[:50],)], [([],), (["\ud800"],), ([b"x"],), (WORDS,)]),
     ):
         new, fired, verdict = verified(func, observed, wide)
         assert fired, func.__name__

@@ -162,10 +162,11 @@ def _scalar_container(infer: Inference, owner: ast.Name, item: ast.expr) -> bool
 
 
 def str_concat(func: ast.FunctionDef, ctx: Context) -> int:
-    """``s = s + a + b`` → ``s += a + b`` (speedup: CPython then grows ``s`` in place). Guard: ``s`` is a str
-    local (every value assigned to it is a str) and every piece is a str, so ``+`` is str concatenation, which
-    is associative; the pieces are evaluated in the same order and ``s`` is assigned only after all of them, as
-    before, so an exception in a piece leaves ``s`` as it was. Pieces with ``:=`` are left alone."""
+    """``s = s + a + b`` → ``s += a + b`` (speedup: CPython then grows a str in place; bytes are copied once per
+    step instead of once per piece). Guard: ``s`` is a str (or bytes) local, every value assigned to it being
+    one, and every piece is of the same type, so ``+`` is concatenation, which is associative; the pieces are
+    evaluated in the same order and ``s`` is assigned only after all of them, as before, so an exception in a
+    piece leaves ``s`` as it was. Pieces with ``:=`` are left alone."""
     infer = Inference(func, ctx)
     count = 0
     for stmt in [n for n in ast.walk(func) if isinstance(n, ast.Assign)]:
@@ -173,9 +174,10 @@ def str_concat(func: ast.FunctionDef, ctx: Context) -> int:
         if pieces is None or f.detached(stmt):
             continue
         name = stmt.targets[0].id  # type: ignore[attr-defined]
-        if name in t.params(func) or not infer.is_str(ast.Name(name, ast.Load())):
+        kind = infer.types(ast.Name(name, ast.Load()))
+        if name in t.params(func) or kind not in (frozenset({"str"}), frozenset({"bytes"})):
             continue
-        if not all(infer.is_str(p) for p in pieces):
+        if not all(infer.types(p) == kind for p in pieces):
             continue
         if any(isinstance(n, ast.NamedExpr) for p in pieces for n in ast.walk(p)):
             continue
@@ -357,7 +359,7 @@ STEPS: tuple[Step, ...] = (
     Step("not-in", not_in, False, "not x in y → x not in y"),
     Step("dict-keys", dict_keys, False, "x in d.keys() / for k in d.keys() → d (dicts only)"),
     Step("count-membership", count_membership, True, "xs.count(x) > 0 / == 0 → x in xs / x not in xs"),
-    Step("str-concat", str_concat, True, "s = s + a + b → s += a + b (str locals)"),
+    Step("str-concat", str_concat, True, "s = s + a + b → s += a + b (str and bytes locals)"),
     Step("list-concat", list_concat, True, "xs = xs + [a] / [*xs, a] → xs.append(a) (unaliased local lists)"),
     Step("range-len", range_len, False, "for i in range(len(xs)) indexing xs → for x in xs / enumerate"),
 )

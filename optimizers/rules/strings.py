@@ -8,6 +8,7 @@ so the join matters most for bytes (always copied), for prepending (``s = piece 
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
@@ -21,8 +22,10 @@ def string_join(func: ast.FunctionDef, ctx: Context) -> bool:
     """``s = <str>`` (``""``, ``str()``, a prefix, an f-string; or bytes) then, in the first loop that uses ``s``,
     only ``s += piece`` (or only ``s = piece + s``) with str pieces, at any depth of nested loops and ``if``s,
     and reads only as ``len(s)`` → pieces appended to a list, joined after the loop (``len(s)`` becomes a running
-    length). Guards: every piece is a str (bytes for bytes); the loop is not inside ``try`` or ``with`` (which
-    could catch an exception and read the half-built ``s``); no ``:=`` in the pieces."""
+    length). Guards: every piece is a str (bytes for bytes) by the code, or by observed types and then the loop
+    calls nothing unknown and writes only into its own fresh locals (a piece of another type raises at the join
+    instead of at the ``+=``, with nothing visible done in between); the loop is not inside ``try`` or ``with``
+    (which could catch an exception and read the half-built ``s``); no ``:=`` in the pieces."""
     infer = Inference(func, ctx)
     fired = False
     for body in list(t.statement_lists(func)):
@@ -97,7 +100,19 @@ def _plan(
         prepend.add(front)
     if not adds or len(prepend) != 1:
         return None
+    bare = Inference(func, replace(ctx, arg_types={}))
+    if any(bare.types(_piece(a)) != frozenset({kind}) for a in adds):
+        # only observed types say a piece is a str: a piece of another type would raise at the join after the
+        # loop instead of at the +=, so the loop must have no effect anyone could see in between
+        fresh = f.fresh_locals(func)
+        if f.unknown_calls(loop, func, fresh=fresh) or f.writes_objects(loop, fresh=fresh):
+            return None
     return adds, lens, prepend.pop()
+
+
+def _piece(add: ast.stmt) -> ast.expr:
+    value = add.value  # type: ignore[attr-defined]
+    return value.left if isinstance(add, ast.Assign) else value  # type: ignore[no-any-return]
 
 
 def _prepended(value: ast.expr, name: str) -> bool:
@@ -115,7 +130,7 @@ def _rewrite(
 ) -> None:
     parts, length = f"_pk_parts_{name}", f"_pk_len_{name}"
     for add in adds:
-        piece = ast.unparse(add.value.left if front else add.value)  # type: ignore[attr-defined]
+        piece = ast.unparse(_piece(add))
         code = f"{parts}.append({piece})"
         if lens:
             code += f"\n{length} += len({parts}[-1])"
