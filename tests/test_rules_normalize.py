@@ -215,6 +215,36 @@ def test_str_concat() -> None:
     assert "text = text +" not in new
 
 
+def fstring_self(rows):
+    s = ""
+    for k, v in rows:
+        s = f"{s}{k}={v!r};"
+    return s
+
+
+def join_self(words):
+    s = "["
+    for w in words:
+        s = "".join([s, w, ","])
+    return s
+
+
+def fstring_converted(rows):
+    s = ""
+    for k, _ in rows:
+        s = f"{s!r}{k}"
+    return s
+
+
+def test_str_concat_in_f_strings_and_joins() -> None:
+    rows = [(f"k{i}", i) for i in range(20_000)]
+    new = check(fstring_self, [(rows[:30],)], [([],), ([("é", None)],), (rows,)], "str-concat")
+    assert "s += f'{k}={v!r};'" in new
+    new = check(join_self, [(WORDS[:30],)], [([],), ([1],), (WORDS,)], "str-concat")
+    assert "s += ''.join([w, ','])" in new
+    assert "str-concat" not in normalised(fstring_converted, [(rows[:3],)])[1]  # f"{s!r}" is not s
+
+
 def concat_list(xs):
     acc = [0]
     for x in xs:

@@ -162,8 +162,9 @@ def _scalar_container(infer: Inference, owner: ast.Name, item: ast.expr) -> bool
 
 
 def str_concat(func: ast.FunctionDef, ctx: Context) -> int:
-    """``s = s + a + b`` → ``s += a + b`` (speedup: CPython then grows a str in place; bytes are copied once per
-    step instead of once per piece). Guard: ``s`` is a str (or bytes) local, every value assigned to it being
+    """``s = s + a + b`` → ``s += a + b``, ``s = f"{s}{a}:{b}"`` → ``s += f"{a}:{b}"``, ``s = "".join([s, a, b])``
+    → ``s += "".join([a, b])`` (speedup: CPython then grows a str in place; bytes are copied once per step
+    instead of once per piece). Guard: ``s`` is a str (or bytes) local, every value assigned to it being
     one, and every piece is of the same type, so ``+`` is concatenation, which is associative; the pieces are
     evaluated in the same order and ``s`` is assigned only after all of them, as before, so an exception in a
     piece leaves ``s`` as it was. Pieces with ``:=`` are left alone."""
@@ -190,18 +191,52 @@ def str_concat(func: ast.FunctionDef, ctx: Context) -> int:
 
 
 def _self_chain(stmt: ast.Assign) -> list[ast.expr] | None:
-    """The pieces of ``name = name + p1 + p2 ...`` (a left-nested ``+`` chain that starts with the name)."""
+    """The pieces added to ``name`` by ``name = name + p1 + p2 ...`` (a left-nested ``+`` chain that starts with
+    the name), ``name = f"{name}..."`` (the rest of the f-string) or ``name = "".join([name, p1, ...])`` (a join
+    of the rest); for an exact str, ``f"{s}"`` and a join of ``[s]`` are ``s`` itself."""
     if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
         return None
     name = stmt.targets[0].id
+    value = stmt.value
+    if isinstance(value, ast.JoinedStr) and len(value.values) > 1:
+        first = value.values[0]
+        if (
+            isinstance(first, ast.FormattedValue)
+            and isinstance(first.value, ast.Name)
+            and first.value.id == name
+            and first.conversion == -1
+            and first.format_spec is None
+        ):
+            return [ast.JoinedStr(value.values[1:])]
+        return None
+    if _empty_join(value):
+        items = value.args[0].elts  # type: ignore[attr-defined]
+        starts = len(items) > 1 and isinstance(items[0], ast.Name) and items[0].id == name
+        if starts and not any(isinstance(e, ast.Starred) for e in items):
+            return [ast.Call(value.func, [ast.List(items[1:], ast.Load())], [])]  # type: ignore[attr-defined]
+        return None
     pieces: list[ast.expr] = []
-    node = stmt.value
+    node = value
     while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         pieces.append(node.right)
         node = node.left
     if not (isinstance(node, ast.Name) and node.id == name) or not pieces:
         return None
     return pieces[::-1]
+
+
+def _empty_join(node: ast.expr) -> bool:
+    """``"".join([...])`` or ``"".join((...))`` with a display."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "join"
+        and isinstance(node.func.value, ast.Constant)
+        and node.func.value.value == ""
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.List | ast.Tuple)
+    )
 
 
 def list_concat(func: ast.FunctionDef, ctx: Context) -> int:
