@@ -144,7 +144,7 @@ def test_setup_errors_are_reported_per_problem(toy, tmp_path) -> None:
     saved = json.loads(paths[0].read_text())
     assert (
         saved["format"] == "perfkit.efficiency"
-        and saved["schema_version"] == 2
+        and saved["schema_version"] == 3
         and saved["errors"] == result.errors
         and len(saved["scores"]) == 2
     )

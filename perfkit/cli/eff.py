@@ -1,4 +1,5 @@
-"""``perfkit eff``: correctness and efficiency (ENAMEL's eff@k, pass@k) of code samples against expert references."""
+"""``perfkit eff``: correctness and efficiency of code samples against expert references, as ENAMEL (eff@k,
+pass@k) and EffiBench (ET/NET, MU/NMU, TMU/NTMU) score them, from one run."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from perfkit.errors import InvalidArgument
 def register(sub: Any) -> None:
     eff = sub.add_parser(
         "eff",
-        help="score code samples for correctness and efficiency against expert references (eff@k, pass@k)",
+        help="score code samples for correctness and efficiency against expert references (eff@k, pass@k, NET...)",
         description="Check and time SAMPLES (JSON: one list of code strings per problem) on each problem's "
-        "generated tests against its expert reference, and report eff@k and pass@k as ENAMEL does.",
+        "generated tests against its expert reference; report eff@k and pass@k as ENAMEL does, and execution "
+        "time, peak memory and memory-time integral, absolute and normalised by the reference, as EffiBench does "
+        "(memory is measured in a separate tracemalloc pass, never during the timed runs).",
         epilog="examples:\n"
         "  perfkit eff samples.json --problems enamel.csv\n"
         "  perfkit eff a.json b.json --problems enamel.csv --out results/ --jobs 2 -k 1,10",
@@ -40,6 +43,9 @@ def register(sub: Any) -> None:
         "--helpers", default="enam.datautils", metavar="MODULE", help="module the generators use ('none' for none)"
     )
     eff.add_argument("--memory-limit", default="4G", metavar="SIZE", help="address-space limit per worker (4G)")
+    eff.add_argument(
+        "--no-memory", action="store_true", help="skip the memory pass (EffiBench's MU/TMU); ET/NET are still given"
+    )
     eff.add_argument("--json", action="store_true", help="print the summary as JSON")
     eff.set_defaults(handler=cmd_eff)
 
@@ -97,12 +103,13 @@ def cmd_eff(options: argparse.Namespace) -> int:
             seed=ENAMEL_SEED if options.seed is None else options.seed,
             jobs=options.jobs,
             memory_limit=memory_limit,
+            memory=not options.no_memory,
             progress=update,
         )
     written = result.save(options.out) if options.out else []
     if options.json:
         body = {"summary": result.summary, "wall_time": result.wall_time, "errors": result.errors}
-        print(json.dumps(document("eff-summary", 1, body)))
+        print(json.dumps(document("eff-summary", 2, body)))  # 2: EffiBench's metrics in the summary
         return 0
     _print_summary(result, written)
     return 0
@@ -112,7 +119,7 @@ def _print_summary(result: Any, written: list[Path]) -> None:
     from rich.table import Table
 
     ks = result.settings["k"]
-    table = Table(title=f"efficiency of {len(result.scores) // max(1, len(result.summary))} problems", box=None)
+    table = Table(title=f"ENAMEL: efficiency of {len(result.scores) // max(1, len(result.summary))} problems", box=None)
     for column in ("samples", "problems", *(f"eff@{k}" for k in ks), *(f"pass@{k}" for k in ks), "errors"):
         table.add_column(column, justify="left" if column == "samples" else "right")
     for name, entry in result.summary.items():
@@ -120,6 +127,9 @@ def _print_summary(result: Any, written: list[Path]) -> None:
         table.add_row(name, str(entry["problems"]), *metrics, str(entry["errors"]))
     out = console()
     out.print(table)
+    out.print(_effibench_table(result))
+    for line in effibench_lines(result.summary):
+        out.print(line, highlight=False)
     settings = result.settings
     out.print(
         f"alpha={settings['alpha']:g}, tests per level {settings['n_tests']}, hardness {settings['hardness']}, "
@@ -129,3 +139,40 @@ def _print_summary(result: Any, written: list[Path]) -> None:
         out.print(f"[red]{task_id}[/red]: {message}", markup=True, highlight=False)
     for path in written:
         out.print(f"wrote {path}", highlight=False)
+
+
+def _effibench_table(result: Any) -> Any:
+    from rich.table import Table
+
+    title = "EffiBench: means over the problems with a sample that passed every test in time"
+    table = Table(title=title, box=None)
+    columns = ("samples", "scored", "ET (s)", "NET", "MU (MB)", "NMU", "TMU (MB*s)", "NTMU")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "samples" else "right")
+    for name, entry in result.summary.items():
+        cells = [_number(entry[key]) for key in ("et", "net", "mu", "nmu", "tmu", "ntmu")]
+        table.add_row(name, f"{entry['scored']}/{entry['problems']}", *cells)
+    return table
+
+
+def _number(value: float) -> str:
+    if value != value:  # NaN
+        return "-"
+    return f"{value:.4g}" if abs(value) < 0.01 else f"{value:.3f}"
+
+
+def effibench_lines(summary: dict[str, dict[str, float]]) -> list[str]:
+    """One sentence per sample set saying what its normalised figures mean (1 = as the reference; above 1, more)."""
+    lines = []
+    for name, entry in summary.items():
+        parts = []
+        for key, what in (("net", "time"), ("nmu", "peak memory"), ("ntmu", "memory x time")):
+            value = round(entry[key], 2)  # the words follow the figure as printed
+            if value == value:
+                side = "more" if value > 1 else "less" if value < 1 else "the same"
+                parts.append(f"{value:.2f}x the reference's {what} ({side})")
+        if parts:
+            lines.append(f"{name}: on {entry['scored']} problem(s) with correct code, " + ", ".join(parts))
+        else:
+            lines.append(f"{name}: no sample passed every test in time; nothing for EffiBench's metrics to score")
+    return lines

@@ -5,6 +5,8 @@ then every sample of the problem (all sample sets), back to back in the same pro
 samples are timed under the same load. The parent enforces each run's limit from outside as well (the child's
 own timer stops ordinary Python code at T + tolerance; code stuck in C is killed by the parent at
 T + tolerance + grace, and a fresh worker resumes with the next sample, reusing the reference times).
+The memory pass of a sample that passed (EffiBench's metrics) gets its own budget; a worker killed there
+leaves the sample passed and timed, without memory figures.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class SampleRun:
     message: str = ""
     level_times: list[list[list[float]]] = field(default_factory=list)  # [level][test][rep] seconds
     censored_level: int | None = None
+    memory: dict[str, Any] | None = None  # the memory pass's figures, or {"error": ...}; None if not run
 
 
 @dataclass
@@ -42,6 +45,7 @@ class ProblemRun:
     position: int
     ref_times: list[list[list[float]]] | None = None
     limit: float | None = None
+    ref_memory: dict[str, Any] | None = None
     samples: list[SampleRun] = field(default_factory=list)
     error: str | None = None
     workers: int = 0
@@ -69,6 +73,7 @@ def run_problem(
         payload = {"problem": problem, "codes": list(codes), "start": start}
         payload["settings"] = {**settings, "setup_timeout": setup_timeout}
         payload["ref_times"] = out.ref_times
+        payload["ref_memory"] = out.ref_memory
         out.workers += 1
         current: dict[str, Any] | None = None
         with (
@@ -83,12 +88,16 @@ def run_problem(
                     if kind == "start":
                         current = message
                         timeout = float(out.limit or 0.0) + settings["tolerance"] + max(grace, out.limit or 0.0)
+                        if message.get("phase") in ("memory", "ref-memory"):
+                            timeout = float(message["budget"]) + grace
                         continue
                     timeout = setup_timeout
                     if kind == "done":
                         current = None
                     elif kind == "ready":
                         out.ref_times, out.limit = message["ref_times"], message["limit"]
+                    elif kind == "ref-memory":
+                        out.ref_memory, current = message["memory"], None
                     elif kind == "level":
                         levels.setdefault(message["sample"], []).append(message["times"])
                     elif kind == "sample":
@@ -100,6 +109,7 @@ def run_problem(
                             message.get("message", ""),
                             levels.pop(s, []),
                             message.get("censored_level"),
+                            message.get("memory"),
                         )
                         start = s + 1
                     elif kind == "setup-error":
@@ -113,6 +123,12 @@ def run_problem(
             except ChildTimeout:
                 if out.ref_times is None:
                     out.error = f"building the tests and timing the reference took longer than {setup_timeout:g} s"
+                elif current is not None and current.get("phase") == "ref-memory":  # EffiBench metrics lost only
+                    out.ref_memory = {"error": "the reference's memory pass was killed at its time limit"}
+                elif current is not None and current.get("phase") == "memory":  # passed; no memory figures
+                    why = {"error": "the memory pass was killed at its time limit"}
+                    verdicts[start] = SampleRun(start, True, "passed", "", levels.pop(start, []), None, why)
+                    start += 1
                 elif current is not None:  # the run outlived T + tolerance + grace: censored at its level
                     level = int(current["level"])
                     status = "censored" if level > 0 else "timeout"
@@ -126,6 +142,12 @@ def run_problem(
             except ChildDied as exc:
                 if out.ref_times is None:
                     out.error = f"the worker died while building the tests: {exc}"
+                elif current is not None and current.get("phase") == "ref-memory":
+                    out.ref_memory = {"error": f"the worker died in the reference's memory pass: {exc}"}
+                elif current is not None and current.get("phase") == "memory":
+                    why = {"error": f"the worker died in the memory pass: {exc}"}
+                    verdicts[start] = SampleRun(start, True, "passed", "", levels.pop(start, []), None, why)
+                    start += 1
                 else:
                     verdicts[start] = SampleRun(start, False, "crashed", str(exc), levels.pop(start, []))
                     start += 1

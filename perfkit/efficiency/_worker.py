@@ -8,9 +8,14 @@ sample on the same tests in the same process, checking each output. A run is sto
 interval timer; the parent kills the process if the timer cannot interrupt the code (C loops), and starts a
 new worker for the remaining samples.
 
-Messages: ``ready`` (reference times), then per sample ``start``/``done`` around each timed call, ``level``
-(rep times of a completed level), ``sample`` (the verdict), and finally ``finished``; ``setup-error`` if the
-tests or the reference fail.
+With ``settings['memory']``, the reference and then each sample that passed every level also go through a
+memory pass (:mod:`perfkit.efficiency._memory`, for EffiBench's MU and TMU) after their timed runs, never
+during them, on the tests of the weighted levels.
+
+Messages: ``ready`` (reference times), ``start`` (``phase: ref-memory``) and ``ref-memory`` around the
+reference's memory pass, then per sample ``start``/``done`` around each timed call and around the memory pass
+(``phase: memory``), ``level`` (rep times of a completed level), ``sample`` (the
+verdict, with the memory figures), and finally ``finished``; ``setup-error`` if the tests or the reference fail.
 """
 
 from __future__ import annotations
@@ -126,6 +131,51 @@ def _timed(source: str, what: str, entry_point: str, args: Any, limit: float | N
     return outcome, elapsed, output, message
 
 
+MEMORY_SLOWDOWN = 10.0
+"""The memory pass may take this many times the time limit per call (tracemalloc slows allocation-heavy code)."""
+
+
+def _define(source: str, what: str, entry_point: str) -> Callable[[], Callable[..., Any]]:
+    code = _compile(source, what)
+
+    def define() -> Callable[..., Any]:
+        scope: dict[str, Any] = {"__name__": "__main__", "time": time}
+        exec(code, scope)
+        return scope[entry_point]  # type: ignore[no-any-return]
+
+    return define
+
+
+def weighted_tests(tests: list[list[_Frozen]], hardness: list[float]) -> list[_Frozen]:
+    """The tests of the weighted levels, in order: those EffiBench's metrics are measured on."""
+    return [args for level, inputs in enumerate(tests) if hardness[level] > 0 for args in inputs]
+
+
+def memory_pass(source: str, what: str, entry_point: str, tests: list[_Frozen], budget: float) -> dict[str, Any]:
+    """Measure the memory of ``source`` on ``tests`` (see ``_memory.measure``), stopped at ``budget`` seconds.
+
+    Returns the figures, or ``{"error": reason}`` if the code raised or ran out of time or memory under tracing.
+    """
+    from perfkit.efficiency._memory import measure
+
+    define = _define(source, what, entry_point)
+    enabled = gc.isenabled()
+    gc.enable()  # as in a normal run (EffiBench's script), unlike the timed runs
+    signal.setitimer(signal.ITIMER_REAL, budget)
+    try:
+        try:
+            return measure(define, tests)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Timeout:
+        return {"error": f"the memory pass ran past {budget:.3g} s"}
+    except BaseException as exc:
+        return {"error": f"the memory pass raised {_first_line(exc)}"}
+    finally:
+        if not enabled:
+            gc.disable()
+
+
 def _hodges_lehmann(xs: list[float]) -> float:
     from perfkit.stats import hodges_lehmann
 
@@ -230,7 +280,15 @@ def _run_sample(
                 rep_times.append(elapsed)
             level_times.append(rep_times)
         emit({"kind": "level", "sample": sample, "level": level, "times": level_times})
-    emit({"kind": "sample", "sample": sample, "passed": True, "status": "passed", "message": ""})
+    memory = None
+    if settings.get("memory"):
+        measured = weighted_tests(tests, hardness)
+        budget = MEMORY_SLOWDOWN * (limit + settings["tolerance"]) * len(measured) + 2.0
+        emit({"kind": "start", "sample": sample, "phase": "memory", "budget": budget})
+        memory = memory_pass(program, f"sample {sample}", problem["entry_point"], measured, budget)
+        emit({"kind": "done"})
+    verdict = {"kind": "sample", "sample": sample, "passed": True, "status": "passed", "message": ""}
+    emit({**verdict, "memory": memory})
 
 
 def run_problem(payload: dict[str, Any], emit: Emit) -> None:
@@ -259,6 +317,13 @@ def run_problem(payload: dict[str, Any], emit: Emit) -> None:
         ref_times = payload["ref_times"]
     settings["limit"] = time_limit(ref_times, settings["hardness"], settings["alpha"])
     emit({"kind": "ready", "ref_times": ref_times, "limit": settings["limit"]})
+    if settings.get("memory") and payload.get("ref_memory") is None:  # after 'ready': it cannot cost the timings
+        source = problem["prompt"] + "\n" + problem["reference"] + "\n"
+        measured = weighted_tests(tests, settings["hardness"])
+        budget = MEMORY_SLOWDOWN * (settings["limit"] + settings["tolerance"]) * len(measured) + 2.0
+        emit({"kind": "start", "phase": "ref-memory", "budget": budget})
+        memory = memory_pass(source, "reference", problem["entry_point"], measured, budget)
+        emit({"kind": "ref-memory", "memory": memory})
     for sample in range(payload["start"], len(payload["codes"])):
         _run_sample(sample, payload["codes"][sample], problem, tests, answers, check, settings, emit)
     emit({"kind": "finished"})

@@ -1,4 +1,5 @@
-"""``evaluate``: score code samples for correctness and efficiency against expert references (ENAMEL's eff@k)."""
+"""``evaluate``: score code samples for correctness and efficiency against expert references: ENAMEL's eff@k and
+pass@k, and EffiBench's ET/NET, MU/NMU, TMU/NTMU from the same run."""
 
 from __future__ import annotations
 
@@ -17,13 +18,14 @@ from perfkit.errors import InvalidArgument
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 2  # 2: 'format'/'schema_version' keys (were 'schema'/'version')
+SCHEMA_VERSION = 3  # 2: 'format'/'schema_version' keys (were 'schema'/'version'); 3: EffiBench's metrics
 ENAMEL_SEED = 998244353
 
 
 @dataclass
 class EfficiencyResult:
-    """Scores per sample set: ``summary`` (mean eff@k / pass@k), ``scores`` (one row per problem and set),
+    """Scores per sample set: ``summary`` (mean eff@k / pass@k; EffiBench's et, net, mu, nmu, tmu, ntmu and the
+    number of problems they are averaged over, ``scored``), ``scores`` (one row per problem and set),
     ``samples`` (one row per sample), the ``settings`` used and the ``wall_time`` in seconds."""
 
     summary: dict[str, dict[str, float]]
@@ -131,6 +133,7 @@ def evaluate(
     jobs: int = 1,
     memory_limit: int | None = 4 << 30,
     setup_timeout: float = 600.0,
+    memory: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> EfficiencyResult:
     """Check and time every sample against its problem's expert reference; score efficiency as ENAMEL does.
@@ -141,9 +144,16 @@ def evaluate(
     then the samples back to back; a run is stopped at T = ``alpha`` * the reference's time (+ ``tolerance``)
     and the level is right-censored (score 0). Defaults are ENAMEL's: tests per level (8, 4, 4, 4),
     hardness (0, 3, 3, 4), 6 repetitions summarised by Hodges-Lehmann, seed 998244353.
+
+    EffiBench's metrics come from the same run (:mod:`perfkit.efficiency.effibench`): ET from the timed runs
+    (summed over the tests of the weighted levels) and, with ``memory``, MU and TMU from a separate tracemalloc
+    pass over the same tests after the timed runs (the reference's and each passing sample's); NET, NMU and
+    NTMU divide by the reference's figures from the same worker. Only samples that passed every test within the
+    time limit are scored (as EffiBench); ``scored`` counts the problems that have one.
     """
     import pandas as pd
 
+    from perfkit.efficiency import effibench
     from perfkit.efficiency._runner import run_all
     from perfkit.efficiency.scoring import problem_scores, reference_levels, score_sample
 
@@ -160,6 +170,7 @@ def evaluate(
         "reps": int(reps),
         "seed": int(seed),
         "tolerance": float(tolerance),
+        "memory": bool(memory),
     }
     codes = [[code for name in names for code in sets[name][i]] for i in range(len(problems))]
     owners = [[(name, j) for name in names for j in range(len(sets[name][i]))] for i in range(len(problems))]
@@ -180,13 +191,25 @@ def evaluate(
         if run.error is not None:
             errors[problem.task_id] = run.error
         ref_levels = reference_levels(run.ref_times, hard) if run.ref_times is not None else None
+        ref_usage = (
+            effibench.usage(effibench.execution_time(run.ref_times, hard), run.ref_memory)
+            if run.ref_times is not None
+            else effibench.usage(math.nan, None)
+        )
         per_set: dict[str, tuple[list[float], list[bool]]] = {name: ([], []) for name in names}
+        scored: dict[str, list[dict[str, float]]] = {name: [] for name in names}
         for sample in run.samples:
             name, j = owners[run.position][sample.sample]
             assert ref_levels is not None
             score = score_sample(sample.passed, sample.level_times, ref_levels, hard, alpha=alpha)
             per_set[name][0].append(score.efficiency)
             per_set[name][1].append(sample.passed)
+            metrics, note = effibench.nan_row(), ""
+            if sample.status == "passed":  # every test run, correct, within T: scored as EffiBench scores
+                usage = effibench.usage(effibench.execution_time(sample.level_times, hard), sample.memory)
+                metrics = effibench.normalised(usage, ref_usage)
+                scored[name].append(metrics)
+                note = _memory_note(sample.memory, run.ref_memory) if memory else ""
             sample_rows.append(
                 {
                     "set": name,
@@ -197,7 +220,9 @@ def evaluate(
                     "efficiency": score.efficiency,
                     "level_times": list(score.level_times),
                     "censored": list(score.censored),
-                    "message": sample.message,
+                    "message": sample.message or note,
+                    **metrics,
+                    "mem_ticks": (sample.memory or {}).get("ticks", 0),
                     "rep_times": sample.level_times,
                 }
             )
@@ -206,6 +231,9 @@ def evaluate(
             row: dict[str, Any] = {"set": name, "task_id": problem.task_id, "n": len(sets[name][run.position])}
             row["n_passed"] = sum(passed)
             row.update(problem_scores(effs, passed, ks) if run.error is None else {})
+            row["n_scored"] = len(scored[name])
+            row.update(effibench.mean_rows(scored[name]))
+            row.update({f"ref_{key}": value for key, value in ref_usage.items()})
             row["ref_time"] = max(x for x in ref_levels if not math.isnan(x)) if ref_levels else math.nan
             row["time_limit"] = run.limit if run.limit is not None else math.nan
             row["error"] = run.error or ""
@@ -221,9 +249,21 @@ def evaluate(
             for metric in (f"eff@{kk}", f"pass@{kk}"):
                 values = part[metric].dropna() if metric in part else pd.Series(dtype=float)
                 entry[metric] = float(values.mean()) if len(values) else math.nan
+        part = part[part["n_scored"] > 0]  # EffiBench: problems with correct code, the mean of per-problem values
+        entry["scored"] = len(part)
+        entry.update(effibench.mean_rows(part[list(effibench.METRICS)].to_dict("records")))
         summary[name] = entry
     settings.update(jobs=jobs, k=ks, python=_python(), cpus=os.cpu_count() or 0)
     return EfficiencyResult(summary, scores, pd.DataFrame(sample_rows), settings, wall, errors)
+
+
+def _memory_note(memory: dict[str, Any] | None, ref_memory: dict[str, Any] | None) -> str:
+    """Why a scored sample has no MU/TMU figures ("" when it has them)."""
+    for what, figures in (("the reference's ", ref_memory), ("", memory)):
+        if figures is None or "error" in figures:
+            reason = figures["error"] if figures else "it did not run"
+            return f"memory not measured: {what}memory pass: {reason}"
+    return ""
 
 
 def _python() -> str:
