@@ -77,3 +77,9 @@ def test_no_held_out_function_in_tests_or_examples() -> None:
         text = path.read_text(encoding="utf-8", errors="replace")
         found = [m for m in modules if m in text] + [p for p in held_out if re.search(rf"\b{p}\b", text)]
         assert not found, f"{path} uses held-out corpus code: {found}"
+
+
+def test_tuning_list_matches_the_manifest() -> None:
+    listed = (ROOT / "benchmarks" / "corpus" / "TUNING.md").read_text().split("```")[1].split()
+    names = [word for word in listed if any(word == e.name for e in FUNCTIONS)]
+    assert names == [e.name for e in entries("tuning")]
