@@ -52,11 +52,11 @@ def prepend(words):
 
 
 def capped(words, limit):
-    s = ""
+    s = b""
     for w in words:
         if len(s) > limit:
             break
-        s += w.upper() + ","
+        s += w.upper().encode() + b","
     return s
 
 
@@ -90,10 +90,10 @@ def test_string_spellings_are_rewritten_and_verified() -> None:
         assert verdict.ok, (func.__name__, verdict.reason, new)
 
 
-def test_the_hotspot_spelling_becomes_an_in_place_append_then_a_join() -> None:
+def test_the_hotspot_spelling_becomes_an_in_place_append() -> None:
     new, fired = rewrite_real(report_concat, [(ROWS[:50],)])
-    assert fired == ["str-concat", "string-join"]
-    assert "out = out +" not in new and "''.join(_pk_parts_out)" in new
+    assert fired == ["str-concat"]  # CPython grows a str local in place on +=; a join would be slower
+    assert "out += name + ': ' + str(x) + '\\n'" in new
 
 
 def test_prepending_joins_the_reversed_pieces_and_len_reads_become_a_running_length() -> None:
