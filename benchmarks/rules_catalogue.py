@@ -64,7 +64,7 @@ def _cases() -> list[Case]:
     right = [(RNG.randint(0, 3000), RNG.random()) for _ in range(3000)]
     for key, src in joins.JOINS.items():
         out.append(Case("joins", key, "index-join", src, "f", (left, right)))
-    rows = [[RNG.randint(-(10**6), 10**6) for _ in range(2000)] for _ in range(300)]
+    rows = [[RNG.randint(-(10**6), 10**6) for _ in range(1000)] for _ in range(200)]
     for key, body in sorting.PICKS.items():
         out.append(Case("sorting", key, "sorted-pick", "def f(rows):\n    " + body + "\n", "f", (rows,)))
     for key, src in sorting.RUNNING.items():
@@ -90,8 +90,8 @@ def _cases() -> list[Case]:
         src = "def f(n):\n    " + body + "\n"
         out.append(Case("numbers", "divisors: " + key, "divisor-scan", src, "f", (5_000_000,)))
     for key, body in numbers.GCDS.items():
-        names = "x, y" if key == "euclid-temp" else "a, b"
-        arguments = (10**6 * 7, 21) if key != "count-down" else (10**6 * 7, 10**6 * 3)
+        names = "x, y" if key == "count-up" else "a, b"
+        arguments = (10**6 * 7, 10**6 * 3) if key.startswith("count") else (10**6 * 7, 21)
         out.append(Case("numbers", "gcd: " + key, "gcd-factorial", f"def g({names}):\n    " + body + "\n", "g",
                         arguments))  # fmt: skip
     for key, body in numbers.FACTORIALS.items():

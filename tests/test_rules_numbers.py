@@ -108,8 +108,8 @@ def test_perfect_numbers_in_a_loop() -> None:
 
 
 GCDS = {
-    "euclid-tuple": "while b:\n        a, b = b, a % b\n    return a",
-    "euclid-temp": "while y != 0:\n        t = y\n        y = x % y\n        x = t\n    return x",
+    "count-up": "best = 1\n    for d in range(1, min(x, y) + 1):\n        if x % d == 0 and y % d == 0:\n"
+    "            best = d\n    return best",
     "subtraction": "while a != b:\n        if a > b:\n            a -= b\n"
     "        else:\n            b -= a\n    return a",
     "count-down": "for d in range(min(a, b), 0, -1):\n        if a % d == 0 and b % d == 0:\n            return d\n"
@@ -119,14 +119,14 @@ GCDS = {
 
 @pytest.mark.parametrize("spelling", sorted(GCDS))
 def test_gcd_loops_become_math_gcd_for_positive_ints(spelling: str) -> None:
-    names = "x, y" if spelling == "euclid-temp" else "a, b"
+    names = "x, y" if spelling == "count-up" else "a, b"
     source = f"def g({names}):\n    " + GCDS[spelling] + "\n"
     cases = [args(2**40 * 3, 2**20 * 9), args(1_000_000, 10), args(17, 5), args(12, 12), args(1, 1)]
     edge = [args(-4, 6), args(4, -6), args(0, 5), args(2.5, 1.5), args(True, 2)]
     if spelling == "subtraction":  # the original never ends on a zero or a negative
         edge = [args(2.5, 1.5), args(True, 2)]
-    if spelling == "count-down":
-        cases = cases[1:]  # the original counts down from 2**40
+    if spelling.startswith("count"):
+        cases = cases[1:]  # the original counts from 2**20
     new = fires(source, "g", cases, "gcd-factorial", edge=edge)
     assert "_pk_gcd(" in new
 
@@ -146,7 +146,10 @@ def test_factorial_loops_become_math_factorial_keeping_negative_results(spelling
 
 
 def test_gcd_and_factorial_need_the_whole_function_to_be_the_loop() -> None:
-    extra = "def g(a, b):\n    print(a)\n    while b:\n        a, b = b, a % b\n    return a\n"
+    extra = "def g(a, b):\n    print(a)\n    while a != b:\n        if a > b:\n            a -= b\n        else:\n"
+    extra += "            b -= a\n    return a\n"
+    euclid = "def g(a, b):\n    while b:\n        a, b = b, a % b\n    return a\n"  # O(log n) already
+    never(euclid, "g", [args(4, 6)], "gcd-factorial")
     default = "def fact(n=5):\n    r = 1\n    for i in range(1, n + 1):\n        r *= i\n    return r\n"
     never(extra, "g", [args(4, 6)], "gcd-factorial")
     never(default, "fact", [args(4)], "gcd-factorial")

@@ -142,15 +142,15 @@ INSORT = {
                 out.append(window[len(window) // 2])
             return out
     """,
-    "bounded": """
+    "seen-before": """
         def f(xs):
-            top = []
+            seen = []
+            ranks = []
             for x in xs:
-                top.append(x)
-                top.sort()
-                if len(top) > 10:
-                    top.pop(0)
-            return top
+                seen.append(x)
+                seen.sort()
+                ranks.append(seen.index(x))
+            return ranks
     """,
     "conditional": """
         def f(xs):
@@ -183,6 +183,16 @@ def test_insort_stays_away_from_lists_that_start_unsorted_or_change_otherwise() 
                 out.sort()
             return out
     """
+    bounded = """
+        def f(xs):
+            top = []
+            for x in xs:
+                top.append(x)
+                top.sort()
+                if len(top) > 10:
+                    top.pop(0)
+            return top
+    """
     reversed_sort = """
         def f(xs):
             out = []
@@ -192,5 +202,5 @@ def test_insort_stays_away_from_lists_that_start_unsorted_or_change_otherwise() 
                 out.insert(0, x)
             return out
     """
-    for source in (prefilled, reversed_sort):
+    for source in (prefilled, bounded, reversed_sort):
         never(source, "f", [args([3, 1, 2])], "insort")

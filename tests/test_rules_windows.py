@@ -67,7 +67,7 @@ EXTREMES = {
     "max": "return [max(xs[i:i + k]) for i in range(len(xs) - k + 1)]",
     "min-loop": "out = []\n    for i in range(len(xs)):\n        out.append(min(xs[i:i + k]))\n    return out",
     "constant-width": "best = 0\n    for i in range(len(xs) - 2):\n"
-    "        best = max(best, max(xs[i:i + 3]) - min(xs[i:i + 3]))\n    return best",
+    "        best = max(best, max(xs[i:i + 30]) - min(xs[i:i + 30]))\n    return best",
 }
 
 
@@ -80,7 +80,9 @@ def test_window_max_and_min_use_a_monotonic_deque(spelling: str) -> None:
     assert "_pk_dq.popleft()" in new
 
 
-def test_window_extreme_stays_away_from_changing_widths() -> None:
+def test_window_extreme_stays_away_from_changing_or_narrow_widths() -> None:
+    narrow = "def f(xs, k):\n    return [max(xs[i:i + 3]) for i in range(len(xs))]\n"
+    never(narrow, "f", [args([1, 2], 1)], "window-extreme")
     source = """
         def f(xs, k):
             out = []

@@ -1,8 +1,8 @@
 """Naive number theory beyond primality: divisors by scanning ``range(1, n + 1)`` → pairs up to ``isqrt(n)``;
-gcd by subtraction, by counting down or by Euclid's loop → ``math.gcd``; factorial by loop → ``math.factorial``.
+gcd by subtraction or by counting down → ``math.gcd``; factorial by loop → ``math.factorial``.
 
 Fast paths run only where they provably agree with the loop: ints ``n >= 1`` for divisors, ints ``a, b > 0`` for
-gcd (Euclid's loop keeps signs that ``math.gcd`` drops; subtraction never ends on a zero), ints ``n >= 0`` for
+gcd (a loop may keep signs that ``math.gcd`` drops; subtraction never ends on a zero), ints ``n >= 0`` for
 factorial (the loop gives 1 for a negative ``n`` where ``math.factorial`` raises); anything else runs the original.
 """
 
@@ -70,12 +70,9 @@ def _divisor_loop(func: ast.FunctionDef, node: ast.For | ast.comprehension) -> t
     return None
 
 
+# Euclid's own loop is left alone: it is O(log n) already, and the fast path's import costs more than its few
+# steps on the small numbers it usually gets (0.2x measured).
 _GCD = (
-    "while p1:\n    p0, p1 = p1, p0 % p1\nreturn p0",
-    "while p1 != 0:\n    p0, p1 = p1, p0 % p1\nreturn p0",
-    "while p1 > 0:\n    p0, p1 = p1, p0 % p1\nreturn p0",
-    "while p1:\n    v0 = p1\n    p1 = p0 % p1\n    p0 = v0\nreturn p0",
-    "while p1 != 0:\n    v0 = p1\n    p1 = p0 % p1\n    p0 = v0\nreturn p0",
     "while p0 != p1:\n    if p0 > p1:\n        p0 -= p1\n    else:\n        p1 -= p0\nreturn p0",
     "while p0 != p1:\n    if p0 > p1:\n        p0 = p0 - p1\n    else:\n        p1 = p1 - p0\nreturn p0",
     "while p0 != p1:\n    if p1 > p0:\n        p1 -= p0\n    else:\n        p0 -= p1\nreturn p0",
@@ -104,7 +101,7 @@ _GCD_FORMS, _FACTORIAL_FORMS = _forms(_GCD), _forms(_FACTORIAL)
 
 
 def gcd_and_factorial(func: ast.FunctionDef, ctx: Context) -> bool:
-    """A whole function that is a gcd loop of its two arguments (Euclid, subtraction, counting down or up) or a
+    """A whole function that is a gcd loop of its two arguments (subtraction, counting down or up) or a
     factorial loop of its one argument (for or while) → ``math.gcd``/``math.factorial`` first, for the arguments
     where they agree, and the original body for the rest."""
     a = func.args
