@@ -1,9 +1,9 @@
 """How faithful and how repeatable is the choice of hot functions? Each function's share of the workload from
 (a) timing the function alone in the running workload (CPU time of its calls, with the repository functions it
-calls taken out; one function per run), (b) Scalene's sampled CPU share (perfkit's old signal), (c) cProfile's own
-time, (d) cProfile's own time plus the builtins and library code the function calls, (e) perfkit's signal: every
-repository function's calls timed at once in one run (CPU time, wrappers' cost taken out); and the set each signal
-chooses in each run.
+calls taken out, and the wrappers' measured cost; one function per run), (b) Scalene's sampled CPU share
+(perfkit's old signal), (c) cProfile's own time, (d) cProfile's own time plus the builtins and library code the
+function calls, (e) perfkit's signal: every repository function's calls timed at once in one run (CPU time,
+wrappers' cost taken out); and the set each signal chooses in each run.
 
     python benchmarks/selection_faithfulness.py                  # the bundled example and the PyPI code base
     python benchmarks/selection_faithfulness.py --only example   # one of them (example, algorithms)
@@ -40,7 +40,9 @@ def alone_child(spec_path: str, argv: list[str]) -> None:
     import inspect
 
     spec = json.loads(Path(spec_path).read_text())
-    state = {"depth": 0, "own": 0.0, "inner": 0.0, "inner_depth": 0}
+    from perfkit.repo._selection_run import calibrate
+
+    state = {"depth": 0, "own": 0.0, "inner": 0.0, "inner_depth": 0, "calls": 0, "inner_calls": 0}
     clock = time.thread_time  # CPU time: other processes on the machine do not move it
 
     def owner(module: str, qualname: str) -> tuple[Any, str]:
@@ -60,6 +62,7 @@ def alone_child(spec_path: str, argv: list[str]) -> None:
                 finally:
                     state["depth"] -= 1
             state["depth"], state["inner"] = 1, 0.0
+            state["calls"] += 1
             start = clock()
             try:
                 return func(*args, **kwargs)
@@ -75,6 +78,7 @@ def alone_child(spec_path: str, argv: list[str]) -> None:
             if not state["depth"] or state["inner_depth"]:
                 return func(*args, **kwargs)
             state["inner_depth"] = 1
+            state["inner_calls"] += 1
             start = clock()
             try:
                 return func(*args, **kwargs)
@@ -91,11 +95,14 @@ def alone_child(spec_path: str, argv: list[str]) -> None:
             setattr(holder, name, type(found)(wrap(found.__func__)))
         else:
             setattr(holder, name, wrap(found))
+    inside, outside = calibrate(clock)  # the wrappers' own cost, taken out as perfkit's timed run does
     sys.argv = argv
     started = clock()
     runpy.run_path(argv[0], run_name="__main__")
     total = clock() - started
-    Path(spec["out"]).write_text(json.dumps({"own": state["own"], "total": total}))
+    own = state["own"] - inside * state["calls"] - outside * state["inner_calls"]
+    total -= (inside + outside) * (state["calls"] + state["inner_calls"])
+    Path(spec["out"]).write_text(json.dumps({"own": max(own, 0.0), "total": total}))
 
 
 def shares_alone(root: Path, config: Any, functions: list[Any], callees: dict[str, list[Any]], runs: int) -> dict:
@@ -209,8 +216,8 @@ def code_base(name: str, tmp: Path) -> tuple[Path, Any]:
         return root, load_config(root)
     from optimize_e2e import pypi_repo
 
-    root, workload = pypi_repo(name, tmp)
-    return root, load_config(root).merged(workload=workload)
+    root, settings = pypi_repo(name, tmp)
+    return root, load_config(root).merged(**settings)
 
 
 def report(name: str, *, runs: int, top: int) -> list[str]:

@@ -6,7 +6,8 @@ timed with ``compare_speed`` 5 times each, on one input at a real workload size;
     python benchmarks/verdict_stability.py --reps 3 --only fifo
 
 The pairs are the shapes of ``examples/inventory`` (a FIFO queue on a list, membership in a list, a string built
-by concatenation, counting with a dict) at the sizes of its workload, scaled so one call takes 5-50 ms.
+by concatenation or by ``+=``, counting with a dict) at workload sizes (one call takes about 1-50 ms), and the
+FIFO pair once more on 40 orders, the size a fuzz campaign may hand over, for contrast.
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ def render(names):
     return out
 
 
+def render_inplace(names):
+    text = ""
+    for i, name in enumerate(names):
+        text += f"{i + 1}. {name}\n"
+    return text
+
+
 def count_categories(categories):
     counts = {}
     for category in categories:
@@ -81,6 +89,10 @@ def unique_skus(skus):
 def render(names):
     return "".join(f"{i + 1}. {name}\\n" for i, name in enumerate(names))
 """,
+    "render_inplace": """
+def render_inplace(names):
+    return "".join([f"{i + 1}. {name}\n" for i, name in enumerate(names)])
+""",
     "count_categories": """
 def count_categories(categories):
     counts = {}
@@ -91,21 +103,25 @@ def count_categories(categories):
 }
 
 
-def inputs() -> dict[str, tuple[tuple[Any, ...], dict[str, Any]]]:
+def pairs() -> list[tuple[str, str, tuple[tuple[Any, ...], dict[str, Any]]]]:
+    """(label, function, input): the workload-sized input of each pair, and one input of the size a fuzz campaign
+    may hand over (a few dozen items) for contrast."""
     rng = random.Random(7)
     skus = [f"SKU-{rng.randrange(1500):05d}" for _ in range(4000)]
-    return {
-        "fulfil": (([rng.randrange(1, 9) for _ in range(30000)], 10**6), {}),
-        "unique_skus": ((skus,), {}),
-        "render": ((skus * 5,), {}),
-        "count_categories": (([sku[-1] for sku in skus * 25],), {}),
-    }
+    return [
+        ("fulfil", "fulfil", (([rng.randrange(1, 9) for _ in range(30000)], 10**6), {})),
+        ("fulfil, 40 orders", "fulfil", (([rng.randrange(1, 9) for _ in range(40)], 10**6), {})),
+        ("unique_skus", "unique_skus", ((skus,), {})),
+        ("render", "render", ((skus,), {})),
+        ("render_inplace", "render_inplace", ((skus * 10,), {})),
+        ("count_categories", "count_categories", (([sku[-1] for sku in skus * 25],), {})),
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5, help="timings of each pair (5)")
-    parser.add_argument("--only", choices=sorted(CANDIDATES), help="just this pair")
+    parser.add_argument("--only", choices=sorted(CANDIDATES), help="just the pairs of this function")
     args = parser.parse_args()
     from perfkit.optimizers._code import CodeRef
     from perfkit.optimizers.speed import StressInputs, compare_speed
@@ -115,10 +131,10 @@ def main() -> None:
         sys.path.insert(0, tmp)
         os.environ["PYTHONPATH"] = os.pathsep.join([tmp, os.environ.get("PYTHONPATH", "")])
         print(f"{'pair':18s} {'speedups [95% interval] of each timing':70s} {'verdicts':18s} agree  s/timing")
-        for name, candidate in CANDIDATES.items():
+        for label, name, item in pairs():
             if args.only and name != args.only:
                 continue
-            item = inputs()[name]
+            candidate = CANDIDATES[name]
             shown, verdicts = [], []
             started = time.perf_counter()
             for _ in range(args.reps):
@@ -133,7 +149,7 @@ def main() -> None:
             seconds = (time.perf_counter() - started) / args.reps
             agree = max(verdicts.count(v) for v in set(verdicts))
             print(
-                f"{name:18s} {' '.join(shown):70s} {','.join(verdicts):18s} {agree}/{len(verdicts)}  {seconds:.1f}",
+                f"{label:18s} {' '.join(shown):70s} {','.join(verdicts):18s} {agree}/{len(verdicts)}  {seconds:.1f}",
                 flush=True,
             )
 

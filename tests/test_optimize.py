@@ -90,6 +90,9 @@ def test_summary_and_results_folder(optimized) -> None:
     assert all(row["verified"] for row in statuses.values() if row["status"] == "improved")
     assert statuses["inventory.orders:fulfil"]["inputs"] > 1  # the captured call and fuzzed stress inputs
     assert not any(key.startswith("bench:") for key in statuses)  # the workload's own script is not a candidate
+    assert report["selection"]["signal"].startswith("timed calls")  # shares from the timed run, not samples
+    assert statuses["inventory.orders:fulfil"]["calls"] == 1  # counted, not sampled
+    assert "share: timed calls" in result.stdout
     assert report["workload_speedup"]["low"] > 1.0  # the whole workload got faster, interval above 1
     assert (out / "patches" / "inventory.orders.fulfil.diff").read_text().startswith("--- a/inventory/orders.py")
     history = json.loads((out / "history.json").read_text())

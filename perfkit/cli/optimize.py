@@ -121,6 +121,8 @@ def _print_summary(report: Any, rows: list[dict[str, Any]]) -> None:
         out.print(
             "repository tests: " + ("pass with the changes" if report.tests_passed else "failed before any change")
         )
+    if report.selection is not None:
+        out.print(f"share: {report.selection.source}")
     for note in report.notes:
         out.print(f"note: {note}")
     for line in _executor_lines(report):

@@ -33,6 +33,7 @@ def _row(f: FunctionOutcome) -> dict[str, Any]:
         "function": f.info.key,
         "file": str(f.info.path.name),
         "share": round(f.share, 4),
+        "calls": f.calls,
         "status": f.status,
         "proposer": winner.proposer if winner else "",
         "speedup": speed.speedup if speed else None,
@@ -82,6 +83,9 @@ def report_dict(report: OptimizeReport) -> dict[str, Any]:
         "elapsed_s": round(report.elapsed, 1),
         "interrupted": report.interrupted,
         "profiler": report.profile_tool,
+        "selection": None
+        if report.selection is None
+        else {"signal": report.selection.source, "profiled_s": round(report.selection.total_s, 3)},
         "executor": {
             "where": report.executor or "here",
             "workers": report.workers,
