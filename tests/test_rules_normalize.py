@@ -3,7 +3,7 @@ function checked in the sandboxed verifier against the original, and the guards 
 
 from __future__ import annotations
 
-# ruff: noqa: E713, E714, SIM118, RUF005  (the spellings under test)
+# ruff: noqa: E713, E714, SIM118, RUF005, UP031  (the spellings under test)
 import ast
 import inspect
 import sys
@@ -229,6 +229,13 @@ def join_self(words):
     return s
 
 
+def percent_self(words):
+    s = ""
+    for w in words:
+        s = "%s%s;%%" % (s, w)
+    return s
+
+
 def fstring_converted(rows):
     s = ""
     for k, _ in rows:
@@ -242,6 +249,8 @@ def test_str_concat_in_f_strings_and_joins() -> None:
     assert "s += f'{k}={v!r};'" in new
     new = check(join_self, [(WORDS[:30],)], [([],), ([1],), (WORDS,)], "str-concat")
     assert "s += ''.join([w, ','])" in new
+    new = check(percent_self, [(WORDS[:30],)], [([],), ([1, None],), (WORDS,)], "str-concat")
+    assert "s += '%s;%%' % (w,)" in new
     assert "str-concat" not in normalised(fstring_converted, [(rows[:3],)])[1]  # f"{s!r}" is not s
 
 

@@ -163,7 +163,8 @@ def _scalar_container(infer: Inference, owner: ast.Name, item: ast.expr) -> bool
 
 def str_concat(func: ast.FunctionDef, ctx: Context) -> int:
     """``s = s + a + b`` → ``s += a + b``, ``s = f"{s}{a}:{b}"`` → ``s += f"{a}:{b}"``, ``s = "".join([s, a, b])``
-    → ``s += "".join([a, b])`` (speedup: CPython then grows a str in place; bytes are copied once per step
+    → ``s += "".join([a, b])``, ``s = "%s%s;" % (s, a)`` → ``s += "%s;" % (a,)``
+    (speedup: CPython then grows a str in place; bytes are copied once per step
     instead of once per piece). Guard: ``s`` is a str (or bytes) local, every value assigned to it being
     one, and every piece is of the same type, so ``+`` is concatenation, which is associative; the pieces are
     evaluated in the same order and ``s`` is assigned only after all of them, as before, so an exception in a
@@ -192,8 +193,9 @@ def str_concat(func: ast.FunctionDef, ctx: Context) -> int:
 
 def _self_chain(stmt: ast.Assign) -> list[ast.expr] | None:
     """The pieces added to ``name`` by ``name = name + p1 + p2 ...`` (a left-nested ``+`` chain that starts with
-    the name), ``name = f"{name}..."`` (the rest of the f-string) or ``name = "".join([name, p1, ...])`` (a join
-    of the rest); for an exact str, ``f"{s}"`` and a join of ``[s]`` are ``s`` itself."""
+    the name), ``name = f"{name}..."`` (the rest of the f-string), ``name = "".join([name, p1, ...])`` (a join
+    of the rest) or ``name = "%s..." % (name, ...)`` (the rest of the format); for an exact str, ``f"{s}"``, a
+    join of ``[s]`` and ``"%s" % (s,)`` are ``s`` itself."""
     if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
         return None
     name = stmt.targets[0].id
@@ -209,6 +211,9 @@ def _self_chain(stmt: ast.Assign) -> list[ast.expr] | None:
         ):
             return [ast.JoinedStr(value.values[1:])]
         return None
+    if _percent_self(value, name):
+        rest = ast.Constant(value.left.value[2:])  # type: ignore[attr-defined]
+        return [ast.BinOp(rest, ast.Mod(), ast.Tuple(value.right.elts[1:], ast.Load()))]  # type: ignore[attr-defined]
     if _empty_join(value):
         items = value.args[0].elts  # type: ignore[attr-defined]
         starts = len(items) > 1 and isinstance(items[0], ast.Name) and items[0].id == name
@@ -223,6 +228,22 @@ def _self_chain(stmt: ast.Assign) -> list[ast.expr] | None:
     if not (isinstance(node, ast.Name) and node.id == name) or not pieces:
         return None
     return pieces[::-1]
+
+
+def _percent_self(node: ast.expr, name: str) -> bool:
+    """``"%s..." % (name, ...)``: for an exact str, ``"%s" % (s,)`` is ``s`` itself."""
+    return (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Mod)
+        and isinstance(node.left, ast.Constant)
+        and isinstance(node.left.value, str)
+        and node.left.value.startswith("%s")
+        and isinstance(node.right, ast.Tuple)
+        and len(node.right.elts) > 1
+        and isinstance(node.right.elts[0], ast.Name)
+        and node.right.elts[0].id == name
+        and not any(isinstance(e, ast.Starred) for e in node.right.elts)
+    )
 
 
 def _empty_join(node: ast.expr) -> bool:
