@@ -30,7 +30,7 @@ RULES: tuple[Rule, ...] = (
     Rule("membership-local-list", membership_local_list, "membership test on a growing list → shadow set"),
     Rule("membership-param-list", membership_param_list, "membership test on a list argument → set made once"),
     Rule("index-dict", index_dict, "xs.index(x) in a loop that never changes xs → dict of first positions"),
-    Rule("string-join", string_join, "string built by += in a loop → list of pieces and ''.join"),
+    Rule("string-join", string_join, "bytes built, or a str prepended, in a loop → list of pieces and one join"),
     Rule("tuple-build", tuple_build, "tuple built by t = t + (x,) in a loop → list, tuple() after the loop"),
     Rule("pop0-deque", pop0_deque, "list queue (pop(0), del q[0], q = q[1:], insert(0, x)) → collections.deque"),
     Rule("window-sums", window_sums, "sum over a sliding slice → prefix sums (int elements)"),
