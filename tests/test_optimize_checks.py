@@ -7,14 +7,22 @@ import json
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from perfkit.optimizers import Candidate
+from perfkit.optimizers import Attempt, Candidate, Result
+from perfkit.optimizers.speed import SpeedReport
 
+from perfkit.repo import checks
 from perfkit.repo import optimize as optimize_module
+from perfkit.repo.checks import best_pure_python
 from perfkit.repo.config import RepoConfig
+from perfkit.repo.report import FunctionOutcome, OptimizeReport
 from perfkit.repo.results import save
+from perfkit.repo.sources import functions_in
+from perfkit.repo.workspace import Workspace
+from perfkit.stats import Ratio
 
 CORE = '''
 def dedupe(items):
@@ -235,3 +243,45 @@ def test_ctrl_c_keeps_the_tree_and_saves_what_was_finished(mini: Path, tmp_path:
     assert {p: p.read_bytes() for p in mini.rglob("*") if p.is_file() and "__pycache__" not in p.parts} == {
         p: b for p, b in before.items() if "__pycache__" not in p.parts
     }
+
+
+def _attempt(proposer: str, verdict: str, low: float, source: str = "") -> Attempt:
+    speed = SpeedReport(low * 1.2, low, low * 1.5, ())
+    return Attempt(1, proposer, "", source, verdict, "", speed=speed)
+
+
+def test_the_fallback_is_the_accepted_non_jit_attempt_with_the_best_lower_bound(mini: Path) -> None:
+    info = next(f for f in functions_in(mini, mini / "mini" / "core.py") if f.qualname == "dedupe")
+    history = [
+        _attempt("numba", "accepted", 9.0),
+        _attempt("rewrite", "accepted", 1.4),
+        _attempt("rewrite", "accepted", 2.5),
+        _attempt("llm", "slower", 3.0),
+        _attempt("rewrite", "rejected", 4.0),
+    ]
+    outcome = FunctionOutcome(info, 0.5, result=Result("dedupe", "core.py", "", history=history, winner=history[0]))
+    assert best_pure_python(outcome) is history[2]
+    assert best_pure_python(FunctionOutcome(info, 0.5, result=Result("dedupe", "", "", history=history[:1]))) is None
+
+
+def test_a_jit_winner_slower_end_to_end_is_replaced_by_its_fallback_in_the_copy(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up verdict is given (no timing): the fallback's source is what the copy and the diff hold."""
+    info = next(f for f in functions_in(mini, mini / "mini" / "core.py") if f.qualname == "dedupe")
+    jit = _attempt("numba", "accepted", 9.0, "def dedupe(items):\n    return 'jit'\n")
+    plain = _attempt("rewrite", "accepted", 2.5, "def dedupe(items):\n    return list(dict.fromkeys(items))\n")
+    config = RepoConfig(workload="python bench.py")
+    with Workspace(mini) as patched:
+        info = replace(info, path=patched.path / "mini" / "core.py")
+        result = Result("dedupe", "", "", history=[jit, plain], winner=jit)
+        outcome = FunctionOutcome(info, 0.5, status="improved", result=result)
+        report = OptimizeReport(repo=mini, config=config, functions=[outcome])
+        slower = Ratio(0.8, 0.7, 0.9, 0.01, True)  # the workload runs 1.25x faster without the JIT winner
+        monkeypatch.setattr(checks, "time_workloads", lambda *a, **k: (None, None, slower))
+        assert checks.drop_slow_startups(patched, report, timeout=60, say=lambda m: None) == 1
+        assert outcome.status == "improved" and outcome.winner is plain
+        assert outcome.reason.startswith("numba winner dropped (start-up: the workload runs 1.25x faster")
+        assert "rewrite candidate 3.00x used instead" in outcome.reason
+        assert "dict.fromkeys" in patched.read("mini/core.py") and "'jit'" not in patched.read("mini/core.py")
+        assert "dict.fromkeys" in outcome.diff
