@@ -1,4 +1,5 @@
-"""perfkit.efficiency: ENAMEL-style correctness and efficiency scoring, on tiny problems and two real ones."""
+"""perfkit.efficiency: ENAMEL-style correctness and efficiency scoring, and EffiBench's metrics, on tiny problems
+and two real ones."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from perfkit.efficiency import (
     Problem,
     _worker,
     align_samples,
+    effibench,
     evaluate,
     load_problems,
     load_samples,
 )
+from perfkit.efficiency._memory import measure
 from perfkit.efficiency.scoring import problem_scores, reference_levels, score_sample
 from perfkit.errors import InvalidArgument
 from perfkit.stats import hodges_lehmann
@@ -126,6 +129,14 @@ def test_evaluate_scores_correct_slow_wrong_and_crashing_samples(toy) -> None:
     assert result.summary["toy"]["problems"] == 3 and result.summary["toy"]["errors"] == 0
     expected = (scores["pass@1"]).mean()
     assert result.summary["toy"]["pass@1"] == pytest.approx(expected)
+    # EffiBench's metrics: only samples that ran every test correctly within T are scored
+    for row in rows.values():
+        assert math.isnan(row.et) is (row.status != "passed") and math.isnan(row.net) is (row.status != "passed")
+    for task in ("Toy/0", "Toy/1", "Toy/2"):  # a fast sample may be censored on a loaded machine: count them
+        ran = sum(r.status == "passed" for r in rows.values() if r.task_id == task)
+        assert scores.loc[task, "n_scored"] == ran
+    assert result.summary["toy"]["scored"] == int((scores["n_scored"] > 0).sum())
+    assert result.summary["toy"]["net"] == pytest.approx(scores["net"].mean())
 
 
 def test_setup_errors_are_reported_per_problem(toy, tmp_path) -> None:
@@ -159,6 +170,100 @@ def test_evaluate_validates_arguments_first(toy) -> None:
         evaluate(toy, [[]])
     with pytest.raises(InvalidArgument, match="helpers='no_such_helpers_module'"):
         evaluate([Problem("A/0", "", "f", "", (1, 2, 3, 4), "", helpers="no_such_helpers_module")], [[]])
+
+
+# ----------------------------------------------------------------------------------- EffiBench's metrics
+def test_effibench_formulas() -> None:
+    hardness = [0.0, 3.0, 3.0]
+    times = [[[9.0]], [[0.010, 0.012, 0.014], [0.020]], [[0.030, 0.030]]]
+    expected = hodges_lehmann([0.010, 0.012, 0.014]) + 0.020 + 0.030  # summed over tests of weighted levels
+    assert effibench.execution_time(times, hardness) == pytest.approx(expected)
+    assert math.isnan(effibench.execution_time(times[:2], hardness))  # a weighted level not completed
+    ref = effibench.usage(2.0, {"peak": 4 << 20, "mean": 2 << 20})
+    assert ref == {"et": 2.0, "mu": 4.0, "tmu": 4.0}  # MB (2**20 bytes) and MB*s = mean memory x ET
+    sample = effibench.normalised(effibench.usage(3.0, {"peak": 8 << 20, "mean": 1 << 20}), ref)
+    assert sample == pytest.approx({"et": 3.0, "net": 1.5, "mu": 8.0, "nmu": 2.0, "tmu": 3.0, "ntmu": 0.75})
+    no_memory = effibench.normalised(effibench.usage(3.0, {"error": "x"}), ref)
+    assert no_memory["net"] == 1.5 and math.isnan(no_memory["nmu"]) and math.isnan(no_memory["ntmu"])
+    zero = effibench.normalised(sample, {"et": 0.0, "mu": math.nan, "tmu": 1.0})
+    assert math.isnan(zero["net"]) and math.isnan(zero["nmu"]) and zero["ntmu"] == 3.0
+    mean = effibench.mean_rows([sample, no_memory])  # NaN skipped: the mean of what was measured
+    assert mean["net"] == 1.5 and mean["nmu"] == 2.0 and mean["ntmu"] == 0.75
+
+
+class _Input:
+    def __init__(self, *args: object) -> None:
+        self.args = args
+
+    def fresh(self) -> tuple[object, ...]:
+        return tuple(list(a) if isinstance(a, list) else a for a in self.args)
+
+
+def test_memory_pass_counts_the_input_and_what_the_call_allocates() -> None:
+    xs = list(range(1000, 21000))  # 20000 ints, none cached: the fresh copy is a new list of the same ints
+
+    def lean() -> object:
+        return sum
+
+    def heavy() -> object:
+        return lambda xs: len(bytearray(10_000_000)) + len(xs)
+
+    small, big = measure(lean, [_Input(xs)] * 2), measure(heavy, [_Input(xs)] * 2)
+    assert 8 * 20000 <= small["peak"] < 8 * 20000 + 50_000  # the input list's storage, not the ints (shared)
+    assert 10_000_000 < big["peak"] < 10_000_000 + 8 * 20000 + 50_000
+    assert big["passes"] >= 1 and small["mean"] <= small["peak"] and 0 < big["mean"] <= big["peak"]
+    import tracemalloc
+
+    assert not tracemalloc.is_tracing()  # stopped afterwards
+
+
+MEM_PROBLEM = Problem(
+    "Mem/0",
+    'def total(xs: list) -> int:\n    """Sum of xs."""\n',
+    "total",
+    "def generate_input(size, lid, cid):\n    return (random.choices(range(-100, 101), k=size),)\n",
+    (10, 2000, 4000, 8000),
+    "    result = 0\n    for x in xs:\n        result += x\n    return result\n",
+)
+
+
+def test_effibench_memory_metrics_separate_lean_and_hungry_code() -> None:
+    same = MEM_PROBLEM.reference
+    hungry = "def total(xs):\n    copies = xs * 100\n    return sum(copies) // 100\n"  # 100x the input's storage
+    wrong = "def total(xs):\n    return sum(xs) + 1\n"
+    # alpha = 1000: the hungry sample must pass within T to be scored; eff@k is not what is tested here
+    result = evaluate([MEM_PROBLEM], {"a": [[same, hungry, wrong]]}, alpha=1000, **SMALL)
+    rows = {r.sample: r for r in result.samples.itertuples()}
+    assert [rows[i].status for i in range(3)] == ["passed", "passed", "wrong"]
+    assert 0.8 < rows[0].nmu < 1.25  # the reference against itself
+    assert rows[1].nmu > 20 and rows[1].ntmu > 10 and rows[1].mu > 100 * 8 * 8000 / 2**20
+    assert rows[0].mem_ticks >= 0 and rows[0].tmu > 0 and rows[0].et > 0 and rows[0].net > 0
+    assert all(math.isnan(getattr(rows[2], m)) for m in effibench.METRICS)  # wrong: not scored
+    score = result.scores.iloc[0]
+    assert score["n_scored"] == 2 and score["nmu"] == pytest.approx((rows[0].nmu + rows[1].nmu) / 2)
+    assert score["ref_mu"] == pytest.approx(rows[0].mu / rows[0].nmu)
+    summary = result.summary["a"]
+    assert summary["scored"] == 1 and summary["nmu"] == pytest.approx(score["nmu"])
+    saved = result.to_json()
+    assert saved["schema_version"] == 3 and set(effibench.METRICS) <= set(saved["samples"][0])
+    assert {"n_scored", "ref_et", "ref_mu", "ref_tmu", *effibench.METRICS} <= set(saved["scores"][0])
+    assert {"scored", *effibench.METRICS} <= set(saved["summary"]["a"])
+    off = evaluate([MEM_PROBLEM], [[same]], alpha=1000, memory=False, **SMALL).samples.iloc[0]
+    assert off["status"] == "passed" and off["et"] > 0 and math.isnan(off["mu"]) and math.isnan(off["ntmu"])
+
+
+def test_a_memory_pass_past_its_budget_is_reported(toy) -> None:
+    import signal
+
+    payload = toy[2].to_payload()
+    tests = _worker.make_tests(payload, [1, 1, 1, 1], seed=1)
+    slow = "def has_duplicate(xs):\n    while True:\n        pass\n"
+    previous = signal.signal(signal.SIGALRM, _worker._on_alarm)
+    try:
+        outcome = _worker.memory_pass(slow, "slow", "has_duplicate", _worker.weighted_tests(tests, [0, 3, 3, 4]), 0.2)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert outcome == {"error": "the memory pass ran past 0.2 s"}
 
 
 # ------------------------------------------------------------------------------ real ENAMEL problems
@@ -215,6 +320,10 @@ def test_cli_eff_prints_the_table_and_writes_files(tmp_path) -> None:
     scores = (tmp_path / "out" / "scores.csv").read_text().splitlines()
     assert scores[0].startswith("set,task_id,n,n_passed,eff@1,pass@1,eff@2,pass@2") and len(scores) == 3
     assert json.loads((tmp_path / "out" / "result.json").read_text())["summary"]["toy-samples"]["problems"] == 2
+    assert "EffiBench" in result.stdout and "NTMU" in result.stdout and "the reference's peak memory" in result.stdout
+    assert ",n_scored,et,net,mu,nmu,tmu,ntmu,ref_et,ref_mu,ref_tmu," in scores[0]
+    samples_header = (tmp_path / "out" / "samples.csv").read_text().splitlines()[0]
+    assert ",et,net,mu,nmu,tmu,ntmu,mem_ticks," in samples_header
 
 
 def test_cli_eff_user_errors_are_one_line(tmp_path) -> None:
