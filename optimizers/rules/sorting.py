@@ -17,9 +17,9 @@ from perfkit.optimizers._types import Context
 from perfkit.optimizers.rules import _facts as f
 
 _PURE_KEYS = frozenset({"len", "abs", "str", "int", "float", "ord", "round"})
-_TOTAL = (
-    "(all(type(_pk_v) in (int, bool) or (type(_pk_v) is float and _pk_v == _pk_v) for _pk_v in {v})"
-    " or all(type(_pk_v) is str for _pk_v in {v}))"
+_TOTAL = (  # the element types in one C-level pass; floats also need a (Python-level) look for NaN
+    "((_pk_t := set(map(type, {v}))) <= {{int, bool}} or _pk_t == {{str}}"
+    " or (_pk_t <= {{int, bool, float}} and all(_pk_v == _pk_v for _pk_v in {v})))"
 )
 _PICK = {  # (index, reverse) → the element sorted() would put there
     (0, False): ("min({s})", "min(range(len({s})), key={k}.__getitem__)"),
