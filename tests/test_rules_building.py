@@ -51,6 +51,28 @@ def prepend(words):
     return s
 
 
+def to_base(num, base):
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    if base < 2:
+        return text
+    else:
+        while True:
+            num, d = divmod(num, base)
+            text = digits[d] + text
+            if num == 0:
+                break
+        return text
+
+
+def maybe_bound(words, start):
+    if start:
+        s = ">"
+    for w in words:
+        s = w + s
+    return s
+
+
 def capped(words, limit):
     s = b""
     for w in words:
@@ -82,6 +104,7 @@ def test_string_spellings_are_rewritten_and_verified() -> None:
         (report_percent, [(ROWS[:50], ",")], [(r[0], "-") for r in wide_rows] + [(ROWS, ";"), (ROWS[:9], 5)]),
         (prepend, [(WORDS[:50],)], [([],), (["a", "b"],), ([1, 2],), (WORDS,)]),
         (capped, [(WORDS[:50], 100)], [([], 0), (["a"] * 10, -1), (WORDS, 50_000), ([1], 1)]),
+        (to_base, [(10**40, 7)], [(0, 2), (5, 1), (-7, 3), (10**4000, 36), (2**3000, 2)]),
         (packed, [(list(range(50)),)], [([],), ([2**31],), ([-1],), ([1.5],), (list(range(20_000)),)]),
         (encoded, [(WORDS[:50],)], [([],), (["\ud800"],), ([b"x"],), (WORDS,)]),
     ):
@@ -139,6 +162,8 @@ def test_string_rules_stay_away_from_unknown_pieces_reads_and_caught_exceptions(
     assert rewrite_real(mixed_pieces, [([("a", 1), ("b", "c")],)])[1] == []
     assert "string-join" not in rewrite_real(read_in_loop, [(ROWS[:5],)])[1]
     assert "string-join" not in rewrite_real(caught, [(ROWS[1:5],)])[1]
+    # unbound when start is false: the original raises in the loop (or not at all for no words)
+    assert "string-join" not in rewrite_real(maybe_bound, [(["a"], True)])[1]
     # a parameter may be a list at run time: s = s + "x" raises there, s += "x" would extend it
     assert rewrite_real(param_string, [("", ROWS[:5])])[1] == []
 

@@ -20,48 +20,64 @@ _SEPARATOR = {"str": "''", "bytes": "b''"}
 
 
 def string_join(func: ast.FunctionDef, ctx: Context) -> bool:
-    """``b = <bytes>`` (``b""``, ``bytes()``, a prefix) then, in the first loop that uses ``b``, only ``b += piece``
-    or only ``b = piece + b``, or ``s = <str>`` prepended with ``s = piece + s``, at any depth of nested loops
-    and ``if``s, with reads only as ``len(s)`` → pieces appended to a list, joined after the loop (``len(s)``
-    becomes a running length). Guards: every piece is a str (bytes for bytes) by the code, or by observed
+    """A bytes local that a loop only grows (``b += piece`` or only ``b = piece + b``), or a str local it only
+    prepends to (``s = piece + s``), at any depth of nested loops and ``if``s, with reads only as ``len(s)`` →
+    pieces appended to a list, joined after the loop (``len(s)`` becomes a running length). The name must be
+    bound before the loop (an assignment earlier in its block or an enclosing one), and every value it is
+    ever given a str (bytes). Guards: every piece is a str (bytes for bytes) by the code, or by observed
     types and then the loop calls nothing unknown and writes only into its own fresh locals (a piece of another
     type raises at the join instead of at the ``+=``, with nothing visible done in between); the loop is not
     inside ``try`` or ``with`` (which could catch an exception and read the half-built ``s``); no ``:=`` in the
     pieces."""
     infer = Inference(func, ctx)
     fired = False
-    for body in list(t.statement_lists(func)):
-        for stmt in list(body):
-            init = _init(stmt, infer)
-            if init is None or f.detached(stmt) or not any(s is stmt for s in body):
+    for loop in [n for n in ast.walk(func) if isinstance(n, ast.For | ast.While)]:  # outer loops first
+        owner = t.containing_list(func, loop)
+        if owner is None or f.detached(loop) or _guarded(loop, func):
+            continue
+        for name in sorted(_built(loop)):
+            kinds = infer.types(ast.Name(name, ast.Load()))
+            if kinds is None or len(kinds) != 1 or next(iter(kinds)) not in _SEPARATOR:
                 continue
-            name, kind = init
-            later = body[body.index(stmt) + 1 :]
-            loop = next((s for s in later if t.name_nodes(s, name)), None)
-            if not isinstance(loop, ast.For | ast.While) or _guarded(loop, func):
+            if name in t.params(func) or not _bound_before(loop, name, func):
                 continue
-            plan = _plan(loop, name, kind, infer, func, ctx)
+            plan = _plan(loop, name, next(iter(kinds)), infer, func, ctx)
             if plan is None:
                 continue
-            _rewrite(body, loop, name, kind, *plan)
+            _rewrite(owner, loop, name, next(iter(kinds)), *plan)
             fired = True
     return fired
 
 
-def _init(stmt: ast.stmt, infer: Inference) -> tuple[str, str] | None:
-    """``(name, "str" | "bytes")`` when ``stmt`` binds a name to a str or bytes value."""
-    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-        target, value = stmt.targets[0], stmt.value
-    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-        target, value = stmt.target, stmt.value
-    else:
-        return None
-    if not isinstance(target, ast.Name) or t.name_nodes(value, target.id):
-        return None
-    kinds = infer.types(value)
-    if kinds is not None and len(kinds) == 1 and next(iter(kinds)) in _SEPARATOR:
-        return target.id, next(iter(kinds))
-    return None
+def _built(loop: ast.For | ast.While) -> set[str]:
+    """Names the loop appends to (``s += ...``) or prepends to (``s = ... + s``)."""
+    out = set()
+    for node in ast.walk(loop):
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+            out.add(node.target.id)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            out.update([node.targets[0].id] if _prepended(node.value, node.targets[0].id) else [])
+    return out
+
+
+def _bound_before(loop: ast.stmt, name: str, func: ast.FunctionDef) -> bool:
+    """``name`` is surely bound when the loop starts: a plain assignment precedes it in its statement list or in
+    one around it (otherwise a loop that never runs would leave it unbound, and the join after it would raise)."""
+    node: ast.AST = loop
+    while node is not func:
+        owner = t.containing_list(func, node) if isinstance(node, ast.stmt) else None
+        if owner is not None:
+            for earlier in owner[: owner.index(node)]:  # type: ignore[arg-type]
+                targets = earlier.targets if isinstance(earlier, ast.Assign) else []
+                if isinstance(earlier, ast.AnnAssign) and earlier.value is not None:
+                    targets = [earlier.target]
+                if any(isinstance(x, ast.Name) and x.id == name for x in targets):
+                    return True
+        up = t.parent(node)
+        if up is None:
+            return False
+        node = up
+    return False
 
 
 def _guarded(loop: ast.stmt, func: ast.FunctionDef) -> bool:
