@@ -21,10 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -106,6 +109,38 @@ def run_entry(entry: Entry, *, model: str | None, rounds: int, measure_rounds: i
     return row
 
 
+def run_isolated(
+    entry: Entry, *, model: str | None, rounds: int, measure_rounds: int, timeout: float
+) -> dict[str, Any]:
+    """:func:`run_entry` in a worker process of its own, ended after ``timeout`` seconds (a hang is a finding)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "row.json"
+        command = [sys.executable, __file__, "--worker", entry.name, "--json", str(out), "--rounds", str(rounds)]
+        command += ["--measure-rounds", str(measure_rounds)] + (["--model", model] if model else [])
+        worker = subprocess.Popen(command, start_new_session=True)
+        try:
+            code = worker.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)  # the worker's own process group: it and what it started
+            worker.wait()
+            code = None
+        if out.exists():
+            row: dict[str, Any] = json.loads(out.read_text())
+            return row
+    why = f"no result after {timeout:.0f} s (ended)" if code is None else f"the worker exited with status {code}"
+    status = "timeout" if code is None else "crash"
+    return {
+        "name": entry.name,
+        "half": half_of(entry),
+        "project": entry.project,
+        "speedup": 1.0,
+        "status": status,
+        "traceback": why,
+        "seconds": time.perf_counter() - started,
+    }
+
+
 def geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
@@ -117,10 +152,9 @@ def summary_lines(half: str, rows: list[dict[str, Any]], run: int) -> list[str]:
         f"  {'function':44s} {'winner':32s} {'speedup [95% CI]':>24s} {'hidden':>9s} {'tried':>5s} {'time':>5s}"
     )
     for r in rows:
-        if r["status"] == "crash":
-            lines.append(
-                f"  {r['name']:44s} CRASH (traceback in --json) {r['traceback'].strip().splitlines()[-1][:80]}"
-            )
+        if r["status"] in ("crash", "timeout"):
+            last = r["traceback"].strip().splitlines()[-1][:80]
+            lines.append(f"  {r['name']:44s} {r['status'].upper()} (details in --json) {last}")
             continue
         shown = f"{r['speedup']:7.2f}x [{r['low']:.2f}, {r['high']:.2f}]" if r["status"] == "improved" else "1.00x"
         checks = r["accepted"]
@@ -133,11 +167,12 @@ def summary_lines(half: str, rows: list[dict[str, Any]], run: int) -> list[str]:
     broken = sum(r.get("broken", 0) for r in rows)
     accepted = sum(len(r.get("accepted", ())) for r in rows)
     crashes = sum(r["status"] == "crash" for r in rows)
+    timeouts = sum(r["status"] == "timeout" for r in rows)
     share = 100 * len(improved) / len(rows) if rows else 0.0
     lines += [
         f"  {half}: functions {len(rows)}, improved {len(improved)} ({share:.0f}%), "
         f"geometric-mean speedup {geomean([r['speedup'] for r in rows]):.2f}x (unchanged = 1.0), "
-        f"broken {broken} of {accepted} accepted (goal 0), crashes {crashes}",
+        f"broken {broken} of {accepted} accepted (goal 0), crashes {crashes}, timeouts {timeouts}",
     ]
     for r in rows:
         for c in r.get("accepted", ()):
@@ -184,8 +219,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", help="also use the LLM proposer with this model")
     parser.add_argument("--rounds", type=int, default=1, help="refinement rounds per function (1)")
     parser.add_argument("--measure-rounds", type=int, default=3, help="timing rounds per candidate (3)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per function before it is ended (600)")
     parser.add_argument("--list", choices=(*HALVES, "all"), help="print the functions of a half and exit")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)  # internal: one function, its row to --json
     args = parser.parse_args(argv)
+    if args.worker:
+        entry = next(e for e in entries("all") if e.name == args.worker)
+        fetch.activate(fetch.import_paths([entry.project]))
+        row = run_entry(entry, model=args.model, rounds=args.rounds, measure_rounds=args.measure_rounds)
+        args.json.write_text(json.dumps(row, default=str))
+        return 0
     if args.list:
         for e in entries(args.list):
             project = PROJECTS[e.project]
@@ -212,16 +255,18 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for entry in chosen:
             print(f"  run {run}: {entry.name} ...", file=sys.stderr, flush=True)
-            row = run_entry(entry, model=args.model, rounds=args.rounds, measure_rounds=args.measure_rounds)
+            row = run_isolated(
+                entry, model=args.model, rounds=args.rounds, measure_rounds=args.measure_rounds, timeout=args.timeout
+            )
             print(f"    {row['status']} {row['speedup']:.2f}x in {row['seconds']:.0f}s", file=sys.stderr, flush=True)
             rows.append(row)
+            if args.json:  # after every function, so an interrupted run keeps what it measured
+                args.json.write_text(json.dumps({"commit": commit, "runs": [*runs, rows]}, indent=1, default=str))
         runs.append(rows)
         for half in HALVES:
             part = [r for r in rows if r["half"] == half]
             if part:
                 print("\n".join(summary_lines(half, part, run)), flush=True)
-        if args.json:
-            args.json.write_text(json.dumps({"commit": commit, "runs": runs}, indent=1, default=str))
     if args.runs > 1:
         for half in HALVES:
             parts = [[r for r in rows if r["half"] == half] for rows in runs]
