@@ -231,8 +231,8 @@ def test_effibench_memory_metrics_separate_lean_and_hungry_code() -> None:
     same = MEM_PROBLEM.reference
     hungry = "def total(xs):\n    copies = xs * 100\n    return sum(copies) // 100\n"  # 100x the input's storage
     wrong = "def total(xs):\n    return sum(xs) + 1\n"
-    # alpha = 1000: the hungry sample must pass within T to be scored; eff@k is not what is tested here
-    result = evaluate([MEM_PROBLEM], {"a": [[same, hungry, wrong]]}, alpha=1000, **SMALL)
+    # alpha = 1e5: the hungry sample must pass within T to be scored, even on a loaded machine (eff@k is not tested)
+    result = evaluate([MEM_PROBLEM], {"a": [[same, hungry, wrong]]}, alpha=1e5, **SMALL)
     rows = {r.sample: r for r in result.samples.itertuples()}
     assert [rows[i].status for i in range(3)] == ["passed", "passed", "wrong"]
     assert 0.8 < rows[0].nmu < 1.25  # the reference against itself
@@ -248,7 +248,7 @@ def test_effibench_memory_metrics_separate_lean_and_hungry_code() -> None:
     assert saved["schema_version"] == 3 and set(effibench.METRICS) <= set(saved["samples"][0])
     assert {"n_scored", "ref_et", "ref_mu", "ref_tmu", *effibench.METRICS} <= set(saved["scores"][0])
     assert {"scored", *effibench.METRICS} <= set(saved["summary"]["a"])
-    off = evaluate([MEM_PROBLEM], [[same]], alpha=1000, memory=False, **SMALL).samples.iloc[0]
+    off = evaluate([MEM_PROBLEM], [[same]], alpha=1e5, memory=False, **SMALL).samples.iloc[0]
     assert off["status"] == "passed" and off["et"] > 0 and math.isnan(off["mu"]) and math.isnan(off["ntmu"])
 
 
