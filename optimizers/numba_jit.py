@@ -35,6 +35,8 @@ _COMPARISONS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _INT_LIMIT = 2**20  # elements; scalars may reach 2**31 (keeps sums and products of a few inside int64)
 _COMPILE_TIMEOUT = 120.0
 _RANKS = {"array": 1, "matrix": 2, "text": 1}
+_REDUCERS = frozenset({"sum", "min", "max", "any", "all", "sorted", "list"})
+_TRUTHS = {"all": ("not x", "False", "True"), "any": ("x", "True", "False")}  # numba lacks these builtins
 _DOMAINS = {  # math functions that raise ValueError outside these bounds, where numba returns NaN
     "sqrt": "x < 0",
     "log": "x <= 0",
@@ -170,7 +172,7 @@ def result_kind(context: Context) -> str | None:
         return "scalar"
     if types == {"NoneType"}:
         return "none"
-    if not types or types & _SCALARS or all(classify(d) == "empty" for d in types):
+    if not types or types & _SCALARS or all(_empty_inside(parse_description(d)) for d in types):
         return None
     for description in types:
         name, positions = parse_description(description)
@@ -180,9 +182,15 @@ def result_kind(context: Context) -> str | None:
                 continue
         elif name == "tuple" and all(len(p) == 1 and p[0][0] in _SCALARS and not p[0][1] for p in positions):
             continue
-        if classify(description) != "empty":
+        if not _empty_inside(parse_description(description)):
             return None
     return "value"
+
+
+def _empty_inside(parsed: Parsed) -> bool:
+    """An empty list or tuple, or one holding only such (``list[list[]]``, the result for empty rows)."""
+    name, positions = parsed
+    return name in ("list", "tuple") and all(_empty_inside(alt) for p in positions for alt in p)
 
 
 def _homogeneous(parsed: Parsed) -> bool:
@@ -380,13 +388,19 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
         helper = _renamed(module.functions[name], renamed, tests, module.math_names, used, f"_pk_nb_{name}")
         compiled += [ast.unparse(helper), f"_pk_nb_{name} = _pkb_njit(_pk_nb_{name})", "", ""]
     own = _renamed(func, renamed, found.truth_tests.get(func.name, set()), module.math_names, used)
-    for name in sorted(used):
+    for name in sorted(used & set(_TRUTHS)):
+        test, found_value, otherwise = _TRUTHS[name]
         lines += [
-            f"def _pkb_m_{name}(x):",
-            f"    if {_DOMAINS[name]}:",
-            '        raise ValueError("math domain error")',
+            f"def _pkb_{name}(xs):",
+            "    for x in xs:",
+            f"        if {test}:",
+            f"            return {found_value}",
         ]
-        lines += [f"    return _pk_math.{name}(x)", "", "", f"_pkb_m_{name} = _pkb_njit(_pkb_m_{name})", "", ""]
+        lines += [f"    return {otherwise}", "", "", f"_pkb_{name} = _pkb_njit(_pkb_{name})", "", ""]
+    for name in sorted(used - set(_TRUTHS)):
+        raises = '        raise ValueError("math domain error")'
+        lines += [f"def _pkb_m_{name}(x):", f"    if {_DOMAINS[name]}:", raises, f"    return _pk_math.{name}(x)"]
+        lines += ["", "", f"_pkb_m_{name} = _pkb_njit(_pkb_m_{name})", "", ""]
     lines += compiled
     if _body(own) != _body(func):
         lines += [f"def _pk_nb_{context.name}({params}):", textwrap.indent(_body(own), "    ")]
@@ -468,6 +482,15 @@ def _renamed(
         def visit_Call(self, node: ast.Call) -> ast.expr:
             self.generic_visit(node)
             target = node.func
+            if (  # sum(x * y for ...) -> sum([x * y for ...]): numba takes the list; an error a lazy generator
+                # would not have reached hands the call to the original, which then does what Python does
+                isinstance(target, ast.Name)
+                and target.id in _REDUCERS
+                and target.id not in local
+                and len(node.args) == 1
+                and isinstance(node.args[0], ast.GeneratorExp)
+            ):
+                node.args[0] = ast.ListComp(node.args[0].elt, node.args[0].generators)
             name = ""
             if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
                 if math_names.get(target.value.id) == "math" and target.value.id not in local:
@@ -477,6 +500,9 @@ def _renamed(
             if name in _DOMAINS and len(node.args) == 1 and not node.keywords:
                 used.add(name)
                 node.func = ast.Name(f"_pkb_m_{name}", ast.Load())
+            elif isinstance(target, ast.Name) and target.id in _TRUTHS and target.id not in local:
+                used.add(target.id)
+                node.func = ast.Name(f"_pkb_{target.id}", ast.Load())
             return node
 
         def visit_Name(self, node: ast.Name) -> ast.expr:
@@ -552,7 +578,7 @@ def compile_check(candidate: CodeRef, context: Context) -> tuple[str | None, lis
         return "numba did not compile it in time", []
     except ChildDied as exc:
         return f"compiling crashed: {exc.describe()}", []
-    if message["kind"] == "crash":
+    if message["kind"] in ("crash", "numba error"):
         return f"numba cannot compile it: {message['type']}: {message['message']}", []
     if not message["compiled"]:
         return "numba compiled no version for the sample inputs (they take the fallback)", []
@@ -578,7 +604,11 @@ def _compile_child(payload: dict[str, Any], emit: Any) -> None:
         with contextlib.suppress(Exception):  # the original's own exceptions are fine; numba's are recorded
             func(*args, **kwargs)
         if failures:
-            raise failures[0]
+            lines = [line.strip() for line in str(failures[0]).splitlines()]
+            skip = ("Failed in ", "<source elided>", "File ", "During:", "^", "")
+            shown = [line for line in lines if not line.startswith(skip)][:2]
+            emit({"kind": "numba error", "type": type(failures[0]).__name__, "message": " / ".join(shown)})
+            return
     dispatchers = [v for k, v in func.__globals__.items() if k.startswith("_pk_nb_") or k == f"_pk_jit_{ref.name}"]
     widened = [place for d in [kernel, *dispatchers] if hasattr(d, "overloads") for place in widened_ints(d)]
     emit({"kind": "compiled", "compiled": bool(kernel.signatures), "widened": sorted(set(widened))})
