@@ -311,3 +311,15 @@ def test_a_tuple_holding_an_empty_list_and_int_or_float_results() -> None:
     assert source is not None and "type(_pk_result) not in (float, int,)" in source, reason
     verdict = _verified(nf.part_times, source, [*inputs, (((3, [0.0, 0.0]),), {}), (((3, [1, 2]),), {})])
     assert verdict.ok, verdict.reason
+
+
+def test_generator_expressions_and_all_compile_as_lists_and_loops() -> None:
+    rng = random.Random(11)
+    inputs = [((_floats(rng, n, 4), [rng.uniform(-1, 1) for _ in range(4)]), {}) for n in (3, 30)]
+    source, reason = _candidate(nf.dot_rows, inputs)
+    assert source is not None, reason
+    assert "_pkb_all([len(row) == len(weights) for row in rows])" in source
+    assert "sum([x * w for x, w in zip(row, weights)])" in source
+    mismatched = (([[1.0, 2.0], [3.0, 4.0]], [1.0, 2.0, 3.0]), {})  # AssertionError, raised by the original
+    verdict = _verified(nf.dot_rows, source, [*inputs, mismatched, (([[1.0, 2.0]], [0.5, 0.25]), {})])
+    assert verdict.ok and verdict.checked == 4, verdict.reason
