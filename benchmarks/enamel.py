@@ -6,11 +6,14 @@ by Hodges-Lehmann, seed 998244353. This script scores the three sample files shi
 (``enamel-references``, ``humaneval-canonical``, ``humanevalplus-canonical``) in one perfkit run (same tests and
 reference timings for all three), prints the table beside the published numbers with the wall time, writes
 per-problem scores (CSV/JSON), and with ``--enam`` runs the ``enam`` package's own evaluator (serial,
-in-process) on the same machine afterwards, for a side-by-side of figures, verdicts and wall time.
+in-process) on the same machine afterwards, for a side-by-side of figures, verdicts and wall time. The same
+run also gives EffiBench's metrics (ET/NET, MU/NMU, TMU/NTMU, means over the problems with a sample that passed
+every test in time), printed after ENAMEL's table; ``--no-memory`` skips their memory pass.
 
 Needs the data folder (``../shared/data/enamel`` by default) and ``pip install enam`` (its generators' helpers).
 
     python benchmarks/enamel.py [--jobs 1,2] [--repeat 2] [--enam] [--out /tmp/perfkit-enamel] [--first N]
+                                [--no-memory]
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ PUBLISHED = {  # eff@1, pass@1 from the paper (Table 2); none is published for t
 }
 
 
-def run_perfkit(data: Path, out: Path, jobs: int, first: int | None) -> dict:
+def run_perfkit(data: Path, out: Path, jobs: int, first: int | None, memory: bool = True) -> dict:
     from perfkit.efficiency import ENAMEL_EXCLUDED, align_samples, evaluate, load_problems
 
     problems = load_problems(data / "enamel.csv", exclude=ENAMEL_EXCLUDED)
@@ -46,7 +49,7 @@ def run_perfkit(data: Path, out: Path, jobs: int, first: int | None) -> dict:
         if done % 20 == 0 or done == total:
             print(f"  perfkit: {done}/{total} problems, {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
-    result = evaluate(problems, sets, jobs=jobs, progress=progress)
+    result = evaluate(problems, sets, jobs=jobs, memory=memory, progress=progress)
     result.save(out)
     return {"summary": result.summary, "wall_time": result.wall_time, "result": result, "problems": problems}
 
@@ -102,6 +105,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="perfkit runs per --jobs value (run-to-run spread)")
     parser.add_argument("--first", type=int, default=None, help="only the first N of the 142 problems (a subset)")
     parser.add_argument("--enam", action="store_true", help="also run the enam package's evaluator, side by side")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory pass (EffiBench's MU/TMU)")
     args = parser.parse_args()
     if not (args.data / "enamel.csv").is_file():
         print(f"enamel.py: error: --data={str(args.data)!r}: no enamel.csv there", file=sys.stderr)
@@ -115,7 +119,10 @@ def main() -> int:
         for r in range(args.repeat):
             print(f"perfkit, {j} worker(s), run {r + 1}/{args.repeat}", file=sys.stderr, flush=True)
             runs.append(
-                (f"perfkit -j{j} #{r + 1}", run_perfkit(args.data, args.out / f"perfkit-j{j}-{r + 1}", j, args.first))
+                (
+                    f"perfkit -j{j} #{r + 1}",
+                    run_perfkit(args.data, args.out / f"perfkit-j{j}-{r + 1}", j, args.first, not args.no_memory),
+                )
             )
     theirs = None
     if args.enam:
@@ -150,12 +157,25 @@ def main() -> int:
     for label, figures, wall in rows:
         cells = "".join(f"{fmt(figures[name][0]) + ' / ' + fmt(figures[name][1]):>26}" for name in SETS)
         print(f"{label:<22}{cells}{'' if wall is None else f'{wall:>10.0f} s':>12}")
+    print_effibench(runs)
     if theirs:
         print(f"\nenam: tests {theirs['make_tests']:.0f} s, then the three sets one after the other (it re-times")
         print("the reference for each set); perfkit builds the tests and times the reference once per problem.")
         compare_verdicts(runs[0][1], theirs)
     print(f"\nper-problem scores: {args.out}/perfkit-j{jobs[0]}-1/scores.csv (and result.json, samples.csv)")
     return 0
+
+
+def print_effibench(runs: list[tuple[str, dict]]) -> None:
+    """EffiBench's table for each perfkit run: scored problems, ET (s), NET, MU (MB), NMU, TMU (MB*s), NTMU."""
+    keys = ("et", "net", "mu", "nmu", "tmu", "ntmu")
+    print("\nEffiBench's metrics (means over the problems with a sample that passed every test in time)")
+    print(f"{'':<22}{'set':<26}{'scored':>8}" + "".join(f"{k.upper():>9}" for k in keys))
+    for label, run in runs:
+        for name in SETS:
+            entry = run["summary"][name]
+            cells = "".join(f"{fmt(entry[k]):>9}" for k in keys)
+            print(f"{label:<22}{name:<26}{entry['scored']:>5}/{entry['problems']:<3}{cells}")
 
 
 def compare_verdicts(mine: dict, theirs: dict) -> None:

@@ -252,6 +252,18 @@ def test_effibench_memory_metrics_separate_lean_and_hungry_code() -> None:
     assert off["status"] == "passed" and off["et"] > 0 and math.isnan(off["mu"]) and math.isnan(off["ntmu"])
 
 
+def test_a_worker_dying_in_a_memory_pass_costs_only_that_samples_memory_figures() -> None:
+    dies = "import os, tracemalloc\n\ndef total(xs):\n    if tracemalloc.is_tracing():\n        os._exit(3)\n"
+    dies += "    return sum(xs)\n"  # correct and fast when timed; kills its worker in the memory pass
+    same = MEM_PROBLEM.reference
+    result = evaluate([MEM_PROBLEM], [[same, dies, same]], alpha=1e5, **SMALL)
+    rows = {r.sample: r for r in result.samples.itertuples()}
+    assert [rows[i].status for i in range(3)] == ["passed"] * 3 and rows[1].et > 0 and rows[1].efficiency > 0
+    assert math.isnan(rows[1].mu) and "the worker died in the memory pass" in rows[1].message
+    assert 0.8 < rows[0].nmu < 1.25 and 0.8 < rows[2].nmu < 1.25  # measured before and after, by a new worker
+    assert result.scores.iloc[0]["n_scored"] == 3
+
+
 def test_a_memory_pass_past_its_budget_is_reported(toy) -> None:
     import signal
 

@@ -5,8 +5,9 @@ then every sample of the problem (all sample sets), back to back in the same pro
 samples are timed under the same load. The parent enforces each run's limit from outside as well (the child's
 own timer stops ordinary Python code at T + tolerance; code stuck in C is killed by the parent at
 T + tolerance + grace, and a fresh worker resumes with the next sample, reusing the reference times).
-The memory pass of a sample that passed (EffiBench's metrics) gets its own budget; a worker killed there
-leaves the sample passed and timed, without memory figures.
+The memory passes (EffiBench's metrics) come after all timed runs, each with its own budget; a worker killed
+in one leaves that program without memory figures (its verdict and times stand), and a fresh worker does the
+passes still to do.
 """
 
 from __future__ import annotations
@@ -66,14 +67,16 @@ def run_problem(
     started = time.monotonic()
     out = ProblemRun(position)
     verdicts: dict[int, SampleRun] = {}
+    pending: set[int] = set()  # passed samples whose memory pass has not answered yet
     levels: dict[int, list[list[list[float]]]] = {}
     env = dict(os.environ, PYTHONHASHSEED="0", OMP_NUM_THREADS="1")
     start = 0
-    while out.error is None and (out.ref_times is None or start < len(codes)):
+    while out.error is None and (out.ref_times is None or start < len(codes) or pending):
         payload = {"problem": problem, "codes": list(codes), "start": start}
         payload["settings"] = {**settings, "setup_timeout": setup_timeout}
         payload["ref_times"] = out.ref_times
         payload["ref_memory"] = out.ref_memory
+        payload["memory_todo"] = sorted(pending)
         out.workers += 1
         current: dict[str, Any] | None = None
         with (
@@ -98,6 +101,9 @@ def run_problem(
                         out.ref_times, out.limit = message["ref_times"], message["limit"]
                     elif kind == "ref-memory":
                         out.ref_memory, current = message["memory"], None
+                    elif kind == "memory":
+                        verdicts[message["sample"]].memory, current = message["memory"], None
+                        pending.discard(message["sample"])
                     elif kind == "level":
                         levels.setdefault(message["sample"], []).append(message["times"])
                     elif kind == "sample":
@@ -109,9 +115,10 @@ def run_problem(
                             message.get("message", ""),
                             levels.pop(s, []),
                             message.get("censored_level"),
-                            message.get("memory"),
                         )
                         start = s + 1
+                        if settings.get("memory") and message["status"] == "passed":
+                            pending.add(s)
                     elif kind == "setup-error":
                         out.error = message["message"]
                         break
@@ -119,16 +126,16 @@ def run_problem(
                         raise ChildDied(None, f"{message['type']}: {message['message']}")
                     elif kind == "finished":
                         start = len(codes)
+                        pending.clear()
                         break
             except ChildTimeout:
                 if out.ref_times is None:
                     out.error = f"building the tests and timing the reference took longer than {setup_timeout:g} s"
                 elif current is not None and current.get("phase") == "ref-memory":  # EffiBench metrics lost only
                     out.ref_memory = {"error": "the reference's memory pass was killed at its time limit"}
-                elif current is not None and current.get("phase") == "memory":  # passed; no memory figures
-                    why = {"error": "the memory pass was killed at its time limit"}
-                    verdicts[start] = SampleRun(start, True, "passed", "", levels.pop(start, []), None, why)
-                    start += 1
+                elif current is not None and current.get("phase") == "memory":  # verdict and times stand
+                    verdicts[current["sample"]].memory = {"error": "the memory pass was killed at its time limit"}
+                    pending.discard(current["sample"])
                 elif current is not None:  # the run outlived T + tolerance + grace: censored at its level
                     level = int(current["level"])
                     status = "censored" if level > 0 else "timeout"
@@ -136,6 +143,8 @@ def run_problem(
                         start, level > 0, status, "killed at the time limit", levels.pop(start, []), level
                     )
                     start += 1
+                elif start >= len(codes):  # every verdict is in: only memory figures are lost
+                    pending.clear()
                 else:
                     verdicts[start] = SampleRun(start, False, "error", "the worker hung between timed runs")
                     start += 1
@@ -145,9 +154,10 @@ def run_problem(
                 elif current is not None and current.get("phase") == "ref-memory":
                     out.ref_memory = {"error": f"the worker died in the reference's memory pass: {exc}"}
                 elif current is not None and current.get("phase") == "memory":
-                    why = {"error": f"the worker died in the memory pass: {exc}"}
-                    verdicts[start] = SampleRun(start, True, "passed", "", levels.pop(start, []), None, why)
-                    start += 1
+                    verdicts[current["sample"]].memory = {"error": f"the worker died in the memory pass: {exc}"}
+                    pending.discard(current["sample"])
+                elif start >= len(codes):
+                    pending.clear()
                 else:
                     verdicts[start] = SampleRun(start, False, "crashed", str(exc), levels.pop(start, []))
                     start += 1

@@ -8,14 +8,14 @@ sample on the same tests in the same process, checking each output. A run is sto
 interval timer; the parent kills the process if the timer cannot interrupt the code (C loops), and starts a
 new worker for the remaining samples.
 
-With ``settings['memory']``, the reference and then each sample that passed every level also go through a
-memory pass (:mod:`perfkit.efficiency._memory`, for EffiBench's MU and TMU) after their timed runs, never
-during them, on the tests of the weighted levels.
+With ``settings['memory']``, once every sample is timed, the reference and each sample that passed every level
+go through a memory pass (:mod:`perfkit.efficiency._memory`, for EffiBench's MU and TMU) on the tests of the
+weighted levels: the timed runs are the same, in the same order and process state, as without it.
 
-Messages: ``ready`` (reference times), ``start`` (``phase: ref-memory``) and ``ref-memory`` around the
-reference's memory pass, then per sample ``start``/``done`` around each timed call and around the memory pass
-(``phase: memory``), ``level`` (rep times of a completed level), ``sample`` (the
-verdict, with the memory figures), and finally ``finished``; ``setup-error`` if the tests or the reference fail.
+Messages: ``ready`` (reference times), then per sample ``start``/``done`` around each timed call, ``level``
+(rep times of a completed level) and ``sample`` (the verdict); then ``start`` (phase ``ref-memory`` or
+``memory``) and ``ref-memory``/``memory`` around each memory pass; and finally ``finished``; ``setup-error``
+if the tests or the reference fail.
 """
 
 from __future__ import annotations
@@ -131,8 +131,9 @@ def _timed(source: str, what: str, entry_point: str, args: Any, limit: float | N
     return outcome, elapsed, output, message
 
 
-MEMORY_SLOWDOWN = 10.0
-"""The memory pass may take this many times the time limit per call (tracemalloc slows allocation-heavy code)."""
+MEMORY_SLOWDOWN = 50.0
+"""The memory pass may take this many times the time limit per call: tracemalloc slows code that allocates in a
+loop about 5x, and a busy machine stretches wall time further (only code stuck in the pass ever meets it)."""
 
 
 def _define(source: str, what: str, entry_point: str) -> Callable[[], Callable[..., Any]]:
@@ -241,14 +242,15 @@ def _run_sample(
     check: Callable[[Any, Any, Any], Any],
     settings: dict[str, Any],
     emit: Emit,
-) -> None:
+) -> bool:
+    """Time and check one sample on every level; emit its verdict. True if it passed every test within T."""
     hardness, reps, limit = settings["hardness"], settings["reps"], settings["limit"]
     try:
         program = problem["prompt"] + "\n" + source + "\n"
         _compile(program, f"sample {sample}")
     except (SyntaxError, ValueError) as exc:
         emit({"kind": "sample", "sample": sample, "passed": False, "status": "error", "message": _first_line(exc)})
-        return
+        return False
     for level, inputs in enumerate(tests):
         n = reps if hardness[level] > 0 else 1
         level_times = []
@@ -273,22 +275,15 @@ def _run_sample(
                     verdict = {"kind": "sample", "sample": sample, "censored_level": level, "message": message}
                     passed = level > 0
                     emit({**verdict, "passed": passed, "status": "censored" if passed else "timeout"})
-                    return
+                    return False
                 if outcome != "ok":
                     emit({"kind": "sample", "sample": sample, "passed": False, "status": outcome, "message": message})
-                    return
+                    return False
                 rep_times.append(elapsed)
             level_times.append(rep_times)
         emit({"kind": "level", "sample": sample, "level": level, "times": level_times})
-    memory = None
-    if settings.get("memory"):
-        measured = weighted_tests(tests, hardness)
-        budget = MEMORY_SLOWDOWN * (limit + settings["tolerance"]) * len(measured) + 2.0
-        emit({"kind": "start", "sample": sample, "phase": "memory", "budget": budget})
-        memory = memory_pass(program, f"sample {sample}", problem["entry_point"], measured, budget)
-        emit({"kind": "done"})
-    verdict = {"kind": "sample", "sample": sample, "passed": True, "status": "passed", "message": ""}
-    emit({**verdict, "memory": memory})
+    emit({"kind": "sample", "sample": sample, "passed": True, "status": "passed", "message": ""})
+    return True
 
 
 def run_problem(payload: dict[str, Any], emit: Emit) -> None:
@@ -317,13 +312,35 @@ def run_problem(payload: dict[str, Any], emit: Emit) -> None:
         ref_times = payload["ref_times"]
     settings["limit"] = time_limit(ref_times, settings["hardness"], settings["alpha"])
     emit({"kind": "ready", "ref_times": ref_times, "limit": settings["limit"]})
-    if settings.get("memory") and payload.get("ref_memory") is None:  # after 'ready': it cannot cost the timings
-        source = problem["prompt"] + "\n" + problem["reference"] + "\n"
-        measured = weighted_tests(tests, settings["hardness"])
-        budget = MEMORY_SLOWDOWN * (settings["limit"] + settings["tolerance"]) * len(measured) + 2.0
-        emit({"kind": "start", "phase": "ref-memory", "budget": budget})
-        memory = memory_pass(source, "reference", problem["entry_point"], measured, budget)
-        emit({"kind": "ref-memory", "memory": memory})
+    todo = list(payload.get("memory_todo", []))  # passed samples whose memory pass a killed worker left undone
     for sample in range(payload["start"], len(payload["codes"])):
-        _run_sample(sample, payload["codes"][sample], problem, tests, answers, check, settings, emit)
+        if _run_sample(sample, payload["codes"][sample], problem, tests, answers, check, settings, emit):
+            todo.append(sample)
+    if settings.get("memory"):  # after every timed run, so that no timing follows a memory pass
+        memory_passes(problem, payload, tests, settings, todo, emit)
     emit({"kind": "finished"})
+
+
+def memory_passes(
+    problem: dict[str, Any],
+    payload: dict[str, Any],
+    tests: list[list[_Frozen]],
+    settings: dict[str, Any],
+    todo: list[int],
+    emit: Emit,
+) -> None:
+    """The memory passes of the reference (unless a previous worker did it) and of the samples in ``todo``, each
+    announced by ``start`` (phase ``ref-memory`` or ``memory``, with its budget) and answered by ``ref-memory``
+    or ``memory``."""
+    measured = weighted_tests(tests, settings["hardness"])
+    budget = MEMORY_SLOWDOWN * (settings["limit"] + settings["tolerance"]) * len(measured) + 2.0
+    entry = problem["entry_point"]
+    if payload.get("ref_memory") is None:
+        source = problem["prompt"] + "\n" + problem["reference"] + "\n"
+        emit({"kind": "start", "phase": "ref-memory", "budget": budget})
+        emit({"kind": "ref-memory", "memory": memory_pass(source, "reference", entry, measured, budget)})
+    for sample in todo:
+        program = problem["prompt"] + "\n" + payload["codes"][sample] + "\n"
+        emit({"kind": "start", "phase": "memory", "sample": sample, "budget": budget})
+        memory = memory_pass(program, f"sample {sample}", entry, measured, budget)
+        emit({"kind": "memory", "sample": sample, "memory": memory})
