@@ -54,7 +54,7 @@ def render(names):
 def render_inplace(names):
     text = ""
     for i, name in enumerate(names):
-        text += f"{i + 1}. {name}\n"
+        text += f"{i + 1}. {name}\\n"
     return text
 
 
@@ -91,7 +91,7 @@ def render(names):
 """,
     "render_inplace": """
 def render_inplace(names):
-    return "".join([f"{i + 1}. {name}\n" for i, name in enumerate(names)])
+    return "".join([f"{i + 1}. {name}\\n" for i, name in enumerate(names)])
 """,
     "count_categories": """
 def count_categories(categories):
