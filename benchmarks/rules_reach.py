@@ -134,6 +134,8 @@ BUILDING = [
         lambda n: ([_ints(200) for _ in range(n // 200)], ","),
         60_000,
         (([], ","), ([[1, 2], []], "-")),
+        expect_miss=True,
+        note="already linear on CPython",
     ),
     Spelling(
         "s = piece + s (prepend)",

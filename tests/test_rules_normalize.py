@@ -337,3 +337,16 @@ def test_every_step_has_a_name_and_a_summary_and_normalisation_alone_is_no_candi
     source = textwrap.dedent(inspect.getsource(index_only))
     ctx = Context(name="index_only", source=source, module_name=__name__, arg_types={"xs": frozenset({"list[int]"})})
     assert apply_rules(source, "index_only", ctx) == (source, [])
+
+
+def one_piece(words):
+    s = b""
+    for w in words:
+        s = s + w
+    return s
+
+
+def test_one_piece_is_normalised_but_is_no_speedup_by_itself() -> None:
+    new, steps = normalised(one_piece, [([b"a"],)])
+    assert steps == ["self-add"] and "s += w" in new
+    assert apply_rules_to(one_piece, [([b"a"],)]) == ["string-join"]  # bytes: the join rule takes it from there

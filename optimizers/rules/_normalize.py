@@ -163,17 +163,30 @@ def _scalar_container(infer: Inference, owner: ast.Name, item: ast.expr) -> bool
 
 def str_concat(func: ast.FunctionDef, ctx: Context) -> int:
     """``s = s + a + b`` → ``s += a + b``, ``s = f"{s}{a}:{b}"`` → ``s += f"{a}:{b}"``, ``s = "".join([s, a, b])``
-    → ``s += "".join([a, b])``, ``s = "%s%s;" % (s, a)`` → ``s += "%s;" % (a,)``
-    (speedup: CPython then grows a str in place; bytes are copied once per step
-    instead of once per piece). Guard: ``s`` is a str (or bytes) local, every value assigned to it being
-    one, and every piece is of the same type, so ``+`` is concatenation, which is associative; the pieces are
+    → ``s += "".join([a, b])``, ``s = "%s%s;" % (s, a)`` → ``s += "%s;" % (a,)`` (speedup: CPython then grows a
+    str in place, which it cannot do while ``s`` is one operand among several; bytes are copied once per step
+    instead of once per piece). Guard: ``s`` is a str (or bytes) local, every value assigned to it being one,
+    and every piece is of the same type, so ``+`` is concatenation, which is associative; the pieces are
     evaluated in the same order and ``s`` is assigned only after all of them, as before, so an exception in a
     piece leaves ``s`` as it was. Pieces with ``:=`` are left alone."""
+    return _self_concat(func, ctx, single=False)
+
+
+def self_add(func: ast.FunctionDef, ctx: Context) -> int:
+    """``s = s + a`` → ``s += a`` on a str or bytes local (same guards as :func:`str_concat`): no faster, since
+    CPython already grows ``s`` in place for one piece, but it is the form the join rule matches."""
+    return _self_concat(func, ctx, single=True)
+
+
+def _self_concat(func: ast.FunctionDef, ctx: Context, *, single: bool) -> int:
     infer = Inference(func, ctx)
     count = 0
     for stmt in [n for n in ast.walk(func) if isinstance(n, ast.Assign)]:
         pieces = _self_chain(stmt)
         if pieces is None or f.detached(stmt):
+            continue
+        plain = isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, ast.Add)
+        if single != (plain and len(pieces) == 1):
             continue
         name = stmt.targets[0].id  # type: ignore[attr-defined]
         kind = infer.types(ast.Name(name, ast.Load()))
@@ -272,7 +285,7 @@ def list_concat(func: ast.FunctionDef, ctx: Context) -> int:
         if added is None or f.detached(stmt):
             continue
         name = stmt.targets[0].id  # type: ignore[attr-defined]
-        if not unaliased_list(func, name, growth=stmt):
+        if not unaliased_list(func, name, ctx, growth=stmt):
             continue
         if isinstance(added, ast.List) and len(added.elts) == 1 and not isinstance(added.elts[0], ast.Starred):
             new: ast.stmt = ast.Expr(
@@ -307,7 +320,7 @@ def _list_growth(stmt: ast.Assign) -> ast.expr | None:
 _ITERATORS = frozenset({"enumerate", "zip", "reversed", "iter", "map", "filter"})
 
 
-def unaliased_list(func: ast.FunctionDef, name: str, *, growth: ast.stmt) -> bool:
+def unaliased_list(func: ast.FunctionDef, name: str, ctx: Context, *, growth: ast.stmt) -> bool:
     """``name`` is a local list no other name, container or callee can hold: every assignment makes a new list,
     every read is a read-only use (indexing, ``len``, ``in``, a comparison, a copy), its own methods, or part of
     a ``return``; and ``growth`` does not sit in a loop over it (growing it in place would extend that loop)."""
@@ -317,7 +330,7 @@ def unaliased_list(func: ast.FunctionDef, name: str, *, growth: ast.stmt) -> boo
         up = t.parent(store)
         if isinstance(up, ast.For) and up.target is store:
             return False
-        if not (isinstance(up, ast.Assign) and up.targets == [store] and _new_list(up.value, name)):
+        if not (isinstance(up, ast.Assign) and up.targets == [store] and _new_list(up.value, name, func, ctx)):
             return False
     bound = f.assigned_names(func)
     for use in t.name_nodes(func, name):
@@ -346,12 +359,19 @@ def unaliased_list(func: ast.FunctionDef, name: str, *, growth: ast.stmt) -> boo
     return True
 
 
-def _new_list(value: ast.expr, name: str) -> bool:
-    if isinstance(value, ast.List | ast.ListComp):
+def _new_list(value: ast.expr, name: str, func: ast.FunctionDef, ctx: Context) -> bool:
+    """A new list nobody else holds: a display, a comprehension, the builtin ``list(...)``/``sorted(...)``, or
+    ``xs + [...]`` whose sides are that name or displays (another operand could answer ``+`` with its own
+    ``__radd__``)."""
+    lists = (ast.List, ast.ListComp)
+    if isinstance(value, lists):
         return True
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        return isinstance(value.right, ast.List | ast.ListComp) or isinstance(value.left, ast.List | ast.ListComp)
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("list", "sorted")
+        sides = (value.left, value.right)
+        own = all(isinstance(s, lists) or (isinstance(s, ast.Name) and s.id == name) for s in sides)
+        return own and isinstance(value.right, lists)
+    call = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("list", "sorted")
+    return call and is_builtin(func, value.func.id, ctx)  # type: ignore[attr-defined]
 
 
 def range_len(func: ast.FunctionDef, ctx: Context) -> int:
@@ -416,6 +436,7 @@ STEPS: tuple[Step, ...] = (
     Step("dict-keys", dict_keys, False, "x in d.keys() / for k in d.keys() → d (dicts only)"),
     Step("count-membership", count_membership, True, "xs.count(x) > 0 / == 0 → x in xs / x not in xs"),
     Step("str-concat", str_concat, True, "s = s + a + b → s += a + b (str and bytes locals)"),
+    Step("self-add", self_add, False, "s = s + a → s += a (str and bytes locals)"),
     Step("list-concat", list_concat, True, "xs = xs + [a] / [*xs, a] → xs.append(a) (unaliased local lists)"),
     Step("range-len", range_len, False, "for i in range(len(xs)) indexing xs → for x in xs / enumerate"),
 )
