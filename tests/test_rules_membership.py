@@ -2,7 +2,7 @@
 rewritten and pass the sandboxed verifier at real sizes; unhashable values, changed lists and hidden writes keep
 the rules away."""
 
-# ruff: noqa: E713  (the slow spellings are what the rules are tested on)
+# ruff: noqa: E713, SIM105  (the slow spellings are what the rules are tested on)
 
 from __future__ import annotations
 
@@ -183,3 +183,86 @@ def index_while_growing(xs, order):
 
 def test_index_dict_stays_away_from_a_list_that_changes_in_the_loop() -> None:
     assert "index-dict" not in rewrite_real(index_while_growing, [([1, 2], [2, 1])])[1]
+
+
+# --- repeated remove ----------------------------------------------------------------------------------------------
+
+
+def remove_present(items, drops):
+    out = list(items)
+    for d in drops:
+        if d in out:
+            out.remove(d)
+    return out
+
+
+def remove_or_ignore(xs, drops):
+    for d in drops:
+        try:
+            xs.remove(d)
+        except ValueError:
+            pass
+    return len(xs), d if drops else None
+
+
+def remove_per_row(rows, drops):
+    out = []
+    for row in rows:
+        kept = list(row)
+        for d in drops:
+            if d in kept:
+                kept.remove(d)
+        out.append(kept)
+    return out
+
+
+def test_remove_spellings_verify_in_order_and_in_place() -> None:
+    rows = [NUMS[i : i + 40] for i in range(0, 4000, 40)]
+    for func, observed, wide in (
+        (remove_present, [(NUMS[:50], NUMS[:20])], [([], []), ([1, 1.0, True, 2], [True, 1]), (NUMS, NUMS[:5000])]),
+        (
+            remove_or_ignore,
+            [(NUMS[:50], NUMS[:20])],
+            [
+                ([], []),
+                ([[1], 2], [[1]]),
+                ([1, 2, 1], (1, 1, 1)),
+                ([float("nan")], [float("nan")]),
+                (NUMS, NUMS[:5000]),
+            ],
+        ),
+        (
+            remove_per_row,
+            [(rows[:3], NUMS[:20])],
+            [([], [1]), ([[1, 1, 2]], [1, 1]), ([["a", 1]], ["a"]), (rows, NUMS[:300])],
+        ),
+    ):
+        new, fired, verdict = verified(func, observed, wide)
+        assert "remove-loop" in fired, (func.__name__, new)
+        assert verdict.ok, (func.__name__, verdict.reason, new)
+
+
+def remove_and_log(xs, drops, log):
+    for d in drops:
+        if d in xs:
+            xs.remove(d)
+            log.append(d)
+    return xs
+
+
+def remove_all_copies(xs, drops):
+    for d in drops:
+        while d in xs:
+            xs.remove(d)
+    return xs
+
+
+def test_remove_loop_stays_away_from_other_bodies() -> None:
+    assert "remove-loop" not in rewrite_real(remove_and_log, [([1, 2], [1], [])])[1]
+    assert "remove-loop" not in rewrite_real(remove_all_copies, [([1, 2], [1])])[1]
+
+
+def test_remove_loop_falls_back_when_the_list_is_its_own_drops() -> None:
+    same = [1, 2, 2, 3]
+    _, fired, verdict = verified(remove_or_ignore, [([1, 2], [2])], [(same, same)])
+    assert "remove-loop" in fired and verdict.ok, verdict.reason

@@ -15,7 +15,7 @@ from perfkit.optimizers.rules.counting import count_in_loop, counting_dict
 from perfkit.optimizers.rules.grouping import group_append
 from perfkit.optimizers.rules.invariants import hoist_invariant
 from perfkit.optimizers.rules.joins import index_join
-from perfkit.optimizers.rules.membership import index_dict, membership_local_list, membership_param_list
+from perfkit.optimizers.rules.membership import index_dict, membership_local_list, membership_param_list, remove_loop
 from perfkit.optimizers.rules.number_theory import divisor_scan, gcd_and_factorial
 from perfkit.optimizers.rules.primes import prime_bound, trial_division
 from perfkit.optimizers.rules.queues import pop0_deque
@@ -30,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     Rule("membership-local-list", membership_local_list, "membership test on a growing list → shadow set"),
     Rule("membership-param-list", membership_param_list, "membership test on a list argument → set made once"),
     Rule("index-dict", index_dict, "xs.index(x) in a loop that never changes xs → dict of first positions"),
+    Rule("remove-loop", remove_loop, "xs.remove(d) for each d dropped → counts and one filtering pass (guarded)"),
     Rule("string-join", string_join, "bytes built, or a str prepended, in a loop → list of pieces and one join"),
     Rule("tuple-build", tuple_build, "tuple built by t = t + (x,) in a loop → list, tuple() after the loop"),
     Rule("pop0-deque", pop0_deque, "list queue (pop(0), del q[0], q = q[1:], insert(0, x)) → collections.deque"),

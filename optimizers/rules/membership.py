@@ -263,3 +263,88 @@ def _bound_before(func: ast.FunctionDef, xs: str, loop: ast.stmt) -> bool:
         return False
     before = owner[: owner.index(loop)]
     return all(any(s is n or n in ast.walk(s) for s in before) for n in stores)
+
+
+def remove_loop(func: ast.FunctionDef, ctx: Context) -> bool:
+    """``for d in drops: if d in xs: xs.remove(d)`` (or ``try: xs.remove(d) except ValueError: pass``) → count
+    the drops, then one pass that skips, for each value, as many of its first occurrences as it was dropped, and
+    ``xs[:] = kept`` (the same list object, in order). Guards, at run time: ``xs`` is a list and ``drops`` a list
+    or tuple (not ``xs`` itself), both holding only hashable scalars; otherwise the original loop runs. The loop
+    variable ends bound as before."""
+    fired = False
+    for loop in [n for n in ast.walk(func) if isinstance(n, ast.For)]:
+        shape = _removal(loop)
+        owner = t.containing_list(func, loop)
+        if shape is None or owner is None or f.detached(loop) or not is_builtin(func, "ValueError", ctx):
+            continue
+        xs, d = shape
+        if t.name_nodes(loop.iter, xs) or t.name_nodes(loop.iter, d) or not is_builtin(func, "type", ctx):
+            continue
+        src, counts, kept = f"_pk_src_{xs}", f"_pk_drops_{xs}", f"_pk_kept_{xs}"
+        fallback = ast.copy_location(ast.For(loop.target, ast.Name(src, ast.Load()), loop.body, [], None), loop)
+        code = (
+            f"{src} = {ast.unparse(loop.iter)}\n"
+            f"if type({xs}) is list and type({src}) in (list, tuple) and {src} is not {xs} "
+            f"and all(type(_pk_v) in {f.SCALARS} for _pk_v in {xs}) "
+            f"and all(type(_pk_v) in {f.SCALARS} for _pk_v in {src}):\n"
+            f"    {counts} = {{}}\n"
+            f"    for {d} in {src}:\n"
+            f"        {counts}[{d}] = {counts}.get({d}, 0) + 1\n"
+            f"    {kept} = []\n"
+            f"    for _pk_v in {xs}:\n"
+            f"        _pk_k = {counts}.get(_pk_v, 0)\n"
+            f"        if _pk_k:\n"
+            f"            {counts}[_pk_v] = _pk_k - 1\n"
+            f"        else:\n"
+            f"            {kept}.append(_pk_v)\n"
+            f"    {xs}[:] = {kept}\n"
+            f"else:\n"
+            f"    pass\n"
+        )
+        new = t.stmts(code)
+        new[1].orelse = [fallback]  # type: ignore[attr-defined]
+        at = owner.index(loop)
+        owner[at : at + 1] = new
+        fired = True
+    return fired
+
+
+def _removal(loop: ast.For) -> tuple[str, str] | None:
+    """``(xs, d)`` when the loop body is only "remove ``d`` from ``xs`` if it is there"."""
+    if not isinstance(loop.target, ast.Name) or loop.orelse or len(loop.body) != 1:
+        return None
+    d, stmt = loop.target.id, loop.body[0]
+    inner: list[ast.stmt] = []
+    if isinstance(stmt, ast.If) and not stmt.orelse:
+        test = stmt.test
+        if not (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.In)
+            and isinstance(test.left, ast.Name)
+            and test.left.id == d
+            and isinstance(test.comparators[0], ast.Name)
+        ):
+            return None
+        xs, inner = test.comparators[0].id, stmt.body
+    elif isinstance(stmt, ast.Try) and not stmt.orelse and not stmt.finalbody and len(stmt.handlers) == 1:
+        handler = stmt.handlers[0]
+        caught = isinstance(handler.type, ast.Name) and handler.type.id == "ValueError"
+        if not caught or handler.name or not all(isinstance(s, ast.Pass) for s in handler.body):
+            return None
+        inner = stmt.body
+        call = inner[0].value if len(inner) == 1 and isinstance(inner[0], ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return None
+        if not isinstance(call.func.value, ast.Name):
+            return None
+        xs = call.func.value.id
+    else:
+        return None
+    if len(inner) != 1 or not isinstance(inner[0], ast.Expr):
+        return None
+    call = inner[0].value
+    removes = t.is_method_call(call, xs, "remove", 1) and isinstance(call.args[0], ast.Name)  # type: ignore[attr-defined]
+    if not removes or call.args[0].id != d or xs == d:  # type: ignore[attr-defined]
+        return None
+    return xs, d
