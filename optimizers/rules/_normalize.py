@@ -376,8 +376,10 @@ def _new_list(value: ast.expr, name: str, func: ast.FunctionDef, ctx: Context) -
 
 def range_len(func: ast.FunctionDef, ctx: Context) -> int:
     """``for i in range(len(xs))`` where ``i`` only indexes ``xs`` → ``for x in xs`` (``enumerate`` when ``i``
-    is read otherwise). Guard: ``xs`` is a list, tuple or str (types seen, or a local list) that the loop never
-    changes or rebinds, through any alias, and ``i`` is assigned nowhere else."""
+    is read otherwise). Guard: ``xs`` is a list, tuple or str (a local list, or a parameter seen only as those)
+    that the loop never changes or rebinds, through any alias, and ``i`` is assigned nowhere else. A parameter
+    of another type at run time is indexed up front instead (the loop calls nothing unknown and writes only
+    fresh locals, and no ``try``/``with`` surrounds it, so an exception from an index is seen the same)."""
     infer = Inference(func, ctx)
     count = 0
     for loop in [n for n in ast.walk(func) if isinstance(n, ast.For)]:
@@ -409,12 +411,17 @@ def range_len(func: ast.FunctionDef, ctx: Context) -> int:
         for use in indexing:
             f.replace_node(t.parent(use), ast.Name(item, ast.Load()))  # type: ignore[arg-type]
         others = [u for u in uses if not _indexes(u, xs)]
+        source = xs
+        if xs in t.params(func):  # only observed to be a sequence: anything else is indexed as before
+            if any(isinstance(up, ast.Try | ast.With) for up in t.ancestors(loop)):
+                continue
+            source = f"({xs} if type({xs}) in (list, tuple, str) else [{xs}[_pk_j] for _pk_j in range(len({xs}))])"
         if others:
             loop.target = ast.Tuple([ast.Name(i, ast.Store()), ast.Name(item, ast.Store())], ast.Store())
-            loop.iter = t.expr(f"enumerate({xs})")
+            loop.iter = t.expr(f"enumerate({source})")
         else:
             loop.target = ast.Name(item, ast.Store())
-            loop.iter = ast.Name(xs, ast.Load())
+            loop.iter = t.expr(source)
         t.link_parents(loop)
         count += 1
     return count
