@@ -259,10 +259,10 @@ def evaluate(
 
 def _memory_note(memory: dict[str, Any] | None, ref_memory: dict[str, Any] | None) -> str:
     """Why a scored sample has no MU/TMU figures ("" when it has them)."""
-    for what, figures in (("the reference's ", ref_memory), ("", memory)):
+    for whose, figures in ((" (the reference's)", ref_memory), ("", memory)):
         if figures is None or "error" in figures:
-            reason = figures["error"] if figures else "it did not run"
-            return f"memory not measured: {what}memory pass: {reason}"
+            reason = figures["error"] if figures else "the memory pass did not run"
+            return f"no MU/TMU{whose}: {reason}"
     return ""
 
 
