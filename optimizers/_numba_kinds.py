@@ -1,0 +1,224 @@
+"""What the numba boundary can take: seen type descriptions (``list[tuple[float, float]]``) as boundary kinds.
+
+A parameter's kind is ``scalar``, ``array`` (a list or tuple of numbers), ``matrix`` (a list of lists or tuples of
+numbers), ``record(...)`` (a fixed-size tuple of numbers and lists of numbers), or ``text`` (a string used only as
+characters to compare, see :func:`text_params`); a result must be numbers, None, or lists/tuples of numbers.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from perfkit.optimizers import _ast_tools as t
+from perfkit.optimizers._numba_scan import Shape
+from perfkit.optimizers._types import Context
+
+_SCALARS = {"int", "float", "bool"}
+NUMBERS = frozenset({"int", "float"})
+_COMPARISONS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+RANKS = {"array": 1, "matrix": 2, "text": 1}
+
+Parsed = tuple[str, list[list[Any]]]  # ("list", [alternatives of position 0, ...]); alternatives are Parsed
+
+
+def parse_description(description: str) -> Parsed:
+    """``"list[tuple[int, float] | list[]]"`` as ``("list", [[("tuple", [[("int", [])], [("float", [])]]),
+    ("list", [])]])``: a type name and, per position, its alternatives."""
+    parsed, end = _parse_at(description, 0)
+    return parsed if end == len(description) else ("?", [])
+
+
+def _parse_at(text: str, i: int) -> tuple[Parsed, int]:
+    j = i
+    while j < len(text) and (text[j].isalnum() or text[j] == "_"):
+        j += 1
+    name, positions = text[i:j], []
+    if j < len(text) and text[j] == "[":
+        j += 1
+        alternatives: list[Any] = []
+        while j < len(text) and text[j] != "]":
+            item, j = _parse_at(text, j)
+            alternatives.append(item)
+            if text.startswith(" | ", j):
+                j += 3
+            elif text.startswith(", ", j):
+                positions.append(alternatives)
+                alternatives, j = [], j + 2
+        if alternatives:
+            positions.append(alternatives)
+        j += 1
+    return (name, positions), j
+
+
+def _is_numbers(parsed: Parsed) -> bool:
+    """A list/tuple of ints and floats (or empty)."""
+    name, positions = parsed
+    return name in ("list", "tuple") and all(alt[0] in NUMBERS and not alt[1] for p in positions for alt in p)
+
+
+def classify(description: str) -> str:
+    """The boundary kind of one seen type: scalar, array, matrix, record(...), text, empty, or other."""
+    parsed = parse_description(description)
+    name, positions = parsed
+    if name in _SCALARS and not positions:
+        return "scalar"
+    if name == "str":
+        return "text"
+    if name not in ("list", "tuple"):
+        return "other"
+    if not positions:
+        return "empty"
+    if name == "tuple" and len(positions) > 1:  # a fixed-arity tuple: numbers, or numbers and lists of numbers
+        items = []
+        for position in positions:
+            kinds = {classify(_unparse(alt)) for alt in position}
+            kinds = kinds - {"empty"} or kinds  # an empty list inside: its kind comes from other calls
+            if len(kinds) != 1 or not kinds <= {"scalar", "array", "empty"}:
+                return "other"
+            items.append(kinds.pop())
+        return f"record({','.join(items)})"
+    if _is_numbers(parsed):
+        return "array"
+    alternatives = positions[0]
+    if all(alt[0] in ("list", "tuple") and _is_numbers(alt) for alt in alternatives):
+        return "matrix"
+    return "other"
+
+
+def _unparse(parsed: Parsed) -> str:
+    name, positions = parsed
+    if not positions:
+        return name if name not in ("list", "tuple") else f"{name}[]"
+    inner = ", ".join(" | ".join(_unparse(alt) for alt in position) for position in positions)
+    return f"{name}[{inner}]"
+
+
+def numeric_kinds(context: Context) -> dict[str, str] | None:
+    """``{param: kind}`` (see :func:`classify`) when every parameter has numba-friendly seen types, else None."""
+    kinds = {}
+    texts = text_params(context)
+    for name in context.params:
+        seen = _merged({classify(d) for d in context.arg_types.get(name, frozenset())} - {"empty"})
+        if len(seen) != 1 or "other" in seen or (seen == {"text"} and name not in texts):
+            return None
+        kinds[name] = seen.pop()
+    if result_kind(context) is None:
+        return None
+    return kinds
+
+
+def _merged(kinds: set[str]) -> set[str]:
+    """Tuple kinds of one arity merged item by item, an empty list's item taking the others' kind
+    (``record(scalar,empty)`` and ``record(scalar,array)`` are one ``record(scalar,array)``)."""
+    records = {k for k in kinds if k.startswith("record(")}
+    if len(records) < 2:
+        return {k.replace("empty", "array") for k in kinds}
+    columns = list(zip(*(k[len("record(") : -1].split(",") for k in records), strict=False))
+    if len({len(k.split(",")) for k in records}) != 1:
+        return {"other"}
+    items = []
+    for column in columns:
+        known = set(column) - {"empty"}
+        if len(known) > 1:
+            return {"other"}
+        items.append(known.pop() if known else "array")
+    return (kinds - records) | {f"record({','.join(items)})"}
+
+
+def shape_of(kind: str) -> Shape:
+    """The shape :func:`perfkit.optimizers._numba_scan.scan` follows for a boundary kind."""
+    if kind.startswith("record("):
+        return tuple(RANKS.get(item, 0) for item in kind[len("record(") : -1].split(","))
+    return RANKS.get(kind, 0)
+
+
+def result_kind(context: Context) -> str | None:
+    """``"scalar"`` (one scalar type, or ints and floats: a float that is a whole number then goes to the
+    original), ``"none"``, ``"value"`` (numbers, lists and tuples of them, nested once, each list of one element
+    type), or None when numba cannot return it exactly."""
+    types = context.return_types
+    if (len(types) == 1 and types <= _SCALARS) or types == NUMBERS:
+        return "scalar"
+    if types == {"NoneType"}:
+        return "none"
+    if not types or types & _SCALARS or all(_empty_inside(parse_description(d)) for d in types):
+        return None
+    for description in types:
+        name, positions = parse_description(description)
+        if name == "list" and len(positions) == 1 and len(positions[0]) == 1:
+            (inner,) = positions[0]
+            if (inner[0] in NUMBERS and not inner[1]) or (inner[0] in ("list", "tuple") and _homogeneous(inner)):
+                continue
+        elif name == "tuple" and all(len(p) == 1 and p[0][0] in _SCALARS and not p[0][1] for p in positions):
+            continue
+        if not _empty_inside(parse_description(description)):
+            return None
+    return "value"
+
+
+def _empty_inside(parsed: Parsed) -> bool:
+    """An empty list or tuple, or one holding only such (``list[list[]]``, the result for empty rows)."""
+    name, positions = parsed
+    return name in ("list", "tuple") and all(_empty_inside(alt) for p in positions for alt in p)
+
+
+def _homogeneous(parsed: Parsed) -> bool:
+    """A list whose elements are of one number type, or a tuple of numbers (one type per position)."""
+    name, positions = parsed
+    if not positions or not all(len(p) == 1 and p[0][0] in NUMBERS and not p[0][1] for p in positions):
+        return False
+    return name == "tuple" or len(positions) == 1
+
+
+def text_params(context: Context) -> set[str]:
+    """The parameters a string may be passed to as an array of code points without changing what the function does.
+
+    That holds when the body has no string constants and uses the parameter only as ``len(p)`` and ``p[i]``
+    (no slices), where each ``p[i]`` is compared (``==``, ``<``, ...) only with other such characters: a code point
+    compares with a code point exactly as a one-character string with another.
+    """
+    parsed = t.parse_function(context.source, context.name)
+    if parsed is None:
+        return set()
+    _, func = parsed
+    body = func.body[1:] if ast.get_docstring(func) is not None else func.body
+    nodes = [node for stmt in body for node in ast.walk(stmt)]
+    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in nodes):
+        return set()
+    parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
+    names = {a.arg for a in func.args.args}
+    chars = {
+        id(n)
+        for n in nodes
+        if isinstance(n, ast.Subscript)
+        and isinstance(n.value, ast.Name)
+        and n.value.id in names
+        and not isinstance(n.slice, ast.Slice)
+    }
+    ok = set(names)
+    for node in nodes:
+        if not (isinstance(node, ast.Name) and node.id in names):
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.Call) and t.is_call(parent, "len", 1) and parent.args[0] is node:
+            continue
+        if isinstance(parent, ast.Subscript) and id(parent) in chars and parent.value is node:
+            compare = parents.get(id(parent))
+            if (
+                isinstance(compare, ast.Compare)
+                and all(isinstance(op, _COMPARISONS) for op in compare.ops)
+                and all(id(side) in chars for side in [compare.left, *compare.comparators])
+            ):
+                continue
+        ok.discard(node.id)
+    return ok
+
+
+def why_not_numeric(context: Context) -> str:
+    for name in context.params:
+        seen = sorted(context.arg_types.get(name, frozenset()))
+        kinds = _merged({classify(d) for d in seen} - {"empty"})
+        if len(kinds) != 1 or "other" in kinds or (kinds == {"text"} and name not in text_params(context)):
+            return f"argument {name} ({' | '.join(seen) or 'never seen'}) is not numbers numba can take exactly"
+    return f"the result ({' | '.join(sorted(context.return_types)) or 'never seen'}) is not one numba returns exactly"

@@ -1,0 +1,305 @@
+"""The numba candidate's source: boundary helpers, the original renamed (the fallback), compiled helpers and kernel,
+and the wrapper that converts each argument exactly or hands the call to the fallback.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from perfkit.optimizers import _ast_tools as t
+from perfkit.optimizers._numba_kinds import NUMBERS, RANKS, result_kind, shape_of
+from perfkit.optimizers._numba_scan import ModuleFacts, Refused, scan, tested
+from perfkit.optimizers._types import Context
+
+_INT_LIMIT = 2**20  # elements; scalars may reach 2**31 (keeps sums and products of a few inside int64)
+_REDUCERS = frozenset({"sum", "min", "max", "any", "all", "sorted", "list"})
+_TRUTHS = {"all": ("not x", "False", "True"), "any": ("x", "True", "False")}  # numba lacks these builtins
+_DOMAINS = {  # math functions that raise ValueError outside these bounds, where numba returns NaN
+    "sqrt": "x < 0",
+    "log": "x <= 0",
+    "log2": "x <= 0",
+    "log10": "x <= 0",
+    "log1p": "x <= -1",
+    "acos": "x < -1 or x > 1",
+    "asin": "x < -1 or x > 1",
+    "acosh": "x < 1",
+    "atanh": "x <= -1 or x >= 1",
+}
+
+
+_PRELUDE = '''import math as _pk_math
+from itertools import chain as _pk_chain_lists
+
+import numba as _pk_numba
+import numpy as _pk_np
+
+
+def _pkb_njit(func):
+    """numba.njit with bounds checks (an index out of range raises IndexError, as on a list)."""
+    try:  # numba keeps the machine code beside the module, so later runs of the program do not compile again
+        return _pk_numba.njit(cache=True, boundscheck=True)(func)
+    except RuntimeError:  # no file to keep it beside (the source was run from a string)
+        return _pk_numba.njit(boundscheck=True)(func)
+
+
+def _pkb_scalar(value):
+    """The number as numba takes it, or None: ints past 2**31, NaN, infinities and other types go to the original."""
+    kind = type(value)
+    if kind is bool or (kind is int and -LIMIT31 <= value <= LIMIT31) or (kind is float and _pk_math.isfinite(value)):
+        return value
+    return None
+
+
+def _pkb_array(value, rank, writable):
+    """A non-empty list (a tuple when not written to) of numbers as an int64/float64 array of ``rank``
+    dimensions, or None when that is not exact: ragged, mixed, huge or non-finite elements, or shared rows."""
+    kinds = (list,) if writable else (list, tuple)
+    if type(value) not in kinds or not value or len(value) > LIMIT20:
+        return None
+    if rank == 2:
+        row_kind = type(value[0])
+        width = len(value[0]) if row_kind in kinds else 0
+        if not width or len(value) * width > LIMIT20:
+            return None
+        if set(map(type, value)) != {row_kind} or set(map(len, value)) != {width}:
+            return None
+        if writable and len(set(map(id, value))) != len(value):
+            return None
+        flat, shape = list(_pk_chain_lists.from_iterable(value)), (len(value), width)
+    else:
+        flat, shape = value, (len(value),)
+    seen = set(map(type, flat))
+    if seen == {float}:
+        array = _pk_np.fromiter(flat, dtype=_pk_np.float64, count=len(flat)).reshape(shape)
+        return array if _pk_np.isfinite(array).all() else None
+    if seen == {int}:
+        try:
+            array = _pk_np.fromiter(flat, dtype=_pk_np.int64, count=len(flat)).reshape(shape)
+        except OverflowError:
+            return None
+        return array if -LIMIT20 <= array.min() and array.max() <= LIMIT20 else None
+    return None
+
+
+def _pkb_record(value, ranks):
+    """A tuple of numbers and lists of numbers, each converted, or None."""
+    if type(value) is not tuple or len(value) != len(ranks):
+        return None
+    items = tuple(_pkb_array(v, r, False) if r else _pkb_scalar(v) for v, r in zip(value, ranks))
+    return None if any(item is None for item in items) else items
+
+
+def _pkb_shared(*values):
+    """Whether a list appears twice among the arguments and their rows (a write through one would show in both)."""
+    lists = [v for value in values if type(value) is list for v in (value, *value) if type(v) is list]
+    return len({id(v) for v in lists}) != len(lists)
+
+
+def _pkb_write(target, array):
+    """The kernel's changes copied into the caller's list and its rows, keeping every list object."""
+    if array.ndim == 1:
+        target[:] = array.tolist()
+    else:
+        for row, values in zip(target, array.tolist()):
+            row[:] = values
+
+
+def _pkb_suspect(value, whole):
+    """Whether an output holds NaN (Python would have raised or made a complex number) or, with ``whole``, a
+    float that is a whole number (where numba made an int a float, Python may have kept the int)."""
+    if isinstance(value, _pk_np.ndarray):
+        if value.dtype.kind != "f":
+            return False
+        return bool(_pk_np.isnan(value).any() or (whole and (value == _pk_np.floor(value)).any()))
+    if type(value) is float:
+        return value != value or (whole and value.is_integer())
+    if type(value) in (list, tuple):
+        return any(_pkb_suspect(item, whole) for item in value)
+    return False
+
+
+def _pkb_back(result, *pairs):
+    """The caller's own list when the kernel returned the array made from it; other results as they are."""
+    if isinstance(result, _pk_np.ndarray):
+        for caller, array in pairs:
+            if result is array:
+                return caller
+    return result
+'''.replace("LIMIT31", str(2**31)).replace("LIMIT20", str(_INT_LIMIT))
+_TEXT = (
+    "_pk_np.frombuffer({name}.encode('utf-32-le', 'surrogatepass'), dtype=_pk_np.uint32) "
+    "if type({name}) is str else None"
+)
+
+
+def build_source(context: Context, kinds: dict[str, str], *, whole_floats: bool = False) -> str | None:
+    """The candidate (see :func:`candidate_source`), or None when the function cannot be compiled as it runs."""
+    try:
+        return candidate_source(context, kinds, whole_floats=whole_floats)
+    except Refused:
+        return None
+
+
+def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: bool = False) -> str:
+    """The boundary helpers, the original renamed (the fallback), the helpers and kernel, and the typed wrapper.
+
+    ``whole_floats``: numba typed a variable that Python may keep an int as a float (``total = 0`` meeting a
+    float); any float output that is a whole number then hands the call to the original, which gives its type.
+    Raises :class:`Refused` with the reason when the function or a helper cannot run the same way in numba.
+    """
+    parsed = t.parse_function(context.source, context.name)
+    if parsed is None:
+        raise Refused("its source does not parse")
+    _, func = parsed
+    a = func.args
+    if a.vararg or a.kwarg or t.has_nested_scopes(func):
+        raise Refused("it takes *args or **kwargs, or has nested functions, classes or global statements")
+    func.decorator_list, func.returns = [], None
+    for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
+        arg.annotation = None
+    module = ModuleFacts.of(context.module_source)
+    found = scan(func, {name: shape_of(kind) for name, kind in kinds.items()}, module)
+    renamed = {name: f"_pk_nb_{name}" for name in found.helpers}
+    params = ", ".join(context.params)
+    kernel, fallback = f"_pk_jit_{context.name}", f"_pk_py_{context.name}"
+    lines = [_PRELUDE, "", f"def {fallback}({params}):", textwrap.indent(_body(func), "    "), "", ""]
+    used: set[str] = set()
+    compiled = []
+    for name in found.helpers:
+        tests = found.truth_tests.get(name, set())
+        helper = _renamed(module.functions[name], renamed, tests, module.math_names, used, f"_pk_nb_{name}")
+        compiled += [ast.unparse(helper), f"_pk_nb_{name} = _pkb_njit(_pk_nb_{name})", "", ""]
+    own = _renamed(func, renamed, found.truth_tests.get(func.name, set()), module.math_names, used)
+    for name in sorted(used & set(_TRUTHS)):
+        test, found_value, otherwise = _TRUTHS[name]
+        lines += [
+            f"def _pkb_{name}(xs):",
+            "    for x in xs:",
+            f"        if {test}:",
+            f"            return {found_value}",
+        ]
+        lines += [f"    return {otherwise}", "", "", f"_pkb_{name} = _pkb_njit(_pkb_{name})", "", ""]
+    for name in sorted(used - set(_TRUTHS)):
+        raises = '        raise ValueError("math domain error")'
+        lines += [f"def _pkb_m_{name}(x):", f"    if {_DOMAINS[name]}:", raises, f"    return _pk_math.{name}(x)"]
+        lines += ["", "", f"_pkb_m_{name} = _pkb_njit(_pkb_m_{name})", "", ""]
+    lines += compiled
+    if _body(own) != _body(func):
+        lines += [f"def _pk_nb_{context.name}({params}):", textwrap.indent(_body(own), "    ")]
+        lines += ["", "", f"{kernel} = _pkb_njit(_pk_nb_{context.name})", "", ""]
+    else:
+        lines += [f"{kernel} = _pkb_njit({fallback})", "", ""]
+    lines += [f"def {context.name}({ast.unparse(a)}):"]
+    call_fallback = f"return {fallback}({params})"
+    converted = []
+    for name, kind in kinds.items():
+        if kind == "scalar":
+            value = f"_pkb_scalar({name})"
+        elif kind == "text":
+            value = _TEXT.format(name=name)
+        elif kind.startswith("record("):
+            value = f"_pkb_record({name}, {shape_of(kind)!r})"
+        else:
+            value = f"_pkb_array({name}, {RANKS[kind]}, {name in found.stores})"
+        lines += [f"    _pka_{name} = {value}", f"    if _pka_{name} is None:", f"        {call_fallback}"]
+        converted.append(f"_pka_{name}")
+    arrays = [name for name, kind in kinds.items() if kind in ("array", "matrix")]
+    if found.stores and len(arrays) > 1:
+        lines += [f"    if _pkb_shared({', '.join(arrays)}):", f"        {call_fallback}"]
+    lines += [
+        "    try:",
+        f"        _pk_result = {kernel}({', '.join(converted)})",
+        "    except Exception:  # the original raises too: it gives the caller its exception and partial changes",
+        f"        {call_fallback}",
+    ]
+    lines += _result_guard(context, call_fallback)
+    written = [name for name in arrays if name in found.stores]
+    whole = whole_floats or len(context.return_types & NUMBERS) > 1
+    outputs = ", ".join(["_pk_result", *(f"_pka_{name}" for name in written)])
+    lines += [f"    if _pkb_suspect(({outputs},), {whole}):", f"        {call_fallback}"]
+    for name in written:
+        lines.append(f"    _pkb_write({name}, _pka_{name})")
+    pairs = ", ".join(f"({name}, _pka_{name})" for name in arrays)
+    lines.append(f"    return _pkb_back(_pk_result, {pairs})" if pairs else "    return _pk_result")
+    return "\n".join(lines) + "\n"
+
+
+def _result_guard(context: Context, call_fallback: str) -> list[str]:
+    """Lines that hand the call to the original when the kernel's result type is not the original's."""
+    kind = result_kind(context)
+    if kind == "scalar":
+        names = sorted(context.return_types)
+        problem = f"type(_pk_result) not in ({', '.join(names)},)"
+        if "int" in names:  # past this, int64 arithmetic may have wrapped around
+            problem += f" or (type(_pk_result) is int and not -{2**62} < _pk_result < {2**62})"
+        return [f"    if {problem}:", f"        {call_fallback}"]
+    if kind == "none":
+        return ["    if _pk_result is not None:", f"        {call_fallback}"]
+    return []
+
+
+def _body(func: ast.FunctionDef) -> str:
+    return "\n".join(ast.unparse(s) for s in func.body)
+
+
+def _renamed(
+    func: ast.FunctionDef,
+    renamed: dict[str, str],
+    tests: set[str],
+    math_names: dict[str, str],
+    used: set[str],
+    new_name: str | None = None,
+) -> ast.FunctionDef:
+    """A copy of ``func`` for the kernel: calls to module helpers use their compiled copies, a truth test of an
+    array (``if xs:``, true for every list the boundary converts) reads ``len(xs) > 0``, and ``math.sqrt(x)``
+    (and the other functions of ``_DOMAINS``) raise ValueError where Python's do (their names land in ``used``)."""
+    copy = ast.parse(ast.unparse(func)).body[0]
+    assert isinstance(copy, ast.FunctionDef)
+    t.link_parents(copy)
+    stored = {n.id for n in ast.walk(copy) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    local = set(t.params(copy)) | stored
+    swap = {id(n) for n in ast.walk(copy) if isinstance(n, ast.Name) and n.id in tests and tested(n)}
+
+    class Rewrite(ast.NodeTransformer):
+        def visit_Call(self, node: ast.Call) -> ast.expr:
+            self.generic_visit(node)
+            target = node.func
+            if (  # sum(x * y for ...) -> sum([x * y for ...]): numba takes the list; an error a lazy generator
+                # would not have reached hands the call to the original, which then does what Python does
+                isinstance(target, ast.Name)
+                and target.id in _REDUCERS
+                and target.id not in local
+                and len(node.args) == 1
+                and isinstance(node.args[0], ast.GeneratorExp)
+            ):
+                node.args[0] = ast.ListComp(node.args[0].elt, node.args[0].generators)
+            name = ""
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                if math_names.get(target.value.id) == "math" and target.value.id not in local:
+                    name = target.attr
+            elif isinstance(target, ast.Name) and target.id not in local:
+                name = math_names.get(target.id, "")
+            if name in _DOMAINS and len(node.args) == 1 and not node.keywords:
+                used.add(name)
+                node.func = ast.Name(f"_pkb_m_{name}", ast.Load())
+            elif isinstance(target, ast.Name) and target.id in _TRUTHS and target.id not in local:
+                used.add(target.id)
+                node.func = ast.Name(f"_pkb_{target.id}", ast.Load())
+            return node
+
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            if id(node) in swap:
+                call = ast.Call(ast.Name("len", ast.Load()), [ast.Name(node.id, ast.Load())], [])
+                return ast.Compare(call, [ast.Gt()], [ast.Constant(0)])
+            if node.id in renamed and node.id not in local:
+                node.id = renamed[node.id]
+            return node
+
+    copy = Rewrite().visit(copy)
+    copy.decorator_list, copy.returns = [], None
+    for arg in [*copy.args.posonlyargs, *copy.args.args, *copy.args.kwonlyargs]:
+        arg.annotation = None
+    if new_name:
+        copy.name = new_name
+    return ast.fix_missing_locations(copy)
