@@ -29,6 +29,7 @@ import random
 import signal
 import string
 import time
+import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
@@ -173,6 +174,8 @@ def memory_pass(source: str, what: str, entry_point: str, tests: list[_Frozen], 
     except BaseException as exc:
         return {"error": f"the memory pass raised {_first_line(exc)}"}
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)  # in case the timeout struck while the pass was cleaning up
+        tracemalloc.stop()
         if not enabled:
             gc.disable()
 
