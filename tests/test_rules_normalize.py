@@ -302,9 +302,9 @@ def index_of_local(n):
 
 def test_range_len() -> None:
     new = check(index_only, [(NUMS[:30],)], [([],), ((1, 2),), ({0: 3, 1: -2},), ({1: 1},), (NUMS,)], "range-len")
-    assert "for _pk_xs_item in (xs if type(xs) in (list, tuple, str) else" in new  # a dict is indexed as before
+    assert "for _pk_xs_item in xs if type(xs) in (list, tuple, str) else" in new  # a dict is indexed as before
     new = check(index_and_position, [(WORDS[:30],)], [([],), (["w1"],), (WORDS,)], "range-len")
-    assert "enumerate(words)" in new
+    assert "enumerate(words if type(words) in (list, tuple, str)" in new
     check(index_of_local, [(30,)], [(0,), (-2,), (5000,)], "range-len")
 
 
