@@ -202,13 +202,20 @@ class _Input:
 def test_memory_pass_counts_the_input_and_what_the_call_allocates() -> None:
     xs = list(range(1000, 21000))  # 20000 ints, none cached: the fresh copy is a new list of the same ints
 
-    def lean() -> object:
-        return sum
+    def lean() -> tuple[object, dict[str, object]]:
+        return sum, {}
 
-    def heavy() -> object:
-        return lambda xs: len(bytearray(10_000_000)) + len(xs)
+    def heavy() -> tuple[object, dict[str, object]]:
+        return (lambda xs: len(bytearray(10_000_000)) + len(xs)), {}
+
+    def tabled() -> tuple[object, dict[str, object]]:
+        scope: dict[str, object] = {"table": bytearray(5_000_000)}  # made when the code is defined
+        scope["f"] = lambda xs: len(scope["table"]) + len(xs)  # function and scope hold each other, as exec's do
+        return scope["f"], scope
 
     small, big = measure(lean, [_Input(xs)] * 2), measure(heavy, [_Input(xs)] * 2)
+    table = measure(tabled, [_Input(xs)] * 3)
+    assert 5_000_000 < table["peak"] < 5_000_000 + 8 * 20000 + 50_000  # what the module made counts
     assert 8 * 20000 <= small["peak"] < 8 * 20000 + 50_000  # the input list's storage, not the ints (shared)
     assert 10_000_000 < big["peak"] < 10_000_000 + 8 * 20000 + 50_000
     assert big["passes"] >= 1 and small["mean"] <= small["peak"] and 0 < big["mean"] <= big["peak"]

@@ -137,13 +137,14 @@ MEMORY_SLOWDOWN = 50.0
 loop about 5x, and a busy machine stretches wall time further (only code stuck in the pass ever meets it)."""
 
 
-def _define(source: str, what: str, entry_point: str) -> Callable[[], Callable[..., Any]]:
+def _define(source: str, what: str, entry_point: str) -> Callable[[], tuple[Callable[..., Any], dict[str, Any]]]:
+    """A function that defines the code afresh (as each timed run does) and returns its entry point and scope."""
     code = _compile(source, what)
 
-    def define() -> Callable[..., Any]:
+    def define() -> tuple[Callable[..., Any], dict[str, Any]]:
         scope: dict[str, Any] = {"__name__": "__main__", "time": time}
         exec(code, scope)
-        return scope[entry_point]  # type: ignore[no-any-return]
+        return scope[entry_point], scope
 
     return define
 
