@@ -78,13 +78,16 @@ def compare_speed(
     timeout: float | None = None,
     memory_limit: int | None = None,
     target: float | None = None,
-    extra_rounds: int = 3,
+    extra_rounds: int = 7,
 ) -> SpeedReport:
     """Measure ``original`` and ``candidate`` on up to ``max_inputs`` of the largest ``inputs``, interleaved
     (of the largest representative ones when ``inputs`` is a :class:`StressInputs` that has some).
 
-    With a ``target`` speedup, up to ``extra_rounds`` more rounds are taken while the estimate is above the
-    target but the interval's lower bound is not (hash seeds and noisy neighbours make single processes vary).
+    Every input is timed in ``rounds`` rounds. The verdict's figure, on the largest input, treats each round as
+    one paired measurement (the ratio of the two sides' medians in that round: the processes, not the values,
+    are what vary from run to run) and gives their geometric mean with a 95% t-interval. With a ``target``
+    speedup, up to ``extra_rounds`` more rounds of the largest input are taken while that interval holds the
+    target, so a candidate near the bar is measured until it is clearly above or below it, or found undecided.
     """
     if not inputs:
         raise InvalidArgument("inputs", inputs, "give at least one (args, kwargs) stress input")
@@ -109,27 +112,47 @@ def compare_speed(
         timeout=timeout,
         memory_limit=memory_limit,
     )
-    times: dict[tuple[int, str], list[float]] = {}
-
+    times: dict[tuple[int, str], list[list[float]]] = {}  # per input and side: one list of values per round
     done = [0]
 
-    def one_round() -> None:
+    def one_round(indices: range) -> None:
         sides = [("original", original), ("candidate", candidate)]
-        for index, (args, kwargs) in enumerate(chosen):
-            for side, func in sides if done[0] % 2 == 0 else sides[::-1]:
+        for index in indices:
+            args, kwargs = chosen[index]
+            for side, func in sides if done[0] % 2 == 0 else sides[::-1]:  # ABBA across rounds
                 result = measure(func, args=args, kwargs=kwargs, options=options)
-                times.setdefault((index, side), []).extend(result.times)
+                times.setdefault((index, side), []).append(list(result.times))
         done[0] += 1
 
     for _ in range(rounds):
-        one_round()
+        one_round(range(len(chosen)))
     report = _report(chosen, times)
-    for _ in range(extra_rounds):  # undecided: the estimate clears the target but its interval does not
-        if target is None or not report.low <= target < report.speedup:
+    largest = range(len(chosen) - 1, len(chosen))
+    for _ in range(extra_rounds):  # undecided: the interval holds the target
+        if target is None or not report.low <= target < report.high:
             break
-        one_round()
+        one_round(largest)
         report = _report(chosen, times)
     return report
+
+
+def paired_speedup(original: list[list[float]], candidate: list[list[float]]) -> tuple[float, float, float]:
+    """(speedup, low, high): the geometric mean of the rounds' ratios median(original) / median(candidate) and
+    its 95% t-interval, one degree of freedom per round beyond the first. One round: its bootstrap interval."""
+    import math
+    import statistics
+
+    from perfkit import stats
+
+    if len(original) < 2:
+        ratio = stats.speedup(original[0], candidate[0])
+        return ratio.ratio, ratio.low, ratio.high
+    logs = [math.log(statistics.median(o) / statistics.median(c)) for o, c in zip(original, candidate, strict=True)]
+    from scipy.stats import t
+
+    mean = statistics.fmean(logs)
+    half = float(t.ppf(0.975, len(logs) - 1)) * statistics.stdev(logs) / math.sqrt(len(logs))
+    return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
 
 
 class FreshArguments:
@@ -183,23 +206,32 @@ def _mutation_child(payload: dict[str, Any], emit: Any) -> None:
 
 
 def _report(
-    chosen: list[tuple[tuple[Any, ...], dict[str, Any]]], times: dict[tuple[int, str], list[float]]
+    chosen: list[tuple[tuple[Any, ...], dict[str, Any]]], times: dict[tuple[int, str], list[list[float]]]
 ) -> SpeedReport:
     from perfkit import stats
     from perfkit.inputs import input_size
 
     per_size = []
     for index, (args, kwargs) in enumerate(chosen):
-        base, new = times[(index, "original")], times[(index, "candidate")]
-        ratio = stats.speedup(base, new)
+        base_rounds, new_rounds = times[(index, "original")], times[(index, "candidate")]
+        base, new = _flat(base_rounds), _flat(new_rounds)
+        if index == len(chosen) - 1:
+            speedup, low, high = paired_speedup(base_rounds, new_rounds)
+        else:  # the smaller inputs show where a candidate wins; their values are pooled
+            ratio = stats.speedup(base, new)
+            speedup, low, high = ratio.ratio, ratio.low, ratio.high
         size = input_size(args, kwargs)
-        per_size.append(SizeSpeedup(size, stats.median(base), stats.median(new), ratio.ratio, ratio.low, ratio.high))
+        per_size.append(SizeSpeedup(size, stats.median(base), stats.median(new), speedup, low, high))
     last, largest = per_size[-1], len(chosen) - 1
     return SpeedReport(
         last.speedup,
         last.low,
         last.high,
         tuple(per_size),
-        tuple(times[(largest, "original")]),
-        tuple(times[(largest, "candidate")]),
+        tuple(_flat(times[(largest, "original")])),
+        tuple(_flat(times[(largest, "candidate")])),
     )
+
+
+def _flat(rounds: list[list[float]]) -> list[float]:
+    return [value for values in rounds for value in values]
