@@ -174,9 +174,11 @@ def _homogeneous(parsed: Parsed) -> bool:
 def text_params(context: Context) -> set[str]:
     """The parameters a string may be passed to as an array of code points without changing what the function does.
 
-    That holds when the body has no string constants and uses the parameter only as ``len(p)`` and ``p[i]``
-    (no slices), where each ``p[i]`` is compared (``==``, ``<``, ...) only with other such characters: a code point
-    compares with a code point exactly as a one-character string with another.
+    That holds when the body has no string constants and uses the parameter only as ``len(p)``, in a truth test,
+    in ``isinstance(p, str | bytes)`` (the kernel knows the answer), swapped with another such parameter, and as
+    characters: ``p[i]`` (no slices) and ``c`` of ``for c in p`` / ``for i, c in enumerate(p)``, each compared
+    (``==``, ``<``, ...) only with other such characters: a code point compares with a code point exactly as a
+    one-character string with another.
     """
     parsed = t.parse_function(context.source, context.name)
     if parsed is None:
@@ -188,31 +190,132 @@ def text_params(context: Context) -> set[str]:
         return set()
     parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
     names = {a.arg for a in func.args.args}
+    letters = _loop_letters(nodes, names)  # char name -> the parameter it iterates
     chars = {
         id(n)
         for n in nodes
-        if isinstance(n, ast.Subscript)
-        and isinstance(n.value, ast.Name)
-        and n.value.id in names
-        and not isinstance(n.slice, ast.Slice)
+        if (
+            isinstance(n, ast.Subscript)
+            and isinstance(n.value, ast.Name)
+            and n.value.id in names
+            and not isinstance(n.slice, ast.Slice)
+        )
+        or (isinstance(n, ast.Name) and n.id in letters and isinstance(n.ctx, ast.Load))
     }
     ok = set(names)
     for node in nodes:
-        if not (isinstance(node, ast.Name) and node.id in names):
+        if not (isinstance(node, ast.Name) and (node.id in names or node.id in letters)):
             continue
         parent = parents.get(id(node))
-        if isinstance(parent, ast.Call) and t.is_call(parent, "len", 1) and parent.args[0] is node:
-            continue
-        if isinstance(parent, ast.Subscript) and id(parent) in chars and parent.value is node:
-            compare = parents.get(id(parent))
-            if (
-                isinstance(compare, ast.Compare)
-                and all(isinstance(op, _COMPARISONS) for op in compare.ops)
-                and all(id(side) in chars for side in [compare.left, *compare.comparators])
-            ):
+        if node.id in letters:
+            if not isinstance(node.ctx, ast.Load) or _compared(node, parents, chars) or _kept(node, parent, letters):
                 continue
+            ok.discard(letters[node.id])
+            continue
+        if _text_use(node, parent, parents, chars, names, letters):
+            continue
         ok.discard(node.id)
     return ok
+
+
+def _loop_letters(nodes: list[ast.AST], names: set[str]) -> dict[str, str]:
+    """Names that only ever hold a character of a parameter: bound by ``for c in p``, ``for i, c in
+    enumerate(p)``, ``c = p[i]`` or ``c = d`` (d such a name); each maps to the parameter it came from."""
+    bound: dict[str, list[str | None]] = {}  # name -> the parameter of each binding (None: not a character)
+    for node in nodes:
+        if isinstance(node, ast.For | ast.comprehension):
+            source, target = node.iter, node.target
+            if t.is_call(source, "enumerate", 1) and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+                bound.setdefault(getattr(target.elts[0], "id", ""), []).append(None)
+                source, target = source.args[0], target.elts[1]  # type: ignore[attr-defined]
+            param = source.id if isinstance(source, ast.Name) and source.id in names else None
+            for n in ast.walk(target):
+                if isinstance(n, ast.Name):
+                    bound.setdefault(n.id, []).append(param if n is target else None)
+        elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.NamedExpr):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            single = len(targets) == 1 and isinstance(targets[0], ast.Name) and not isinstance(node, ast.AugAssign)
+            value = node.value if single else None
+            for target in targets:
+                for n in ast.walk(target):
+                    if isinstance(n, ast.Name):
+                        bound.setdefault(n.id, []).append(_char_source(value, names) if single else None)
+    letters: dict[str, str] = {}
+    changed = True
+    while changed:  # c = d, where d is a character name found in an earlier pass
+        changed = False
+        for name, sources in bound.items():
+            resolved = [letters.get(src[1:], "") if src and src.startswith("=") else src for src in sources]
+            if name not in letters and resolved and all(resolved):
+                letters[name] = resolved[0]  # type: ignore[assignment]
+                changed = True
+    return letters
+
+
+def _char_source(value: ast.expr | None, names: set[str]) -> str | None:
+    """The parameter a character comes from (``p[i]``), ``"=d"`` for a copy of the name d, else None."""
+    if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and value.value.id in names:
+        return None if isinstance(value.slice, ast.Slice) else value.value.id
+    if isinstance(value, ast.Name) and value.id not in names:
+        return f"={value.id}"
+    return None
+
+
+def _compared(node: ast.AST, parents: dict[int, ast.AST], chars: set[int]) -> bool:
+    compare = parents.get(id(node))
+    return (
+        isinstance(compare, ast.Compare)
+        and all(isinstance(op, _COMPARISONS) for op in compare.ops)
+        and all(id(side) in chars for side in [compare.left, *compare.comparators])
+    )
+
+
+def _kept(node: ast.expr, parent: ast.AST | None, letters: dict[str, str]) -> bool:
+    """Whether ``node`` is the value of ``c = node`` with c a character name."""
+    return (
+        isinstance(parent, ast.Assign)
+        and parent.value is node
+        and len(parent.targets) == 1
+        and isinstance(parent.targets[0], ast.Name)
+        and parent.targets[0].id in letters
+    )
+
+
+def _text_use(
+    node: ast.Name,
+    parent: ast.AST | None,
+    parents: dict[int, ast.AST],
+    chars: set[int],
+    names: set[str],
+    letters: dict[str, str],
+) -> bool:
+    """Whether this use of a string parameter reads the same on an array of its code points."""
+    if isinstance(parent, ast.Call) and t.is_call(parent, "len", 1) and parent.args[0] is node:
+        return True
+    if isinstance(parent, ast.Subscript) and id(parent) in chars and parent.value is node:
+        return _compared(parent, parents, chars) or _kept(parent, parents.get(id(parent)), letters)
+    if isinstance(parent, ast.For | ast.comprehension) and parent.iter is node:
+        return True
+    if isinstance(parent, ast.Call) and t.is_call(parent, "enumerate", 1):
+        return isinstance(parents.get(id(parent)), ast.For | ast.comprehension)
+    if isinstance(parent, ast.Call) and t.is_call(parent, "isinstance", 2) and parent.args[0] is node:
+        kind = parent.args[1]
+        return isinstance(kind, ast.Name) and kind.id in ("str", "bytes")
+    if isinstance(parent, ast.Tuple):  # a, b = b, a between string parameters
+        assign = parents.get(id(parent))
+        return (
+            isinstance(assign, ast.Assign)
+            and len(assign.targets) == 1
+            and all(
+                isinstance(side, ast.Tuple) and all(isinstance(e, ast.Name) and e.id in names for e in side.elts)
+                for side in (assign.targets[0], assign.value)
+            )
+        )
+    inner: ast.AST = node
+    up = parent
+    while isinstance(up, ast.BoolOp) or (isinstance(up, ast.UnaryOp) and isinstance(up.op, ast.Not)):
+        inner, up = up, parents.get(id(up))
+    return isinstance(up, ast.If | ast.While | ast.Assert | ast.IfExp) and up.test is inner
 
 
 def why_not_numeric(context: Context) -> str:

@@ -159,7 +159,8 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
     for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         arg.annotation = None
     module = ModuleFacts.of(context.module_source)
-    found = scan(func, {name: shape_of(kind) for name, kind in kinds.items()}, module)
+    kernel_func = _known_types(func, {name for name, kind in kinds.items() if kind == "text"})
+    found = scan(kernel_func, {name: shape_of(kind) for name, kind in kinds.items()}, module)
     renamed = {name: f"_pk_nb_{name}" for name in found.helpers}
     params = ", ".join(context.params)
     kernel, fallback = f"_pk_jit_{context.name}", f"_pk_py_{context.name}"
@@ -170,7 +171,7 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
         tests = found.truth_tests.get(name, set())
         helper = _renamed(module.functions[name], renamed, tests, module.math_names, used, f"_pk_nb_{name}")
         compiled += [ast.unparse(helper), f"_pk_nb_{name} = _pkb_njit(_pk_nb_{name})", "", ""]
-    own = _renamed(func, renamed, found.truth_tests.get(func.name, set()), module.math_names, used)
+    own = _renamed(kernel_func, renamed, found.truth_tests.get(func.name, set()), module.math_names, used)
     for name in sorted(used & set(_TRUTHS)):
         test, found_value, otherwise = _TRUTHS[name]
         lines += [
@@ -237,6 +238,47 @@ def _result_guard(context: Context, call_fallback: str) -> list[str]:
     if kind == "none":
         return ["    if _pk_result is not None:", f"        {call_fallback}"]
     return []
+
+
+def _known_types(func: ast.FunctionDef, texts: set[str]) -> ast.FunctionDef:
+    """A copy of ``func`` where ``isinstance(p, str)`` is True and ``isinstance(p, bytes)`` False for the string
+    parameters ``texts`` (the boundary converts only ``str``), and ``if`` branches that can no longer run are
+    dropped (``if isinstance(s, bytes): raise TypeError(MESSAGE)`` leaves no global behind)."""
+    if not texts:
+        return func
+
+    def known(node: ast.expr) -> bool | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = known(node.operand)
+            return None if inner is None else not inner
+        if isinstance(node, ast.BoolOp):
+            values = [known(v) for v in node.values]
+            if isinstance(node.op, ast.Or):
+                return True if True in values else (False if all(v is False for v in values) else None)
+            return False if False in values else (True if all(v is True for v in values) else None)
+        return None
+
+    class Fold(ast.NodeTransformer):
+        def visit_Call(self, node: ast.Call) -> ast.expr:
+            self.generic_visit(node)
+            if t.is_call(node, "isinstance", 2) and isinstance(node.args[0], ast.Name) and node.args[0].id in texts:
+                kind = node.args[1]
+                if isinstance(kind, ast.Name) and kind.id in ("str", "bytes"):
+                    return ast.Constant(kind.id == "str")
+            return node
+
+        def visit_If(self, node: ast.If) -> ast.AST | list[ast.stmt]:
+            self.generic_visit(node)
+            value = known(node.test)
+            if value is None:
+                return node
+            return (node.body if value else node.orelse) or [ast.Pass()]
+
+    copy = ast.parse(ast.unparse(func)).body[0]
+    assert isinstance(copy, ast.FunctionDef)
+    return ast.fix_missing_locations(Fold().visit(copy))
 
 
 def _body(func: ast.FunctionDef) -> str:

@@ -59,17 +59,19 @@ def test_an_in_place_sort_is_detected_and_timed_on_fresh_copies() -> None:
     assert candidate(xs) is xs and xs == [1, 2, 3]
 
 
-def test_a_string_kernel_is_verified_and_faster() -> None:
+def test_a_string_kernel_is_verified() -> None:
     rng = random.Random(5)
 
     def word(n: int) -> str:
         return "".join(rng.choice("abcé😀") for _ in range(n))
 
     inputs = [((word(n), word(n)), {}) for n in (5, 120)]
-    result = optimize_function(nf.edit_distance, stress_inputs=inputs, proposers=[NumbaProposer()], **QUICK)
-    (attempt,) = result.history
-    assert attempt.verdict == "accepted", attempt.reason
-    candidate = CodeRef(nf.edit_distance.__module__, "edit_distance", attempt.source).load()
+    source, reason = _candidate(nf.edit_distance, inputs)
+    assert source is not None, reason
+    odd = [(("", "abc"), {}), (("a\udc80", "a"), {}), ((b"ab", "ab"), {}), ((["a"], ["a"]), {})]
+    verdict = _verified(nf.edit_distance, source, inputs + odd)
+    assert verdict.ok and verdict.checked == len(inputs + odd), verdict.reason
+    candidate = CodeRef(nf.edit_distance.__module__, "edit_distance", source).load()
     assert candidate("kitten", "sitting") == 3 and candidate("😀é", "é") == 1 and candidate("", "abc") == 3
 
 
@@ -323,3 +325,26 @@ def test_generator_expressions_and_all_compile_as_lists_and_loops() -> None:
     mismatched = (([[1.0, 2.0], [3.0, 4.0]], [1.0, 2.0, 3.0]), {})  # AssertionError, raised by the original
     verdict = _verified(nf.dot_rows, source, [*inputs, mismatched, (([[1.0, 2.0]], [0.5, 0.25]), {})])
     assert verdict.ok and verdict.checked == 4, verdict.reason
+
+
+def test_strings_as_code_points_in_loops_swaps_and_type_checks() -> None:
+    rng = random.Random(12)
+
+    def word(n: int) -> str:
+        return "".join(rng.choice("abcé😀\x00") for _ in range(n))
+
+    pairs = [((word(n), word(n + 3)), {}) for n in (5, 80)]
+    assert text_params(_context(nf.mismatches, pairs)) == {"a", "b"}
+    source, reason = _candidate(nf.mismatches, pairs)
+    assert source is not None, reason
+    kernel = source[source.index("def _pk_nb_mismatches") : source.index("def mismatches")]
+    assert "NO_BYTES" not in kernel and "isinstance" not in kernel  # the kernel only ever gets str
+    odd = [((b"ab", "ab"), {}), (("ab", b"ab"), {}), (("", ""), {}), (("a\x00", "a"), {}), ((["a"], "a"), {})]
+    verdict = _verified(nf.mismatches, source, pairs + odd)
+    assert verdict.ok and verdict.checked == len(pairs + odd), verdict.reason
+
+    singles = [((word(n),), {}) for n in (6, 90)]
+    source, reason = _candidate(nf.repeats, singles)
+    assert source is not None, reason
+    assert _verified(nf.repeats, source, [*singles, (("",), {}), (("\x00\x00",), {})]).ok
+    assert text_params(_context(nf.uses_letter_as_text, singles)) == set()  # len(ch): a code point has none
