@@ -270,6 +270,8 @@ class _Walk:
             return
         if isinstance(up, ast.Subscript) and up.value is node:
             if isinstance(up.ctx, ast.Store | ast.Del):
+                if isinstance(up.slice, ast.Slice):
+                    raise Refused(f"{self.func.name} assigns a slice of {name} (a list may change length there)")
                 if _item(shape, up.slice) != 0 or isinstance(shape, tuple):
                     raise Refused(f"{self.func.name} assigns whole rows of {name} (lists share rows, arrays copy)")
                 self.store(node)

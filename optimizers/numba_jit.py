@@ -94,6 +94,9 @@ def compile_check(candidate: CodeRef, context: Context) -> tuple[str | None, lis
         return f"numba cannot compile it: {message['type']}: {message['message']}", []
     if not message["compiled"]:
         return "numba compiled no version for the sample inputs (they take the fallback)", []
+    refused = [place for place in message["widened"] if place.startswith("stores")]
+    if refused:
+        return f"numba would change a number's type where Python does not: {'; '.join(refused[:2])}", []
     return None, list(message["widened"])
 
 
@@ -127,16 +130,20 @@ def _compile_child(payload: dict[str, Any], emit: Any) -> None:
 
 
 def widened_ints(dispatcher: Any) -> list[str]:
-    """Where numba's typing made an int (or bool) a float, or a bool an int: a variable Python would keep as an
-    int on some path (``total = 0`` that later meets a float), an int stored into a float array or list, an int
-    returned where other paths return floats. Python keeps the int there; numba cannot."""
+    """Where numba's typing changes a number's type where Python would not: an int made a float (a variable
+    Python keeps as an int on some path, ``total = 0`` that later meets a float; an int stored into a float array
+    or list; an int returned where other paths return floats), reported by name; and, reported as ``"stores ..."``
+    (the candidate cannot be exact), a float stored into an int array (numba truncates it, Python's list keeps
+    it) or a bool made a number (Python keeps ``True``)."""
     from numba.core import ir, types
 
-    def widens(source: Any, target: Any) -> bool:
+    def change(source: Any, target: Any) -> str:
         source = types.unliteral(source)
-        if isinstance(source, types.Boolean):
-            return isinstance(target, types.Integer | types.Float)
-        return isinstance(source, types.Integer) and isinstance(target, types.Float)
+        if isinstance(source, types.Boolean) and isinstance(target, types.Integer | types.Float):
+            return "stores a bool as a number"
+        if isinstance(source, types.Float) and isinstance(target, types.Integer):
+            return "stores a float into ints"
+        return "widens" if isinstance(source, types.Integer) and isinstance(target, types.Float) else ""
 
     places = []
     compiled_versions = list(dispatcher.overloads.values())
@@ -162,14 +169,18 @@ def widened_ints(dispatcher: Any) -> list[str]:
                 elif isinstance(stmt, ir.SetItem | ir.StaticSetItem) and stmt.value.name in typemap:
                     container = typemap.get(stmt.target.name)
                     pair = typemap[stmt.value.name], getattr(container, "dtype", None)
-                if pair is not None and widens(*pair):
-                    name = stmt.target.name.split(".")[0]
+                kind = change(*pair) if pair is not None else ""
+                name = stmt.target.name.split(".")[0] if kind else ""
+                if kind.startswith("stores"):
+                    places.append(f"{kind} ({name} at line {stmt.loc.line})")
+                elif kind:
                     places.append("the result" if name.startswith("$") else name)
             for stmt in block.body:  # list.append(int) / insert(i, int) on a list of floats
                 if isinstance(stmt, ir.Assign) and isinstance(stmt.value, ir.Expr) and stmt.value.op == "call":
                     callee = typemap.get(stmt.value.func.name)
                     if isinstance(callee, types.BoundFunction) and isinstance(callee.this, types.List):
                         item = callee.this.dtype
-                        if any(widens(typemap[a.name], item) for a in stmt.value.args if a.name in typemap):
-                            places.append(f"{callee.typing_key} of an int")
+                        kinds = {change(typemap[a.name], item) for a in stmt.value.args if a.name in typemap}
+                        places += [f"{kind} ({callee.typing_key})" for kind in kinds if kind.startswith("stores")]
+                        places += [f"{callee.typing_key} of an int" for kind in kinds if kind == "widens"]
     return places

@@ -266,6 +266,8 @@ def test_uses_where_an_array_would_not_act_like_the_list_are_refused() -> None:
         nf.joined_length: ([((x[0][0], x[0][0]), {}) for x in flat], "xs + ys"),
         nf.depth_total: ([(([3, 9, 20],), {})], "recursive"),
         nf.label_total: ([(([3, 9, 20],), {})], "'str'"),
+        nf.shift_left: ([(([3, 9, 20],), {})], "assigns a slice"),
+        nf.halve_in_place: ([(([3, 9, 20],), {}), (([4, 8],), {})], "stores a float into ints"),
     }
     for func, (inputs, words) in expected.items():
         source, reason = _candidate(func, inputs)
