@@ -13,6 +13,7 @@ from .test_optimizers_rewrite import rewrite_real, verified
 RNG = random.Random(11)
 WORDS = [RNG.choice(["a", "b", "Kiwi", "kiwi", "é", "", "fig"]) + str(RNG.randint(0, 2000)) for _ in range(20_000)]
 NUMS = [RNG.randint(-3000, 3000) for _ in range(20_000)]
+GRAPH = {i: [(i * 7 + 1) % 6000, (i * 13 + 5) % 6000] for i in range(6000)}
 WIDE_NUMS = [([],), ([1, 1.0, True, 2],), ([float("nan"), 0.0, -0.0],), ([[1], [1]],), ("abca",), ((3, 1, 3),)]
 
 
@@ -49,6 +50,18 @@ def first_seen_sorted(xs):
     return out
 
 
+def reachable(graph, start):
+    visited = [start]
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for nxt in graph.get(node, ()):
+            if nxt not in visited:
+                visited.append(nxt)
+                stack.append(nxt)
+    return visited
+
+
 def test_shadow_set_spellings_verify() -> None:
     text = " ".join(WORDS)
     pairs = [(w[:1], n % 7) for w, n in zip(WORDS, NUMS, strict=True)]
@@ -56,6 +69,11 @@ def test_shadow_set_spellings_verify() -> None:
         (unique_lower, [(text[:400],)], [("",), ("A a À à",), (text,), (5,)]),
         (unique_pairs, [(pairs[:50],)], [([],), ([(1, 1), (1.0, True)],), ([([1], 2)],), (pairs,)]),
         (first_seen_sorted, [(NUMS[:50],)], [*WIDE_NUMS[:3], (NUMS[:5000],)]),
+        (
+            reachable,
+            [({0: [1, 2], 1: [2]}, 0)],
+            [({}, 5), ({(1, 2): [(1, 2), 3]}, (1, 2)), ({1: [1.0, True]}, 1), (GRAPH, 0)],
+        ),
     ):
         new, fired, verdict = verified(func, observed, wide)
         assert "membership-local-list" in fired, (func.__name__, new)

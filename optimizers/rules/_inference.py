@@ -170,8 +170,9 @@ class Inference:
             if owner == frozenset({"str"}):
                 return owner
             if owner and all(d.startswith("list[") for d in owner):
-                return element_types(owner)
-            return None
+                return element_types(owner) or None
+            parts = _dict_parts(owner) if owner else None
+            return (parts[1] or None) if parts else None
         if isinstance(node, ast.Subscript):
             owner = self.types(node.value)
             return owner if owner and owner <= {"str", "bytes"} else None
@@ -179,6 +180,11 @@ class Inference:
             return self._call(node)
         if isinstance(node, ast.List | ast.ListComp):
             return frozenset({"list[?]"})
+        if isinstance(node, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in node.elts):
+            items = [self.types(e) for e in node.elts]
+            if any(not kinds for kinds in items):
+                return None
+            return frozenset({f"tuple[{', '.join(' | '.join(sorted(k)) for k in items if k)}]"})
         return None
 
     def is_str(self, node: ast.expr) -> bool:
@@ -240,6 +246,10 @@ class Inference:
                 return frozenset({"list[str]"})
             if owner == frozenset({"int"}) and callee.attr == "to_bytes":
                 return frozenset({"bytes"})
+            parts = _dict_parts(owner) if owner else None
+            if parts and callee.attr == "get" and 1 <= len(node.args) <= 2 and not node.keywords:
+                default = self.types(node.args[1]) if len(node.args) == 2 else frozenset({"NoneType"})
+                return None if not default or not parts[1] else parts[1] | default
         return None
 
     def name(self, node: ast.Name) -> Types | None:
@@ -409,6 +419,5 @@ class Inference:
             owner = self.types(node.func.value)
             if owner == frozenset({"str"}) and node.func.attr in ("split", "splitlines"):
                 return frozenset({"str"})
-            return None
         kinds = self.types(node)
         return None if not kinds else element_types(kinds)

@@ -21,18 +21,22 @@ from perfkit.optimizers.rules._inference import Inference, is_builtin
 _KEEPS_MEMBERS = frozenset({"sort", "reverse", "index", "count", "copy"})  # methods that add or remove nothing
 
 
-def _empty_list_target(stmt: ast.stmt, func: ast.FunctionDef, ctx: Context) -> ast.Name | None:
-    """The name bound by ``name = []`` / ``name = list()`` / ``name: list[T] = []``, else None."""
+def _list_target(stmt: ast.stmt, func: ast.FunctionDef, ctx: Context) -> tuple[ast.Name, bool] | None:
+    """``(name, starts empty)`` for ``name = [...]`` (a display without ``*``), ``name = list()`` or
+    ``name: list[T] = [...]``, else None."""
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target, value = stmt.targets[0], stmt.value
     elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
         target, value = stmt.target, stmt.value
     else:
         return None
-    empty = (isinstance(value, ast.List) and not value.elts) or (
-        t.is_call(value, "list", 0) and is_builtin(func, "list", ctx)
-    )
-    return target if isinstance(target, ast.Name) and empty else None
+    if not isinstance(target, ast.Name):
+        return None
+    if isinstance(value, ast.List) and not any(isinstance(e, ast.Starred) for e in value.elts):
+        return target, not value.elts
+    if t.is_call(value, "list", 0) and is_builtin(func, "list", ctx):
+        return target, True
+    return None
 
 
 def value_guard(node: ast.expr, infer: Inference, bare: Inference) -> str | None:
@@ -68,18 +72,20 @@ def _guarded_test(test: ast.Compare, condition: str, fast_name: str) -> None:
 
 
 def membership_local_list(func: ast.FunctionDef, ctx: Context) -> bool:
-    """``if x not in out: out.append(x)`` on a local list (in for or while loops, any test spelling) → a shadow
-    set for the test; the list keeps its order. Guards: the list is only appended or inserted values, and
-    otherwise only read, sorted or returned (no alias can change it); added and tested values are hashable
-    scalars by the code, or by observed types and then also by a run-time check: a tested value that fails it
-    is looked up in the list, and once an added value fails it the set is no longer used."""
+    """``if x not in out: out.append(x)`` on a local list, empty or not at first (``seen = [start]``), in for or
+    while loops, any test spelling → a shadow set for the test; the list keeps its order. Guards: the list is
+    only appended or inserted values, and otherwise only read, sorted or returned (no alias can change it);
+    first, added and tested values are hashable scalars by the code, or by observed types and then also by a
+    run-time check: a tested value that fails it is looked up in the list, and once a member fails it the set
+    is no longer used."""
     infer, bare = _inferences(func, ctx)
     fired = False
     for body in list(t.statement_lists(func)):
         for stmt in list(body):
-            target = _empty_list_target(stmt, func, ctx)
-            if target is None or len(t.stored(func, target.id)) != 1:
+            found = _list_target(stmt, func, ctx)
+            if found is None or len(t.stored(func, found[0].id)) != 1:
                 continue
+            target, empty = found
             name = target.id
             plan = _shadow_plan(func, infer, bare, name, target)
             if plan is None:
@@ -88,9 +94,15 @@ def membership_local_list(func: ast.FunctionDef, ctx: Context) -> bool:
             if not tests or not any(t.inside_loop(c, func) for c, _ in tests):
                 continue
             seen, ok = f"_pk_seen_{name}", f"_pk_ok_{name}"
-            flagged = any(guard for _, _, guard in adds)
+            flagged = not empty or any(guard for _, _, guard in adds)
+            setup = f"{seen} = set()" + (f"\n{ok} = True" if flagged else "")
+            if not empty:  # the first members go into the set only if they are all scalars
+                setup += (
+                    f"\nfor _pk_v in {name}:\n    if type(_pk_v) in {f.SCALARS}:\n        {seen}.add(_pk_v)\n"
+                    f"    else:\n        {ok} = False"
+                )
             at = body.index(stmt) + 1
-            body[at:at] = t.stmts(f"{seen} = set()" + (f"\n{ok} = True" if flagged else ""))
+            body[at:at] = t.stmts(setup)
             for test, guard in tests:
                 _guarded_test(test, " and ".join(c for c in (ok if flagged else "", guard) if c), seen)
             for add, value, guard in adds:
