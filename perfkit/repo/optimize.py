@@ -74,7 +74,7 @@ def optimize_repo(
         report.tests_passed = checks.tests_pass(baseline.path, config)
         if not report.tests_passed:
             report.notes.append("the repository's tests fail before any change: the whole-program check is skipped")
-        phase(2, "profiling the workload")
+        phase(2, "timing the repository's functions on the workload")
         report.functions = hot_functions(patched.path, config, report)  # target
         if not report.functions:
             report.notes.append(
