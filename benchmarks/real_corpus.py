@@ -118,7 +118,7 @@ def run_isolated(
         out = Path(tmp) / "row.json"
         command = [sys.executable, __file__, "--worker", entry.name, "--json", str(out), "--rounds", str(rounds)]
         command += ["--measure-rounds", str(measure_rounds)] + (["--model", model] if model else [])
-        worker = subprocess.Popen(command, start_new_session=True)
+        worker = subprocess.Popen(command, start_new_session=True, preexec_fn=_memory_cap)
         try:
             code = worker.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -139,6 +139,15 @@ def run_isolated(
         "traceback": why,
         "seconds": time.perf_counter() - started,
     }
+
+
+def _memory_cap() -> None:
+    """In the worker, before it starts: an address-space cap, so that a runaway (the numba proposer's type
+    parser loops forever appending on ``dict[?, ?]``) ends in MemoryError instead of waking the OOM killer."""
+    import resource
+
+    cap = int(float(os.environ.get("PERFKIT_CORPUS_MEMORY_GB", "6")) * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
 def geomean(values: list[float]) -> float:
