@@ -19,6 +19,7 @@ driven by a workload script from ``workloads/`` that uses the library the way a 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
@@ -99,7 +100,12 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=10.0, help="minutes per repository (10)")
     parser.add_argument("--fuzz-budget", type=float, default=15.0, help="seconds of fuzzing per function (15)")
     parser.add_argument("--only", nargs="+", choices=("example", *PYPI), help="run just these default code bases")
+    parser.add_argument("--memory-gb", type=float, default=8.0, help="address-space cap of this process (8)")
     args = parser.parse_args()
+    # a runaway in the product (the numba proposer's type parser loops forever appending on ``dict[?, ?]``) then
+    # ends in MemoryError, which the optimizer records as a proposer error, instead of waking the OOM killer
+    cap = int(args.memory_gb * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     rows = []
     if args.repo:
         rows = [run(repo, budget=args.budget, fuzz_budget=args.fuzz_budget) for repo in args.repo]
