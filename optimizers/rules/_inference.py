@@ -178,7 +178,10 @@ class Inference:
             return owner if owner and owner <= {"str", "bytes"} else None
         if isinstance(node, ast.Call):
             return self._call(node)
-        if isinstance(node, ast.List | ast.ListComp):
+        if isinstance(node, ast.ListComp):
+            kinds = self.types(node.elt)
+            return frozenset({f"list[{' | '.join(sorted(kinds))}]"}) if kinds else frozenset({"list[?]"})
+        if isinstance(node, ast.List):
             return frozenset({"list[?]"})
         if isinstance(node, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in node.elts):
             items = [self.types(e) for e in node.elts]
@@ -296,7 +299,9 @@ class Inference:
             if (isinstance(up, ast.Assign) and up.targets == [store]) or (
                 isinstance(up, ast.AnnAssign) and up.target is store and up.value is not None
             ):
-                kinds = self.types(up.value)  # type: ignore[arg-type]
+                value = up.value  # type: ignore[union-attr]
+                # a list's elements are known only once every use is (see _refine_list)
+                kinds = frozenset({"list[?]"}) if isinstance(value, ast.ListComp) else self.types(value)  # type: ignore[arg-type]
             elif isinstance(up, ast.AugAssign) and up.target is store:
                 kinds = self._binop(ast.BinOp(store, up.op, up.value))
             elif isinstance(up, ast.For | ast.comprehension) and up.target is store:
@@ -331,15 +336,17 @@ class Inference:
         return columns[position] or None
 
     def _refine_list(self, name: str, found: Types) -> Types:
-        """``list[?]`` made precise for a local list whose elements all come from displays and appends."""
+        """``list[?]`` made precise for a local list whose elements all come from displays, comprehensions and
+        appends."""
         if found != {"list[?]"} or name in t.params(self.func):
             return found
         elements: set[str] = set()
         for store in t.stored(self.func, name):
             up = t.parent(store)
-            if not (isinstance(up, ast.Assign) and isinstance(up.value, ast.List)):
+            if not (isinstance(up, ast.Assign) and isinstance(up.value, ast.List | ast.ListComp)):
                 return found
-            for element in up.value.elts:
+            items = up.value.elts if isinstance(up.value, ast.List) else [up.value.elt]
+            for element in items:
                 kinds = self.types(element)
                 if not kinds:
                     return found
@@ -357,7 +364,7 @@ class Inference:
                     elements |= kinds
                 elif up.attr not in ("sort", "reverse", "pop", "remove", "clear", "index", "count", "copy"):
                     return found
-            elif not (isinstance(up, ast.Return) or _read_only(use)):
+            elif not (any(isinstance(a, ast.Return) for a in t.ancestors(use)) or _read_only(use)):
                 return found  # an item assignment, or a use that could add anything
         return frozenset({f"list[{' | '.join(sorted(elements))}]"})
 
