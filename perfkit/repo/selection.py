@@ -57,7 +57,7 @@ class Selection:
 def hot_functions(root: Path, config: RepoConfig, report: OptimizeReport) -> list[FunctionOutcome]:
     """Rank the repository's functions on the workload (``report.selection``), then profile the workload with
     Scalene for the line-level hotspots of the chosen ones (``report.profile``)."""
-    selection = rank_functions(root, config)
+    selection = steady_ranking(root, config)
     report.selection = selection
     report.notes.extend(selection.notes)
     chosen = selection.chosen(threshold=config.threshold, patterns=config.functions)
@@ -73,6 +73,36 @@ def hot_functions(root: Path, config: RepoConfig, report: OptimizeReport) -> lis
         report.profile_tool = f"cprofile (selection), {profile.tool} (lines)"
         report.notes.extend(profile.notes)
     return outcomes
+
+
+BORDER = 1.5  # a share within this factor of the threshold is near it
+STEADY_RUNS = 3
+
+
+def steady_ranking(root: Path, config: RepoConfig) -> Selection:
+    """:func:`rank_functions`, and when a function's share lies near the threshold (within a factor of
+    :data:`BORDER`) the median share of :data:`STEADY_RUNS` timed runs, so that noise in one run does not decide
+    which side of the threshold it falls on."""
+    first = rank_functions(root, config)
+    near = [r for r in first.ranked if config.threshold / BORDER <= r.share < config.threshold * BORDER]
+    if first.source == CPROFILE_SIGNAL or not near:
+        return first
+    runs = [first] + [rank_functions(root, config) for _ in range(STEADY_RUNS - 1)]
+    shares: dict[str, list[float]] = {}
+    for run in runs:
+        for r in run.ranked:
+            shares.setdefault(r.info.key, []).append(r.share)
+    median = {
+        key: sorted(found + [0.0] * (STEADY_RUNS - len(found)))[STEADY_RUNS // 2] for key, found in shares.items()
+    }
+    infos = {r.info.key: r for run in reversed(runs) for r in run.ranked}
+    ranked = sorted(
+        (Ranked(infos[key].info, share, infos[key].calls) for key, share in median.items() if share > 0),
+        key=lambda r: (-r.share, r.info.key),
+    )
+    names = ", ".join(r.info.key for r in near[:5])
+    note = f"{len(near)} function(s) near the threshold ({names}): shares are the median of {STEADY_RUNS} timed runs"
+    return Selection(first.source, first.total_s, tuple(ranked), (*first.notes, note))
 
 
 def rank_functions(root: Path, config: RepoConfig, *, clock: str = "cpu") -> Selection:
