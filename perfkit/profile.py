@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -148,14 +147,12 @@ def _launch(program: _Program, prefix: list[str], separator: list[str]) -> list[
 
 
 def _run(cmd: list[str], folder: Path, timeout: float | None, env: dict[str, str] | None) -> tuple[int, float, str]:
-    import time
+    from perfkit.harness.group import run_group
 
-    started = time.perf_counter()
-    try:
-        done = subprocess.run(cmd, cwd=folder, env=env, timeout=timeout, capture_output=True, text=True, check=False)
-    except subprocess.TimeoutExpired:
-        raise PerfkitError(f"the profiled command ran past --timeout {timeout} s") from None
-    return done.returncode, time.perf_counter() - started, done.stderr
+    done = run_group(cmd, cwd=folder, env=env, timeout=timeout)  # Scalene's own child dies with it
+    if done.returncode is None:
+        raise PerfkitError(f"the profiled command ran past --timeout {timeout} s")
+    return done.returncode, done.elapsed, done.stderr
 
 
 def _run_scalene(

@@ -115,3 +115,21 @@ def test_cli_profile_errors_are_one_line(script: Path) -> None:
     assert missing.returncode == 2 and missing.stderr.strip().splitlines()[-1].startswith("perfkit: error: give the")
     wrong = perfkit("profile", "--", "ls", cwd=script)
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr and "command='ls'" in wrong.stderr
+
+
+@pytest.mark.parametrize("profiler", ["scalene", "cprofile"])
+def test_a_command_stopped_at_its_timeout_leaves_no_process_behind(tmp_path: Path, profiler: str) -> None:
+    """An endless loop under Scalene (which runs the program in a child of its own) or cProfile: both the
+    profiler and the program are gone when perfkit returns."""
+    import os
+    import time
+
+    marker = f"perfkit-endless-{profiler}-{os.getpid()}"
+    loop = tmp_path / f"{marker}.py"
+    loop.write_text("while True:\n    pass\n")
+    extra = ["--cprofile"] if profiler == "cprofile" else []
+    result = perfkit("profile", "--timeout", "3", *extra, "--", "python", str(loop), cwd=tmp_path)
+    assert result.returncode == 2 and "--timeout" in result.stderr
+    time.sleep(0.5)
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True, check=False).stdout.split()
+    assert not left, f"still running: {left}"

@@ -12,7 +12,6 @@ arity), and counted as shrunk; the true size of the largest call is kept beside 
 from __future__ import annotations
 
 import pickle
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,10 +155,11 @@ def capture(
     targets_file = out.with_suffix(".targets")
     targets_file.write_bytes(pickle.dumps([(t.module, t.qualname) for t in targets]))
     command = [sys.executable, "-m", "perfkit.repo._capture_run", str(out), str(targets_file), "--", *rest]
-    try:
-        result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise PerfkitError(f"the workload did not finish within {timeout:.0f} s while capturing arguments") from None
+    from perfkit.harness.group import run_group
+
+    result = run_group(command, cwd=cwd, env=env, timeout=timeout)
+    if result.timed_out:
+        raise PerfkitError(f"the workload did not finish within {timeout:.0f} s while capturing arguments")
     if result.returncode != 0 or not out.exists():
         tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise PerfkitError(f"the workload failed while capturing arguments (status {result.returncode}): {tail[0]}")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from perfkit.errors import PerfkitError
+from perfkit.harness.group import run_group
 from perfkit.repo.capture import python_workload
 from perfkit.repo.config import RepoConfig
 from perfkit.repo.report import FunctionOutcome, OptimizeReport
@@ -123,12 +123,9 @@ def rank_functions(root: Path, config: RepoConfig, *, clock: str = "cpu") -> Sel
                 functions.setdefault(info.module, []).append(info.qualname)
             spec.write_text(json.dumps({"functions": functions, "clock": clock}))
             command = [sys.executable, "-m", "perfkit.repo._selection_run", str(out), str(spec), "--", *rest]
-            try:
-                done = subprocess.run(
-                    command, cwd=root, env=repo_env(root), capture_output=True, text=True, timeout=config.timeout
-                )
-            except subprocess.TimeoutExpired:
-                raise PerfkitError(f"the workload did not finish within {config.timeout:.0f} s while timed") from None
+            done = run_group(command, cwd=root, env=repo_env(root), timeout=config.timeout)
+            if done.timed_out:
+                raise PerfkitError(f"the workload did not finish within {config.timeout:.0f} s while timed")
             if done.returncode == 0 and out.is_file():
                 return rank_timed(json.loads(out.read_text()), sources)
             tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -27,14 +26,14 @@ def repo_env(root: Path) -> dict[str, str]:
 
 def run_checked(argv: list[str], *, root: Path, timeout: float, what: str) -> str:
     """Run ``argv`` in ``root``; its output on success, else a PerfkitError quoting the end of its output."""
+    from perfkit.harness.group import run_group
+
     try:
-        result = subprocess.run(
-            argv, cwd=root, env=repo_env(root), capture_output=True, text=True, timeout=timeout, check=False
-        )
+        result = run_group(argv, cwd=root, env=repo_env(root), timeout=timeout)  # nothing it starts outlives it
     except FileNotFoundError:
         raise PerfkitError(f"{what} {' '.join(argv)!r}: no such program {argv[0]!r}") from None
-    except subprocess.TimeoutExpired:
-        raise PerfkitError(f"{what} {' '.join(argv)!r} did not finish within {timeout:.0f} s") from None
+    if result.timed_out:
+        raise PerfkitError(f"{what} {' '.join(argv)!r} did not finish within {timeout:.0f} s")
     output = (result.stdout + result.stderr).strip()
     if result.returncode != 0:
         tail = "\n".join(output.splitlines()[-15:]) or "(no output)"
