@@ -1,20 +1,21 @@
 """The numba proposer: a ``numba.njit`` copy of a numeric function behind a boundary that keeps its signature.
 
 It fires for functions whose arguments (as seen in the inputs) are numbers, lists or tuples of numbers (1-D),
-lists of lists or of tuples of numbers (2-D, e.g. a matrix, a DP table, points as ``(x, y)``), tuples mixing
-numbers and such lists (``(i, u)``), and strings used only as characters to compare (see :func:`text_params`);
-and whose results are numbers, None, or lists/tuples of numbers (nested once). Module functions the kernel calls
-compile with it as ``_pk_nb_<name>`` (see :mod:`perfkit.optimizers._numba_scan`, which also refuses uses where an
-array would not behave like the list it replaces); module number constants are frozen by numba.
+lists of lists or of tuples of numbers (2-D: a matrix, a DP table, points as ``(x, y)``), tuples mixing numbers
+and such lists (``(i, u)``), and strings used only as characters to compare; and whose results are numbers, None,
+or lists/tuples of numbers nested once (:mod:`perfkit.optimizers._numba_kinds`). Module functions the kernel calls
+compile with it as ``_pk_nb_<name>``, and uses where an array would not behave like the list it replaces are
+refused (:mod:`perfkit.optimizers._numba_scan`); module number constants are frozen by numba.
 
-The wrapper converts each argument exactly or hands the call to a renamed copy of the original: a rectangular,
-non-empty list of all-int (within ±2**20) or all-float (no NaN) elements becomes an int64/float64 array; anything
-else (ragged rows, mixed or huge numbers, empty lists, rows shared between places the kernel writes to, tuples it
-would write into) goes to the original. Changes the kernel makes to an argument are written back into the caller's
-lists (and rows) after the call; a kernel that raises hands the call to the original, so the caller sees the
-original's exception and partial changes; a float result that is a whole number is recomputed by the original
-(numba makes an int that meets a float a float). The kernel runs with bounds checks. Before offering it, the
-proposer compiles the candidate on sample inputs in a child process and drops it when numba cannot compile it.
+The wrapper (:mod:`perfkit.optimizers._numba_source`) converts each argument exactly or hands the call to a
+renamed copy of the original: a rectangular, non-empty list of all-int (within ±2**20) or all-float (finite)
+elements becomes an int64/float64 array; ragged rows, mixed or huge numbers, empty lists, shared rows and tuples
+the kernel would write into go to the original. The kernel's changes to an argument are written back into the
+caller's lists and rows; a kernel that raises, and an output holding NaN, hand the call to the original; math
+functions raise where Python's do; the kernel runs with bounds checks. Before offering it, the proposer compiles
+the candidate on sample inputs in a child process and reads numba's typing (:func:`widened_ints`): a kernel that
+would store a float into an int array or a bool as a number is dropped, and where an int became a float, a float
+output that is a whole number is recomputed by the original.
 """
 
 from __future__ import annotations
