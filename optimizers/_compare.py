@@ -12,18 +12,15 @@ tuples, strings) or mappings (dicts), and everything else exactly.
 from __future__ import annotations
 
 import math
-import reprlib
 from collections import Counter
 from typing import Any
 
-_repr = reprlib.Repr()
-_repr.maxlist = _repr.maxtuple = _repr.maxset = _repr.maxdict = 8
-_repr.maxstring = _repr.maxother = 80
-
 
 def short(value: Any) -> str:
-    """A repr cut to a readable length."""
-    return _repr.repr(value)
+    """A repr cut to a readable length (:func:`perfkit.format.short`)."""
+    from perfkit.format import short as shortened
+
+    return shortened(value)
 
 
 _MAX_DEPTH = 40

@@ -3,7 +3,31 @@
 from __future__ import annotations
 
 import math
+import reprlib
 from typing import Any
+
+
+class _Short(reprlib.Repr):
+    """reprlib with a few items per container and ints too long for ``repr`` told by their size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlist = self.maxtuple = self.maxset = self.maxdict = 8
+        self.maxstring = self.maxother = 80
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 4000:  # repr refuses ints of more than 4300 digits
+            return f"<int of {x.bit_length()} bits>"
+        return super().repr_int(x, level)
+
+
+_SHORT = _Short()
+
+
+def short(value: Any) -> str:
+    """A repr cut to a readable length; never raises for huge ints."""
+    return _SHORT.repr(value)
+
 
 _TIME_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "us"), (1e-9, "ns"))
 

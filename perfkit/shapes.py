@@ -71,7 +71,9 @@ class Number:
 
     def describe(self) -> str:
         extra = "".join(f", {w}" for w, seen in (("nan", self.nan), ("inf", self.inf)) if seen)
-        return f"{self.type.__name__} {self.low!r}..{self.high!r}{extra}"
+        from perfkit.format import short
+
+        return f"{self.type.__name__} {short(self.low)}..{short(self.high)}{extra}"
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,26 @@ def test_observe_binds_calls_to_parameters_and_says_what_is_reused() -> None:
     assert pickle.loads(pickle.dumps(observed)).describe() == observed.describe()
 
 
+def test_ints_too_long_for_repr_are_described_and_drawn() -> None:
+    """eulerlib's decimal_to_base met a 5000-digit int: describing its shape must not raise."""
+
+    def to_base(n, b):
+        return n % b
+
+    observed = observe(to_base, [((10**5000, 7), {}), ((3, 2), {})])
+    assert "bits>" in observed.describe()
+    from hypothesis import given, settings
+
+    from perfkit.inputs import arguments_strategy
+
+    @settings(max_examples=20, database=None, derandomize=True)
+    @given(arguments_strategy(to_base, max_size=50, samples=[((10**5000, 7), {}), ((3, 2), {})], widen=True))
+    def draw(item: object) -> None:
+        assert isinstance(item[0][0], int)  # type: ignore[index]
+
+    draw()
+
+
 NESTED = [
     [3, 1, 2],
     {"apple": [1, 2], "fig": []},
