@@ -69,6 +69,7 @@ def verify(
     tolerance: Tolerance = DEFAULT_TOLERANCE,
     timeout_factor: float = 10.0,
     min_timeout: float = 2.0,
+    first_call: float = 30.0,
     original_timeout: float = 60.0,
     memory_limit: int | None = 2 * 2**30,
     hash_seeds: tuple[int, int] | None = HASH_SEEDS,
@@ -77,7 +78,8 @@ def verify(
     """Compare ``candidate`` with ``original`` on ``inputs`` in a child process; the first difference rejects it.
 
     An input on which the original itself runs past ``original_timeout`` is skipped. The candidate may take
-    ``max(min_timeout, timeout_factor * original_time)`` seconds per input. ``hash_seeds``: the comparing child
+    ``max(min_timeout, timeout_factor * original_time)`` seconds per input, and ``first_call`` seconds more on
+    its first (imports, a JIT's compilation or cache load). ``hash_seeds``: the comparing child
     runs with the first ``PYTHONHASHSEED``; the original also runs in a second child with the other, and order
     is compared only where the two runs of the original agree on it (None: order always counts). The second
     run stops after ``order_budget`` seconds; the inputs it did not reach mark nothing (order counts there,
@@ -85,7 +87,7 @@ def verify(
     """
     if not isinstance(inputs, list) or not all(is_input(item) for item in inputs):
         raise InvalidArgument("inputs", type(inputs).__name__, "give a list of (args tuple, kwargs dict) pairs")
-    if timeout_factor <= 0 or min_timeout <= 0 or original_timeout <= 0:
+    if timeout_factor <= 0 or min_timeout <= 0 or original_timeout <= 0 or first_call < 0:
         raise InvalidArgument("timeout_factor", timeout_factor, "give positive time limits")
     if hash_seeds is not None and (len(hash_seeds) != 2 or hash_seeds[0] == hash_seeds[1]):
         raise InvalidArgument("hash_seeds", hash_seeds, "give two different PYTHONHASHSEED values, or None")
@@ -128,8 +130,10 @@ def verify(
             if marked["kind"] == "crash":
                 return Verdict(False, "crash", f"verifier crashed: {marked['message']}", 0)
             unordered = tuple(marked["unordered"])
-            for index in sorted(seconds):
+            for position, index in enumerate(sorted(seconds)):
                 limit = max(min_timeout, timeout_factor * seconds[index])
+                if position == 0:  # the candidate loads first: imports, and a JIT's compilation or cache load
+                    limit += first_call
                 try:
                     result = child.recv(timeout=limit)
                 except ChildTimeout:
