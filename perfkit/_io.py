@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -32,6 +33,7 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, _mode_for(target))
+        _keep_owner(tmp_name, target)
         os.replace(tmp_name, target)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -44,6 +46,17 @@ def _mode_for(target: Path) -> int:
         return target.stat().st_mode & 0o7777
     except FileNotFoundError:
         return 0o666 & ~umask()
+
+
+def _keep_owner(tmp_name: str, target: Path) -> None:
+    """Give the new file the old one's owner and group where we may (root writing a user's file)."""
+    try:
+        old = target.stat()
+    except FileNotFoundError:
+        return
+    if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+        with contextlib.suppress(PermissionError):
+            os.chown(tmp_name, old.st_uid, old.st_gid)
 
 
 def umask() -> int:

@@ -26,3 +26,15 @@ def test_new_files_follow_the_umask_and_existing_files_keep_their_mode(tmp_path:
     finally:
         os.umask(old)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json", "private.json", "run.sh"]
+
+
+def test_a_file_written_by_root_keeps_its_owner(tmp_path: Path) -> None:
+    import pytest
+
+    if os.getuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    target = tmp_path / "user.py"
+    target.write_text("old")
+    os.chown(target, 1234, 1234)
+    write_atomic(target, "new")
+    assert (target.stat().st_uid, target.stat().st_gid) == (1234, 1234) and target.read_text() == "new"

@@ -151,6 +151,7 @@ def test_apply_refuses_a_dirty_tree_then_applies(optimized, tmp_path: Path) -> N
     target = tmp_path / "inventory"
     shutil.copytree(repo, target)
     git = ["git", "-c", "user.email=t@t", "-c", "user.name=t"]
+    (target / "inventory" / "orders.py").chmod(0o755)  # an executable source file keeps its mode
     subprocess.run(["git", "init", "-q"], cwd=target, check=True)
     subprocess.run([*git, "add", "."], cwd=target, check=True)
     subprocess.run([*git, "commit", "-qm", "start"], cwd=target, check=True)
@@ -170,11 +171,15 @@ def test_apply_refuses_a_dirty_tree_then_applies(optimized, tmp_path: Path) -> N
     ]
     refused = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
     assert refused.returncode == 2 and "uncommitted changes" in refused.stderr
+    assert "running the workload" not in refused.stderr  # refused before any work
     assert (target / "inventory" / "orders.py").read_text().endswith("# mine\n")
     subprocess.run(["git", "checkout", "--", "."], cwd=target, check=True)
     applied = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
     assert applied.returncode == 0, applied.stderr
     assert "deque" in (target / "inventory" / "orders.py").read_text()
+    assert (target / "inventory" / "orders.py").stat().st_mode & 0o777 == 0o755
+    summary = subprocess.run(["git", "diff", "--summary"], cwd=target, capture_output=True, text=True, check=True)
+    assert "mode change" not in summary.stdout
 
 
 @pytest.mark.parametrize(

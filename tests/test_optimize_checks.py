@@ -223,23 +223,33 @@ def test_a_spent_budget_finishes_the_current_function_and_skips_the_rest(mini: P
     assert any("budget was spent" in row["reason"] for row in rows.values())
 
 
-def test_ctrl_c_keeps_the_tree_and_saves_what_was_finished(mini: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_keeps_the_tree_and_saves_what_was_finished(mini: Path, tmp_path: Path, stop: int) -> None:
+    import os
+
     before = {p: p.read_bytes() for p in mini.rglob("*") if p.is_file()}
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-m", "perfkit", "optimize", str(mini), "--workload", "python bench.py", "--threshold", "0",
          "--fuzz-budget", "0", "--functions", "mini.core:dedupe", "--out", "res"],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )  # fmt: skip
     assert process.stderr is not None
     for line in process.stderr:  # wait until the function is being optimised
         if "optimising mini.core:dedupe" in line:
             break
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     out, err = process.communicate(timeout=300)
     assert process.returncode == 130, err
-    assert "interrupted" in out
+    assert "interrupted" in out and "with the changes" not in out.replace("not run with the changes", "")
     report = json.loads((tmp_path / "res" / "report.json").read_text())
-    assert report["interrupted"] is True
+    assert report["interrupted"] is True and report["format"] == "perfkit.optimize-report"
+    assert all(row["status"] != "pending" for row in report["functions"])
+    history = json.loads((tmp_path / "res" / "history.json").read_text())["functions"]
+    assert all(entry is not None for entry in history.values())
+    assert not list(scratch.glob("perfkit-work-*")), "a copy of the repository was left behind"
     assert {p: p.read_bytes() for p in mini.rglob("*") if p.is_file() and "__pycache__" not in p.parts} == {
         p: b for p, b in before.items() if "__pycache__" not in p.parts
     }

@@ -68,9 +68,11 @@ def cmd_optimize(options: argparse.Namespace) -> int:
         out=options.out,
     )
     check_repo(repo, config)
+    if options.apply:
+        _check_clean(repo, config)
     out = Path(options.out) if options.out else Path(".perfkit")
     executor = _executor(options, config.jobs, out)
-    with executor, Workspace(repo) as work:
+    with _sigterm_as_interrupt(), executor, Workspace(repo) as work:
         with steps() as progress:
             report = optimize_repo(
                 repo, config, offline=options.offline, progress=progress, workspace=work, executor=executor
@@ -78,7 +80,9 @@ def cmd_optimize(options: argparse.Namespace) -> int:
         written = save(report, out)
         _print_summary(report, summary_rows(report))
         err(f"results: {out}/ (patches/, optimize.diff, history.json, report.json, results.sqlite)")
-        if options.apply:
+        if options.apply and report.interrupted:
+            err("nothing applied: the run was interrupted before the repository's tests ran on the changes")
+        elif options.apply:
             files = sorted({str(f.info.path.relative_to(work.path)) for f in report.improved})
             if files:
                 apply_files(work, files)
@@ -88,6 +92,51 @@ def cmd_optimize(options: argparse.Namespace) -> int:
         elif report.improved:
             err(f"to apply: git -C {repo} apply {written['combined'].resolve()}  (or run again with --apply)")
     return 130 if report.interrupted else 0
+
+
+def _tests_line(report: Any) -> str:
+    """What is known of the repository's tests: before any change, and on the patched copy."""
+    if report.tests_passed is None:
+        return "not run"
+    if not report.tests_passed:
+        return "failed before any change (the whole-program check was skipped)"
+    if report.tests_after:
+        return "pass before and with the changes"
+    if report.improved:
+        return "pass before any change; not run with the changes (the run stopped first)"
+    return "pass before any change (nothing was changed)"
+
+
+def _check_clean(repo: Path, config: Any) -> None:
+    """``--apply`` on a tree whose source files have uncommitted changes is refused before any work."""
+    from perfkit.errors import PerfkitError
+    from perfkit.repo.sources import python_files
+    from perfkit.repo.workspace import uncommitted
+
+    files = [str(p.relative_to(repo)) for p in python_files(repo, include=config.include, exclude=config.exclude)]
+    dirty = uncommitted(repo, files)
+    if dirty:
+        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        raise PerfkitError(
+            f"--apply refused: {shown} has uncommitted changes; commit or stash them first (or run without --apply)"
+        )
+
+
+class _sigterm_as_interrupt:
+    """While inside, SIGTERM stops the run the way Ctrl-C does: the copies are removed and the report saved."""
+
+    def __enter__(self) -> None:
+        import signal
+
+        def stop(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        self.previous = signal.signal(signal.SIGTERM, stop)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        signal.signal(signal.SIGTERM, self.previous)
 
 
 def _print_summary(report: Any, rows: list[dict[str, Any]]) -> None:
@@ -117,10 +166,7 @@ def _print_summary(report: Any, rows: list[dict[str, Any]]) -> None:
             f"workload: {ratio.ratio:.2f}x faster [{ratio.low:.2f} .. {ratio.high:.2f}] 95% CI "
             f"({report.before.summary().median:.3f} s -> {report.after.summary().median:.3f} s per run)"
         )
-    if report.tests_passed is not None:
-        out.print(
-            "repository tests: " + ("pass with the changes" if report.tests_passed else "failed before any change")
-        )
+    out.print(f"repository tests: {_tests_line(report)}")
     if report.selection is not None:
         out.print(f"share: {report.selection.source}")
     for note in report.notes:

@@ -89,8 +89,8 @@ def optimize_repo(
                 patched, config, report, captured, offline=offline, deadline=deadline, say=say, executor=executor
             )
         except KeyboardInterrupt:
-            report.interrupted = True
-            report.notes.append("interrupted: the functions finished so far are kept; the rest were not tried")
+            _interrupted(report, "while optimising")
+            return report
         whole_program = bool(report.improved) and not report.interrupted
         phase(5)
         if whole_program:
@@ -105,6 +105,9 @@ def optimize_repo(
             checks.measure_workload(baseline, patched, config, report, say)  # measurement
         phase(8)
         return report
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before or after the functions: what is done is reported
+        _interrupted(report, "before the whole-program checks finished" if report.functions else "before any function")
+        return report
     finally:
         report.elapsed = time.monotonic() - started
         if executor is not None:
@@ -113,6 +116,17 @@ def optimize_repo(
         baseline.close()
         if owned:
             patched.close()
+
+
+def _interrupted(report: OptimizeReport, when: str) -> None:
+    """Mark the run interrupted: functions not finished are skipped with the reason, and the winners found are
+    kept as patches but were not checked against the repository's tests or the workload."""
+    report.interrupted = True
+    for outcome in report.functions:
+        if outcome.status == "pending":
+            outcome.status, outcome.reason = "skipped", "the run was interrupted before this function was finished"
+    kept = " (their patches are saved, but the repository's tests did not run on them)" if report.improved else ""
+    report.notes.append(f"interrupted {when}: {len(report.improved)} function(s) improved so far{kept}")
 
 
 def _capture(root: Path, config: RepoConfig, report: OptimizeReport, say: Progress) -> dict[str, Captured]:

@@ -51,7 +51,8 @@ class OptimizeReport:
     before: Any = None  # Measurement of the original workload
     after: Any = None  # Measurement of the patched workload
     speedup: Any = None  # stats.Ratio, original / patched
-    tests_passed: bool | None = None
+    tests_passed: bool | None = None  # the repository's tests before any change
+    tests_after: bool | None = None  # the same tests on the patched copy (None: not run)
     notes: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     interrupted: bool = False

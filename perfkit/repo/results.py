@@ -15,10 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from perfkit._io import write_atomic
+from perfkit._io import document, write_atomic
 from perfkit.repo.report import FunctionOutcome, OptimizeReport
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: format keys; tests_after; a function never tried has its status, not null
 
 
 def summary_rows(report: OptimizeReport) -> list[dict[str, Any]]:
@@ -56,11 +56,11 @@ def save(report: OptimizeReport, out: Path) -> dict[str, Path]:
     combined = out / "optimize.diff"
     write_atomic(combined, "".join(_merged_diffs(kept)))
     written["combined"] = combined
-    history = {
-        "schema_version": SCHEMA_VERSION,
-        "repo": str(report.repo),
-        "functions": {f.info.key: f.result.to_dict() if f.result is not None else None for f in report.functions},
-    }
+    history = document(
+        "optimize-history",
+        SCHEMA_VERSION,
+        {"repo": str(report.repo), "functions": {f.info.key: _history(f) for f in report.functions}},
+    )
     write_atomic(out / "history.json", json.dumps(history, indent=1, default=str) + "\n")
     written["history"] = out / "history.json"
     write_atomic(out / "report.json", json.dumps(report_dict(report), indent=1, default=str) + "\n")
@@ -72,27 +72,40 @@ def save(report: OptimizeReport, out: Path) -> dict[str, Path]:
 def report_dict(report: OptimizeReport) -> dict[str, Any]:
     """The machine-readable summary."""
     ratio = report.speedup
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "repo": str(report.repo),
-        "workload": report.config.workload_argv(),
-        "functions": summary_rows(report),
-        "workload_speedup": None if ratio is None else {"speedup": ratio.ratio, "low": ratio.low, "high": ratio.high},
-        "tests_passed_before": report.tests_passed,
-        "notes": report.notes,
-        "elapsed_s": round(report.elapsed, 1),
-        "interrupted": report.interrupted,
-        "profiler": report.profile_tool,
-        "selection": None
-        if report.selection is None
-        else {"signal": report.selection.source, "profiled_s": round(report.selection.total_s, 3)},
-        "executor": {
-            "where": report.executor or "here",
-            "workers": report.workers,
-            "workers_used": report.workers_used,
-            "time_split": report.time_split,
+    return document(
+        "optimize-report",
+        SCHEMA_VERSION,
+        {
+            "repo": str(report.repo),
+            "workload": report.config.workload_argv(),
+            "functions": summary_rows(report),
+            "workload_speedup": None
+            if ratio is None
+            else {"speedup": ratio.ratio, "low": ratio.low, "high": ratio.high},
+            "tests_passed_before": report.tests_passed,
+            "tests_passed_after": report.tests_after,
+            "notes": report.notes,
+            "elapsed_s": round(report.elapsed, 1),
+            "interrupted": report.interrupted,
+            "profiler": report.profile_tool,
+            "selection": None
+            if report.selection is None
+            else {"signal": report.selection.source, "profiled_s": round(report.selection.total_s, 3)},
+            "executor": {
+                "where": report.executor or "here",
+                "workers": report.workers,
+                "workers_used": report.workers_used,
+                "time_split": report.time_split,
+            },
         },
-    }
+    )
+
+
+def _history(f: FunctionOutcome) -> dict[str, Any]:
+    """A function's candidates (the optimizers' Result), or, when it never got that far, why not."""
+    if f.result is not None:
+        return f.result.to_dict()
+    return {"status": f.status, "reason": f.reason, "history": []}
 
 
 def _merged_diffs(kept: list[FunctionOutcome]) -> list[str]:
