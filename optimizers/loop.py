@@ -33,7 +33,7 @@ from perfkit.errors import InvalidArgument
 from perfkit.profile import Hotspot, Profile
 from perfkit.progress import Progress
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: 'format' beside 'schema_version'
 VERIFY_EXAMPLES = 300  # inputs drawn for verification: every candidate faces all of them
 VERIFY_MAX_SIZE = 100  # the largest tier of drawn inputs (items per collection, characters per string)
 DRAW_BUDGET = 20.0  # seconds of the original's time on the drawn inputs; slower inputs give way to smaller ones
@@ -77,9 +77,9 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (schema-versioned)."""
-        data = asdict(self)
-        data["schema_version"] = SCHEMA_VERSION
-        return data
+        from perfkit._io import document
+
+        return document("optimize-function", SCHEMA_VERSION, asdict(self))
 
 
 def default_proposers() -> list[Proposer]:

@@ -72,7 +72,8 @@ def test_loop_keeps_full_history_feeds_back_and_picks_a_verified_winner() -> Non
     round_two = scripted.seen[1]
     assert round_two.round == 2 and [f.verdict for f in round_two.feedback] == ["rejected", "slower", "rejected"]
     assert round_two.arg_types["xs"] >= {"list[int]"} and round_two.return_types >= {"list[int]"}
-    assert result.verification_inputs == 15 + 2 + 2 and result.to_dict()["schema_version"] == 1
+    assert result.verification_inputs == 15 + 2 + 2 and result.to_dict()["schema_version"] == 2
+    assert result.to_dict()["format"] == "perfkit.optimize-function"
 
 
 def test_loop_without_winner_has_no_diff() -> None:

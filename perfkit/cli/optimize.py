@@ -162,8 +162,11 @@ def _print_summary(report: Any, rows: list[dict[str, Any]]) -> None:
     out.print(table)
     ratio = report.speedup
     if ratio is not None:
+        from perfkit.format import speedup_verdict
+
+        told, _ = speedup_verdict(ratio.ratio, ratio.low, ratio.high)
         out.print(
-            f"workload: {ratio.ratio:.2f}x faster [{ratio.low:.2f} .. {ratio.high:.2f}] 95% CI "
+            f"workload: {told} 95% CI "
             f"({report.before.summary().median:.3f} s -> {report.after.summary().median:.3f} s per run)"
         )
     out.print(f"repository tests: {_tests_line(report)}")
