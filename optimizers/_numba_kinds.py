@@ -31,15 +31,18 @@ def parse_description(description: str) -> Parsed:
 
 def _parse_at(text: str, i: int) -> tuple[Parsed, int]:
     j = i
-    while j < len(text) and (text[j].isalnum() or text[j] == "_"):
+    while j < len(text) and text[j] not in "[], |":  # any name: 'int', 'NoneType', '?' (an empty dict's keys)
         j += 1
     name, positions = text[i:j], []
     if j < len(text) and text[j] == "[":
         j += 1
         alternatives: list[Any] = []
         while j < len(text) and text[j] != "]":
+            start = j
             item, j = _parse_at(text, j)
             alternatives.append(item)
+            if j == start and not text.startswith((" | ", ", "), j):
+                j += 1  # a character no description holds: step over it rather than loop on it
             if text.startswith(" | ", j):
                 j += 3
             elif text.startswith(", ", j):

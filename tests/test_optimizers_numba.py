@@ -350,3 +350,20 @@ def test_strings_as_code_points_in_loops_swaps_and_type_checks() -> None:
     assert source is not None, reason
     assert _verified(nf.repeats, source, [*singles, (("",), {}), (("\x00\x00",), {})]).ok
     assert text_params(_context(nf.uses_letter_as_text, singles)) == set()  # len(ch): a code point has none
+
+
+def test_type_descriptions_of_any_shape_are_classified_without_looping() -> None:
+    """An empty dict is described 'dict[?, ?]'; the parser once looped on '?' until the OOM killer came."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from perfkit.optimizers.numba_jit import classify
+
+    assert classify("dict[?, ?]") == "other" and classify("list[dict[?, ?]]") == "other"
+    assert classify("list[int]") == "array" and classify("list[list[float]]") == "matrix"
+
+    @settings(max_examples=300, database=None, derandomize=True, deadline=None)
+    @given(st.text(alphabet="[], |?intfloatlsuedc", max_size=30))
+    def terminates(description: str) -> None:
+        classify(description)
+
+    terminates()
