@@ -295,3 +295,29 @@ def test_a_jit_winner_slower_end_to_end_is_replaced_by_its_fallback_in_the_copy(
         assert "rewrite candidate 3.00x used instead" in outcome.reason
         assert "dict.fromkeys" in patched.read("mini/core.py") and "'jit'" not in patched.read("mini/core.py")
         assert "dict.fromkeys" in outcome.diff
+
+
+def test_jit_winners_that_pass_alone_but_lose_together_give_way(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pygorithm: four numba winners each passed their own start-up check, but the workload ran 0.67x with all of
+    them. The verdicts are given (no timing): alone each helps (removing one leaves numba's import in place),
+    together they lose, so the one with a pure-Python candidate takes it and the other is dropped."""
+    infos = {f.qualname: f for f in functions_in(mini, mini / "mini" / "core.py")}
+    config = RepoConfig(workload="python bench.py")
+    with Workspace(mini) as patched:
+        outcomes = []
+        for name, plain in (("dedupe", "return list(dict.fromkeys(items))"), ("distinct", None)):
+            info = replace(infos[name], path=patched.path / "mini" / "core.py")
+            jit = _attempt("numba", "accepted", 9.0, f"def {name}(items):\n    return 'jit'\n")
+            history = [jit] + (
+                [_attempt("rewrite", "accepted", 2.5, f"def {name}(items):\n    {plain}\n")] if plain else []
+            )
+            result = Result(name, "", "", history=history, winner=jit)
+            outcomes.append(FunctionOutcome(info, 0.4, status="improved", result=result))
+        report = OptimizeReport(repo=mini, config=config, functions=outcomes)
+        verdicts = iter([Ratio(1.1, 1.02, 1.2, 0.01, True)] * 2 + [Ratio(0.67, 0.58, 0.81, 0.01, True)])
+        monkeypatch.setattr(checks, "time_workloads", lambda *a, **k: (None, None, next(verdicts)))
+        assert checks.drop_slow_startups(patched, report, timeout=60, say=lambda m: None) == 1
+        dedupe, distinct = outcomes
+        assert dedupe.status == "improved" and dedupe.winner.proposer == "rewrite"
+        assert distinct.status == "dropped" and "with the other JIT winners" in distinct.reason
+        assert "'jit'" not in patched.read("mini/core.py") and "dict.fromkeys" in patched.read("mini/core.py")

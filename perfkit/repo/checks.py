@@ -99,21 +99,55 @@ def drop_slow_startups(
             if gain.high >= 1.0:
                 continue
             measured = f"{1 / gain.ratio:.2f}x faster without it [{1 / gain.high:.2f} .. {1 / gain.low:.2f}]"
-            proposer = f.winner.proposer
-            backup = best_pure_python(f)
-            if backup is None:
-                f.status = "dropped"
-                f.reason = f"the workload runs {measured}: {proposer}'s compilation at start-up outweighs its gain"
-            else:
-                f.fallback, fallbacks = backup, fallbacks + 1
-                f.reason = (
-                    f"{proposer} winner dropped (start-up: the workload runs {measured}); "
-                    f"{backup.proposer} candidate {backup.speedup:.2f}x used instead"
-                )
-            report.notes.append(f"{f.info.key}: {f.reason}")
+            fallbacks += _give_way(f, report, f"start-up: the workload runs {measured}")
+        fallbacks += _drop_jit_together(patched, variant, report, everything, timeout=timeout, say=say)
     apply_winners(patched, report.improved, touched=everything)
     refresh_diffs(patched, report.improved)
     return fallbacks
+
+
+def _drop_jit_together(
+    patched: Workspace,
+    variant: Workspace,
+    report: OptimizeReport,
+    everything: list[FunctionOutcome],
+    *,
+    timeout: float,
+    say: Callable[[str], None],
+) -> int:
+    """JIT winners that each pass alone can still lose together (removing one leaves the JIT's import and the
+    others' start-up in place): time the workload with all the JIT winners left and with none of them; when it
+    is significantly faster with none, each gives way to its pure-Python fallback or is dropped."""
+    jitted = [f for f in report.improved if f.fallback is None and f.winner.proposer in JIT_PROPOSERS]
+    if len(jitted) < 2:
+        return 0
+    rest = [g for g in report.improved if g not in jitted]
+    apply_winners(variant, rest, touched=everything, found_in=patched.path)
+    apply_winners(patched, report.improved, touched=everything)
+    say(f"timing the workload with and without its {len(jitted)} JIT-compiled winners together")
+    _, _, gain = time_workloads(
+        variant.path, patched.path, report.config.workload_argv(), runs=ABLATION_RUNS, timeout=timeout,
+        names=("without", "with"),
+    )  # fmt: skip
+    if gain.high >= 1.0:
+        return 0
+    low, high = 1 / gain.high, 1 / gain.low
+    why = f"start-up, with the other JIT winners: the workload runs {1 / gain.ratio:.2f}x faster without them all"
+    why += f" [{low:.2f} .. {high:.2f}]"
+    return sum(_give_way(f, report, why) for f in jitted)
+
+
+def _give_way(f: FunctionOutcome, report: OptimizeReport, why: str) -> int:
+    """A JIT winner that costs the workload more at start-up than it saves: its best verified pure-Python candidate
+    is used instead (returns 1), or it is dropped (returns 0); the reason says which, and why."""
+    proposer, backup = f.winner.proposer, best_pure_python(f)
+    if backup is None:
+        f.status, f.reason = "dropped", f"{why}: {proposer}'s compilation at start-up outweighs its gain"
+    else:
+        f.fallback = backup
+        f.reason = f"{proposer} winner dropped ({why}); {backup.proposer} candidate {backup.speedup:.2f}x used instead"
+    report.notes.append(f"{f.info.key}: {f.reason}")
+    return 0 if backup is None else 1
 
 
 def best_pure_python(outcome: FunctionOutcome) -> Any:
