@@ -88,9 +88,13 @@ def body(fault: str, indent: int) -> str:
     return textwrap.indent(BODIES[fault], " " * indent)
 
 
-def function_file(fault: str, *, name: str = "f") -> str:
-    """A module with ``name(xs: list[int]) -> int`` that injects ``fault`` and then sums xs."""
-    return HEADER + f"\ndef {name}(xs: list[int]) -> int:\n    _called()\n{body(fault, 4)}\n    return sum(xs)\n"
+def function_file(fault: str, *, name: str = "f", workers_only: bool = False) -> str:
+    """A module with ``name(xs: list[int]) -> int`` that injects ``fault`` and then sums xs; ``workers_only``:
+    only in processes other than the one that set FK_MAIN (the test process of the plugin's cases)."""
+    inject = body(fault, 4)
+    if workers_only:
+        inject = "    if os.environ.get('FK_MAIN') != str(os.getpid()):\n" + body(fault, 8)
+    return HEADER + f"\ndef {name}(xs: list[int]) -> int:\n    _called()\n{inject}\n    return sum(xs)\n"
 
 
 def script_file(fault: str) -> str:
@@ -130,9 +134,7 @@ def perfkit(*args: str) -> list[str]:
 
 def fn_case(command: str, fault: str, argv_tail: list[str], **kw: object) -> Case:
     """A case whose target is ``t_MARK.py:f`` injecting ``fault``."""
-    files = {"t_MARK.py": function_file(fault)}
-    files.update(kw.pop("files", {}))  # type: ignore[arg-type]
-    return Case(command, fault, argv=argv_tail, files=files, **kw)  # type: ignore[arg-type]
+    return Case(command, fault, argv=argv_tail, files={"t_MARK.py": function_file(fault)}, **kw)  # type: ignore[arg-type]
 
 
 MEASURE = ["measure", "t_MARK.py:f", "--args", "[[1, 2, 3]]", "-p", "2", "-n", "2", "-w", "0", "-l", "1"]
@@ -163,7 +165,10 @@ def make_dir(rel: str) -> Callable[[Path], None]:
 
 
 def make_file(rel: str, text: str = "keep me\n") -> Callable[[Path], None]:
-    return lambda work: (work / rel).write_text(text)
+    def setup(work: Path) -> None:
+        (work / rel).write_text(text)
+
+    return setup
 
 
 def both(*steps: Callable[[Path], None] | None) -> Callable[[Path], None]:
@@ -222,9 +227,11 @@ def repo_setup(fault: str, *, dirty: bool = False) -> Callable[[Path], None]:
 def plugin_setup(fault: str, *, store: str | None = None) -> Callable[[Path], None]:
     def setup(work: Path) -> None:
         marker = work.name.split("-")[-1]
-        (work / f"m_{marker}.py").write_text(function_file(fault).replace("WORK", str(work)).replace("MARK", marker))
+        source = function_file(fault, workers_only=fault != "slow")
+        (work / f"m_{marker}.py").write_text(source.replace("WORK", str(work)).replace("MARK", marker))
         (work / f"test_{marker}.py").write_text(
-            f"import m_{marker} as m\n\ndef test_sum(perf):\n    assert perf(m.f, [1, 2, 3]) == 6\n"
+            f"import os\nimport m_{marker} as m\n\nos.environ['FK_MAIN'] = str(os.getpid())\n\n"
+            "def test_sum(perf):\n    assert perf(m.f, [1, 2, 3]) == 6\n"
         )
         if store:
             store_setup(store)(work)
@@ -527,7 +534,7 @@ def cases() -> list[Case]:
     for mode, extra in (("profile", []), ("profile --cprofile", ["--cprofile"])):
         quick = mode == "profile"
         for fault, expect, codes in (
-            ("abort", "exit 0, a note", {0, 1}),
+            ("abort", "exit 1/2, one line", {1, 2}),
             ("fork", "exit 0, no child left", {0}),
             ("setsid", "exit 0, no child left", {0}),
             ("flood", "exit 0", {0}),
@@ -541,6 +548,7 @@ def cases() -> list[Case]:
                     codes,
                     sc(fault),
                     traceback_ok=True,
+                    one_line=fault == "abort",
                     quick=quick and fault in ("fork", "setsid"),
                 )
             )
@@ -773,7 +781,7 @@ def cases() -> list[Case]:
     )
     # pytest plugin
     for fault, expect, codes in (
-        ("abort", "test fails, no orphan", {1}),
+        ("abort", "crash in a timing worker: exit 0/1", {0, 1}),
         ("fork", "exit 0, no child left", {0}),
         ("setsid", "exit 0, no child left", {0}),
         ("flood", "exit 0", {0}),
