@@ -301,9 +301,7 @@ def test_jit_winners_that_pass_alone_but_lose_together_give_way(mini: Path, monk
     """On a real repository of the corpus, four numba winners each passed their own start-up check, but the
     workload ran 0.67x with all of them. The verdicts are given (no timing): alone each helps (removing one leaves
     numba's import in place), together they lose, so the one with a pure-Python candidate takes it and the other
-    is dropped."""A real repository of the corpus: four numba winners each passed their own start-up check, but the workload ran 0.67x with all of
-    them. The verdicts are given (no timing): alone each helps (removing one leaves numba's import in place),
-    together they lose, so the one with a pure-Python candidate takes it and the other is dropped."""
+    is dropped."""
     infos = {f.qualname: f for f in functions_in(mini, mini / "mini" / "core.py")}
     config = RepoConfig(workload="python bench.py")
     with Workspace(mini) as patched:
