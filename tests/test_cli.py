@@ -280,3 +280,42 @@ def test_a_bad_tool_perfkit_section_names_the_key_and_the_file(tmp_path, section
     result = perfkit("fuzz", "x.py:f", "--max-size", "3", cwd=tmp_path)
     _fails_fast(result, message)
     assert "pyproject.toml" in result.stderr
+
+
+def test_more_mistakes_are_refused_before_any_work(tmp_path) -> None:
+    calls = tmp_path / "called"
+    (tmp_path / "t.py").write_text(
+        f"def f(xs: list[int]) -> int:\n    open({str(calls)!r}, 'a').write('x')\n    return len(xs)\n"
+    )
+    (tmp_path / "empty.sqlite").write_bytes(b"")
+    (tmp_path / "a-file").write_text("keep")
+    store = perfkit("fuzz", "t.py:f", "--max-size", "5", "--budget", "30", "--store", "empty.sqlite", cwd=tmp_path)
+    _fails_fast(store, "empty (0 bytes)")
+    assert not calls.exists() and (tmp_path / "empty.sqlite").read_bytes() == b""
+    _fails_fast(perfkit("optimize", str(ROOT / "examples" / "inventory"), "--out", str(tmp_path / "a-file")), "--out")
+    limit = perfkit("measure", "--memory-limit", "300M", "--", sys.executable, "-c", "pass")
+    _fails_fast(limit, "--memory-limit")
+
+
+def test_sigterm_to_fuzz_cleans_up_like_ctrl_c(tmp_path) -> None:
+    import os
+    import signal
+    import time
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    (tmp_path / "t.py").write_text("def f(xs: list[int]) -> int:\n    return sorted(xs)[0] if xs else 0\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "perfkit", "fuzz", "t.py:f", "--max-size", "50", "--budget", "60"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    time.sleep(6)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    time.sleep(0.5)
+    assert not [p.name for p in scratch.iterdir() if p.name.startswith("perfkit")]

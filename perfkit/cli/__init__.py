@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from perfkit import __version__
-from perfkit.cli._common import err
+from perfkit.cli._common import err, sigterm_as_interrupt
 from perfkit.errors import PerfkitError
 
 COMMANDS = [
@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     if command and not getattr(options, "takes_command", False):
         parser.error(f"'perfkit {options.command}' takes no command after '--'")
     try:
-        return int(options.handler(options))
+        with sigterm_as_interrupt():  # SIGTERM cleans up as Ctrl-C does: children, temporary folders, partial results
+            return int(options.handler(options))
     except PerfkitError as exc:
         if options.debug:
             raise

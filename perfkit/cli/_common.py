@@ -127,3 +127,20 @@ def check_at_least(option: str, value: float | None, minimum: float, example: st
 
     if value is not None and value < minimum:
         raise InvalidArgument(option, value, f"give at least {minimum:g}, e.g. {option} {example}")
+
+
+class sigterm_as_interrupt:
+    """While inside, SIGTERM stops the run the way Ctrl-C does: the copies are removed and the report saved."""
+
+    def __enter__(self) -> None:
+        import signal
+
+        def stop(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        self.previous = signal.signal(signal.SIGTERM, stop)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        signal.signal(signal.SIGTERM, self.previous)

@@ -78,6 +78,10 @@ def cmd_fuzz(options: argparse.Namespace) -> int:
     check_at_least("--jobs", options.jobs, 0, "2 (0: one per core)")
     check_output_file("--json", options.json)
     check_output_dir("--out", options.out)
+    if options.store and Path(options.store).exists():  # a corrupt or truncated store is refused before the search
+        from perfkit.store import Store
+
+        Store(options.store, create=False).close()
     memory = parse_size(options.memory_limit, name="--memory-limit")
     if len(options.target) > 1 or options.executor or options.scheduler:
         return _fuzz_many(options, memory)

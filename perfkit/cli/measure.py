@@ -82,6 +82,11 @@ def cmd_measure(options: argparse.Namespace) -> int:
     if options.command_argv:
         from perfkit.harness.command import measure_command
 
+        if options.memory_limit:
+            raise PerfkitError(
+                "--memory-limit applies to a function target; limit a command with 'ulimit -v' around it"
+            )
+
         with progress("runs") as update:
             result = measure_command(
                 options.command_argv,

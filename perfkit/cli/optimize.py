@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from perfkit.cli._common import console, err, steps
+from perfkit.cli._common import check_output_dir, console, err, steps
 
 
 def register(sub: Any) -> None:
@@ -70,9 +70,10 @@ def cmd_optimize(options: argparse.Namespace) -> int:
     check_repo(repo, config)
     if options.apply:
         _check_clean(repo, config)
+    check_output_dir("--out", options.out)
     out = Path(options.out) if options.out else Path(".perfkit")
     executor = _executor(options, config.jobs, out)
-    with _sigterm_as_interrupt(), executor, Workspace(repo) as work:
+    with executor, Workspace(repo) as work:
         with steps() as progress:
             report = optimize_repo(
                 repo, config, offline=options.offline, progress=progress, workspace=work, executor=executor
@@ -120,23 +121,6 @@ def _check_clean(repo: Path, config: Any) -> None:
         raise PerfkitError(
             f"--apply refused: {shown} has uncommitted changes; commit or stash them first (or run without --apply)"
         )
-
-
-class _sigterm_as_interrupt:
-    """While inside, SIGTERM stops the run the way Ctrl-C does: the copies are removed and the report saved."""
-
-    def __enter__(self) -> None:
-        import signal
-
-        def stop(signum: int, frame: object) -> None:
-            raise KeyboardInterrupt
-
-        self.previous = signal.signal(signal.SIGTERM, stop)
-
-    def __exit__(self, *exc: object) -> None:
-        import signal
-
-        signal.signal(signal.SIGTERM, self.previous)
 
 
 def _print_summary(report: Any, rows: list[dict[str, Any]]) -> None:
