@@ -197,6 +197,41 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def test_children_in_sessions_of_their_own_do_not_outlive_the_command_or_the_target(tmp_path) -> None:
+    """setsid escapes a process group; the mark in the environment still finds them (command and function modes)."""
+    import time
+
+    pids = tmp_path / "pids"
+    spawn = (
+        "import subprocess, sys\n"
+        f"p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'], start_new_session=True)\n"
+        f"open({str(pids)!r}, 'a').write(f'{{p.pid}}\\n')\n"
+    )
+    (tmp_path / "cmd.py").write_text(spawn)
+    (tmp_path / "fn.py").write_text("def f(n):\n    " + spawn.replace("\n", "\n    ") + "return n\n")
+    command = perfkit("measure", "--values", "2", "--warmups", "0", "--", sys.executable, str(tmp_path / "cmd.py"))
+    assert command.returncode == 0, command.stderr
+    function = perfkit(
+        "measure",
+        f"{tmp_path / 'fn.py'}:f",
+        "--args",
+        "[1]",
+        "-p",
+        "1",
+        "-n",
+        "1",
+        "-l",
+        "1",
+        "--no-cost",
+        cwd=tmp_path,
+    )
+    assert function.returncode == 0, function.stderr
+    started = [int(line) for line in pids.read_text().split()]
+    assert len(started) >= 3
+    time.sleep(0.5)
+    assert not [pid for pid in started if _alive(pid)]
+
+
 def test_measure_a_command_leaves_no_forked_child_behind(tmp_path) -> None:
     pids = tmp_path / "pids"
     script = tmp_path / "forks.py"

@@ -167,7 +167,15 @@ def test_units_survive_a_dying_worker_and_failures_are_values(dask_executor: Any
 def test_fuzz_several_targets_on_dask_matches_local(tmp_path: Path) -> None:
     def fuzz(*extra: str) -> dict[str, Any]:
         out = tmp_path / f"{len(extra)}.json"
-        args = [f"{TARGETS}:quicksort", f"{TARGETS}:picky", f"{TARGETS}:no_hints", "--max-size", "5"]
+        args = [
+            f"{TARGETS}:quicksort",
+            f"{TARGETS}:picky",
+            f"{TARGETS}:no_hints",
+            "--max-size",
+            "5",
+            "--signal",
+            "lines",
+        ]
         done = subprocess.run(
             [sys.executable, "-m", "perfkit", "fuzz", *args, "--budget", "1.5", "--json", str(out), *extra],
             capture_output=True,
@@ -193,7 +201,7 @@ def test_fuzz_several_targets_on_dask_matches_local(tmp_path: Path) -> None:
 def test_a_fuzz_campaign_survives_its_worker_being_killed(dask_executor: Any) -> None:
     from perfkit.cli.fuzz import _campaign
 
-    settings = {"max_size": 5, "budget": 1.0, "memory_limit": None}
+    settings = {"max_size": 5, "budget": 1.0, "memory_limit": None, "signal": "lines"}  # lines: no clock in the cost
     units = [Unit("fuzz", t, "", _campaign, (f"{TARGETS}:{t}", settings)) for t in ("quicksort", "picky", "guarded")]
     dask_executor.ship(ROOT, [ROOT])
     stop, killed = kill_a_worker_when_busy(dask_executor)

@@ -114,11 +114,14 @@ def _run_once(command: Command, timeout: float | None) -> tuple[float, Any, int 
     """Elapsed seconds, rusage, and exit status (None when killed at the limit)."""
     result: dict[str, Any] = {}
     start = _native.clock_ns()
+    from perfkit.harness.group import kill_marked, marked
+
+    env, token = marked(command.env)
     try:
         proc = subprocess.Popen(
             command.argv,
             cwd=command.cwd,
-            env=command.env,
+            env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -140,9 +143,10 @@ def _run_once(command: Command, timeout: float | None) -> tuple[float, Any, int 
     waiter.start()
     try:
         waiter.join(timeout)
-    finally:  # at the limit, on Ctrl-C, and after a normal exit: what the command forked dies with it
+    finally:  # at the limit, on Ctrl-C, and after a normal exit: what the command started dies with it
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
+        kill_marked(token)
     if result.get("end") is None:
         waiter.join()
         proc.returncode = result.get("status")

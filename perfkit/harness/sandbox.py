@@ -71,7 +71,9 @@ class Child:
         self._reader = os.fdopen(read_fd, "rb", buffering=0)
         self._buffer = b""
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
-        child_env = dict(os.environ if env is None else env)
+        from perfkit.harness.group import marked
+
+        child_env, self._token = marked(env)
         if memory_limit:
             child_env[MEMORY_LIMIT_ENV] = str(int(memory_limit))
         try:
@@ -143,12 +145,14 @@ class Child:
         return self._stderr.read().decode(errors="replace")
 
     def kill(self) -> None:
-        """Kill the child and everything it started."""
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, signal.SIGKILL)
+        """Kill the child and everything it started (its process group, and whatever carries its mark)."""
+        from perfkit.harness.group import kill_marked
+
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
+        kill_marked(self._token)
 
     def close(self) -> None:
         """Reap the child (killing it if it still runs) and release the pipe."""
