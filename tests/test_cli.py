@@ -354,3 +354,20 @@ def test_sigterm_to_fuzz_cleans_up_like_ctrl_c(tmp_path) -> None:
     assert process.returncode == 130, err
     time.sleep(0.5)
     assert not [p.name for p in scratch.iterdir() if p.name.startswith("perfkit")]
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["t.py:quits", "--args", "[1]"], "SystemExit"),
+        (["t.py:interrupts", "--args", "[1]"], "KeyboardInterrupt"),
+        (["--", sys.executable, "-c", "import os; os.abort()"], "exited with status"),
+    ],
+)
+def test_a_target_or_command_that_fails_exits_1_with_one_line(tmp_path, args: list[str], shown: str) -> None:
+    (tmp_path / "t.py").write_text(
+        "def quits(n):\n    raise SystemExit(3)\n\n\ndef interrupts(n):\n    raise KeyboardInterrupt\n"
+    )
+    result = perfkit("measure", *FAST, *args, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert shown in result.stderr and "Traceback" not in result.stderr

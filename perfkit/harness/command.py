@@ -25,6 +25,12 @@ from perfkit.harness.options import Options
 from perfkit.harness.result import Measurement
 
 
+class CommandFailed(PerfkitError):
+    """The timed command failed or crashed: the user's program failed, not perfkit."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class Command:
     """A command to time: its arguments, and where and with what environment it runs."""
@@ -83,8 +89,8 @@ def measure_commands(
     for index in range(warmups + runs):
         for command, measurement in zip(commands, measurements, strict=True):
             elapsed, usage, status = _run_once(command, timeout)
-            if status is not None and status != 0 and check:
-                raise PerfkitError(
+            if status is not None and status != 0 and check:  # the user's program failed (exit status 1)
+                raise CommandFailed(
                     f"{' '.join(command.argv)!r} exited with status {status}; perfkit only times commands that succeed"
                 )
             if index < warmups:

@@ -69,7 +69,7 @@ def run_task(task: Task, emit: Emit) -> None:
         )
     try:
         _measure(task, func, counters, emit)
-    except Exception as exc:  # the target raised: report it, perfkit did not fail
+    except (Exception, KeyboardInterrupt, SystemExit) as exc:  # the target raised: report it, perfkit did not fail
         import traceback
 
         emit({"kind": "raised", "description": describe_exception(exc), "traceback": traceback.format_exc()})
