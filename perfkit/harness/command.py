@@ -149,11 +149,12 @@ def _run_once(command: Command, timeout: float | None) -> tuple[float, Any, int 
     waiter.start()
     try:
         waiter.join(timeout)
+        timed_out = waiter.is_alive()  # decided before the kill below ends it
     finally:  # at the limit, on Ctrl-C, and after a normal exit: what the command started dies with it
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
         kill_marked(token)
-    if result.get("end") is None:
+    if timed_out:
         waiter.join()
         proc.returncode = result.get("status")
         return (timeout or 0.0), None, None
