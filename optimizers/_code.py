@@ -69,7 +69,8 @@ def _source_file(module: Any, name: str, source: str) -> str:
     except (AttributeError, TypeError, OSError):
         module_bytes = b""
     digest = hashlib.sha256(source.encode() + b"\0" + module_bytes).hexdigest()[:20]
-    path = Path(tempfile.gettempdir()) / "perfkit-candidates" / f"{name.replace('.', '_')}_{digest}.py"
+    folder = os.environ.get("PERFKIT_CANDIDATES") or Path(tempfile.gettempdir()) / "perfkit-candidates"
+    path = Path(folder) / f"{name.replace('.', '_')}_{digest}.py"
     if not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

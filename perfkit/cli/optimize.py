@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +52,7 @@ def register(sub: Any) -> None:
 
 def cmd_optimize(options: argparse.Namespace) -> int:
     from perfkit.repo.config import RepoConfig, load_config
-    from perfkit.repo.optimize import check_repo, optimize_repo
-    from perfkit.repo.results import save, summary_rows
-    from perfkit.repo.workspace import Workspace, apply_files
+    from perfkit.repo.optimize import check_repo
 
     repo = Path(options.repo)
     if not repo.is_dir():
@@ -72,6 +74,15 @@ def cmd_optimize(options: argparse.Namespace) -> int:
         _check_clean(repo, config)
     check_output_dir("--out", options.out)
     out = Path(options.out) if options.out else Path(".perfkit")
+    with _candidates_folder():
+        return _run(options, repo, config, out)
+
+
+def _run(options: argparse.Namespace, repo: Path, config: Any, out: Path) -> int:
+    from perfkit.repo.optimize import optimize_repo
+    from perfkit.repo.results import save, summary_rows
+    from perfkit.repo.workspace import Workspace, apply_files
+
     executor = _executor(options, config.jobs, out)
     with executor, Workspace(repo) as work:
         with steps() as progress:
@@ -93,6 +104,22 @@ def cmd_optimize(options: argparse.Namespace) -> int:
         elif report.improved:
             err(f"to apply: git -C {repo} apply {written['combined'].resolve()}  (or run again with --apply)")
     return 130 if report.interrupted else 0
+
+
+@contextlib.contextmanager
+def _candidates_folder() -> Iterator[None]:
+    """Candidates' source files (shared with numba's cache by the processes that check and time them) live in a
+    folder of this run, removed at its end (the children find it through PERFKIT_CANDIDATES)."""
+    with tempfile.TemporaryDirectory(prefix="perfkit-candidates-") as folder:
+        previous = os.environ.get("PERFKIT_CANDIDATES")
+        os.environ["PERFKIT_CANDIDATES"] = folder
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("PERFKIT_CANDIDATES", None)
+            else:
+                os.environ["PERFKIT_CANDIDATES"] = previous
 
 
 def _tests_line(report: Any) -> str:

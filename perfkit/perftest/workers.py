@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -58,10 +57,11 @@ def _run_worker(job_path: Path, out_path: Path, *, timeout: float, cwd: str | Pa
     out_path.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHASHSEED", "PYTEST_XDIST_WORKER")}
     command = [sys.executable, "-P", "-m", "perfkit.perftest.workers", str(job_path), str(out_path)]  # -P: no cwd
-    try:
-        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise WorkerFailed(f"a timing worker did not finish within {timeout:.0f} s") from None
+    from perfkit.harness.group import run_group
+
+    done = run_group(command, cwd=cwd, env=env, timeout=timeout)  # what the timed call starts dies with the worker
+    if done.timed_out:
+        raise WorkerFailed(f"a timing worker did not finish within {timeout:.0f} s")
     if done.returncode != 0 or not out_path.exists():
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
         raise WorkerFailed(f"a timing worker failed: {tail[0]}")
