@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import atexit
 import functools
-import importlib.abc
-import importlib.util
 import pickle
 import random
-import runpy
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 from perfkit.inputs import input_size
+from perfkit.repo._workload_hook import install, run_workload
 from perfkit.repo.capture import MAX_BYTES, MAX_SAMPLES, shrink
 
 
@@ -113,35 +110,6 @@ def _patch(module: ModuleType, qualnames: list[str], recorders: dict[str, _Recor
         setattr(holder, name, _wrap(original, recorders[key]))
 
 
-class _Finder(importlib.abc.MetaPathFinder):
-    """Patches the watched modules right after they execute."""
-
-    def __init__(self, wanted: dict[str, list[str]], recorders: dict[str, _Recorder]) -> None:
-        self.wanted = wanted
-        self.recorders = recorders
-
-    def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None) -> Any:
-        if fullname not in self.wanted:
-            return None
-        sys.meta_path.remove(self)
-        try:
-            spec = importlib.util.find_spec(fullname)
-        finally:
-            sys.meta_path.insert(0, self)
-        if spec is None or spec.loader is None:
-            return None
-        loader = spec.loader
-        exec_module = loader.exec_module
-        qualnames, recorders = self.wanted[fullname], self.recorders
-
-        def patched_exec(module: ModuleType) -> None:
-            exec_module(module)
-            _patch(module, qualnames, recorders)
-
-        loader.exec_module = patched_exec  # type: ignore[method-assign]
-        return spec
-
-
 def main(argv: list[str]) -> None:
     out, targets_file, separator, *rest = argv
     assert separator == "--" and rest
@@ -157,17 +125,8 @@ def main(argv: list[str]) -> None:
         write_atomic_bytes(out, pickle.dumps({key: rec.result() for key, rec in recorders.items()}))
 
     atexit.register(write)
-    for name in [m for m in wanted if m in sys.modules]:
-        _patch(sys.modules[name], wanted.pop(name), recorders)
-    sys.meta_path.insert(0, _Finder(wanted, recorders))
-    sys.path.insert(0, "")
-    if rest[0] == "-m":
-        sys.argv = [rest[1], *rest[2:]]
-        runpy.run_module(rest[1], run_name="__main__", alter_sys=True)
-    else:
-        sys.argv = list(rest)
-        sys.path[0] = str(Path(rest[0]).resolve().parent)
-        runpy.run_path(rest[0], run_name="__main__")
+    install(wanted, lambda module, qualnames: _patch(module, qualnames, recorders))
+    run_workload(rest)
 
 
 if __name__ == "__main__":

@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import atexit
 import functools
-import importlib.abc
-import importlib.util
 import inspect
 import json
-import runpy
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from perfkit.repo._workload_hook import install, run_workload
 
 CLOCKS: dict[str, Callable[[], float]] = {"cpu": time.thread_time, "wall": time.perf_counter}
 
@@ -139,34 +138,6 @@ def _patch(module: ModuleType, qualnames: list[str], ledger: _Ledger) -> None:
             _wrap_members(holder, names, f"{module.__name__}:{owner + '.' if owner else ''}", ledger)
 
 
-class _Finder(importlib.abc.MetaPathFinder):
-    """Wraps the listed functions of each repository module right after the module executes."""
-
-    def __init__(self, wanted: dict[str, list[str]], ledger: _Ledger) -> None:
-        self.wanted = wanted
-        self.ledger = ledger
-
-    def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None) -> Any:
-        if fullname not in self.wanted:
-            return None
-        sys.meta_path.remove(self)
-        try:
-            spec = importlib.util.find_spec(fullname)
-        finally:
-            sys.meta_path.insert(0, self)
-        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
-            return None
-        loader, qualnames, ledger = spec.loader, self.wanted[fullname], self.ledger
-        exec_module = loader.exec_module
-
-        def patched_exec(module: ModuleType) -> None:
-            exec_module(module)
-            _patch(module, qualnames, ledger)
-
-        loader.exec_module = patched_exec  # type: ignore[method-assign]
-        return spec
-
-
 def main(argv: list[str]) -> None:
     out, spec_file, separator, *rest = argv
     assert separator == "--" and rest
@@ -190,18 +161,9 @@ def main(argv: list[str]) -> None:
         write_atomic(Path(out), json.dumps({**data, "functions": functions}))
 
     atexit.register(write)
-    for name in [m for m in wanted if m in sys.modules]:
-        _patch(sys.modules[name], wanted.pop(name), ledger)
-    sys.meta_path.insert(0, _Finder(wanted, ledger))
-    sys.path.insert(0, "")
+    install(wanted, lambda module, qualnames: _patch(module, qualnames, ledger))
     started[0] = clock()
-    if rest[0] == "-m":
-        sys.argv = [rest[1], *rest[2:]]
-        runpy.run_module(rest[1], run_name="__main__", alter_sys=True)
-    else:
-        sys.argv = list(rest)
-        sys.path[0] = str(Path(rest[0]).resolve().parent)
-        runpy.run_path(rest[0], run_name="__main__")
+    run_workload(rest)
 
 
 if __name__ == "__main__":
