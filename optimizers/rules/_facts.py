@@ -208,3 +208,26 @@ def in_comprehension(node: ast.AST, stop: ast.AST) -> bool:
         if isinstance(up, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
             return True
     return False
+
+
+def caught_around(node: ast.stmt, func: ast.FunctionDef) -> bool:
+    """Whether an enclosing ``try`` or ``with`` could catch an exception from ``node`` and go on."""
+    for up in t.ancestors(node):
+        if up is func:
+            return False
+        if isinstance(up, ast.Try | ast.With):
+            return True
+    return False
+
+
+def fresh_empty_lists(func: ast.FunctionDef) -> Iterator[tuple[ast.Assign, str]]:
+    """``name = []`` statements inside a statement list, for locals assigned only there."""
+    fresh = fresh_locals(func)
+    for stmt in [n for n in ast.walk(func) if isinstance(n, ast.Assign)]:
+        if not (len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        if not (isinstance(stmt.value, ast.List) and not stmt.value.elts):
+            continue
+        name = stmt.targets[0].id
+        if name in fresh and len(t.stored(func, name)) == 1 and t.containing_list(func, stmt) is not None:
+            yield stmt, name

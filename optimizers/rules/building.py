@@ -28,7 +28,7 @@ def tuple_build(func: ast.FunctionDef, ctx: Context) -> bool:
                 continue
             later = body[body.index(stmt) + 1 :]
             loop = next((s for s in later if t.name_nodes(s, name)), None)
-            if not isinstance(loop, ast.For | ast.While) or _caught(loop, func):
+            if not isinstance(loop, ast.For | ast.While) or f.caught_around(loop, func):
                 continue
             plan = _plan(loop, name, func, ctx)
             if plan is None:
@@ -57,15 +57,6 @@ def _empty_tuple(stmt: ast.stmt, func: ast.FunctionDef, ctx: Context) -> str | N
         t.is_call(value, "tuple", 0) and is_builtin(func, "tuple", ctx)
     )
     return stmt.targets[0].id if empty else None
-
-
-def _caught(loop: ast.stmt, func: ast.FunctionDef) -> bool:
-    for up in t.ancestors(loop):
-        if up is func:
-            return False
-        if isinstance(up, ast.Try | ast.With):
-            return True
-    return False
 
 
 def _plan(

@@ -128,15 +128,7 @@ def running_extreme(func: ast.FunctionDef, ctx: Context) -> bool:
     """``max(seen)``/``min(seen)`` in a loop over a local list that only grows by ``append`` → a running value
     kept at each append (ints or strs of one type; anything else, or an empty list, calls the original)."""
     fired = False
-    fresh = f.fresh_locals(func)
-    for stmt in [n for n in ast.walk(func) if isinstance(n, ast.Assign)]:
-        if not (len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-            continue
-        if not (isinstance(stmt.value, ast.List) and not stmt.value.elts):
-            continue
-        name = stmt.targets[0].id
-        if name not in fresh or len(t.stored(func, name)) != 1 or t.containing_list(func, stmt) is None:
-            continue
+    for stmt, name in f.fresh_empty_lists(func):
         appends, extremes = [], []
         for use in t.name_nodes(func, name):
             if use is stmt.targets[0]:
@@ -193,15 +185,7 @@ def insort(func: ast.FunctionDef, ctx: Context) -> bool:
     ``bisect.insort(xs, v)`` while every value is an int or a str of one type. A list that also shrinks (a small
     bounded top-k) is left alone: there the sort of a short list is as fast (0.8x measured)."""
     fired = False
-    fresh = f.fresh_locals(func)
-    for stmt in [n for n in ast.walk(func) if isinstance(n, ast.Assign)]:
-        if not (len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-            continue
-        if not (isinstance(stmt.value, ast.List) and not stmt.value.elts):
-            continue
-        name = stmt.targets[0].id
-        if name not in fresh or len(t.stored(func, name)) != 1 or t.containing_list(func, stmt) is None:
-            continue
+    for stmt, name in f.fresh_empty_lists(func):
         pairs: list[ast.Expr] = []
         claimed: set[int] = set()
         for body in t.statement_lists(func):

@@ -33,7 +33,7 @@ def string_join(func: ast.FunctionDef, ctx: Context) -> bool:
     fired = False
     for loop in [n for n in ast.walk(func) if isinstance(n, ast.For | ast.While)]:  # outer loops first
         owner = t.containing_list(func, loop)
-        if owner is None or f.detached(loop) or _guarded(loop, func):
+        if owner is None or f.detached(loop) or f.caught_around(loop, func):
             continue
         for name in sorted(_built(loop)):
             kinds = infer.types(ast.Name(name, ast.Load()))
@@ -77,16 +77,6 @@ def _bound_before(loop: ast.stmt, name: str, func: ast.FunctionDef) -> bool:
         if up is None:
             return False
         node = up
-    return False
-
-
-def _guarded(loop: ast.stmt, func: ast.FunctionDef) -> bool:
-    """Whether an enclosing ``try`` or ``with`` could catch an exception from the loop and go on."""
-    for up in t.ancestors(loop):
-        if up is func:
-            return False
-        if isinstance(up, ast.Try | ast.With):
-            return True
     return False
 
 
