@@ -33,6 +33,25 @@ class Feedback:
     verdict: str
     reason: str
     speedup: float | None = None
+    counterexample: str = ""  # the input it failed on, shown short (wrong output, exception, timeout)
+
+
+@dataclass(frozen=True)
+class Program:
+    """A verified program of a function's population (id 0 is the original), with where it came from.
+
+    ``id``: its place in the loop's history, counting from 1 (0 is the original); ``parent`` is the id of the
+    program it was asked to improve on; ``speedup``, ``low`` and ``high``: measured against the original."""
+
+    id: int
+    source: str
+    speedup: float = 1.0
+    low: float | None = None
+    high: float | None = None
+    proposer: str = "original"
+    model: str = ""
+    round: int = 0
+    parent: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,9 @@ class Context:
     sample_inputs: tuple[tuple[tuple[Any, ...], dict[str, Any]], ...] = ()
     feedback: tuple[Feedback, ...] = ()
     round: int = 1
+    parent: Program | None = None  # the program to improve on (None: the original, with the feedback)
+    inspirations: tuple[Program, ...] = ()  # other verified programs, diverse, with their speedups
+    complexity: str = ""  # the original's growth on the stress inputs, e.g. "O(n^2)" (fuzzer's or fitted)
 
 
 @dataclass(frozen=True)
@@ -64,11 +86,17 @@ class Candidate:
     source: str
     proposer: str
     note: str = ""
+    model: str = ""  # the model that wrote it (LLM proposers)
+    parent: int | None = None  # the program it improves on (the loop fills it in)
+    tokens: int = 0  # tokens its request cost (prompt + completion), when the proposer knows
 
 
 @runtime_checkable
 class Proposer(Protocol):
-    """Anything that proposes replacements: ``name`` and ``propose(context, n=...)``."""
+    """Anything that proposes replacements: ``name`` and ``propose(context, n=...)``.
+
+    A proposer whose every call is a fresh sample (a model) may set ``samples = True``: the loop then asks it
+    once per parent it picks from the population, with ``n=1``. (The LLM proposer is treated so by default.)"""
 
     name: str
 

@@ -25,7 +25,9 @@ from perfkit.optimizers._code import (
     function_source,
     unified_diff,
 )
-from perfkit.optimizers._types import Candidate, Context, Feedback, Inputs, InputTiming, Proposer
+from perfkit.optimizers._types import Candidate, Context, Feedback, Inputs, InputTiming, Program, Proposer
+from perfkit.optimizers.novelty import Seen
+from perfkit.optimizers.population import Population
 from perfkit.optimizers.speed import SpeedReport, compare_speed
 from perfkit.optimizers.verify import DEFAULT_TOLERANCE, Tolerance, Verdict, behaves_like
 
@@ -56,10 +58,21 @@ class Attempt:
     reason: str
     check: Verdict | None = None
     speed: SpeedReport | None = None
+    model: str = ""  # the model that wrote it (LLM proposers)
+    parent: int | None = None  # the program it was asked to improve on: 0 the original, else a history number
+    tokens: int = 0
+    counterexample: str = ""  # the input it failed on, when verification found one
 
     @property
     def speedup(self) -> float | None:
         return None if self.speed is None else self.speed.speedup
+
+    @property
+    def origin(self) -> str:
+        """Where it came from: proposer (and model), round, and the program it improved on."""
+        who = f"{self.proposer} ({self.model})" if self.model else self.proposer
+        parent = "" if not self.parent else f", from candidate #{self.parent}"
+        return f"{who}, round {self.round}{parent}"
 
 
 @dataclass
@@ -74,6 +87,14 @@ class Result:
     diff: str = ""
     notes: list[str] = field(default_factory=list)
     verification_inputs: int = 0
+    duplicates: int = 0  # candidates not verified because the same program (normalised) was met before
+    population: list[Program] = field(default_factory=list)  # the verified programs kept at the end
+    complexity: str = ""  # the original's growth on the stress inputs, as the prompts saw it
+
+    @property
+    def tokens(self) -> int:
+        """Tokens the candidates' requests cost, as far as the proposers reported them."""
+        return sum(a.tokens for a in self.history)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (schema-versioned)."""
@@ -119,6 +140,10 @@ def optimize_function(
     project_tests: Sequence[str] | None = None,
     progress: Progress | None = None,
     executor: Any = None,
+    population: int = 8,
+    inspirations: int = 2,
+    novelty: bool = True,
+    complexity: str = "",
 ) -> Result:
     """Look for a faster function that behaves like ``func``; returns the full history and the winner's diff.
 
@@ -130,8 +155,20 @@ def optimize_function(
     patched in; a candidate that fails tests the original passes is rejected.
     ``executor`` (:mod:`perfkit.executors`): each round's candidates are checked in parallel on it (finished
     checks are reused from its store); the speedup timing always runs here, one candidate at a time.
+
+    Search: every candidate that behaves like the original joins a ``population`` of at most that many programs
+    (:mod:`perfkit.optimizers.population`; 0 turns it off: each request then sees the original and the
+    feedback only). A proposer that samples (a model) is asked once per parent drawn from it, shown with
+    ``inspirations`` other verified programs and their speedups. ``novelty``: a candidate whose normalised
+    syntax tree was met before (:mod:`perfkit.optimizers.novelty`) is never verified again (False: only
+    identical syntax trees are skipped). ``complexity``: the original's growth class (e.g. the fuzzer's);
+    fitted from the stress inputs' times when not given.
     """
     _validate(stress_inputs, rounds, candidates_per_round, examples, min_speedup)
+    if not isinstance(population, int) or population < 0:
+        raise InvalidArgument("population", population, "give a whole number of at least 0 (0: no population)")
+    if not isinstance(inspirations, int) or inspirations < 0:
+        raise InvalidArgument("inspirations", inspirations, "give a whole number of at least 0")
     source, start = function_source(func)
     path = Path(func.__code__.co_filename)
     if module_source is None:
@@ -167,27 +204,32 @@ def optimize_function(
         ),
         sample_inputs=tuple(sorted(stress_inputs, key=_size)[:2]),
     )
-    seen_sources = {_normal(source)}
+    context = replace(context, complexity=complexity or _growth(context.inputs))
+    result.complexity = context.complexity
+    seen = Seen(name=func.__name__, normalise=novelty)
+    seen.admit(source)
+    pool = Population(source, name=func.__qualname__, capacity=population) if population else None
     for round_number in range(1, rounds + 1):
         context = replace(context, round=round_number)
         slots: list[Attempt | Candidate] = []  # the round's history in order; candidates are tried below
         for proposer in proposers if proposers is not None else default_proposers():
-            rejected_before = len(getattr(proposer, "rejections", ()))
-            try:
-                candidates = proposer.propose(context, n=candidates_per_round)
-            except Exception as exc:  # a proposer failing (network, model) is history, not a crash
-                slots.append(Attempt(round_number, proposer.name, "", "", "error", f"{type(exc).__name__}: {exc}"))
-                continue
-            for text in list(getattr(proposer, "rejections", ()))[rejected_before:]:
-                slots.append(Attempt(round_number, proposer.name, "", "", "no candidate", text))
-            for candidate in candidates[:candidates_per_round]:
-                if method:  # verified exactly as it will sit in the class
-                    candidate = replace(candidate, source=as_method(candidate.source, func.__name__))
-                if _normal(candidate.source) in seen_sources:
+            for asked, n, parent in _requests(proposer, context, pool, candidates_per_round, inspirations):
+                rejected_before = len(getattr(proposer, "rejections", ()))
+                try:
+                    candidates = proposer.propose(asked, n=n)
+                except Exception as exc:  # a proposer failing (network, model) is history, not a crash
+                    slots.append(Attempt(round_number, proposer.name, "", "", "error", f"{type(exc).__name__}: {exc}"))
                     continue
-                seen_sources.add(_normal(candidate.source))
-                say(f"round {round_number}: {candidate.proposer} candidate ({candidate.note or 'no note'})")
-                slots.append(candidate)
+                for text in list(getattr(proposer, "rejections", ()))[rejected_before:]:
+                    slots.append(Attempt(round_number, proposer.name, "", "", "no candidate", text))
+                for candidate in candidates[:n]:
+                    if method:  # verified exactly as it will sit in the class
+                        candidate = replace(candidate, source=as_method(candidate.source, func.__name__))
+                    if not seen.admit(candidate.source):  # a duplicate is never verified twice
+                        continue
+                    candidate = replace(candidate, parent=parent if candidate.parent is None else candidate.parent)
+                    say(f"round {round_number}: {candidate.proposer} candidate ({candidate.note or 'no note'})")
+                    slots.append(candidate)
         fresh = [slot for slot in slots if isinstance(slot, Candidate)]
         trial = _Trial(
             original,
@@ -204,10 +246,16 @@ def optimize_function(
             project_tests,
         )
         attempts = iter(trial.run(fresh, round_number, executor, say))
-        result.history.extend(slot if isinstance(slot, Attempt) else next(attempts) for slot in slots)
+        for slot in slots:
+            attempt = slot if isinstance(slot, Attempt) else next(attempts)
+            result.history.append(attempt)
+            if pool is not None and attempt.speed is not None and attempt.verdict in ("accepted", "slower"):
+                pool.add(_program(attempt, len(result.history)))
         context = replace(context, feedback=tuple(_feedback(a) for a in result.history if a.source))
         if not fresh:
             break
+    result.duplicates = seen.duplicates
+    result.population = list(pool.programs[1:]) if pool is not None else []
     accepted = [a for a in result.history if a.verdict == "accepted"]
     if accepted:
         result.winner = max(accepted, key=lambda a: a.speed.low if a.speed else 0.0)
@@ -238,7 +286,10 @@ class _Trial:
         from perfkit.executors import Failed, Unit, run_units, unit_key
 
         def attempt(candidate: Candidate, verdict: str, reason: str, **extra: Any) -> Attempt:
-            return Attempt(round_number, candidate.proposer, candidate.note, candidate.source, verdict, reason, **extra)
+            origin = {"model": candidate.model, "parent": candidate.parent, "tokens": candidate.tokens}
+            return Attempt(
+                round_number, candidate.proposer, candidate.note, candidate.source, verdict, reason, **origin, **extra
+            )
 
         out: dict[int, Attempt] = {}
         units, indices = [], []
@@ -275,7 +326,8 @@ class _Trial:
             if isinstance(outcome, Failed):
                 out[i] = attempt(candidate, "error", f"verification failed: {outcome.message}")
             elif outcome.verdict != "ok":
-                out[i] = attempt(candidate, outcome.verdict, outcome.reason, check=outcome.check)
+                shown = self.counterexample(outcome.check)
+                out[i] = attempt(candidate, outcome.verdict, outcome.reason, check=outcome.check, counterexample=shown)
             else:
                 started = time.monotonic()
                 out[i] = self.timed(candidate, outcome.check, attempt)
@@ -283,6 +335,13 @@ class _Trial:
                     tally = executor.ledger.tally("timing")
                     tally.units, tally.wall = tally.units + 1, tally.wall + time.monotonic() - started
         return [out[i] for i in range(len(candidates))]
+
+    def counterexample(self, check: Verdict | None) -> str:
+        """The input a candidate failed on, described short (the prompt shows it to the next round)."""
+        if check is None or check.input_index is None or not 0 <= check.input_index < len(self.checks):
+            return ""
+        args, kwargs = self.checks[check.input_index]
+        return _describe(args, kwargs)
 
     def timed(self, candidate: Candidate, check: Verdict | None, attempt: Callable[..., Attempt]) -> Attempt:
         ref = CodeRef(self.original.module, self.original.name, candidate.source)
@@ -349,7 +408,62 @@ def _shown_path(path: Path) -> str:
 
 
 def _feedback(attempt: Attempt) -> Feedback:
-    return Feedback(attempt.source, attempt.proposer, attempt.verdict, attempt.reason, attempt.speedup)
+    return Feedback(
+        attempt.source, attempt.proposer, attempt.verdict, attempt.reason, attempt.speedup, attempt.counterexample
+    )
+
+
+def _program(attempt: Attempt, number: int) -> Program:
+    speed = attempt.speed
+    assert speed is not None
+    return Program(
+        number,
+        attempt.source,
+        speed.speedup,
+        speed.low,
+        speed.high,
+        attempt.proposer,
+        attempt.model,
+        attempt.round,
+        attempt.parent,
+    )
+
+
+def _samples(proposer: Proposer) -> bool:
+    """Whether each call of ``proposer`` is a fresh sample (a model): it is then asked once per parent."""
+    declared = getattr(proposer, "samples", None)
+    if declared is not None:
+        return bool(declared)
+    from perfkit.optimizers.llm import LLMProposer
+
+    return isinstance(proposer, LLMProposer)
+
+
+def _requests(
+    proposer: Proposer, context: Context, pool: Population | None, n: int, shown: int
+) -> list[tuple[Context, int, int]]:
+    """The calls to make of ``proposer`` this round: (context, n, parent id). A sampling proposer gets one call
+    per parent drawn from the population, each with its own inspirations; the others (and every proposer
+    without a population) one call on the original."""
+    if pool is None or not _samples(proposer):
+        return [(context, n, 0)]
+    return [
+        (replace(context, parent=p, inspirations=tuple(pool.inspirations(p, shown))), 1, p.id) for p in pool.parents(n)
+    ]
+
+
+def _growth(inputs: Sequence[InputTiming]) -> str:
+    """The original's growth class fitted on the stress inputs' sizes and times ("" when they cannot tell)."""
+    timed = [(i.size, i.seconds) for i in inputs if i.seconds is not None and i.seconds > 0 and i.size >= 1]
+    if len({size for size, _ in timed}) < 4:
+        return ""
+    from perfkit.stats import fit_complexity
+
+    try:
+        fit = fit_complexity([s for s, _ in timed], [t for _, t in timed])
+    except Exception:  # too few or degenerate points: say nothing rather than guess
+        return ""
+    return fit.complexity if fit.r2 >= 0.9 else ""
 
 
 def _validate(stress_inputs: object, rounds: int, per_round: int, examples: int, min_speedup: float) -> None:
@@ -380,15 +494,6 @@ def _describe(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
 
     parts = [f"{describe_type(a)} {short(a)}" for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()]
     return ", ".join(parts)
-
-
-def _normal(source: str) -> str:
-    import ast
-
-    try:
-        return ast.dump(ast.parse(source))
-    except SyntaxError:
-        return source
 
 
 def verification_inputs(
