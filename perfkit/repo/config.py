@@ -26,7 +26,9 @@ class RepoConfig:
     threshold: float = 0.02  # smallest share of the workload's time worth optimising
     min_speedup: float = 1.05  # a winner's speedup interval must lie above this
     budget: float = 10.0  # minutes for the whole run
-    model: str = ""  # LLM model name; "" means PERFKIT_MODEL or offline
+    model: str = ""  # LLM model(s): "name", "a,b" or "a:3,b:1"; "" means PERFKIT_MODEL, else discovered or offline
+    llm_budget: str = ""  # most LLM requests and tokens, "requests=200,tokens=400k"; "" means no limit
+    llm_cache: bool = True  # keep LLM replies so a re-run asks nothing twice (--no-cache turns it off)
     jobs: int = 0  # parallel verification workers; 0 means the number of cores
     out: str = ".perfkit"  # results folder, relative to the repository root
     timeout: float = 120.0  # seconds for one run of the workload or the tests
@@ -82,7 +84,7 @@ def _validated(config: RepoConfig, *, where: str) -> RepoConfig:
     def bad(key: str, fix: str) -> PerfkitError:
         return PerfkitError(f"{where}: {key}={getattr(config, key)!r}: {fix}")
 
-    for key in ("workload", "tests", "model", "out"):
+    for key in ("workload", "tests", "model", "out", "llm_budget"):
         if not isinstance(getattr(config, key), str):
             raise bad(key, "give a string")
     if not config.tests.strip():
@@ -104,6 +106,17 @@ def _validated(config: RepoConfig, *, where: str) -> RepoConfig:
         value = getattr(config, key)
         if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
             raise bad(key, "give a positive number")
+    if not isinstance(config.llm_cache, bool):
+        raise bad("llm_cache", "give true or false")
+    from perfkit.optimizers.llm_budget import parse_budget
+    from perfkit.optimizers.llm_config import parse_models
+
+    try:
+        parse_budget(config.llm_budget)
+        if config.model.strip():
+            parse_models(config.model)
+    except InvalidArgument as exc:
+        raise bad(exc.name, exc.fix) from None
     if not isinstance(config.jobs, int) or isinstance(config.jobs, bool) or config.jobs < 0:
         raise bad("jobs", "give a whole number of workers, 0 for one per core")
     if (
