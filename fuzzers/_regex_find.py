@@ -1,0 +1,398 @@
+"""Find the regular expressions a function reaches, and the string constants of the code it runs.
+
+Starting at the target, the functions, classes and modules its code names are followed (bounded by depth and a
+count), including methods of the classes it references and the class of a method. In each function's source,
+calls of ``re.compile/match/search/fullmatch/sub/subn/split/findall/finditer`` (spelled ``re.x``, ``import re as r``
+or ``from re import x``) give pattern literals, evaluated when built from constants (``A + B``, ``"|".join([...])``,
+``"%s" % C``, f-strings over constants, ``re.escape``) with their ``flags``. Compiled ``re.Pattern`` objects are
+taken from the globals the code names, class attributes (also inside lists, tuples and dicts) and instance attributes
+of module-level objects; other patterns of a reached module are kept as indirect. A pattern is taken as searched
+(``search``) unless every call the reached code makes on its name is ``match`` or ``fullmatch``.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import inspect
+import re
+import textwrap
+import types
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+_RE_FUNCS = {"compile", "match", "search", "fullmatch", "sub", "subn", "split", "findall", "finditer"}
+_MATCH_ONLY = {"match", "fullmatch"}
+_FLAGS_AT = {"compile": 1, "match": 2, "search": 2, "fullmatch": 2, "findall": 2, "finditer": 2, "split": 3}
+_FLAGS_AT |= {"sub": 4, "subn": 4}
+_SKIP_MODULES = frozenset(
+    {"re", "sre_compile", "sre_parse", "sre_constants", "regex", "typing", "functools", "abc", "enum", "builtins"}
+    | {"perfkit", "hypothesis", "atheris", "_pytest", "pytest", "pluggy", "inspect", "ast", "dis", "types", "copyreg"}
+)
+_REGEXY = re.compile(r"[*+?{}\[\]\\()|^$]")
+
+
+@dataclass(frozen=True)
+class FoundRegex:
+    """One regular expression the target can reach: ``where`` is ``module.qualname`` (with a line when literal),
+    ``depth`` the number of calls from the target, ``direct`` whether the reached code names it (not only its
+    module), ``search`` whether it is searched for rather than matched at the start."""
+
+    pattern: str
+    flags: int
+    search: bool
+    where: str
+    depth: int
+    direct: bool
+
+
+@dataclass
+class Reach:
+    """What :func:`reach` found: the regexes (direct ones first, by depth) and the code's string constants."""
+
+    regexes: list[FoundRegex] = field(default_factory=list)
+    constants: list[str] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)
+
+
+def _unwrap(obj: Any) -> Any:
+    for _ in range(5):
+        if isinstance(obj, staticmethod | classmethod | types.MethodType):
+            obj = obj.__func__
+        elif isinstance(obj, functools.partial):
+            obj = obj.func
+        elif isinstance(obj, property) and obj.fget is not None:
+            obj = obj.fget
+        else:
+            break
+    try:
+        return inspect.unwrap(obj)
+    except ValueError:
+        return obj
+
+
+def _skipped(module: str | None) -> bool:
+    """Modules not worth following: ``re`` itself, typing helpers, perfkit and the fuzzers' own machinery."""
+    return not module or module.partition(".")[0] in _SKIP_MODULES
+
+
+def _is_re_module(obj: Any) -> bool:
+    return isinstance(obj, types.ModuleType) and obj.__name__ in ("re", "regex")
+
+
+def _re_func_name(obj: Any) -> str | None:
+    name = getattr(obj, "__name__", None)
+    module = getattr(obj, "__module__", None)
+    return name if name in _RE_FUNCS and module in ("re", "regex", "regex.regex") else None
+
+
+def _code_strings(code: types.CodeType) -> Iterator[str]:
+    for const in code.co_consts:
+        if isinstance(const, str):
+            yield const
+        elif isinstance(const, types.CodeType):
+            yield from _code_strings(const)
+        elif isinstance(const, tuple | frozenset):
+            yield from (c for c in const if isinstance(c, str))
+
+
+def _code_names(code: types.CodeType) -> Iterator[str]:
+    yield from code.co_names
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _code_names(const)
+
+
+class _Evaluator:
+    """Evaluates expressions built only from constants, names bound to constants and ``re`` flags."""
+
+    def __init__(self, namespace: dict[str, Any], local: dict[str, Any]) -> None:
+        self.namespace = namespace
+        self.local = local
+
+    def value(self, node: ast.AST | None) -> Any:
+        try:
+            return self._value(node)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError):
+            return None
+
+    def _value(self, node: ast.AST | None) -> Any:
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            got = self.local.get(node.id, self.namespace.get(node.id))
+            return got if isinstance(got, str | int | tuple | re.Pattern) else None
+        if isinstance(node, ast.Attribute):
+            base = self.obj(node.value)
+            got = inspect.getattr_static(base, node.attr, None) if base is not None else None
+            return got if isinstance(got, str | int) else None
+        if isinstance(node, ast.BinOp):
+            left, right = self._value(node.left), self._value(node.right)
+            if left is None or right is None:
+                return None
+            if isinstance(node.op, ast.Add) and isinstance(left, str) and isinstance(right, str):
+                return left + right
+            if isinstance(node.op, ast.Mod) and isinstance(left, str):
+                return left % right
+            if isinstance(node.op, ast.BitOr) and isinstance(left, int) and isinstance(right, int):
+                return left | right
+            return None
+        if isinstance(node, ast.Tuple | ast.List):
+            items = [self._value(e) for e in node.elts]
+            return tuple(items) if all(i is not None for i in items) else None
+        if isinstance(node, ast.JoinedStr):
+            parts = [self._value(v.value if isinstance(v, ast.FormattedValue) else v) for v in node.values]
+            return "".join(str(p) for p in parts) if all(p is not None for p in parts) else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            return self._method(node)
+        return None
+
+    def _method(self, node: ast.Call) -> Any:
+        assert isinstance(node.func, ast.Attribute)
+        attr = node.func.attr
+        if attr == "escape" and _is_re_module(self.obj(node.func.value)) and node.args:
+            arg = self._value(node.args[0])
+            return re.escape(arg) if isinstance(arg, str) else None
+        receiver = self._value(node.func.value)
+        args = [self._value(a) for a in node.args]
+        if not isinstance(receiver, str) or any(a is None for a in args) or node.keywords:
+            return None
+        if attr == "join" and len(args) == 1 and all(isinstance(a, str) for a in args[0]):
+            return receiver.join(args[0])
+        if attr == "format":
+            return receiver.format(*args)
+        if attr in ("strip", "lower", "upper", "replace"):
+            return getattr(receiver, attr)(*args)
+        return None
+
+    def obj(self, node: ast.AST) -> Any:
+        """The module, class or object a dotted name refers to (without running any code)."""
+        if isinstance(node, ast.Name):
+            return self.namespace.get(node.id, getattr(builtins, node.id, None))
+        if isinstance(node, ast.Attribute):
+            base = self.obj(node.value)
+            return inspect.getattr_static(base, node.attr, None) if base is not None else None
+        return None
+
+
+def _local_constants(tree: ast.AST, evaluator: _Evaluator) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            got = evaluator.value(node.value)
+            if isinstance(got, str | int | tuple):
+                evaluator.local[node.targets[0].id] = got
+
+
+def _source_tree(func: types.FunctionType) -> ast.AST | None:
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+
+
+class _Walker:
+    def __init__(self, *, max_depth: int, max_functions: int) -> None:
+        self.max_depth = max_depth
+        self.max_functions = max_functions
+        self.queue: deque[tuple[Any, int]] = deque()
+        self.seen: set[int] = set()
+        self.reach = Reach()
+        self.patterns: dict[tuple[str, int], FoundRegex] = {}
+        self.pattern_names: dict[tuple[str, int], set[str]] = {}
+        self.uses: dict[str, set[str]] = {}
+        self.modules: dict[str, tuple[types.ModuleType, int]] = {}
+
+    def run(self, target: Any) -> Reach:
+        self.push(target, 0)
+        while self.queue and len(self.reach.functions) < self.max_functions:
+            obj, depth = self.queue.popleft()
+            if isinstance(obj, types.FunctionType):
+                self.function(obj, depth)
+            elif isinstance(obj, type):
+                self.klass(obj, depth)
+        for module, depth in self.modules.values():
+            self.module_patterns(module, depth)
+        return self.finish()
+
+    def push(self, obj: Any, depth: int) -> None:
+        obj = _unwrap(obj)
+        if depth > self.max_depth or id(obj) in self.seen:
+            return
+        if isinstance(obj, types.FunctionType | type):
+            if _skipped(getattr(obj, "__module__", None)) and depth > 0:
+                return
+            self.seen.add(id(obj))
+            self.queue.append((obj, depth))
+        elif isinstance(obj, types.ModuleType):
+            if not _skipped(obj.__name__) and obj.__name__ not in self.modules:
+                self.modules[obj.__name__] = (obj, depth)
+        elif callable(obj) and not isinstance(obj, types.BuiltinFunctionType) and depth <= self.max_depth:
+            call = inspect.getattr_static(type(obj), "__call__", None)
+            if isinstance(call, types.FunctionType):
+                self.push(call, depth)
+
+    def add(self, pattern: Any, flags: int, where: str, depth: int, *, direct: bool, name: str | None) -> None:
+        if isinstance(pattern, re.Pattern):
+            pattern, flags = pattern.pattern, pattern.flags & ~re.UNICODE
+        if not isinstance(pattern, str) or not isinstance(flags, int):
+            return
+        key = (pattern, flags)
+        old = self.patterns.get(key)
+        if old is None or (direct, -depth) > (old.direct, -old.depth):
+            search = old.search if old is not None else True
+            self.patterns[key] = FoundRegex(pattern, flags, search, where, depth, direct)
+        if name:
+            self.pattern_names.setdefault(key, set()).add(name)
+
+    def function(self, func: types.FunctionType, depth: int) -> None:
+        where = f"{func.__module__}.{func.__qualname__}"
+        self.reach.functions.append(where)
+        self.reach.constants.extend(_code_strings(func.__code__))
+        namespace = dict(func.__globals__)
+        if func.__closure__:
+            for name, cell in zip(func.__code__.co_freevars, func.__closure__, strict=False):
+                try:
+                    namespace[name] = cell.cell_contents
+                except ValueError:
+                    continue
+        names = set(_code_names(func.__code__))
+        for name in names:
+            if name in namespace:
+                self.referenced(namespace[name], name, where, depth, names)
+        owner = self.owner(func)
+        if owner is not None:
+            self.referenced(owner, owner.__name__, where, depth, names)
+        tree = _source_tree(func)
+        if tree is not None:
+            self.calls(tree, _Evaluator(namespace, {}), where, func, depth)
+
+    def owner(self, func: types.FunctionType) -> type | None:
+        parts = func.__qualname__.split(".<locals>.")[-1].split(".")[:-1]
+        obj: Any = func.__globals__.get(parts[0]) if parts else None
+        for part in parts[1:]:
+            obj = getattr(obj, part, None)
+        return obj if isinstance(obj, type) else None
+
+    def referenced(self, value: Any, name: str, where: str, depth: int, names: set[str]) -> None:
+        if isinstance(value, re.Pattern):
+            self.add(value, 0, where, depth, direct=True, name=name)
+        elif isinstance(value, types.ModuleType):
+            self.push(value, depth)
+            if _skipped(value.__name__):
+                return
+            for attr in names:
+                got = inspect.getattr_static(value, attr, None)
+                if isinstance(got, re.Pattern):
+                    self.add(got, 0, f"{value.__name__}.{attr}", depth, direct=True, name=attr)
+                elif isinstance(got, types.FunctionType | type):
+                    self.push(got, depth + 1)
+        elif isinstance(value, type):
+            self.push(value, depth + 1 if depth else 1)
+            self.class_patterns(value, depth, names)
+        elif isinstance(value, types.FunctionType | functools.partial | types.MethodType):
+            self.push(value, depth + 1)
+        elif type(value).__module__ not in ("builtins",) and hasattr(value, "__dict__"):
+            self.push(type(value), depth + 1)
+            for attr, got in vars(value).items():
+                if isinstance(got, re.Pattern):
+                    self.add(got, 0, f"{name}.{attr}", depth, direct=attr in names, name=attr)
+
+    def class_patterns(self, cls: type, depth: int, names: set[str]) -> None:
+        for klass in cls.__mro__[:-1]:
+            if _skipped(klass.__module__):
+                continue
+            for attr, got in vars(klass).items():
+                for pattern, flags in _patterns_in(got):
+                    where = f"{klass.__module__}.{klass.__qualname__}.{attr}"
+                    self.add(pattern, flags, where, depth, direct=attr in names, name=attr)
+
+    def klass(self, cls: type, depth: int) -> None:
+        self.class_patterns(cls, depth, set())
+        for klass in cls.__mro__[:-1]:
+            if _skipped(klass.__module__):
+                continue
+            for value in vars(klass).values():
+                if isinstance(_unwrap(value), types.FunctionType):
+                    self.push(value, depth)
+
+    def module_patterns(self, module: types.ModuleType, depth: int) -> None:
+        for attr, got in list(vars(module).items()):
+            for pattern, flags in _patterns_in(got, strings=False):
+                self.add(pattern, flags, f"{module.__name__}.{attr}", depth + 1, direct=False, name=attr)
+
+    def calls(self, tree: ast.AST, evaluator: _Evaluator, where: str, func: types.FunctionType, depth: int) -> None:
+        _local_constants(tree, evaluator)
+        first = func.__code__.co_firstlineno
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute | ast.Name):
+                continue
+            target = evaluator.obj(node.func)
+            method = _re_func_name(target)
+            if method is None and isinstance(node.func, ast.Attribute):
+                receiver = node.func.value
+                recv_name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", None)
+                if recv_name:
+                    self.uses.setdefault(recv_name, set()).add(node.func.attr)
+                if isinstance(receiver, ast.Call) and node.func.attr in _RE_FUNCS:
+                    inner = _re_func_name(evaluator.obj(receiver.func))
+                    if inner == "compile":
+                        self.literal(receiver, evaluator, node.func.attr, where, first, depth)
+                continue
+            if method is not None:
+                self.literal(node, evaluator, method, where, first, depth)
+
+    def literal(self, node: ast.Call, ev: _Evaluator, method: str, where: str, first: int, depth: int) -> None:
+        pattern = ev.value(node.args[0]) if node.args else ev.value(_keyword(node, "pattern"))
+        flag_at = _FLAGS_AT[method]
+        flags_node = node.args[flag_at] if len(node.args) > flag_at else _keyword(node, "flags")
+        flags = ev.value(flags_node) if flags_node is not None else 0
+        flags = flags if isinstance(flags, int) else 0
+        if isinstance(pattern, re.Pattern):
+            pattern, flags = pattern.pattern, pattern.flags & ~re.UNICODE
+        if not isinstance(pattern, str) or not isinstance(flags, int):
+            return
+        line = first + getattr(node, "lineno", 1) - 1
+        self.add(pattern, flags, f"{where}:{line}", depth, direct=True, name=None)
+        if method in _MATCH_ONLY:
+            key = (pattern, flags)
+            self.patterns[key] = _with_search(self.patterns[key], False)
+
+    def finish(self) -> Reach:
+        for key, found in list(self.patterns.items()):
+            used = set().union(*(self.uses.get(n, set()) for n in self.pattern_names.get(key, ())))
+            if used & _RE_FUNCS and used & _RE_FUNCS <= _MATCH_ONLY:
+                self.patterns[key] = _with_search(found, False)
+        self.reach.regexes = sorted(self.patterns.values(), key=lambda f: (not f.direct, f.depth))
+        self.reach.constants = list(dict.fromkeys(c for c in self.reach.constants if 0 < len(c) <= 80))
+        return self.reach
+
+
+def _with_search(found: FoundRegex, search: bool) -> FoundRegex:
+    return FoundRegex(found.pattern, found.flags, search, found.where, found.depth, found.direct)
+
+
+def _keyword(node: ast.Call, name: str) -> ast.AST | None:
+    return next((k.value for k in node.keywords if k.arg == name), None)
+
+
+def _patterns_in(value: Any, *, strings: bool = True, depth: int = 0) -> Iterator[tuple[Any, int]]:
+    """Compiled patterns in ``value`` (and in its lists, tuples, dicts); with ``strings``, also regex-looking
+    strings inside such containers (lexer token tables keep their patterns as strings until first use)."""
+    if isinstance(value, re.Pattern):
+        if isinstance(value.pattern, str):
+            yield value, 0
+    elif depth < 5 and isinstance(value, list | tuple | dict):
+        items = list(value.items()) if isinstance(value, dict) else list(value)
+        for item in items[:500]:
+            if strings and depth > 0 and isinstance(item, str) and _REGEXY.search(item):
+                yield item, 0
+            else:
+                yield from _patterns_in(item, strings=strings, depth=depth + 1)
+
+
+def reach(func: Callable[..., Any], *, max_depth: int = 3, max_functions: int = 300) -> Reach:
+    """The regexes and string constants reached from ``func`` (see the module docstring)."""
+    return _Walker(max_depth=max_depth, max_functions=max_functions).run(func)
