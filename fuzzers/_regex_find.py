@@ -258,7 +258,7 @@ class _Walker:
                     namespace[name] = cell.cell_contents
                 except ValueError:
                     continue
-        names = set(_code_names(func.__code__))
+        names = set(_code_names(func.__code__)) | set(func.__code__.co_freevars)
         for name in names:
             if name in namespace:
                 self.referenced(namespace[name], name, where, depth, names)

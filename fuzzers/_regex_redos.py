@@ -356,8 +356,9 @@ def _pumps(node: Node) -> list[str]:
     reps = _representatives(node)
     singles = list(reps)
     pairs = [a + b for a in reps[:6] for b in reps[:6]]
+    runs = [c * n for c in reps[:4] for n in (3, 4)]
     walk = _witness(node[3]) if node[0] == "rep" else _witness(node)
-    return list(dict.fromkeys([*singles, *pairs, *([walk] if 2 < len(walk) <= 6 else [])]))
+    return list(dict.fromkeys([*singles, *pairs, *runs, *([walk] if 2 < len(walk) <= 6 else [])]))
 
 
 # ---- the analysis
