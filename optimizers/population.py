@@ -7,8 +7,8 @@ and where it came from (proposer, model, round, parent). The original is program
   ``sigmoid(sharpness * (log s_i - median log s)) / (1 + children_i)``: fast programs are preferred, and a
   program already asked about many times gives way to others, so the search does not stay on one line.
 - Inspirations (SBLLM's representative samples, AlphaEvolve's prior programs in the prompt): the fastest
-  program, then those most unlike the ones already shown (Jaccard distance between the sets of calls and
-  constructs they use), each a different way of doing it, with its speedup.
+  program unlike the parent, then those most unlike the ones already shown (Jaccard distance between the sets of
+  calls and constructs they use), each a different way of doing it, with its speedup.
 - Capacity: when full, the slowest program of the most crowded approach leaves (the original always stays).
 
 Draws use a generator seeded by the function's name: the same run picks the same parents.
@@ -81,14 +81,15 @@ class Population:
         ]
 
     def inspirations(self, parent: Program, k: int) -> list[Program]:
-        """Up to ``k`` other programs: the fastest, then each the one least like those already picked (and the
-        parent), faster ones first among equals; the original is not shown (the prompt holds it)."""
+        """Up to ``k`` other programs: the fastest that does it another way than the parent, then each the one
+        least like those already picked (and the parent), faster first among equals. The original is not among
+        them (the prompt shows it anyway)."""
         pool = sorted((p for p in self.programs if p.id not in (0, parent.id)), key=lambda p: (-p.speedup, p.id))
         picked: list[Program] = []
         shown = [self._traits[parent.id]]
         while pool and len(picked) < k:
-            if not picked:
-                choice = pool[0]
+            if not picked:  # the fastest that does it another way than the parent (else the fastest)
+                choice = next((p for p in pool if self._traits[p.id] != shown[0]), pool[0])
             else:
                 choice = max(pool, key=lambda p: (min(_distance(self._traits[p.id], t) for t in shown), p.speedup))
             picked.append(choice)
