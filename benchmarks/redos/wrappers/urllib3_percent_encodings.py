@@ -1,0 +1,7 @@
+"""urllib3 1.25.7: parse a URL."""
+
+from urllib3.util.url import parse_url
+
+
+def target(s: str) -> str:
+    return parse_url(s).url
