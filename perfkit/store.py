@@ -10,6 +10,10 @@ Schema (version :data:`SCHEMA_VERSION`, kept in the ``meta`` table and upgraded 
   'cost', 'instructions', 'memory', with its ``unit``, the raw ``values`` and ``censored`` flags (JSON), summary
   columns (n, median, low, high, mean, stdev, min, max), the ``method`` that produced the numbers, an optional
   ``verdict`` ('regression', 'improved', 'same', 'new', ...) and ``extra`` (JSON).
+- ``decisions`` (version 3): what a reviewer decided about each winner of ``perfkit optimize --interactive``:
+  the ``run_id`` of the optimize run, the function ``key``, the ``decision`` ('accepted', 'rejected', 'edited'),
+  the speedup interval of the code decided on (``speedup``, ``low``, ``high``), that code (``source``) and its
+  ``diff``, a ``note`` (e.g. why an edit failed verification), the ``reviewer`` and ``decided_at``.
 - ``units`` (version 2): finished work units of the executors (:mod:`perfkit.executors`), keyed by the hash of
   their content: ``kind`` ('fuzz', 'verify'), ``label``, the pickled ``value``, the ``worker`` that ran it and its
   ``seconds``. Re-running a command reuses them instead of running the unit again.
@@ -36,10 +40,11 @@ from perfkit.errors import InvalidArgument, PerfkitError
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_PATH = Path(".perfkit") / "results.sqlite"
 KINDS = ("pytest", "optimize", "fuzz", "measure")
 STATUSES = ("complete", "running", "interrupted")
+DECISIONS = ("accepted", "rejected", "edited")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x70666B31  # "pfk1" in the SQLite header of a perfkit store
 
@@ -90,6 +95,21 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             seconds REAL,
             value BLOB NOT NULL
         )""",
+    ),
+    3: (
+        """CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected', 'edited')),
+            speedup REAL, low REAL, high REAL,
+            source TEXT NOT NULL DEFAULT '',
+            diff TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL DEFAULT '',
+            decided_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX decisions_by_run ON decisions (run_id, key)",
     ),
 }
 
@@ -150,6 +170,25 @@ class Row:
     id: int | None = None
 
 
+@dataclass
+class Decision:
+    """A reviewer's decision on one winner of an optimize run (``perfkit optimize --interactive``)."""
+
+    key: str
+    decision: str  # one of DECISIONS
+    run_id: int | None = None
+    speedup: float | None = None
+    low: float | None = None
+    high: float | None = None
+    source: str = ""
+    diff: str = ""
+    note: str = ""
+    reviewer: str = ""
+    decided_at: str = ""
+    id: int | None = None
+
+
+_DECISION_COLUMNS = tuple(f.name for f in fields(Decision) if f.name != "id")
 _RUN_COLUMNS = tuple(f.name for f in fields(Run) if f.name != "id")
 _ROW_COLUMNS = tuple(f.name for f in fields(Row) if f.name not in ("id", "run_id"))
 _SUMMARY = ("n", "median", "low", "high", "mean", "stdev", "min", "max")
@@ -390,6 +429,28 @@ class Store:
         """The stored result of the work unit ``key``, or None when it has not finished."""
         row = self._db.execute("SELECT value FROM units WHERE key = ?", (key,)).fetchone()
         return None if row is None else bytes(row[0])
+
+    def add_decisions(self, decisions: Iterable[Decision]) -> None:
+        """Store reviewers' decisions, all of them or none (``decided_at`` is stamped when empty)."""
+        prepared = []
+        for d in decisions:
+            if d.decision not in DECISIONS:
+                raise InvalidArgument("decision", d.decision, f"give one of {', '.join(DECISIONS)}")
+            prepared.append([getattr(d, c) for c in _DECISION_COLUMNS])
+            prepared[-1][_DECISION_COLUMNS.index("decided_at")] = d.decided_at or now()
+        with self._transaction():
+            self._db.executemany(
+                f"INSERT INTO decisions ({', '.join(_DECISION_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(_DECISION_COLUMNS))})",
+                prepared,
+            )
+
+    def decisions(self, *, run_id: int | None = None) -> list[Decision]:
+        """Stored decisions, oldest first (of one run when ``run_id`` is given)."""
+        where, params = _where(run_id=run_id)
+        columns = ("id", *_DECISION_COLUMNS)
+        cursor = self._db.execute(f"SELECT {', '.join(columns)} FROM decisions{where} ORDER BY id", params)
+        return [Decision(**dict(zip(columns, record, strict=True))) for record in cursor.fetchall()]
 
     def delete_run(self, run_id: int) -> None:
         """Remove a run and its rows."""
