@@ -178,10 +178,11 @@ def text_params(context: Context) -> set[str]:
     """The parameters a string may be passed to as an array of code points without changing what the function does.
 
     That holds when the body has no string constants and uses the parameter only as ``len(p)``, in a truth test,
-    in ``isinstance(p, str | bytes)`` (the kernel knows the answer), swapped with another such parameter, and as
-    characters: ``p[i]`` (no slices) and ``c`` of ``for c in p`` / ``for i, c in enumerate(p)``, each compared
-    (``==``, ``<``, ...) only with other such characters: a code point compares with a code point exactly as a
-    one-character string with another.
+    in ``isinstance(p, str | bytes)`` (the kernel knows the answer), swapped with another such parameter, compared
+    whole with another (``p == q``: the kernel compares lengths and code points), and as characters: ``p[i]`` (no
+    slices) and ``c`` of ``for c in p`` / ``for i, c in enumerate(p)``, each compared (``==``, ``<``, ...) only with
+    other such characters (a code point compares with a code point exactly as a one-character string with another)
+    or tested for truth (a character is never empty: the kernel reads True).
     """
     parsed = t.parse_function(context.source, context.name)
     if parsed is None:
@@ -296,7 +297,11 @@ def _text_use(
     if isinstance(parent, ast.Call) and t.is_call(parent, "len", 1) and parent.args[0] is node:
         return True
     if isinstance(parent, ast.Subscript) and id(parent) in chars and parent.value is node:
-        return _compared(parent, parents, chars) or _kept(parent, parents.get(id(parent)), letters)
+        up = parents.get(id(parent))
+        return _compared(parent, parents, chars) or _kept(parent, up, letters) or _truth_test(parent, up, parents)
+    if isinstance(parent, ast.Compare) and len(parent.ops) == 1 and isinstance(parent.ops[0], ast.Eq | ast.NotEq):
+        sides = [parent.left, *parent.comparators]  # s1 == s2: the kernel compares lengths and code points
+        return all(isinstance(side, ast.Name) and side.id in names for side in sides)
     if isinstance(parent, ast.For | ast.comprehension) and parent.iter is node:
         return True
     if isinstance(parent, ast.Call) and t.is_call(parent, "enumerate", 1):
@@ -314,6 +319,11 @@ def _text_use(
                 for side in (assign.targets[0], assign.value)
             )
         )
+    return _truth_test(node, parent, parents)
+
+
+def _truth_test(node: ast.expr, parent: ast.AST | None, parents: dict[int, ast.AST]) -> bool:
+    """Whether ``node`` is only tested for truth (``if p``, ``while i < n and p[i]``, ``not p``)."""
     inner: ast.AST = node
     up = parent
     while isinstance(up, ast.BoolOp) or (isinstance(up, ast.UnaryOp) and isinstance(up.op, ast.Not)):

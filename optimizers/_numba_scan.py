@@ -32,6 +32,7 @@ BUILTINS = frozenset(
     }
 )  # fmt: skip
 _NUMERIC_MODULES = frozenset({"math", "cmath", "numpy"})
+_OWN_HELPERS = frozenset({"_pkb_same"})  # compiled helpers the candidate's prelude defines
 _ROW_FUNCS = frozenset({"sum", "min", "max", "list"})  # fine on one row (rank 1), not on a table
 
 
@@ -282,7 +283,7 @@ class _Walk:
             return
         if isinstance(up, ast.Call) and node in up.args and not up.keywords:
             callee = up.func.id if isinstance(up.func, ast.Name) else ""
-            if callee == "len" or (callee in _ROW_FUNCS and shape == 1):
+            if callee == "len" or (callee in _ROW_FUNCS and shape == 1) or (callee in _OWN_HELPERS and shape == 1):
                 return
             if callee in ("enumerate", "zip", "reversed") and self.iterated(up):
                 return
@@ -324,7 +325,7 @@ class _Walk:
             if not (isinstance(up, ast.Call) and up.func is node):
                 raise Refused(f"{self.func.name} uses the function {name} as a value")
             self.helper(name, up)
-        elif not (name in module.constants or name in module.numeric or name in BUILTINS):
+        elif not (name in module.constants or name in module.numeric or name in BUILTINS or name in _OWN_HELPERS):
             raise Refused(f"{self.func.name} uses the global {name!r}, which is not a number constant, "
                           "a helper of this module, math/numpy or a supported builtin")  # fmt: skip
 

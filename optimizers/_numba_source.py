@@ -8,6 +8,7 @@ import ast
 import textwrap
 
 from perfkit.optimizers import _ast_tools as t
+from perfkit.optimizers._numba_flow import placeholder_rewrites
 from perfkit.optimizers._numba_kinds import NUMBERS, RANKS, result_kind, shape_of
 from perfkit.optimizers._numba_scan import ModuleFacts, Refused, scan, tested
 from perfkit.optimizers._types import Context
@@ -41,6 +42,17 @@ def _pkb_njit(func):
         return _pk_numba.njit(cache=True, boundscheck=True)(func)
     except RuntimeError:  # no file to keep it beside (the source was run from a string)
         return _pk_numba.njit(boundscheck=True)(func)
+
+
+@_pkb_njit
+def _pkb_same(a, b):
+    """Whether two strings, as arrays of code points, are equal (``s1 == s2`` in the original)."""
+    if len(a) != len(b):
+        return False
+    for i in range(len(a)):
+        if a[i] != b[i]:
+            return False
+    return True
 
 
 def _pkb_scalar(value):
@@ -159,7 +171,9 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
     for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         arg.annotation = None
     module = ModuleFacts.of(context.module_source)
+    aliases = builtin_aliases(func, context.module_source)
     kernel_func = _known_types(func, {name for name, kind in kinds.items() if kind == "text"})
+    kernel_func = placeholder_rewrites(_with_builtins(kernel_func, aliases))
     found = scan(kernel_func, {name: shape_of(kind) for name, kind in kinds.items()}, module)
     renamed = {name: f"_pk_nb_{name}" for name in found.helpers}
     params = ", ".join(context.params)
@@ -193,6 +207,9 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
         lines += [f"{kernel} = _pkb_njit({fallback})", "", ""]
     lines += [f"def {context.name}({ast.unparse(a)}):"]
     call_fallback = f"return {fallback}({params})"
+    if aliases:  # the kernel calls the builtin itself: only while the imported name really is that builtin
+        same = " and ".join(f"{alias} is {builtin}" for alias, builtin in sorted(aliases.items()))
+        lines += [f"    if not ({same}):", f"        {call_fallback}"]
     converted = []
     for name, kind in kinds.items():
         if kind == "scalar":
@@ -269,8 +286,25 @@ def _known_types(func: ast.FunctionDef, texts: set[str]) -> ast.FunctionDef:
                     return ast.Constant(kind.id == "str")
             return node
 
+        def visit_Compare(self, node: ast.Compare) -> ast.expr:
+            self.generic_visit(node)
+            sides = [node.left, *node.comparators]
+            whole = [isinstance(side, ast.Name) and side.id in texts for side in sides]
+            if len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq) or not any(whole):
+                return node
+            if not all(whole):
+                raise Refused("it compares a string argument whole with something else")
+            same = ast.Call(ast.Name("_pkb_same", ast.Load()), sides, [])
+            return same if isinstance(node.ops[0], ast.Eq) else ast.UnaryOp(ast.Not(), same)
+
+        def visit_While(self, node: ast.While) -> ast.AST:
+            self.generic_visit(node)
+            node.test = _chars_true(node.test, texts)
+            return node
+
         def visit_If(self, node: ast.If) -> ast.AST | list[ast.stmt]:
             self.generic_visit(node)
+            node.test = _chars_true(node.test, texts)
             value = known(node.test)
             if value is None:
                 return node
@@ -279,6 +313,54 @@ def _known_types(func: ast.FunctionDef, texts: set[str]) -> ast.FunctionDef:
     copy = ast.parse(ast.unparse(func)).body[0]
     assert isinstance(copy, ast.FunctionDef)
     return ast.fix_missing_locations(Fold().visit(copy))
+
+
+def builtin_aliases(func: ast.FunctionDef, module_source: str) -> dict[str, str]:
+    """Imported names the function calls that stand for a builtin numba knows (``from .compat import _range``,
+    ``xrange``): alias -> builtin. The name says which builtin; the wrapper checks ``alias is builtin`` at run time,
+    so a wrong guess only sends calls to the original."""
+    try:
+        tree = ast.parse(module_source)
+    except SyntaxError:
+        return {}
+    imported = {a.asname or a.name for s in tree.body if isinstance(s, ast.ImportFrom) for a in s.names}
+    local = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    local |= {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    aliases = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = node.func.id
+            guess = name.lstrip("_").removeprefix("x")
+            if name in imported and name not in local and name != guess and guess in _ALIASABLE:
+                aliases[name] = guess
+    return aliases
+
+
+_ALIASABLE = frozenset({"range", "len", "min", "max", "sum", "abs", "enumerate", "zip", "int", "float", "round"})
+
+
+def _with_builtins(func: ast.FunctionDef, aliases: dict[str, str]) -> ast.FunctionDef:
+    """A copy of ``func`` calling the builtins themselves where it calls their aliases."""
+    if not aliases:
+        return func
+    copy = ast.parse(ast.unparse(func)).body[0]
+    assert isinstance(copy, ast.FunctionDef)
+    for node in ast.walk(copy):
+        if isinstance(node, ast.Name) and node.id in aliases and isinstance(node.ctx, ast.Load):
+            node.id = aliases[node.id]
+    return copy
+
+
+def _chars_true(test: ast.expr, texts: set[str]) -> ast.expr:
+    """``test`` with each character ``p[i]`` of a string argument that is only tested for truth read as True (a
+    one-character string is never empty; its code point may be 0)."""
+    if isinstance(test, ast.Subscript) and isinstance(test.value, ast.Name) and test.value.id in texts:
+        return ast.Constant(True) if not isinstance(test.slice, ast.Slice) else test
+    if isinstance(test, ast.BoolOp):
+        test.values = [_chars_true(value, texts) for value in test.values]
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test.operand = _chars_true(test.operand, texts)
+    return test
 
 
 def _body(func: ast.FunctionDef) -> str:

@@ -367,3 +367,34 @@ def test_type_descriptions_of_any_shape_are_classified_without_looping() -> None
         classify(description)
 
     terminates()
+
+
+def test_placeholders_whole_string_equality_and_imported_builtin_aliases() -> None:
+    """jellyfish-style code: ``prev = None`` and ``cur = range(n)`` replaced by lists, ``s1 == s2``, ``a[n]`` as a
+    truth test, and ``from .compat import _range``. Each compiles as it runs, verified on odd strings too."""
+    rng = random.Random(21)
+
+    def word(n: int) -> str:
+        return "".join(rng.choice("abcé😀\x00") for _ in range(n))
+
+    pairs = [((word(n), word(n + 2)), {}) for n in (4, 60)]
+    odd = [(("", ""), {}), (("abc", "abc"), {}), (("\x00a", "\x00b"), {}), ((b"ab", "ab"), {}), (("a", ""), {})]
+    for func in (nf.rolling_edit, nf.common_prefix):
+        source, reason = _candidate(func, pairs)
+        assert source is not None, reason
+        kernel = source[source.index(f"def _pk_nb_{func.__name__}") : source.index(f"def {func.__name__}(")]
+        assert "_pkb_same(" in kernel and "_range(" not in kernel
+        verdict = _verified(func, source, pairs + odd)
+        assert verdict.ok and verdict.checked == len(pairs + odd), verdict.reason
+    edit = CodeRef(nf.rolling_edit.__module__, "rolling_edit", _candidate(nf.rolling_edit, pairs)[0]).load()
+    assert edit("kitten", "sitting") == 3 and edit("same", "same") == 0
+
+
+def test_an_alias_that_is_not_the_builtin_and_a_placeholder_that_is_read() -> None:
+    lists = [(([3, 1, 2, 5],), {}), (([7, 7, 1, 9, 4, 4, 2],), {})]
+    source, reason = _candidate(nf.reversed_walk, lists)
+    assert source is None and "take the fallback" in reason  # `xrange is range` fails: every call is the original's
+    source, reason = _candidate(nf.best_so_far, lists)
+    assert source is not None, reason
+    assert "_pk_nb_best_so_far" not in source  # nothing to rewrite: the kernel is the original's body
+    assert _verified(nf.best_so_far, source, [*lists, (([],), {})]).ok
