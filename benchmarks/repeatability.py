@@ -2,8 +2,11 @@
 
 Three pure-Python functions of about 1 us, 1 ms and 100 ms are each measured 10 times by every tool, the tools
 interleaved so that machine drift hits them alike; the CV is stdev/mean of the 10 medians. perfkit and pyperf
-get the same budget (processes, values, warm-ups, minimum time per value); pytest-benchmark runs with its
-defaults. The wall time of each tool is printed beside its CV. Goal: perfkit's CV no worse than pyperf's.
+get the same budget (processes, values, warm-ups, minimum time per value; pyperf adds its calibration process,
+perfkit calibrates in its first worker); pytest-benchmark runs with its defaults. perfkit runs twice: with its
+default clock (wall time less the run-queue wait of each value) and with ``clock="wall"`` (pyperf's clock), so
+that the harness and the clock can be told apart. The load average is printed before and after. The wall time
+of each tool is printed beside its CV. Goal: perfkit's CV no worse than pyperf's.
 
     python benchmarks/repeatability.py [--repeat 10] [--processes 6]
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -29,44 +33,36 @@ TARGETS = {"1 us": 1e-6, "1 ms": 1e-3, "100 ms": 1e-1}
 
 
 def work_for(seconds: float) -> int:
-    """The ``spin`` argument that takes about ``seconds`` here."""
+    """The ``spin`` argument that takes about ``seconds`` of CPU here."""
     n = 100_000
-    start = time.perf_counter()
+    start = time.thread_time()  # CPU time: the sizes do not depend on the load at start
     spin(n)
-    per_item = (time.perf_counter() - start) / n
+    per_item = (time.thread_time() - start) / n
     return max(1, round(seconds / per_item))
 
 
-def with_perfkit(work: int, processes: int, values: int) -> float:
+def budget(
+    processes: int, values: int, *, warmups: int = 1, min_time: float = 0.1
+) -> tuple[perfkit.Options, list[str]]:
+    """The same budget for both tools: perfkit's options and pyperf's command-line arguments."""
     options = perfkit.Options(
-        processes=processes, values=values, warmups=1, min_time=0.1, cost=False, memory=False, counters=()
+        processes=processes, values=values, warmups=warmups, min_time=min_time, cost=False, memory=False, counters=()
     )
+    argv = ["--processes", str(processes), "--values", str(values), "--warmups", str(warmups)]
+    return options, [*argv, "--min-time", str(min_time)]
+
+
+def with_perfkit(work: int, processes: int, values: int, clock: str) -> float:
+    options = budget(processes, values)[0].replace(clock=clock)
     return perfkit.measure(spin, args=(work,), options=options).summary().median
 
 
 def with_pyperf(work: int, processes: int, values: int, tmp: Path) -> float:
     out = tmp / "pyperf.json"
     out.unlink(missing_ok=True)
-    subprocess.run(
-        [
-            sys.executable,
-            str(HERE / "_pyperf_runner.py"),
-            "--work",
-            str(work),
-            "--processes",
-            str(processes),
-            "--values",
-            str(values),
-            "--warmups",
-            "1",
-            "--min-time",
-            "0.1",
-            "--quiet",
-            "-o",
-            str(out),
-        ],
-        check=True,
-    )
+    argv = budget(processes, values)[1]
+    runner = [sys.executable, str(HERE / "_pyperf_runner.py"), "--work", str(work), *argv, "--quiet", "-o", str(out)]
+    subprocess.run(runner, check=True, stdout=subprocess.DEVNULL)
     import pyperf
 
     return pyperf.Benchmark.load(str(out)).median()
@@ -104,6 +100,11 @@ def cv(values: list[float]) -> float:
     return statistics.stdev(values) / statistics.mean(values)
 
 
+def load() -> str:
+    """The 1-, 5- and 15-minute load averages."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
@@ -112,7 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"CV of {args.repeat} repeated medians; perfkit and pyperf with {args.processes} processes x "
-        f"{args.values} values, min-time 0.1 s; pytest-benchmark defaults"
+        f"{args.values} values, min-time 0.1 s; pytest-benchmark defaults; {os.cpu_count()} CPUs, load {load()}"
     )
     print(f"{'function':10s} {'tool':18s} {'median':>12s} {'CV':>8s} {'wall s/measure':>15s}")
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -120,7 +121,8 @@ def main() -> None:
         for label, seconds in TARGETS.items():
             work = work_for(seconds)
             tools = {
-                "perfkit": lambda w=work: with_perfkit(w, args.processes, args.values),
+                "perfkit": lambda w=work: with_perfkit(w, args.processes, args.values, "wall-minus-wait"),
+                "perfkit (wall)": lambda w=work: with_perfkit(w, args.processes, args.values, "wall"),
                 "pyperf": lambda w=work: with_pyperf(w, args.processes, args.values, tmp),
                 "pytest-benchmark": lambda w=work: with_pytest_benchmark(w, tmp),
             }
@@ -137,6 +139,7 @@ def main() -> None:
                     f"{100 * cv(medians[name]):7.2f}% {statistics.mean(walls[name]):15.1f}"
                 )
             sys.stdout.flush()
+    print(f"load after: {load()}")
 
 
 if __name__ == "__main__":

@@ -22,13 +22,16 @@ FORMAT = "perfkit.measurement"
 
 @dataclass
 class Measurement:
-    """Times:  seconds per call (per run for commands); a censored time holds the limit it was stopped at."""
+    """Times:  seconds per call (per run for commands); a censored time holds the limit it was stopped at.
+    ``queue_wait``: seconds per call each value waited for a CPU and that were taken out of its time (all 0 with
+    ``metadata["clock"] == "wall"``; empty in files written before perfkit recorded it)."""
 
     name: str
     kind: str  # "callable" or "command"
     times: list[float] = field(default_factory=list)
     censored: list[bool] = field(default_factory=list)
     process: list[int] = field(default_factory=list)
+    queue_wait: list[float] = field(default_factory=list)
     loops: int = 1
     warmups: list[tuple[int, float]] = field(default_factory=list)
     warmup_process: list[int] = field(default_factory=list)  # the worker process of each warm-up value

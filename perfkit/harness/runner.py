@@ -2,6 +2,8 @@
 
 Following pyperf, the first worker calibrates the loop count and the others reuse it, each worker warms up and
 then takes several values, so that one process's state (hash seeds, memory layout) does not bias the result.
+By default each value is the wall time less the time the worker waited for a CPU (``Options.clock``), which is
+what keeps repeated measurements close on a machine with more runnable processes than CPUs.
 Unlike pyperf, the manager owns a per-call time limit: a worker whose call runs past it is killed and the run
 is recorded as censored at the limit, never dropped.
 """
@@ -71,7 +73,7 @@ class _Collector:
             per_call = message["ns"] / message["loops"] / 1e9
             if self._past_limit(per_call):
                 return
-            self._add_time(per_call, censored=False)
+            self._add_time(per_call, censored=False, wait=message.get("wait_ns", 0) / message["loops"] / 1e9)
             for name, count in message["counts"].items():
                 self.m.counters.setdefault(name, []).append(count / message["loops"])
         elif kind == "counters":
@@ -104,9 +106,10 @@ class _Collector:
             return True
         return False
 
-    def _add_time(self, seconds: float, *, censored: bool) -> None:
+    def _add_time(self, seconds: float, *, censored: bool, wait: float = 0.0) -> None:
         self.m.times.append(seconds)
         self.m.censored.append(censored)
+        self.m.queue_wait.append(wait)
         self.m.process.append(self.proc)
         if censored:
             self.stop_process = True
@@ -136,6 +139,7 @@ def measure(
         timeout=options.timeout,
         metadata=collect_metadata(options, mode="in-process" if options.inprocess else "worker processes"),
     )
+    measurement.metadata["clock"] = task.clock
     collector = _Collector(measurement, options, progress)
     for proc in range(options.processes):
         collector.proc = proc
@@ -173,10 +177,18 @@ def _make_task(
         min_time=options.min_time,
         counters=tuple(EVENT_NAMES if options.counters is None else options.counters),
         disable_gc=options.disable_gc,
+        clock=effective_clock(options.clock),
     )
     if not options.inprocess:
         _check_picklable(task)
     return task
+
+
+def effective_clock(clock: str) -> str:
+    """``clock``, or ``"wall"`` where run-queue waits cannot be read (they are then not taken out)."""
+    from perfkit.harness import runqueue
+
+    return clock if clock == "wall" or runqueue.available() else "wall"
 
 
 def _check_picklable(task: Task) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import math
 import sys
 import tracemalloc
 from collections.abc import Callable
@@ -16,15 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from perfkit import _native
+from perfkit.harness import loops as loop_counts
+from perfkit.harness import runqueue
 from perfkit.target import describe_exception
 
 Emit = Callable[[dict[str, Any]], None]
-MAX_LOOPS = 2**32
 
 
 @dataclass(frozen=True)
 class Task:
-    """What one worker measures and how. ``loops == 0`` asks the worker to calibrate."""
+    """What one worker measures and how. ``loops == 0`` asks the worker to calibrate. ``clock``: ``"wall"``, or
+    ``"wall-minus-wait"`` to take each value's run-queue wait out of it (:mod:`perfkit.harness.runqueue`)."""
 
     func: Callable[..., Any] | None = None
     spec: str | None = None
@@ -38,6 +39,7 @@ class Task:
     cost: bool = False
     memory: bool = False
     disable_gc: bool = True
+    clock: str = "wall"
 
 
 def load_callable(task: Task) -> Callable[..., Any]:
@@ -67,8 +69,9 @@ def run_task(task: Task, emit: Emit) -> None:
                 "unavailable": counters.unavailable,
             }
         )
+    waits = runqueue.open_waits() if task.clock == "wall-minus-wait" else None
     try:
-        _measure(task, func, counters, emit)
+        _measure(task, func, _Timer(task, counters, waits), emit)
     except (Exception, KeyboardInterrupt, SystemExit) as exc:  # the target raised: report it, perfkit did not fail
         import traceback
 
@@ -77,19 +80,55 @@ def run_task(task: Task, emit: Emit) -> None:
     finally:
         if counters is not None:
             counters.close()
+        if waits is not None:
+            waits.close()
     emit({"kind": "done", "max_rss": _max_rss()})
 
 
-def _measure(task: Task, func: Callable[..., Any], counters: Any, emit: Emit) -> None:
+class _Timer:
+    """Times one value: ``loops`` calls, GC collected before and (by default) disabled during, the run-queue wait
+    taken out when asked."""
+
+    def __init__(self, task: Task, counters: Any, waits: runqueue.RunQueue | None) -> None:
+        self.task = task
+        self.counters = counters if counters is not None and counters.fds else None
+        self.waits = waits
+
+    def __call__(
+        self, func: Callable[..., Any], loops: int, *, count: bool = False
+    ) -> tuple[int, int, dict[str, float]]:
+        """``(ns, waited_ns, counts)``: the value's nanoseconds, the wait taken out of them, and counter counts."""
+        args = self.task.args
+        gc.collect()
+        was_enabled = gc.isenabled()
+        if self.task.disable_gc:
+            gc.disable()
+        try:
+            before = self.waits.read() if self.waits is not None else None
+            if count and self.counters is not None:
+                ns, counts = self.counters.counted_loop(func, args, loops)
+            else:
+                ns, counts = _native.time_loop(func, args, loops), {}
+            if before is None or self.waits is None:
+                return ns, 0, counts
+            unqueued = runqueue.unqueued_ns(ns, before, self.waits.read())
+            return unqueued, ns - unqueued, counts
+        finally:
+            if was_enabled:
+                gc.enable()
+
+
+def _measure(task: Task, func: Callable[..., Any], timer: _Timer, emit: Emit) -> None:
     args = task.args
-    loops = task.loops or _calibrate(func, args, task, emit)
+    loops = task.loops or _calibrate(func, timer, task, emit)
     for _ in range(task.warmups):
         emit({"kind": "start", "phase": "warmup", "loops": loops})
-        emit({"kind": "warmup", "loops": loops, "ns": _timed(func, args, loops, task, None)[0]})
+        ns, waited, _ = timer(func, loops)
+        emit({"kind": "warmup", "loops": loops, "ns": ns, "wait_ns": waited})
     for _ in range(task.values):
         emit({"kind": "start", "phase": "value", "loops": loops})
-        ns, counts = _timed(func, args, loops, task, counters)
-        emit({"kind": "value", "loops": loops, "ns": ns, "counts": counts})
+        ns, waited, counts = timer(func, loops, count=True)
+        emit({"kind": "value", "loops": loops, "ns": ns, "wait_ns": waited, "counts": counts})
     if task.cost:
         emit({"kind": "start", "phase": "cost", "loops": 1})
         lines, calls, opcodes, _, exc = _native.cost_call(func, args, None, opcodes=True)
@@ -101,35 +140,16 @@ def _measure(task: Task, func: Callable[..., Any], counters: Any, emit: Emit) ->
         emit({"kind": "memory", "peak_bytes": peak_memory(func, args)})
 
 
-def _calibrate(func: Callable[..., Any], args: tuple[Any, ...], task: Task, emit: Emit) -> int:
-    """Grow the loop count until one value takes at least ``min_time`` (pyperf's rule); return it."""
-    loops = 1
-    min_ns = task.min_time * 1e9
-    while True:
+def _calibrate(func: Callable[..., Any], timer: _Timer, task: Task, emit: Emit) -> int:
+    """The loop count of :func:`perfkit.harness.loops.calibrate`, each step reported."""
+
+    def step(loops: int) -> int:
         emit({"kind": "start", "phase": "calibrate", "loops": loops})
-        ns, _ = _timed(func, args, loops, task, None)
-        emit({"kind": "calibration", "loops": loops, "ns": ns})
-        if ns >= min_ns or loops >= MAX_LOOPS:
-            return loops
-        grow = min_ns / ns * 1.2 if ns > 0 else 100.0
-        loops = min(MAX_LOOPS, loops * 2 if grow < 2 else math.ceil(loops * min(grow, 100.0)))
+        ns, waited, _ = timer(func, loops)
+        emit({"kind": "calibration", "loops": loops, "ns": ns, "wait_ns": waited})
+        return ns
 
-
-def _timed(
-    func: Callable[..., Any], args: tuple[Any, ...], loops: int, task: Task, counters: Any
-) -> tuple[int, dict[str, float]]:
-    """One value: ``loops`` calls, GC collected before and (by default) disabled during."""
-    gc.collect()
-    was_enabled = gc.isenabled()
-    if task.disable_gc:
-        gc.disable()
-    try:
-        if counters is not None and counters.fds:
-            return counters.counted_loop(func, args, loops)
-        return _native.time_loop(func, args, loops), {}
-    finally:
-        if was_enabled:
-            gc.enable()
+    return loop_counts.calibrate(step, min_time=task.min_time)
 
 
 def peak_memory(func: Callable[..., Any], args: tuple[Any, ...]) -> int:

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from perfkit import _native
+from perfkit.harness import loops as loop_counts
 
 REFERENCE_VERSION = 1
 SCHEME = 2  # 1: per-value times of one in-process series; 2: per-series low quantiles (this module)
-MAX_LOOPS = 2**24
 QUANTILE = 0.1
 WARMUPS = 2
 UNDISTURBED = 1.01  # a value whose wall time is within 1% of its CPU time ran without waiting for a CPU
@@ -69,14 +69,9 @@ class Estimate:
 
 
 def calibrate(func: Callable[[], Any], min_time: float) -> int:
-    """The loop count that makes one value last at least ``min_time`` seconds (pyperf's rule)."""
-    loops = 1
-    while True:
-        ns = _native.time_loop(func, (), loops)
-        if ns >= min_time * 1e9 or loops >= MAX_LOOPS:
-            return loops
-        grow = min_time * 1e9 / ns * 1.2 if ns > 0 else 100.0
-        loops = min(MAX_LOOPS, loops * 2 if grow < 2 else math.ceil(loops * min(grow, 100.0)))
+    """The loop count that makes one value last at least ``min_time`` seconds: the harness's rule and cap
+    (:func:`perfkit.harness.loops.calibrate`)."""
+    return loop_counts.calibrate(lambda loops: _native.time_loop(func, (), loops), min_time=min_time)
 
 
 def series(
