@@ -190,7 +190,8 @@ def text_params(context: Context) -> set[str]:
     _, func = parsed
     body = func.body[1:] if ast.get_docstring(func) is not None else func.body
     nodes = [node for stmt in body for node in ast.walk(stmt)]
-    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in nodes):
+    messages = {id(n) for r in nodes if isinstance(r, ast.Raise) for n in ast.walk(r)}  # raise E("message")
+    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in messages for n in nodes):
         return set()
     parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
     names = {a.arg for a in func.args.args}
@@ -232,10 +233,15 @@ def _loop_letters(nodes: list[ast.AST], names: set[str]) -> dict[str, str]:
             if t.is_call(source, "enumerate", 1) and isinstance(target, ast.Tuple) and len(target.elts) == 2:
                 bound.setdefault(getattr(target.elts[0], "id", ""), []).append(None)
                 source, target = source.args[0], target.elts[1]  # type: ignore[attr-defined]
-            param = source.id if isinstance(source, ast.Name) and source.id in names else None
-            for n in ast.walk(target):
-                if isinstance(n, ast.Name):
-                    bound.setdefault(n.id, []).append(param if n is target else None)
+            pairs = [(source, target)]
+            zipped = isinstance(source, ast.Call) and t.is_call(source, "zip") and not source.keywords
+            if zipped and isinstance(target, ast.Tuple) and len(target.elts) == len(source.args):  # type: ignore[attr-defined]
+                pairs = list(zip(source.args, target.elts, strict=True))  # type: ignore[attr-defined]
+            for one_source, one_target in pairs:
+                param = one_source.id if isinstance(one_source, ast.Name) and one_source.id in names else None
+                for n in ast.walk(one_target):
+                    if isinstance(n, ast.Name):
+                        bound.setdefault(n.id, []).append(param if n is one_target else None)
         elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.NamedExpr):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             single = len(targets) == 1 and isinstance(targets[0], ast.Name) and not isinstance(node, ast.AugAssign)
@@ -304,8 +310,13 @@ def _text_use(
         return all(isinstance(side, ast.Name) and side.id in names for side in sides)
     if isinstance(parent, ast.For | ast.comprehension) and parent.iter is node:
         return True
-    if isinstance(parent, ast.Call) and t.is_call(parent, "enumerate", 1):
-        return isinstance(parents.get(id(parent)), ast.For | ast.comprehension)
+    if isinstance(parent, ast.Call) and (t.is_call(parent, "enumerate", 1) or t.is_call(parent, "zip")):
+        loop = parents.get(id(parent))  # for i, c in enumerate(p) / for c, d in zip(p, q): c and d are characters
+        if not (isinstance(loop, ast.For | ast.comprehension) and loop.iter is parent) or parent.keywords:
+            return False
+        return t.is_call(parent, "enumerate", 1) or (
+            isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == len(parent.args)
+        )
     if isinstance(parent, ast.Call) and t.is_call(parent, "isinstance", 2) and parent.args[0] is node:
         kind = parent.args[1]
         return isinstance(kind, ast.Name) and kind.id in ("str", "bytes")

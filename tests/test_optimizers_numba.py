@@ -398,3 +398,19 @@ def test_an_alias_that_is_not_the_builtin_and_a_placeholder_that_is_read() -> No
     assert source is not None, reason
     assert "_pk_nb_best_so_far" not in source  # nothing to rewrite: the kernel is the original's body
     assert _verified(nf.best_so_far, source, [*lists, (([],), {})]).ok
+
+
+def test_characters_paired_by_zip_and_an_error_message_constant() -> None:
+    rng = random.Random(23)
+
+    def word(n: int) -> str:
+        return "".join(rng.choice("abé😀\x00") for _ in range(n))
+
+    pairs = [((word(n), word(n)), {}) for n in (5, 70)]
+    assert text_params(_context(nf.zipped_mismatch, pairs)) == {"a", "b"}
+    assert text_params(_context(nf.zipped_with_constant, pairs)) == set()
+    source, reason = _candidate(nf.zipped_mismatch, pairs)
+    assert source is not None, reason
+    odd = [(("ab", "abc"), {}), (("", ""), {}), ((b"ab", "ab"), {}), (("a\x00", "a\x01"), {})]
+    verdict = _verified(nf.zipped_mismatch, source, pairs + odd)
+    assert verdict.ok and verdict.checked == len(pairs + odd), verdict.reason
