@@ -24,7 +24,7 @@ from typing import Any
 
 from perfkit.optimizers._types import Candidate, Context
 from perfkit.optimizers.llm_budget import Budget, Usage, estimate_tokens, parse_budget
-from perfkit.optimizers.llm_cache import CachedReply, ReplyCache, request_key, slot_key
+from perfkit.optimizers.llm_cache import CachedReply, ReplyCache, request_key, slot_key, unmeasured
 from perfkit.optimizers.llm_config import (
     DEFAULT_MODEL,
     LLMError,
@@ -148,11 +148,12 @@ class LLMProposer:
         if not self.models:
             self.check()
         messages = [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": build_prompt(context)}]
+        keyed = [messages[0], {"role": "user", "content": build_prompt(unmeasured(context))}]
         function = f"{context.module_name}:{context.name}"
         out = []
         for _ in range(n):
             model = self._pick()
-            reply = self._reply(model, messages, function)
+            reply = self._reply(model, messages, function, keyed=keyed)
             if reply is None:
                 self.rejections.append(f"no request sent: {self.spent()}")
                 break
@@ -181,10 +182,13 @@ class LLMProposer:
             self._credit[best.name] -= total
             return best.name
 
-    def _reply(self, model: str, messages: list[dict[str, str]], function: str) -> tuple[str, int] | None:
-        """The reply's text and the tokens it cost now (0 from the cache); None when the budget is spent."""
+    def _reply(
+        self, model: str, messages: list[dict[str, str]], function: str, *, keyed: list[dict[str, str]]
+    ) -> tuple[str, int] | None:
+        """The reply's text and the tokens it cost now (0 from the cache); None when the budget is spent.
+        ``keyed``: the messages as the cache key sees them (built without the measurements)."""
         request = request_key(
-            base_url=self.base_url, model=model, messages=messages, temperature=self.temperature, seed=self.seed
+            base_url=self.base_url, model=model, messages=keyed, temperature=self.temperature, seed=self.seed
         )
         with self._lock:
             slot = self._asked[request]

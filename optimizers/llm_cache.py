@@ -2,10 +2,11 @@
 
 A reply is stored under a hash of what decides it: the server, the model, the messages, the temperature, the
 seed, and the *slot*, the number of times this same request was already asked in the run (the third sample of a
-prompt is a different reply from the first, and a re-run asks them in the same order). Measured figures in the
-prose of a prompt (``12.30 ms``, ``87.5% CPU``, ``1.8x``) vary from run to run, so they are masked in the key;
-code in fenced blocks is kept verbatim, so two prompts share a key only when they carry the same code. A reply
-found in the cache is still a candidate like any other: it is verified and measured again.
+prompt is a different reply from the first, and a re-run asks them in the same order). Measurements vary from run
+to run, so the key is made from the prompt built without them (:func:`unmeasured`: no profile lines, the inputs
+without their times) and with the figures of its prose masked (``12.30 ms``, ``87.5%``, ``1.8x``); code in fenced
+blocks is kept verbatim, so two prompts share a key only when they carry the same code. A reply found in the
+cache is still a candidate like any other: it is verified and measured again.
 
 One JSON file per reply (``<folder>/<2 hex>/<hash>.json``, schema-versioned), written atomically. The folder is
 ``$PERFKIT_CACHE_DIR/llm``, else ``$XDG_CACHE_HOME/perfkit/llm``, else ``~/.cache/perfkit/llm``.
@@ -17,9 +18,11 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from perfkit.optimizers._types import Context
 
 from perfkit._io import document, write_atomic
 
@@ -44,6 +47,13 @@ def default_folder() -> Path:
         return Path(os.environ["PERFKIT_CACHE_DIR"]) / "llm"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "perfkit" / "llm"
+
+
+def unmeasured(context: Context) -> Context:
+    """``context`` without what a re-run measures anew: the profile's hot lines, and the inputs' times (the
+    inputs are put in a fixed order, since the prompt may order them by time)."""
+    inputs = sorted((replace(i, seconds=0.0) for i in context.inputs), key=lambda i: (i.size, i.description))
+    return replace(context, hotspots=(), inputs=tuple(inputs))
 
 
 def stable_text(text: str) -> str:

@@ -34,7 +34,15 @@ def register(sub: Any) -> None:
     parser.add_argument("--min-speedup", type=float, help="a winner's interval must lie above this (1.05)")
     parser.add_argument("--fuzz-budget", type=float, metavar="S", help="seconds of fuzzing per function (15; 0: none)")
     parser.add_argument("--offline", action="store_true", help="never call an LLM, even when one is configured")
-    parser.add_argument("--model", help="LLM model (OpenAI-compatible; also PERFKIT_MODEL, OPENAI_BASE_URL)")
+    parser.add_argument(
+        "--model",
+        help="LLM model(s): NAME, A,B or weighted A:3,B:1 (also PERFKIT_MODEL); a server of your own "
+        "(OPENAI_BASE_URL) needs no key, and its only model is used when none is named",
+    )
+    parser.add_argument(
+        "--llm-budget", metavar="requests=N,tokens=M", help="most LLM requests and/or tokens for the run (no limit)"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="do not reuse or keep LLM replies (the reply cache)")
     parser.add_argument("--jobs", type=int, help="parallel verification workers (0: one per core)")
     parser.add_argument(
         "--executor",
@@ -47,6 +55,11 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--out", help="results folder (default .perfkit in the current folder)")
     parser.add_argument("--apply", action="store_true", help="apply the verified winners to REPO")
+    parser.add_argument(
+        "--interactive",
+        action="store_true",
+        help="review each verified winner in the terminal: accept, reject or edit it (edits are verified again)",
+    )
     parser.set_defaults(handler=cmd_optimize)
 
 
@@ -66,6 +79,8 @@ def cmd_optimize(options: argparse.Namespace) -> int:
         min_speedup=options.min_speedup,
         fuzz_budget=options.fuzz_budget,
         model=options.model,
+        llm_budget=options.llm_budget,
+        llm_cache=False if options.no_cache else None,
         jobs=options.jobs,
         out=options.out,
     )
@@ -73,6 +88,12 @@ def cmd_optimize(options: argparse.Namespace) -> int:
     if options.apply:
         _check_clean(repo, config)
     check_output_dir("--out", options.out)
+    if options.interactive:
+        from perfkit.errors import PerfkitError
+        from perfkit.repo.interactive import needs_terminal
+
+        if why := needs_terminal():
+            raise PerfkitError(why)
     out = Path(options.out) if options.out else Path(".perfkit")
     with _candidates_folder():
         return _run(options, repo, config, out)
@@ -89,7 +110,12 @@ def _run(options: argparse.Namespace, repo: Path, config: Any, out: Path) -> int
             report = optimize_repo(
                 repo, config, offline=options.offline, progress=progress, workspace=work, executor=executor
             )
+        review = _review(report, work) if options.interactive and not report.interrupted else None
         written = save(report, out)
+        if review is not None:
+            from perfkit.repo.interactive import record
+
+            record(review.decisions, written["store"])
         _print_summary(report, summary_rows(report))
         err(f"results: {out}/ (patches/, optimize.diff, history.json, report.json, results.sqlite)")
         if options.apply and report.interrupted:
@@ -104,6 +130,12 @@ def _run(options: argparse.Namespace, repo: Path, config: Any, out: Path) -> int
         elif report.improved:
             err(f"to apply: git -C {repo} apply {written['combined'].resolve()}  (or run again with --apply)")
     return 130 if report.interrupted else 0
+
+
+def _review(report: Any, work: Any) -> Any:
+    from perfkit.repo.interactive import review
+
+    return review(report, work, progress=lambda message: err(f"perfkit: {message}"))
 
 
 @contextlib.contextmanager

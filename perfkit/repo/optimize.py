@@ -17,7 +17,7 @@ from perfkit.repo import checks
 from perfkit.repo.capture import Captured, CaptureTarget, capture, python_workload
 from perfkit.repo.config import RepoConfig
 from perfkit.repo.loading import fresh_module, importable, plain_function
-from perfkit.repo.report import FunctionOutcome, OptimizeReport
+from perfkit.repo.report import FunctionOutcome, OptimizeReport, llm_lines
 from perfkit.repo.selection import hot_functions
 from perfkit.repo.sources import FunctionInfo, import_roots, python_files
 from perfkit.repo.stress import fuzz_all
@@ -58,6 +58,7 @@ def optimize_repo(
     repo = repo.resolve()
     check_repo(repo, config)
     report = OptimizeReport(repo=repo, config=config)
+    llm = llm_proposer(config, offline=offline, report=report, say=say)  # the model server, before any work
     owned = workspace is None
     patched = workspace or Workspace(repo)
     baseline = Workspace(repo)
@@ -85,9 +86,7 @@ def optimize_repo(
         captured = _capture(patched.path, config, report, say)  # inputs
         phase(4)
         try:  # proposals and verification, one function at a time
-            _optimize_each(
-                patched, config, report, captured, offline=offline, deadline=deadline, say=say, executor=executor
-            )
+            _optimize_each(patched, config, report, captured, llm=llm, deadline=deadline, say=say, executor=executor)
         except KeyboardInterrupt:
             _interrupted(report, "while optimising")
             return report
@@ -110,6 +109,9 @@ def optimize_repo(
         return report
     finally:
         report.elapsed = time.monotonic() - started
+        if llm is not None:
+            report.llm = llm.usage.copy()
+            report.notes.extend(llm_lines(report))
         if executor is not None:
             report.executor, report.workers = executor.describe(), executor.workers
             report.workers_used, report.time_split = len(executor.ledger.workers), executor.ledger.summary()
@@ -150,12 +152,14 @@ def _optimize_each(
     report: OptimizeReport,
     captured: dict[str, Captured],
     *,
-    offline: bool,
+    llm: Any,
     deadline: float,
     say: Progress,
     executor: Any = None,
 ) -> None:
-    proposers = _proposers(config, offline=offline, report=report)
+    from perfkit.optimizers import default_proposers
+
+    proposers: list[Any] = [*default_proposers(), *([llm] if llm is not None else [])]
     with importable(patched.path):
         if executor is not None:
             executor.ship(patched.path, import_roots(patched.path))
@@ -165,7 +169,10 @@ def _optimize_each(
             if time.monotonic() > deadline:
                 outcome.status, outcome.reason = "skipped", "the budget was spent before its turn"
                 continue
+            spent = llm.usage.copy() if llm is not None else None
             _optimize_one(patched, config, report, outcome, captured, fuzzed_by_key, proposers, say, executor)
+            if spent is not None:
+                outcome.llm = llm.usage - spent
         say(Step("functions", len(report.functions), len(report.functions)))
 
 
@@ -206,12 +213,13 @@ def _optimize_one(
         f"optimising {info.key} ({100 * outcome.share:.0f}% of the time, {len(inputs)} captured and "
         f"{len(fuzzed)} fuzzed inputs)"
     )
+    outcome.stress = StressInputs(inputs + fuzzed, representative=inputs)  # timed on the captured calls
     try:
         if executor is not None:
             executor.ship(patched.path, import_roots(patched.path))  # the copy holds the earlier winners
         result = optimize_function(
             func,
-            stress_inputs=StressInputs(inputs + fuzzed, representative=inputs),  # timed on the captured calls
+            stress_inputs=outcome.stress,
             proposers=proposers,
             min_speedup=config.min_speedup,
             hotspots=hotspots_from_profile(report.profile, func) if report.profile is not None else (),
@@ -233,19 +241,24 @@ def _optimize_one(
     refresh_diffs(patched, [outcome])
 
 
-def _proposers(config: RepoConfig, *, offline: bool, report: OptimizeReport) -> list[Any]:
-    from perfkit.optimizers import default_proposers
-
-    proposers: list[Any] = default_proposers()
+def llm_proposer(config: RepoConfig, *, offline: bool, report: OptimizeReport, say: Progress) -> Any:
+    """The LLM proposer when a model or server is configured (and not ``offline``), its server checked now:
+    reachable, serving the model (the only one it serves when none is named), answering a tiny request. A
+    server that cannot be used is an error of one line, before any work. None when there is no LLM."""
     model = config.model or os.environ.get("PERFKIT_MODEL", "")
-    if not offline and (model or os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")):
-        from perfkit.optimizers import LLMProposer
-
-        proposers.append(LLMProposer(model=model or None))
-        report.notes.append(f"LLM proposer on: model {model or 'default'}")
-    else:
+    if offline or not (model or os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")):
         report.notes.append("offline proposers only (rewrite rules, numba)")
-    return proposers
+        return None
+    from perfkit.optimizers import LLMProposer
+    from perfkit.optimizers.llm_cache import ReplyCache
+
+    cache = ReplyCache() if config.llm_cache else None
+    llm = LLMProposer(model=model or None, cache=cache, budget=config.llm_budget or None)
+    say("checking the LLM server")
+    found = llm.check()
+    kept = f"replies cached in {cache.folder}" if cache is not None else "no reply cache"
+    report.notes.append(f"LLM proposer on: {found.describe(llm.base_url)}; {kept}; budget {llm.budget or 'unlimited'}")
+    return llm
 
 
 def _why_not(result: Any) -> str:

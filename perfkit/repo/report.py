@@ -32,6 +32,8 @@ class FunctionOutcome:
     share_source: str = ""
     calls: int | None = None  # calls the profiled workload made
     fallback: Any = None  # the Attempt used instead of a winner dropped for its start-up cost
+    stress: Any = None  # the stress inputs it was checked and timed on (--interactive re-checks edits on them)
+    llm: Any = None  # what the LLM spent on it (perfkit.optimizers.llm_budget.Usage); None without an LLM
 
     @property
     def winner(self) -> Any:
@@ -63,7 +65,17 @@ class OptimizeReport:
     workers: int = 1  # workers of the executor
     workers_used: int = 0  # workers that finished at least one unit
     time_split: dict[str, Any] = field(default_factory=dict)  # per kind of work: units, reused, wall_s, busy_s
+    llm: Any = None  # what the LLM spent in the whole run (Usage; the server check not included); None: no LLM
 
     @property
     def improved(self) -> list[FunctionOutcome]:
         return [f for f in self.functions if f.status == "improved"]
+
+
+def llm_lines(report: OptimizeReport) -> list[str]:
+    """What the LLM cost: the run's requests, tokens and cache hits, then each function that used it."""
+    if report.llm is None:
+        return []
+    lines = [f"LLM: {report.llm.describe()}"]
+    lines += [f"LLM for {f.info.key}: {f.llm.describe()}" for f in report.functions if f.llm]
+    return lines

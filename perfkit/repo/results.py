@@ -42,6 +42,7 @@ def _row(f: FunctionOutcome) -> dict[str, Any]:
         "verified": winner is not None,
         "reason": f.reason,
         "inputs": f.inputs,
+        "llm": None if f.llm is None else f.llm.to_dict(),  # requests, tokens, cache hits spent on it
     }
 
 
@@ -87,6 +88,7 @@ def report_dict(report: OptimizeReport) -> dict[str, Any]:
             "notes": report.notes,
             "elapsed_s": round(report.elapsed, 1),
             "interrupted": report.interrupted,
+            "llm": None if report.llm is None else report.llm.to_dict(),
             "profiler": report.profile_tool,
             "selection": None
             if report.selection is None
