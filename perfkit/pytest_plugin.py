@@ -25,8 +25,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="store the measurements in the results store as baseline NAME (default: baseline)",
     )  # fmt: skip
     group.addoption(
-        "--perf-compare", nargs="?", const="baseline", default=None, metavar="NAME",
-        help="compare with baseline NAME (default: baseline); fail the session on a significant regression",
+        "--perf-compare", nargs="?", const="baseline", default=None, metavar="NAME|REV",
+        help="compare with baseline NAME (default: baseline) or git revision REV; fail the session on a significant "
+        "regression. When the baseline was saved from a clean git commit, or REV is a revision, both trees are "
+        "timed in this session (same-session A/B, in a temporary git worktree)",
+    )  # fmt: skip
+    group.addoption(
+        "--perf-ab", default="auto", choices=("auto", "on", "off"),
+        help="same-session A/B: auto (when the baseline names a git revision), on (fail if not possible), "
+        "off (compare with the stored values only)",
+    )  # fmt: skip
+    group.addoption(
+        "--perf-gate", default=None, metavar="LIST",
+        help="metrics whose regressions fail the session (comma-separated, or none); default: cost and "
+        "instructions always, time and cpu in same-session A/B (against a stored baseline only when no "
+        "deterministic metric is measured)",
     )  # fmt: skip
     group.addoption(
         "--perf-metric", default=None, metavar="LIST",
@@ -85,11 +98,29 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         settings = _settings(config)
         worker = _is_xdist_worker(config)
-        config.stash[_SESSION] = PerfSession(settings, root=Path(config.rootpath), check_store=not worker)
+        if not worker:
+            from perfkit.perftest.ab import choose
+
+            settings = choose(settings, root=Path(config.rootpath))
+        perf_session = PerfSession(settings, root=Path(config.rootpath), check_store=not worker)
+        perf_session.on_fatal = _stop
+        config.stash[_SESSION] = perf_session
     except PerfkitError as exc:
         raise pytest.UsageError(f"perfkit: {exc}") from None
     if _uses_xdist(config) and not config.getoption("perf_xdist"):
         config.stash[_XDIST_SKIPPED] = True
+
+
+def _stop(message: str) -> None:
+    """Stop the session with one line (same-session A/B imported from the wrong tree)."""
+    pytest.exit(f"perfkit: {message}", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the baseline worktree of same-session A/B (also after Ctrl-C)."""
+    perf_session = config.stash.get(_SESSION, None)
+    if perf_session is not None:
+        perf_session.close()
 
 
 _SECTION_KEYS = ("metric", "threshold", "group-thresholds", "rounds", "max-time", "processes", "store", "instructions")
@@ -180,7 +211,9 @@ def _settings(config: pytest.Config) -> Any:
         thresholds=ps.parse_thresholds(threshold) if threshold else dict(ps.DEFAULT_THRESHOLDS),
         group_thresholds=groups,
         save=ps.parse_name(config.getoption("perf_save"), option="--perf-save"),
-        compare=ps.parse_name(config.getoption("perf_compare"), option="--perf-compare"),
+        compare=ps.parse_name(config.getoption("perf_compare"), option="--perf-compare", revision=True),
+        ab=config.getoption("perf_ab"),
+        gate=ps.parse_gate(config.getoption("perf_gate")),
         force=config.getoption("perf_force"),
         store=Path(store) if store else Path(config.rootpath) / ".perfkit" / "results.sqlite",
         budget=budget,
@@ -254,7 +287,13 @@ def _write_reports(config: pytest.Config, perf_session: PerfSession) -> None:
     kwargs = _report_args(perf_session)
     json_path = config.getoption("perf_json")
     if json_path:
-        extra = {"store": str(perf_session.settings.store), "saved_run": perf_session.saved_run}
+        settings = perf_session.settings
+        extra = {
+            "store": str(settings.store),
+            "saved_run": perf_session.saved_run,
+            "baseline": settings.compare,
+            "same_session_revision": settings.revision,
+        }
         write_atomic(json_path, perf_report.to_json(perf_session.comparisons, **kwargs, extra=extra))
     text = perf_report.markdown(perf_session.comparisons, **kwargs)
     md_path = config.getoption("perf_markdown")
@@ -273,7 +312,17 @@ def _report_args(perf_session: PerfSession) -> dict[str, Any]:
             if sample.method not in found.setdefault(sample.metric, []):
                 found[sample.metric].append(sample.method)
     methods = {metric: "; ".join(names) for metric, names in found.items()}
-    return {"methods": methods, "notes": perf_session.notes, "compared": perf_session.settings.compare}
+    settings = perf_session.settings
+    compared = None
+    if settings.compare is not None:
+        compared = f"baseline {settings.compare!r}"
+        if settings.revision is not None:
+            compared = f"{settings.revision_label}, timed in this session (A/B)"
+    from perfkit.perftest.measure import hardware_instructions_available
+    from perfkit.perftest.report import gate_line
+
+    gate = gate_line(perf_session.comparisons, counters=hardware_instructions_available())
+    return {"methods": methods, "notes": perf_session.notes, "compared": compared, "gate": gate}
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

@@ -408,8 +408,10 @@ def test_times_are_compared_relative_to_the_paired_reference_loop() -> None:
     comp = ps.Comparison("k", "cpu", "s", "", ps._median(slowed), baseline=ps._median(base), threshold=0.05)
     assert ps._verdict(comp, base, slowed).verdict == "regression"  # raw times alone would cry wolf
     comp = ps.Comparison("k", "cpu", "s", "", ps._median(slowed), baseline=ps._median(base), threshold=0.05)
-    assert ps._verdict(comp, base, slowed, ref, [1.0] * len(base)).verdict == "same"
-    assert "raw ratio 2.000" in comp.note
+    # the raw times and the times relative to the reference disagree: neither verdict is given, the row says why
+    assert ps._verdict(comp, base, slowed, ref, [1.0] * len(base)).verdict == "noisy"
+    assert "raw ratio 2.000 (regression) but 1.000 relative to the reference loop (same)" in comp.note
+    assert "--perf-compare=REV" in comp.note and comp.ratio == pytest.approx(2.0) and comp.basis == "raw times"
     extra = {"reference": ref, "reference_version": REFERENCE_VERSION}
     assert ps._reference(extra, base) == ref
     assert ps._reference({**extra, "reference_version": -1}, base) is None

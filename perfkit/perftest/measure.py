@@ -314,16 +314,19 @@ def pickled_call(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
         return None
 
 
-def callgrind_instructions(job: tuple[bytes, str]) -> Sample:
-    """Instructions of one call counted by callgrind in a child python; ``job`` comes from :func:`pickled_call`."""
+def callgrind_instructions(
+    job: tuple[bytes, str], *, path: list[str] | None = None, cwd: str | Path | None = None
+) -> Sample:
+    """Instructions of one call counted by callgrind in a child python; ``job`` comes from :func:`pickled_call`;
+    ``path`` is the child's ``sys.path`` (default: this process's)."""
     exe = valgrind()
     if exe is None:
         raise Unavailable("no instructions counter on this machine and valgrind is not installed; install valgrind")
     payload, pickler = job
     with tempfile.TemporaryDirectory(prefix="perfkit-callgrind-") as tmp:
-        path = Path(tmp) / "job.pickle"
-        path.write_bytes(pickle.dumps(list(sys.path)) + payload)
-        count = _run_callgrind(exe, [sys.executable, "-c", _CHILD_CODE, str(path)], Path(tmp), cwd=None, env={})
+        file = Path(tmp) / "job.pickle"
+        file.write_bytes(pickle.dumps(list(sys.path) if path is None else list(path)) + payload)
+        count = _run_callgrind(exe, [sys.executable, "-c", _CHILD_CODE, str(file)], Path(tmp), cwd=cwd, env={})
     how = "one call in a child python" + (" (cloudpickle)" if pickler == "cloudpickle" else "")
     return Sample("instructions", [float(count)], f"callgrind (valgrind), {how}")
 

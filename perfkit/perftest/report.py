@@ -17,13 +17,13 @@ _MARKS = {
     "same": "ok",
     "new": "new",
     "skipped": "skipped",
-    "noisy": "noisy",
+    "noisy": "withheld",
 }
 
 
 def value_text(metric: str, value: float | None) -> str:
     """A value in its metric's unit."""
-    if value is None:
+    if value is None or value != value:  # None or NaN
         return "-"
     if metric in ("time", "cpu"):
         return fmt.seconds(value)
@@ -46,7 +46,9 @@ def rows(comparisons: list[Comparison]) -> list[list[str]]:
     out = []
     for c in comparisons:
         verdict = _MARKS.get(c.verdict, "")
-        if c.note and c.verdict in ("skipped", "noisy"):
+        if c.verdict == "regression" and not c.gating:
+            verdict += " (reported, not gating)"
+        if c.note and c.verdict in ("skipped", "noisy", "new"):
             verdict += f" ({c.note})"
         elif "re-measured" in c.note:
             verdict += " (re-measured)"
@@ -57,6 +59,7 @@ def rows(comparisons: list[Comparison]) -> list[list[str]]:
                 value_text(c.metric, c.baseline),
                 value_text(c.metric, c.current),
                 ratio_text(c),
+                c.basis or "-",
                 f"+{100 * c.threshold:g}%",
                 verdict,
             ]
@@ -64,11 +67,16 @@ def rows(comparisons: list[Comparison]) -> list[list[str]]:
     return out
 
 
-HEADER = ["test", "metric", "baseline", "current", "ratio (95% CI)", "threshold", "verdict"]
+HEADER = ["test", "metric", "baseline", "current", "ratio (95% CI)", "decided on", "threshold", "verdict"]
 
 
 def terminal_lines(
-    comparisons: list[Comparison], *, methods: dict[str, str], notes: list[str], compared: str | None
+    comparisons: list[Comparison],
+    *,
+    methods: dict[str, str],
+    notes: list[str],
+    compared: str | None,
+    gate: str = "",
 ) -> list[str]:
     """The table for the terminal summary, with how each metric was measured and the notes."""
     table = [HEADER, *rows(comparisons)]
@@ -79,6 +87,8 @@ def terminal_lines(
     for metric, method in methods.items():
         lines.append(f"{metric}: {method}")
     lines.extend(f"note: {n}" for n in notes)
+    if gate:
+        lines.append(gate)
     lines.append(verdict_line(comparisons, compared))
     return lines
 
@@ -87,17 +97,28 @@ def verdict_line(comparisons: list[Comparison], compared: str | None) -> str:
     """One line: how many regressions, or that nothing was compared."""
     if compared is None:
         return f"perfkit: measured {len({c.key for c in comparisons})} test(s); no baseline compared (--perf-compare)"
-    bad = [c for c in comparisons if c.verdict == "regression"]
+    bad = [c for c in comparisons if c.verdict == "regression" and c.gating]
+    reported = sum(c.verdict == "regression" and not c.gating for c in comparisons)
     new = len({c.key for c in comparisons if c.verdict == "new"})
     tail = f", {new} new test(s) without a baseline" if new else ""
+    tail += f", {reported} regression(s) of non-gating metrics reported" if reported else ""
     if bad:
-        return f"perfkit: {len(bad)} performance regression(s) against baseline {compared!r}{tail}"
-    return f"perfkit: no performance regression against baseline {compared!r}{tail}"
+        return f"perfkit: {len(bad)} performance regression(s) against {compared}{tail}"
+    return f"perfkit: no performance regression against {compared}{tail}"
 
 
-def markdown(comparisons: list[Comparison], *, methods: dict[str, str], notes: list[str], compared: str | None) -> str:
+def markdown(
+    comparisons: list[Comparison],
+    *,
+    methods: dict[str, str],
+    notes: list[str],
+    compared: str | None,
+    gate: str = "",
+) -> str:
     """A GitHub-flavoured markdown summary (for $GITHUB_STEP_SUMMARY)."""
     lines = ["## perfkit performance tests", "", verdict_line(comparisons, compared), ""]
+    if gate:
+        lines[-1:-1] = [gate, ""]
     lines.append("| " + " | ".join(HEADER) + " |")
     lines.append("|" + "---|" * len(HEADER))
     for r in rows(comparisons):
@@ -118,16 +139,36 @@ def to_json(
     notes: list[str],
     compared: str | None,
     extra: dict[str, Any],
+    gate: str = "",
 ) -> str:
     """Everything in the table, machine-readable, with a format name and schema version."""
     data = {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
         "compared_to": compared,
-        "regressions": sum(c.verdict == "regression" for c in comparisons),
+        "regressions": sum(c.verdict == "regression" and c.gating for c in comparisons),
+        "gate": gate,
         "methods": methods,
         "notes": notes,
         **extra,
         "results": [asdict(c) for c in comparisons],
     }
     return json.dumps(data, indent=1, allow_nan=True) + "\n"
+
+
+def gate_line(comparisons: list[Comparison], *, counters: bool) -> str:
+    """Which metrics fail the session and which are only reported, and why; on a machine without hardware
+    counters, that instructions would come from callgrind."""
+    gating = list(dict.fromkeys(c.metric for c in comparisons if c.gating and c.verdict != "measured"))
+    reported = [m for m in dict.fromkeys(c.metric for c in comparisons if not c.gating) if m not in gating]
+    if not gating and not reported:
+        return ""
+    text = "perfkit: gating: " + (", ".join(gating) or "none")
+    if reported:
+        text += (
+            f"; reported, not gating: {', '.join(reported)} (against a stored baseline the clock cannot tell drift "
+            "from a regression: time both revisions with --perf-compare=REV, or gate on it with --perf-gate)"
+        )
+    if not counters:
+        text += "; no hardware counters on this machine: instructions come from callgrind (valgrind) when asked"
+    return text

@@ -16,17 +16,19 @@ from typing import Any
 
 from perfkit.errors import InvalidArgument, PerfkitError
 from perfkit.perftest import measure as pm
-from perfkit.perftest.settings import Settings, TestSettings
+from perfkit.perftest import verdicts
+from perfkit.perftest.settings import Settings, TestSettings, gating
 
-MEMORY_SLACK = 1024  # bytes: smaller changes of a peak are never a regression
-ALPHA = 0.05
+MEMORY_SLACK = verdicts.MEMORY_SLACK
+ALPHA = verdicts.ALPHA
 MIN_UNDISTURBED = 0.25  # share of values run without waiting for a CPU below which wall-clock verdicts are withheld
 CLOCKS = ("time", "cpu")
 
 
 @dataclass
 class Comparison:
-    """One (test, metric) against its baseline. ratio = current / baseline (> 1: worse)."""
+    """One (test, metric) against its baseline. ratio = current / baseline (> 1: worse), the quantity the verdict
+    was decided on (``basis`` names it); ``normalised``: the ratio relative to the reference loop, when known."""
 
     key: str
     metric: str
@@ -39,8 +41,11 @@ class Comparison:
     high: float | None = None
     p_value: float | None = None
     threshold: float = 0.0
-    verdict: str = "measured"  # regression, improved, same, new, skipped, noisy, measured
+    verdict: str = "measured"  # regression, improved, same, new, skipped, noisy (withheld), measured
     note: str = ""
+    basis: str = ""  # "counts", "raw times", "A/B, N paired rounds"
+    normalised: float | None = None
+    gating: bool = True  # a regression of this row fails the session
 
 
 class PerfSession:
@@ -59,17 +64,33 @@ class PerfSession:
         self.notes: list[str] = []
         self.comparisons: list[Comparison] = []
         self.saved_run: int | None = None
+        self.ab_results: dict[str, dict[str, Any]] = {}  # key -> metric -> perfkit.perftest.ab.ABResult
+        self.same_session: Any = None  # perfkit.perftest.ab.SameSession when comparing with a revision
+        self.on_fatal: Callable[[str], None] | None = None  # the plugin stops the session with one line
+        if settings.revision is not None:
+            from perfkit.perftest.ab import SameSession
+
+            repo = _toplevel(root)
+            self.same_session = SameSession(settings.revision, settings.revision_label, repo=repo, cwd=root)
         if check_store:
             self._check_store()
 
     def _check_store(self) -> None:
-        """Open the store now, so a missing or corrupt store stops the session before any test runs."""
+        """Open the store now, so a missing or corrupt store stops the session before any test runs (in
+        same-session A/B a stored baseline is only a fallback: a missing store is no error then)."""
         if self.settings.compare is None and self.settings.save is None:
             return
         from perfkit.store import Store
 
-        with Store(self.settings.store, create=self.settings.compare is None):
+        if self.same_session is not None and self.settings.save is None and not self.settings.store.exists():
+            return
+        with Store(self.settings.store, create=self.settings.compare is None or self.same_session is not None):
             pass
+
+    def close(self) -> None:
+        """Remove the baseline worktree of same-session A/B, if one was made."""
+        if self.same_session is not None:
+            self.same_session.close()
 
     # ------------------------------------------------------------------ measuring
     def measure(
@@ -96,6 +117,9 @@ class PerfSession:
             )
         samples: list[pm.Sample] = []
         metrics = test.metrics or self.settings.metrics
+        ab_budget = replace(budget, series=self.settings.processes or budget.series)
+        if self.same_session is not None and self._measure_ab(key, func, args, kwargs, first_call, ab_budget, test):
+            return result
         timed = tuple(m for m in metrics if m in CLOCKS)
         for metric in metrics:
             try:
@@ -117,6 +141,60 @@ class PerfSession:
             again = functools.partial(self._time, func, args, kwargs, first_call, budget, timed, cwd)
             self.samples[key] = self._confirm(key, samples, again)
         return result
+
+    def _measure_ab(
+        self,
+        key: str,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        first_call: float,
+        budget: pm.Budget,
+        test: TestSettings,
+    ) -> bool:
+        """Measure on both sides (same-session A/B); False (with a note) when the call cannot be, so that it is
+        measured the usual way and compared with the stored baseline, if any."""
+        from perfkit.perftest.workers import WrongTree
+
+        job = pm.pickled_call(func, args, kwargs)
+        if job is None:
+            self._note("some functions or arguments could not be pickled for A/B workers: compared with the stored "
+                       "baseline instead")  # fmt: skip
+            return False
+        self.test_thresholds[key] = test.threshold
+        self.groups[key] = test.group
+
+        def close_to(metric: str, paired: Any) -> bool:
+            """Measure more rounds when the ratio passes half the threshold but its interval is not far clear of
+            it (within twice the threshold): close verdicts get twice the rounds, clear ones are not repeated."""
+            threshold = self.threshold(key, metric)
+            return bool(paired.ratio > 1 + threshold / 2 and paired.low < 1 + 2 * threshold)
+
+        metrics = test.metrics or self.settings.metrics
+        call = functools.partial(func, *args, **kwargs)
+        try:
+            found = self.same_session.measure(
+                call, job[0], first_call=first_call, budget=budget, metrics=metrics, close_to=close_to,
+                instructions=self.settings.instructions,
+            )  # fmt: skip
+        except WrongTree as exc:
+            message = (
+                f"same-session A/B: {str(exc).removeprefix('a timing worker failed: ')}; the project's modules must "
+                "be importable from sys.path entries inside the repository (not an editable-install hook); "
+                "or compare with a stored baseline (--perf-ab=off)"
+            )
+            if self.on_fatal is not None:
+                self.on_fatal(message)
+            raise PerfkitError(message) from None
+        except pm.Unavailable as exc:
+            self._note(f"not measured: {exc}")
+            found = []
+        if isinstance(found, str):
+            self._note(found)
+            return False
+        self._record(key, [r.current for r in found if r.current.values], test)
+        self.ab_results[key] = {r.metric: r for r in found}
+        return True
 
     def _confirm(self, key: str, samples: list[pm.Sample], again: Callable[[], list[pm.Sample]]) -> list[pm.Sample]:
         """When a clock sample looks like a regression against the baseline, or comes within half the threshold of
@@ -285,31 +363,46 @@ class PerfSession:
 
     def finish(self, *, metadata: dict[str, Any] | None = None) -> list[Comparison]:
         """Compare with the baseline (if asked) and save (if asked); returns the comparisons."""
-        if not self.samples:
+        if not self.samples and not self.ab_results:
             return []
+        import contextlib
+
         from perfkit.store import Row, Store, new_run
 
         if metadata is not None:
             self.metadata = metadata
         fingerprint = self._fingerprint()
         metadata = self.metadata or {}
-        with Store(self.settings.store, create=self.settings.compare is None) as store:
+        stored = self.same_session is None or self.settings.save is not None or self.settings.store.exists()
+        opened = Store(self.settings.store, create=self.settings.compare is None) if stored else None
+        with opened if opened is not None else contextlib.nullcontext() as store:
             same: dict[tuple[str, str], Any] = {}
             other: dict[tuple[str, str], Any] = {}
-            if self.settings.compare is not None:
+            if self.settings.compare is not None and store is not None:
                 same = store.baseline(kind="pytest", name=self.settings.compare, fingerprint=fingerprint)
                 other = store.baseline(kind="pytest", name=self.settings.compare)
-            self.comparisons = [
-                self._compare(key, sample, same.get((key, sample.metric)), other.get((key, sample.metric)))
-                for key, samples in self.samples.items()
-                for sample in samples
-            ]
+            self.comparisons = []
+            for key in dict.fromkeys([*self.samples, *self.ab_results]):
+                ab = self.ab_results.get(key, {})
+                for sample in self.samples.get(key, []):
+                    if sample.metric in ab:
+                        self.comparisons.append(self._compare_ab(key, ab[sample.metric]))
+                    else:
+                        pair = same.get((key, sample.metric)), other.get((key, sample.metric))
+                        self.comparisons.append(self._compare(key, sample, *pair))
+                for result in ab.values():
+                    if not result.current.values:  # a clock of a call the baseline tree does not have
+                        self.comparisons.append(self._compare_ab(key, result))
+            measured = {c.metric for c in self.comparisons}
+            for comp in self.comparisons:
+                same_session = comp.basis.startswith("A/B")
+                comp.gating = gating(self.settings, comp.metric, measured=measured, same_session=same_session)
             if any(c.note.startswith("baseline from another machine") for c in self.comparisons):
                 self._note(
                     "the baseline comes from another machine or Python (fingerprint differs): only deterministic "
                     "metrics (cost, instructions, memory) were compared; pass --perf-force to compare time too"
                 )
-            if self.settings.save is not None:
+            if self.settings.save is not None and store is not None:
                 run = new_run("pytest", name=self.settings.save, root=self.root, metadata=metadata)
                 if self.settings.compare is not None:
                     run.extra["compared_to"] = self.settings.compare
@@ -329,6 +422,30 @@ class PerfSession:
                 ]
                 self.saved_run = store.add_run(run, rows)
         return self.comparisons
+
+    def _compare_ab(self, key: str, result: Any) -> Comparison:
+        """A (test, metric) measured on both sides of same-session A/B."""
+        values = result.current.values
+        comp = Comparison(key, result.metric, result.current.unit, result.current.method, math.nan)
+        comp.current = _median(values) if values else math.nan
+        comp.threshold = self.threshold(key, result.metric)
+        if result.baseline is None or not result.baseline.values:
+            comp.verdict = "new"
+            comp.note = result.note or f"no baseline in {self.settings.revision_label}"
+            return comp
+        comp.baseline = _median(result.baseline.values)
+        if result.metric in pm.DETERMINISTIC:
+            return verdicts.deterministic(comp)
+        if result.raw is None:
+            comp.verdict = "skipped"
+            comp.note = "fewer than two A/B rounds: no interval"
+            return comp
+        verdicts.same_session(comp, result.raw, result.relative)
+        if "first_ratio" in result.current.extra:
+            comp.note = _join(
+                comp.note, f"re-measured: the first rounds alone gave {result.current.extra['first_ratio']:.3f}"
+            )
+        return comp
 
     def _compare(self, key: str, sample: pm.Sample, same: Any, other: Any) -> Comparison:
         current = _median(sample.values)
@@ -354,13 +471,16 @@ class PerfSession:
             comp.verdict = "skipped"
             comp.note = "the baseline was timed another way (older perfkit or perf.pedantic); save a new baseline"
             return comp
-        _verdict(
-            comp,
-            base.values,
-            sample.values,
-            _reference(base.extra, base.values),
-            _reference(sample.extra, sample.values),
-        )
+        if sample.metric in pm.DETERMINISTIC:
+            verdicts.deterministic(comp)
+        else:
+            verdicts.stored(
+                comp,
+                base.values,
+                sample.values,
+                _reference(base.extra, base.values),
+                _reference(sample.extra, sample.values),
+            )
         if "first_ratio" in sample.extra:
             comp.note = _join(
                 comp.note,
@@ -368,25 +488,22 @@ class PerfSession:
             )
         calm = min(base.extra.get("undisturbed", 1.0), sample.extra.get("undisturbed", 1.0))
         if sample.metric == "time" and calm < MIN_UNDISTURBED and comp.verdict in ("regression", "improved"):
-            comp.verdict = "noisy"
-            comp.note = (
-                f"the machine was busy (only {100 * calm:.0f}% of the values ran without waiting for a CPU): "
-                "wall-clock verdict withheld; use the cpu, cost or instructions metrics, or a quieter machine"
+            verdicts.withhold(
+                comp,
+                f"the machine was busy (only {100 * calm:.0f}% of the values ran without waiting for a CPU) and "
+                f"the wall-clock {comp.verdict} may be its doing",
+                advice=f"use the cpu, cost or instructions metrics, a quieter machine, or {verdicts.ADVICE}",
             )
         return comp
 
     @property
     def regressions(self) -> list[Comparison]:
-        """The comparisons that fail the session."""
-        return [c for c in self.comparisons if c.verdict == "regression"]
+        """The comparisons that fail the session: regressions of gating metrics."""
+        return [c for c in self.comparisons if c.verdict == "regression" and c.gating]
 
 
 def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
-
-
-def _normalised(values: list[float], reference: list[float]) -> list[float]:
-    return [v / r for v, r in zip(values, reference, strict=True)]
 
 
 def _reference(row_extra: dict[str, Any], values: list[float]) -> list[float] | None:
@@ -408,31 +525,10 @@ def _verdict(
     base_ref: list[float] | None = None,
     new_ref: list[float] | None = None,
 ) -> Comparison:
-    limit = 1.0 + comp.threshold
+    """The verdict of a stored-baseline comparison (:mod:`perfkit.perftest.verdicts`)."""
     if comp.metric in pm.DETERMINISTIC:
-        b, n = comp.baseline or 0.0, comp.current
-        comp.ratio = n / b if b > 0 else (1.0 if n == b else math.inf)
-        comp.low = comp.high = comp.ratio
-        worse = comp.ratio > limit and (comp.metric != "memory" or n - b > MEMORY_SLACK)
-        better = comp.ratio < 1.0 / limit and (comp.metric != "memory" or b - n > MEMORY_SLACK)
-    else:
-        from perfkit import stats
-
-        if len(base) < 3 or len(new) < 3 or min(base) <= 0 or min(new) <= 0:
-            comp.verdict = "skipped"
-            comp.note = "too few values for a test of significance"
-            return comp
-        r = stats.ratio_ci(base, new)
-        if base_ref is not None and new_ref is not None:
-            raw = r.ratio
-            r = stats.ratio_ci(_normalised(base, base_ref), _normalised(new, new_ref))
-            comp.note = f"ratio of times relative to the reference loop (raw ratio {raw:.3f})"
-        comp.ratio, comp.low, comp.high, comp.p_value = r.ratio, r.low, r.high, r.p_value
-        significant = r.p_value < ALPHA
-        worse = significant and r.ratio > limit and r.low > 1.0
-        better = significant and r.ratio < 1.0 / limit and r.high < 1.0
-    comp.verdict = "regression" if worse else "improved" if better else "same"
-    return comp
+        return verdicts.deterministic(comp)  # type: ignore[no-any-return]
+    return verdicts.stored(comp, base, new, base_ref, new_ref)  # type: ignore[no-any-return]
 
 
 def _median(values: list[float]) -> float:
@@ -553,3 +649,12 @@ def samples_from_wire(session: PerfSession, data: list[dict[str, Any]]) -> None:
     for item in data:
         samples = [pm.Sample(s["metric"], list(s["values"]), s["method"], dict(s["extra"])) for s in item["samples"]]
         session.add_samples(item["key"], samples, item["group"], item["threshold"])
+
+
+def _toplevel(root: Path) -> Path:
+    from perfkit.perftest.ab import git_toplevel
+
+    top = git_toplevel(root)
+    if top is None:
+        raise InvalidArgument("--perf-compare", str(root), "same-session A/B needs a git repository")
+    return top

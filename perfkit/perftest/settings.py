@@ -13,6 +13,8 @@ from perfkit.perftest import measure as pm
 DEFAULT_THRESHOLDS = {"time": 0.05, "cpu": 0.05, "cost": 0.01, "instructions": 0.01, "memory": 0.05}
 DEFAULT_BASELINE = "baseline"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_REVISION = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_./~^@{}-]{0,199}$")  # a baseline name or a git revision
+AB_MODES = ("auto", "on", "off")
 
 
 def parse_percent(text: str, *, option: str) -> float:
@@ -51,15 +53,24 @@ def parse_metrics(text: str, *, option: str = "--perf-metric") -> tuple[str, ...
     return names
 
 
-def parse_name(text: str | None, *, option: str) -> str | None:
-    """A baseline name; a value that looks like a path was probably a test path taken as the name."""
+def parse_name(text: str | None, *, option: str, revision: bool = False) -> str | None:
+    """A baseline name (or, with ``revision``, a git revision such as ``HEAD~1`` or ``origin/main``); a value
+    that names an existing file was probably a test path taken as the name."""
     if text is None:
         return None
-    if not _NAME.match(text) or Path(text).exists():
-        raise InvalidArgument(
-            option, text, f"give a name of letters, digits, '.', '_' or '-' in the form {option}=NAME"
-        )
+    if not (_REVISION if revision else _NAME).match(text) or (Path(text).exists() and not Path(text).is_dir()):
+        what = "a baseline name or a git revision" if revision else "a name of letters, digits, '.', '_' or '-'"
+        raise InvalidArgument(option, text, f"give {what} in the form {option}=NAME")
     return text
+
+
+def parse_gate(text: str | None, *, option: str = "--perf-gate") -> tuple[str, ...] | None:
+    """``'auto'`` (None), ``'none'`` (no metric fails the session) or a list of metrics."""
+    if text is None or str(text).strip() == "auto":
+        return None
+    if str(text).strip() == "none":
+        return ()
+    return parse_metrics(text, option=option)
 
 
 def parse_group_thresholds(lines: list[str], *, option: str = "perf_group_thresholds") -> dict[str, float]:
@@ -87,6 +98,21 @@ class Settings:
     budget: pm.Budget = field(default_factory=pm.Budget)
     instructions: str = "auto"  # "auto" (counter, else callgrind), "counter" or "callgrind"
     processes: int = 10  # time in this many worker processes (one series each); 0: the series in the test process
+    ab: str = "auto"  # same-session A/B: auto (when the baseline names a git revision), on, off
+    gate: tuple[str, ...] | None = None  # metrics whose regressions fail the session; None: see gating()
+    revision: str | None = None  # the commit timed beside the current tree (resolved from compare), or None
+    revision_label: str = ""  # how the report names it
+
+
+def gating(settings: Settings, metric: str, *, measured: set[str], same_session: bool) -> bool:
+    """Whether a regression of ``metric`` fails the session. ``--perf-gate`` decides when given; else (auto)
+    deterministic metrics always gate, and clocks gate in same-session A/B, or against a stored baseline only
+    when no deterministic metric was measured (a stored baseline cannot tell drift from a regression)."""
+    if settings.gate is not None:
+        return metric in settings.gate
+    if metric in pm.DETERMINISTIC or same_session:
+        return True
+    return not (measured & pm.DETERMINISTIC)
 
 
 @dataclass
