@@ -5,8 +5,9 @@
 >>> result.worst.cost, result.complexity          # doctest: +SKIP
 (40401.0, 'O(n^2)')
 
-Search strategies (``search=``): "auto" (hypothesis-targeted search, then coverage-guided atheris, both guided
-by constraints), "hypothesis", "atheris", "random" (the unguided baseline). Constraints are synthesized from
+Search strategies (``search=``): "auto" (hypothesis-targeted search, then the pattern search that pumps the
+slowest inputs and the regex attack strings, then coverage-guided atheris, all guided by constraints),
+"hypothesis", "pump", "atheris", "random" (the unguided baseline). Constraints are synthesized from
 the function's source (:func:`static_constraints`) and, when a client callable is given (``llm=``), by an LLM.
 """
 
@@ -20,6 +21,7 @@ from perfkit.fuzzers._constraints import Constraint, static_constraints
 from perfkit.fuzzers._corpus import Finding
 from perfkit.fuzzers._cost import SIGNALS
 from perfkit.fuzzers._result import SCHEMA_VERSION, CurvePoint, Failure, FuzzResult, decode_input
+from perfkit.fuzzers._session import FEATURES
 from perfkit.fuzzers._store import record
 
 __all__ = [
@@ -55,6 +57,8 @@ def fuzz(
     llm: Callable[[str], str] | None = None,
     progress: Callable[[float, float, float], None] | None = None,
     samples: list[tuple[tuple[Any, ...], dict[str, Any]]] | None = None,
+    valid_only: bool = False,
+    features: frozenset[str] | set[str] = FEATURES,
 ) -> FuzzResult:
     """Search for the costliest inputs of ``target`` of size at most ``max_size`` within ``budget`` seconds.
 
@@ -66,7 +70,11 @@ def fuzz(
     proposes more constraints. ``progress(elapsed_s, budget_s, best_cost)`` is called as the search goes.
     ``samples``: real calls ``(args, kwargs)`` (e.g. captured from a workload): a parameter without a type hint
     draws values of the shape they show (:mod:`perfkit.shapes`, mode ``observed``, sizes up to ``max_size``);
-    ignored when ``strategy`` is given.
+    ignored when ``strategy`` is given. ``valid_only``: inputs that make the target raise are rejections; by
+    default a slow input that raises is kept as its own class ("slow, then raised": a denial of service too) and
+    can be the worst input. ``features``: the parts of the search to use, of "pump" (the pattern search),
+    "regex" (the regex attack strings, dictionary and seeds) and "adaptive" (switching to time when line counts
+    are blind); all by default, fewer for ablations.
     """
     from perfkit.fuzzers._campaign import Campaign
     from perfkit.fuzzers._strategy import check_draws, input_strategy, observed_calls
@@ -87,6 +95,10 @@ def fuzz(
         raise InvalidArgument("timeout", timeout, "give a positive number of seconds per call, e.g. 2")
     if memory_limit is not None and (not isinstance(memory_limit, int) or memory_limit < 64 * 2**20):
         raise InvalidArgument("memory_limit", memory_limit, "give bytes, at least 64 MiB, or None")
+    if not isinstance(valid_only, bool):
+        raise InvalidArgument("valid_only", valid_only, "give True or False")
+    if not isinstance(features, set | frozenset) or not set(features) <= FEATURES:
+        raise InvalidArgument("features", features, f"give a set of {', '.join(sorted(FEATURES))}")
     if llm is not None and not callable(llm):
         raise InvalidArgument("llm", llm, "give a callable that takes a prompt and returns the reply text")
     func, name = _resolve(target)
@@ -120,6 +132,8 @@ def fuzz(
         constraints=found,
         llm=llm,
         progress=progress,
+        valid_only=valid_only,
+        features=frozenset(features),
     )
     return campaign.run()
 

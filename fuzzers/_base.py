@@ -12,6 +12,7 @@ SEARCHERS = {
     "hypothesis": "perfkit.fuzzers._hypothesis:HypothesisSearch",
     "atheris": "perfkit.fuzzers._atheris:AtherisSearch",
     "random": "perfkit.fuzzers._random:RandomSearch",
+    "pump": "perfkit.fuzzers._pump:PumpSearch",
 }
 
 

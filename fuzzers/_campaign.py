@@ -5,6 +5,12 @@ When the child dies (a crash of the target, a C-level hang past the timeout), th
 from the file the child writes before each evaluation, recorded as a failure, and a fresh child continues with
 the rest of the budget. The main search at ``max_size`` takes most of the budget; shorter searches at N/8, N/4
 and N/2 give the cost curve, which :func:`perfkit.stats.fit_complexity` classifies.
+
+With ``search="auto"`` the main search runs hypothesis' targeted search, then the pattern search (pumping, with
+the regex attacks; :mod:`._pump`), then atheris, each seeded with the slowest inputs of the phases before. When a
+worker finds that line counts are blind to the target's work it says so, and every later worker measures time
+(the switch is noted); the slowest inputs are then measured again in that unit, so that the worst input is
+chosen among costs of one kind.
 """
 
 from __future__ import annotations
@@ -15,18 +21,21 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from perfkit.fuzzers._constraints import Constraint
-from perfkit.fuzzers._corpus import Corpus, Finding
+from perfkit.fuzzers._corpus import Corpus, Finding, rank
 from perfkit.fuzzers._result import CurvePoint, Failure, FuzzResult
-from perfkit.fuzzers._session import Job
+from perfkit.fuzzers._session import FEATURES, Job
 
 Progress = Callable[[float, float, float], None]  # (elapsed_s, budget_s, best cost so far)
 CURVE_SHARE = 0.25
 MAX_RESTARTS = 25
 ENTRY = "perfkit.fuzzers._session:run"
+AUTO_PHASES = [("hypothesis", 0.35), ("pump", 0.35), ("atheris", 0.3)]
+CONFIRMED = 6  # slowest inputs measured again when the signal changed during the campaign
+KEEP_END = 4  # items kept from the end of an input cut down (the ending that makes the work fail late)
 
 
 @dataclass
@@ -48,6 +57,9 @@ class Campaign:
     constraints: list[Constraint]
     llm: Callable[[str], str] | None = None
     progress: Progress | None = None
+    valid_only: bool = False
+    features: frozenset[str] = FEATURES
+    signal_now: str = ""  # the signal the workers use: ``signal``, or "time" once a worker found lines blind
     counts: Counter[str] = field(default_factory=Counter)
     hits: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
@@ -58,27 +70,40 @@ class Campaign:
 
     def run(self) -> FuzzResult:
         self.started = time.monotonic()
+        self.signal_now = self.signal_now or self.signal
         main_budget = self.budget * (1 - CURVE_SHARE)
         curve_sizes = sorted({max(1, self.max_size // k) for k in (8, 4, 2)} - {self.max_size})
         main = Corpus(per_region=3)
-        phases = [("hypothesis", 0.6), ("atheris", 0.4)] if self.search == "auto" else [(self.search, 1.0)]
+        phases = self.phases()
         if self.llm is not None and len(phases) == 1:  # ask the LLM half-way, so that its constraints are used
             phases = [(self.search, 0.5), (self.search, 0.5)]
         for i, (name, _share) in enumerate(phases):
             deadline = self.started + main_budget * sum(s for _, s in phases[: i + 1])
-            self.phase(name, self.max_size, deadline, main, seeds=_top(main, 3))
+            self.phase(name, self.max_size, deadline, main, seeds=_top(main, 5))
             if i == 0 and self.llm is not None and self.guided:
                 self.ask_llm(main)
+        if self.signal_now != self.signal:
+            self.confirm(main)
+        worst = main.best(valid_only=self.valid_only)
+        names = [name for name, _ in phases]
+        curve_search = worst.searcher if worst is not None and worst.searcher in names else names[0]
         curve_corpora: list[tuple[int, Corpus]] = []
         for j, size in enumerate(curve_sizes):
             corpus = Corpus(per_region=1)
             deadline = self.started + main_budget + (self.budget - main_budget) * (j + 1) / len(curve_sizes)
-            seeds = [scaled(args, kwargs, size) for args, kwargs in _top(main, 3)]
-            self.phase(phases[0][0], size, deadline, corpus, seeds=seeds)
+            seeds = [cut for args, kwargs in _top(main, 3) for cut in cuts(args, kwargs, size)]
+            self.phase(curve_search, size, deadline, corpus, seeds=seeds)
             curve_corpora.append((size, corpus))
         curve_corpora.append((self.max_size, main))
         extra = self.scaled_points(main, sorted({3 * self.max_size // k for k in (16, 8, 4)} - {0, *curve_sizes}))
         return self.result(main, curve_corpora, extra)
+
+    def phases(self) -> list[tuple[str, float]]:
+        if self.search != "auto":
+            return [(self.search, 1.0)]
+        if "pump" in self.features:
+            return list(AUTO_PHASES)
+        return [("hypothesis", 0.6), ("atheris", 0.4)]
 
     def tick(self, best: float) -> None:
         self.best = max(self.best, best)
@@ -98,13 +123,15 @@ class Campaign:
                     budget_s=max(0.0, deadline - time.monotonic()),
                     seed=self.seed + 1000 * restarts + size,
                     timeout=self.timeout,
-                    signal=self.signal,
+                    signal=self.signal_now,
                     searcher=searcher,
                     guided=self.guided,
                     constraints=tuple(self.constraints),
                     current_file=current,
                     strategy=self.strategy,
                     seeds=tuple(seeds),
+                    valid_only=self.valid_only,
+                    features=self.features,
                 )
                 if self.one_child(job, corpus, current, deadline):
                     return
@@ -143,6 +170,12 @@ class Campaign:
                     self.tick(finding.cost)
                 elif kind == "progress":
                     self.tick(message["best"])
+                elif kind == "signal" and self.signal_now != message["signal"]:
+                    self.signal_now = message["signal"]
+                    self.notes.append(
+                        f"signal: time drives the search from {job.searcher} at size {job.max_size} on "
+                        f"({message['why']}: line counts are blind to work in C code)"
+                    )
                 elif kind == "failure":
                     what = "ran past the timeout" if message["outcome"] == "timeout" else "raised MemoryError"
                     known = any(
@@ -217,17 +250,14 @@ class Campaign:
         self.constraints.extend(extra)
         self.notes.append(f"llm: {len(extra)} constraint(s) added")
 
-    def scaled_points(self, main: Corpus, sizes: list[int]) -> list[CurvePoint]:
-        """More curve points, without a search: the worst input at N cut down to each size, measured."""
+    def measure(
+        self, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]], *, stop_on_timeout: bool = False
+    ) -> list[dict[str, Any] | None]:
+        """Measure ``inputs`` in one worker, with the campaign's current signal; None for what was not measured
+        (with ``stop_on_timeout``, all that follow an input cut off at the time limit)."""
         from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
-        from perfkit.inputs import input_size
 
-        worst = main.best()
-        if worst is None or not sizes or self.max_size < 8:
-            return []
-        inputs = [scaled(worst.args, worst.kwargs, size) for size in sizes]
-        points: list[CurvePoint] = []
-        measured: list[dict[str, Any]] = []
+        measured: list[dict[str, Any] | None] = []
         with tempfile.TemporaryDirectory(prefix="perfkit-fuzz-") as folder:
             job = Job(
                 target=self.target,
@@ -235,7 +265,7 @@ class Campaign:
                 budget_s=0.0,
                 seed=self.seed,
                 timeout=self.timeout,
-                signal=self.signal,
+                signal=self.signal_now or self.signal,
                 searcher=self.search,
                 guided=False,
                 constraints=(),
@@ -243,28 +273,61 @@ class Campaign:
                 strategy=self.strategy,
                 seeds=tuple(inputs),
                 measure_only=True,
+                valid_only=self.valid_only,
+                features=self.features,
             )
             with Child(ENTRY, job, memory_limit=self.memory_limit) as child:
-                while len(measured) < len(sizes):
+                while len(measured) < len(inputs):
                     try:
                         message = child.recv(timeout=max(3.0, 12 * self.timeout + 2))
                     except (ChildTimeout, ChildDied):
                         break
                     if message.get("kind") == "measured":
                         measured.append(message)
+                        if stop_on_timeout and message["sample"].outcome == "timeout":
+                            break
                     elif message.get("kind") in ("done", "crash"):
                         break
-        for size, message in zip(sizes, measured, strict=False):
+        return measured + [None] * (len(inputs) - len(measured))
+
+    def confirm(self, main: Corpus) -> None:
+        """Measure the slowest inputs again in the signal the campaign ended with (their costs were taken in
+        two units), so that the worst input is chosen among costs of one kind."""
+        chosen = [f for f in sorted(main, key=rank, reverse=True) if f.outcome != "timeout"][:CONFIRMED]
+        chosen = [f for f in chosen if f.time_s < self.timeout / 4]  # a long call is not worth a second run
+        for finding, message in zip(chosen, self.measure([(f.args, f.kwargs) for f in chosen]), strict=True):
+            if message is None:
+                continue
             sample = message["sample"]
-            if sample.outcome == "ok":
-                size_of = input_size(message["args"], message["kwargs"])
-                points.append(CurvePoint(size, size_of, sample.cost, sample.lines, sample.time_s, False))
-        return points
+            outcome = {"ok": "ok", "timeout": "timeout", "rejected": "raised"}.get(sample.outcome)
+            if outcome is None or (outcome == "raised") != (finding.outcome == "raised"):
+                continue
+            again = replace(finding, cost=sample.cost, time_s=sample.time_s, outcome=outcome)
+            main.replace(finding, again)
+        self.notes.append(f"signal: the {len(chosen)} slowest inputs were measured again by time")
+
+    def scaled_points(self, main: Corpus, sizes: list[int]) -> list[CurvePoint]:
+        """More curve points, without a search: the worst input at N cut down to each size, measured (cut at its
+        end, and cut keeping its last items: whichever is slower)."""
+        from perfkit.inputs import input_size
+
+        worst = main.best(valid_only=self.valid_only)
+        if worst is None or not sizes or self.max_size < 8:
+            return []
+        inputs = [(size, cut) for size in sorted(sizes) for cut in cuts(worst.args, worst.kwargs, size)]
+        measured = self.measure([cut for _, cut in inputs], stop_on_timeout=True)  # larger cuts would hang too
+        best: dict[int, CurvePoint] = {}
+        for (size, (args, kwargs)), message in zip(inputs, measured, strict=True):
+            sample = None if message is None else message["sample"]
+            if sample is None or sample.outcome != "ok" or (size in best and best[size].cost >= sample.cost):
+                continue
+            best[size] = CurvePoint(size, input_size(args, kwargs), sample.cost, sample.lines, sample.time_s, False)
+        return [best[size] for size in sizes if size in best]
 
     def result(self, main: Corpus, curve_corpora: list[tuple[int, Corpus]], extra: list[CurvePoint]) -> FuzzResult:
         curve = list(extra)
         for bound, corpus in curve_corpora:
-            best = corpus.best()
+            best = corpus.best(valid_only=self.valid_only)
             if best is not None:
                 censored = best.outcome == "timeout"
                 curve.append(CurvePoint(bound, best.size, best.cost, best.lines, best.time_s, censored=censored))
@@ -279,7 +342,7 @@ class Campaign:
             search=self.search,
             signal=self.signal,
             timeout=self.timeout,
-            worst=main.best(),
+            worst=main.best(valid_only=self.valid_only),
             corpus=sorted(main, key=lambda f: -f.cost),
             curve=curve,
             complexity=complexity,
@@ -291,6 +354,9 @@ class Campaign:
             errors=dict(self.errors.most_common(5)),
             notes=self.notes,
             elapsed_s=time.monotonic() - self.started,
+            valid_only=self.valid_only,
+            worst_raised=None if self.valid_only else main.best_raised(),
+            signal_used=self.signal_now or self.signal,
         )
 
     def monotone(self, curve: list[CurvePoint]) -> list[CurvePoint]:
@@ -323,7 +389,11 @@ class Campaign:
         sizes = [p.size for p in points]
         if len(set(sizes)) < 3 or min(sizes, default=0) < 1 or any(p.size > p.max_size for p in points):
             sizes = [p.max_size for p in points]  # the bounds, when the inputs' own sizes do not spread
-        by_time = any(p.lines < 0 or p.cost > p.lines for p in points) and all(p.time_s > 0 for p in points)
+        # time where it decided the cost at the largest size (work in C grows with the size; a timing spike at
+        # a small size must not turn the whole fit to time), or where the search ran on time
+        top = max(points, key=lambda p: (p.max_size, p.size), default=None)
+        by_time = self.signal_now == "time" or (top is not None and (top.lines < 0 or top.cost > top.lines))
+        by_time = by_time and all(p.time_s > 0 for p in points)
         try:  # one unit along the curve: time where it decided any point's cost (work in C), else lines
             fit = stats.fit_complexity(sizes, [p.time_s if by_time else p.cost for p in points])
         except InvalidArgument as exc:
@@ -348,5 +418,20 @@ def scaled(args: tuple[Any, ...], kwargs: dict[str, Any], size: int) -> tuple[tu
     return tuple(cut(a) for a in args), {k: cut(v) for k, v in kwargs.items()}
 
 
+def cuts(args: tuple[Any, ...], kwargs: dict[str, Any], size: int) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """An input cut down to ``size`` (:func:`scaled`), and, when it differs, the same cut that keeps the last
+    KEEP_END items of each sequence (a pumped input's ending is often what makes it slow)."""
+
+    def keep_end(value: Any) -> Any:
+        if isinstance(value, list | tuple | str | bytes) and len(value) > size > 2 * KEEP_END:
+            end: Any = value[len(value) - KEEP_END :]
+            return value[: size - KEEP_END] + end
+        return value
+
+    head = scaled(args, kwargs, size)
+    tail = scaled(tuple(keep_end(a) for a in args), {k: keep_end(v) for k, v in kwargs.items()}, size)
+    return [head] if tail == head else [head, tail]
+
+
 def _top(corpus: Corpus, k: int) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
-    return [(f.args, f.kwargs) for f in sorted(corpus, key=lambda f: -f.cost)[:k]]
+    return [(f.args, f.kwargs) for f in sorted(corpus, key=rank, reverse=True)[:k]]

@@ -6,6 +6,11 @@ original again untraced under ``_native.time_loop``. Cost is in *line-equivalent
 ``max(lines, time_ns / (SLACK * ns_per_line))`` where ``ns_per_line`` is this machine's time for a plain Python
 line. Pure-Python code keeps its exact line count (its time stays under the slack); code whose time is spent
 in C (``x in some_list``, big sorts, regexes) is ranked by its time. A call past ``timeout`` is censored there.
+
+When the session finds that line counts are blind to this target's work (see :func:`lines_blind`), it sets
+``by_time``: from then on the cost is the time alone, the best of a number of repeats chosen from the call's
+length and the budget left (:func:`repeats_for`). With ``raised_cost`` an input that makes the target raise is
+measured like any other (work done before the raise: "slow, then raised"); without it, its cost is 0.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from perfkit import _native
 SLACK = 8.0
 CONFIRM = 4  # timings whose best is kept when the time term decides the cost
 SIGNALS = ("auto", "lines", "time")
+MAX_REPEATS = 7  # timings per input when time drives the search (fewer for long calls, see repeats_for)
 
 
 TARGET_RAISES = (Exception, SystemExit, KeyboardInterrupt)  # what a target may raise as its own outcome
@@ -35,7 +41,8 @@ class CallTimeout(BaseException):
 
 @dataclass(frozen=True)
 class Sample:
-    """The cost of one input. outcome: "ok", "rejected" (the target raised), "timeout" or "memory"."""
+    """The cost of one input. outcome: "ok", "rejected" (the target raised; ``error`` says what), "timeout"
+    (censored at the limit: ``time_s`` is the limit, a lower bound) or "memory"."""
 
     cost: float
     lines: int
@@ -66,11 +73,23 @@ def ns_per_line() -> float:
 class Evaluator:
     """Measure inputs of one target (call from the main thread: the timeout uses SIGALRM)."""
 
-    def __init__(self, func: Any, copy_: Instrumented, *, timeout: float, signal_kind: str = "auto") -> None:
+    def __init__(
+        self,
+        func: Any,
+        copy_: Instrumented,
+        *,
+        timeout: float,
+        signal_kind: str = "auto",
+        raised_cost: bool = False,
+        deadline: float | None = None,
+    ) -> None:
         self.func = func
         self.copy = copy_
         self.timeout = timeout
         self.signal_kind = signal_kind
+        self.raised_cost = raised_cost
+        self.deadline = deadline  # time.monotonic() at which the search ends: bounds the repeats
+        self.by_time = signal_kind == "time"
         self.ns_per_line = ns_per_line()
         signal.signal(signal.SIGALRM, _on_alarm)
 
@@ -87,26 +106,38 @@ class Evaluator:
             region = frozenset(seen)
         if status == "timeout":
             return Sample(self.time_cost(timeout_ns), -1, self.timeout, "timeout", region)
-        if status != "ok":
-            outcome = "memory" if status.startswith("MemoryError") else "rejected"
-            return Sample(0.0, 0, first_ns / 1e9, outcome, region, status)
+        if status.startswith("MemoryError"):
+            return Sample(0.0, 0, first_ns / 1e9, "memory", region, status)
+        raised = status != "ok"
+        if raised and not self.raised_cost:
+            return Sample(0.0, 0, first_ns / 1e9, "rejected", region, status)
         lines, exc = self._lines(args, kwargs)
         if isinstance(exc, CallTimeout):  # the traced run is slower; rank it by time
             lines = -1
         elif isinstance(exc, MemoryError):
             return Sample(0.0, 0, first_ns / 1e9, "memory", region, "MemoryError")
+        outcome, error = ("rejected", status) if raised else ("ok", None)
         if self.signal_kind == "lines" and lines >= 0:
-            return Sample(float(lines), lines, first_ns / 1e9, "ok", region)
-        time_ns = first_ns if self.instrument_free() else self._best_time(args, kwargs, 1)
-        if self.signal_kind == "time" or lines < 0 or self.time_cost(time_ns) > lines:
+            return Sample(float(lines), lines, first_ns / 1e9, outcome, region, error)
+        time_ns = first_ns if self.instrument_free() else self.best_time(args, kwargs, 1)
+        if self.by_time or lines < 0 or self.time_cost(time_ns) > lines:
             # the time decides the cost: confirm it, so that a spike (another process, an interrupt) is not
             # taken for a slow input; the best of several calls only errs towards the line count
-            time_ns = min(time_ns, self._best_time(args, kwargs, CONFIRM if time_ns < 200_000_000 else 1))
+            more = self.repeats(time_ns) - 1 if self.by_time else (CONFIRM if time_ns < 200_000_000 else 1)
+            if more > 0:
+                time_ns = min(time_ns, self.best_time(args, kwargs, more))
         if time_ns >= timeout_ns:
             return Sample(self.time_cost(timeout_ns), lines, self.timeout, "timeout", region)
         by_time = self.time_cost(time_ns)
-        cost = by_time if self.signal_kind == "time" else max(float(max(lines, 0)), by_time)
-        return Sample(cost, lines, time_ns / 1e9, "ok", region)
+        cost = by_time if self.by_time else max(float(max(lines, 0)), by_time)
+        return Sample(cost, lines, time_ns / 1e9, outcome, region, error)
+
+    def repeats(self, time_ns: float) -> int:
+        """How many timings to take of a call that took ``time_ns`` once (see :func:`repeats_for`)."""
+        import time
+
+        left = self.timeout * 50 if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+        return repeats_for(time_ns / 1e9, left)
 
     def instrument_free(self) -> bool:
         """True when the first (copy) run is the original itself, so its time can be used as is."""
@@ -135,11 +166,13 @@ class Evaluator:
             lines, _calls, _ops, _result, exc = _native.cost_call(self.func, a, k or None)
         except CallTimeout as stopped:  # the alarm fired outside the traced call itself
             return -1, stopped
+        except TARGET_RAISES as raised:  # SystemExit, KeyboardInterrupt: the count is lost, time will rank it
+            return -1, raised
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         return lines, exc
 
-    def _best_time(self, args: tuple[Any, ...], kwargs: dict[str, Any], repeats: int) -> int:
+    def best_time(self, args: tuple[Any, ...], kwargs: dict[str, Any], repeats: int) -> int:
         """Untraced time of the original: the best of ``repeats`` calls, each on a fresh copy of the input."""
         best: int | None = None
         collecting = gc.isenabled()
@@ -161,3 +194,34 @@ class Evaluator:
         if collecting:
             gc.enable()
         return int(best or 0)
+
+
+def repeats_for(call_s: float, left_s: float) -> int:
+    """Timings per input when time drives the search: a short call is timed up to MAX_REPEATS times (its noise is
+    large next to it); the repeats of one input take at most 1/200 of the budget left (and 0.25 s), so a slow
+    call is timed once or twice and the search goes on."""
+    spend = min(0.25, left_s / 200)
+    return max(1, min(MAX_REPEATS, int(spend / max(call_s, 1e-7))))
+
+
+def lines_blind(
+    points: list[tuple[int, float]], *, ns_per_line: float, factor: float = 4.0, min_s: float = 2e-5
+) -> int | None:
+    """The index of a point (of at least ``min_s`` seconds) whose time per executed line is ``factor`` times the
+    typical one, or None.
+
+    ``points`` are (lines, time_s) of measured inputs. For Python-level work, time follows the line count and the
+    time per line stays within a small band; when some inputs take several times longer per line (a regex
+    backtracking, ``str.replace`` or ``x in list`` over long data), the line count cannot rank them: time must.
+    The caller confirms the candidate by timing it again before it believes it (one timing can be a spike)."""
+    import statistics
+
+    rates = [(t * 1e9 / (max(lines, 1) * ns_per_line), i) for i, (lines, t) in enumerate(points) if lines >= 0]
+    if len(rates) < 8:
+        return None
+    typical = statistics.median(r for r, _ in rates)
+    long = [(r, i) for r, i in rates if points[i][1] >= min_s]
+    if not long:
+        return None
+    rate, index = max(long)
+    return index if rate >= factor * max(typical, 1.0) else None

@@ -73,9 +73,9 @@ class HypothesisSearch:
                 if chosen:
                     bound = apply_repairs(bound, chosen, max_size=session.max_size)
                     args, kwargs = session.unbind(bound)
-            sample = session.evaluate(args, kwargs)
-            if sample.outcome in ("ok", "timeout"):
-                target(math.log1p(sample.cost), label="cost")
+            score = session.feedback(session.evaluate(args, kwargs))
+            if score is not None:
+                target(math.log1p(score), label="cost")
             if bound is not None:
                 ns = {**namespace, **bound}
                 ns["__perfkit_closeness__"] = lambda expr: closeness(expr, ns)

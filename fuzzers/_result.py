@@ -1,5 +1,10 @@
 """The result of a campaign: worst inputs, cost curve, complexity, constraints, failures; saved as JSON.
 
+Each finding has a class (``outcome``): "ok", "timeout" (cut off at the per-call limit; ranked slowest) or
+"raised" ("slow, then raised": the target raised after its work, still a denial of service). ``worst`` is the
+slowest of all classes, or of "ok" and "timeout" alone with ``valid_only``; ``worst_raised`` is the slowest
+"raised" input.
+
 Inputs are stored as JSON where the values survive a JSON round trip unchanged, else as a base64 pickle, with
 a ``repr`` beside either way.
 """
@@ -13,9 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from perfkit.fuzzers._constraints import Constraint
-from perfkit.fuzzers._corpus import Finding
+from perfkit.fuzzers._corpus import RAISED, Finding
 
-SCHEMA_VERSION = 2  # 2: 'format'/'schema_version' keys (was 'schema'); curve points say 'censored'
+# 2: 'format'/'schema_version' keys (was 'schema'); curve points say 'censored'
+# 3: findings have the class "raised" (and 'error', 'class'); 'worst_raised', 'valid_only', 'signal_used'
+SCHEMA_VERSION = 3
+CLASS_NAMES = {"ok": "finished", "timeout": "ran past the time limit (censored)", "raised": RAISED}
 REPR_LIMIT = 400
 
 
@@ -66,6 +74,9 @@ class FuzzResult:
     errors: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
+    valid_only: bool = False
+    worst_raised: Finding | None = None
+    signal_used: str = ""  # the signal the search ended with: ``signal``, or "time" when "auto" switched to it
 
     def satisfied(self, finding: Finding) -> list[str]:
         """The texts of the constraints ``finding`` satisfies."""
@@ -86,9 +97,12 @@ class FuzzResult:
                 "seed": self.seed,
                 "search": self.search,
                 "signal": self.signal,
+                "signal_used": self.signal_used or self.signal,
+                "valid_only": self.valid_only,
                 "timeout_s": self.timeout,
                 "cost_unit": "line-equivalents",
                 "worst": self._finding(self.worst) if self.worst else None,
+                "worst_raised": self._finding(self.worst_raised) if self.worst_raised else None,
                 "corpus": [self._finding(f) for f in self.corpus],
                 "curve": [vars(p) for p in self.curve],
                 "complexity": self.complexity,
@@ -120,6 +134,8 @@ class FuzzResult:
             "time_s": f.time_s,
             "size": f.size,
             "outcome": f.outcome,
+            "class": CLASS_NAMES.get(f.outcome, f.outcome),
+            "error": f.error,
             "searcher": f.searcher,
             "constraints": self.satisfied(f),
         }

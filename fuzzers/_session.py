@@ -3,8 +3,13 @@
 The child resolves the target, builds the input strategy, instruments the constraints into a copy of the
 function, and runs one searcher until its budget is spent. It reports to the parent with ``emit``: each input
 that enters the corpus (``finding``), each failure (``failure``: timeout or MemoryError), a heartbeat with the
-best cost (``progress``) and a final ``done`` with the counts. Before each evaluation it writes the input to
-``job.current_file``, so that the parent can name the input of a crash or a hang that kills the child.
+best cost (``progress``), the switch of the cost signal to time (``signal``, see below) and a final ``done``
+with the counts. Before each evaluation it writes the input to ``job.current_file``, so that the parent can name
+the input of a crash or a hang that kills the child.
+
+With the "auto" signal the session watches the inputs' line counts against their times: when some input takes
+several times longer per executed line than the typical one, confirmed by timing it again (work in ``re``, in
+str methods, in C code, where a line count is blind), time alone drives the rest of the search.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from perfkit.fuzzers._corpus import Corpus, Finding
 from perfkit.fuzzers._cost import Sample
 
 HEARTBEAT_S = 0.25
+FEATURES = frozenset({"pump", "regex", "adaptive"})  # parts of the search that can be turned off (ablations)
+WATCH = 64  # recent inputs whose line counts and times are compared
+BLIND_FACTOR = 4.0  # time per line this many times the typical one: line counts are blind to the work
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class Job:
     strategy: Any = None  # "module:name", a strategy or a generator function; None: from type hints
     seeds: tuple[tuple[tuple[Any, ...], dict[str, Any]], ...] = field(default=())
     measure_only: bool = False  # measure the seeds, emit each sample, and search nothing
+    valid_only: bool = False  # inputs that make the target raise are rejections (cost 0), not "slow, then raised"
+    features: frozenset[str] = FEATURES
 
 
 def run(job: Job, emit: Callable[[Any], None]) -> None:
@@ -78,7 +88,16 @@ class Session:
         self.strategy = input_strategy(self.func, max_size=job.max_size, user=job.strategy)
         self.constraints = list(job.constraints) if job.guided else []
         self.copy = instrument(self.func, self.constraints)
-        self.evaluator = Evaluator(self.func, self.copy, timeout=job.timeout, signal_kind=job.signal)
+        self.started = time.monotonic()
+        self.deadline = self.started + job.budget_s
+        self.evaluator = Evaluator(
+            self.func,
+            self.copy,
+            timeout=job.timeout,
+            signal_kind=job.signal,
+            raised_cost=not job.valid_only,
+            deadline=self.deadline,
+        )
         self.signature = inspect.signature(self.func)
         self.corpus = Corpus()
         self.counts: Counter[str] = Counter()
@@ -86,8 +105,8 @@ class Session:
         self.errors: Counter[str] = Counter()
         self.notes: list[str] = []
         self.best = 0.0
-        self.started = time.monotonic()
-        self.deadline = self.started + job.budget_s
+        self.watched: list[tuple[int, float, tuple[Any, ...], dict[str, Any]]] = []
+        self.adaptive = job.signal == "auto" and "adaptive" in job.features and not job.measure_only
         self.last_beat = 0.0
         self.current = os.open(job.current_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 
@@ -124,7 +143,7 @@ class Session:
             self.errors[sample.error] += 1
         if sample.outcome in ("timeout", "memory"):
             self.emit({"kind": "failure", "outcome": sample.outcome, "args": args, "kwargs": kwargs})
-        if sample.outcome in ("ok", "timeout"):
+        if sample.outcome in ("ok", "timeout") or (sample.outcome == "rejected" and sample.cost > 0):
             finding = Finding(
                 args=args,
                 kwargs=kwargs,
@@ -133,18 +152,55 @@ class Session:
                 time_s=sample.time_s,
                 size=input_size(args, kwargs),
                 region=region,
-                outcome=sample.outcome,
+                outcome="raised" if sample.outcome == "rejected" else sample.outcome,
                 searcher=self.job.searcher,
                 max_size=self.max_size,
+                error=sample.error,
             )
             if self.corpus.offer(finding):
                 self.emit({"kind": "finding", "finding": finding})
             self.best = max(self.best, sample.cost)
+            if self.adaptive and sample.outcome != "timeout" and not self.evaluator.by_time:
+                self.watch(sample, args, kwargs)
         now = time.monotonic()
         if now - self.last_beat >= HEARTBEAT_S:
             self.last_beat = now
             self.emit({"kind": "progress", "best": self.best, "evaluations": self.counts["evaluations"]})
         return sample
+
+    def feedback(self, sample: Sample) -> float | None:
+        """The cost a searcher climbs for ``sample`` (None: nothing to climb). A call cut off at the limit is
+        the slowest seen: its true cost is unknown but at least the limit's."""
+        if sample.outcome == "timeout":
+            return max(sample.cost, self.best)
+        if sample.outcome == "ok" or sample.cost > 0:
+            return sample.cost
+        return None
+
+    def watch(self, sample: Sample, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """Compare line counts with times over the recent inputs; switch to time when the lines are blind."""
+        from perfkit.fuzzers._cost import lines_blind
+
+        self.watched.append((sample.lines, sample.time_s, args, kwargs))
+        del self.watched[:-WATCH]
+        if self.counts["evaluations"] % 8:
+            return
+        points = [(lines, t) for lines, t, _, _ in self.watched]
+        index = lines_blind(points, ns_per_line=self.evaluator.ns_per_line, factor=BLIND_FACTOR)
+        if index is None:
+            return
+        lines, _, cand_args, cand_kwargs = self.watched[index]
+        again = self.evaluator.best_time(cand_args, cand_kwargs, 5) / 1e9  # one timing can be a spike
+        points[index] = (lines, again)
+        if lines_blind(points, ns_per_line=self.evaluator.ns_per_line, factor=BLIND_FACTOR) != index:
+            del self.watched[index]  # it was a spike
+            return
+        self.switch_to_time(f"an input took {again * 1e3:.3g} ms for {lines} Python lines")
+
+    def switch_to_time(self, why: str) -> None:
+        self.evaluator.by_time = True
+        self.adaptive = False
+        self.emit({"kind": "signal", "signal": "time", "why": why})
 
     def finish(self) -> None:
         os.close(self.current)

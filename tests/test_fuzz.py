@@ -26,7 +26,7 @@ def test_quicksort_worst_case_and_quadratic_curve() -> None:
     data = result.to_json()
     assert (
         data["format"] == "perfkit.fuzz"
-        and data["schema_version"] == 2
+        and data["schema_version"] == 3
         and data["worst"]["args"] == [list(result.worst.args[0])]
     )
 

@@ -30,7 +30,7 @@ def test_fuzz_prints_worst_input_curve_and_writes_json(tmp_path) -> None:
     for label in ("worst input", "cost", "satisfies", "curve n<=24", "complexity", "constraints"):
         assert label in result.stdout
     data = json.loads(out.read_text())
-    assert data["target"] == f"{TARGETS}:quicksort" and data["format"] == "perfkit.fuzz" and data["schema_version"] == 2
+    assert data["target"] == f"{TARGETS}:quicksort" and data["format"] == "perfkit.fuzz" and data["schema_version"] == 3
     worst = data["worst"]
     assert {"args", "kwargs", "cost", "time_s", "repr", "constraints"} <= set(worst)
     assert len(worst["args"][0]) == 24 and worst["kwargs"] == {} and worst["cost"] > 24 * 23 / 2

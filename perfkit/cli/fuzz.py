@@ -36,15 +36,21 @@ def register(sub: Any) -> None:
     )
     fuzz.add_argument(
         "--search",
-        choices=("auto", "hypothesis", "atheris", "random"),
+        choices=("auto", "hypothesis", "pump", "atheris", "random"),
         default="auto",
-        help="search strategy (auto: targeted hypothesis, then coverage-guided atheris)",
+        help="search strategy (auto: targeted hypothesis, then pumped input patterns, then coverage-guided atheris)",
     )
     fuzz.add_argument("--no-constraints", action="store_true", help="do not synthesize or use constraints")
     fuzz.add_argument(
         "--signal", choices=("auto", "lines", "time"), default="auto", help="cost signal (auto: lines, time for C work)"
     )
     fuzz.add_argument("--timeout", type=float, default=2.0, help="seconds per call; slower calls are censored (2)")
+    fuzz.add_argument(
+        "--valid-only",
+        action="store_true",
+        help="inputs that make the target raise never count as slow (default: a slow input that then raises is "
+        "kept as 'slow, then raised' and can be the worst input)",
+    )
     fuzz.add_argument("--memory-limit", metavar="SIZE", default="4G", help="address space of the worker (4G)")
     fuzz.add_argument("--json", metavar="FILE", help="write the result as JSON")
     fuzz.add_argument("--out", metavar="DIR", help="write result.json and each corpus input as a pickle file")
@@ -99,6 +105,7 @@ def cmd_fuzz(options: argparse.Namespace) -> int:
                 timeout=options.timeout,
                 memory_limit=memory,
                 progress=update,
+                valid_only=options.valid_only,
             )
     except InvalidArgument as exc:
         if exc.name in ("max_size", "budget", "seed", "timeout", "strategy"):
@@ -137,6 +144,7 @@ def _fuzz_many(options: argparse.Namespace, memory: int | None) -> int:
         "signal": options.signal,
         "timeout": options.timeout,
         "memory_limit": memory,
+        "valid_only": options.valid_only,
     }
     kind = options.executor or ("dask" if options.scheduler else "local")
     with make_executor(kind, jobs=options.jobs, scheduler=options.scheduler, store=options.store) as executor:
@@ -211,13 +219,16 @@ def _rows(result: Any) -> list[tuple[str, str]]:
     if worst is None:
         rows.append(("worst input", "none: every input was rejected, crashed or hung"))
     else:
-        shown = repr((worst.args, worst.kwargs))
-        rows.append(("worst input", shown if len(shown) <= SHOWN else shown[: SHOWN - 3] + "..."))
-        lines = "censored (timeout)" if worst.outcome == "timeout" else f"{worst.lines} Python lines"
-        rows.append(
-            ("cost", f"{worst.cost:,.0f} line-equivalents ({lines}, {worst.time_s * 1e3:.3g} ms, size {worst.size})")
-        )
+        rows.extend(_finding_rows("worst input", worst))
         rows.append(("satisfies", "; ".join(result.satisfied(worst)) or "no synthesized constraint"))
+    raised = getattr(result, "worst_raised", None)
+    if raised is not None and raised is not worst:
+        rows.extend(_finding_rows("slowest raising", raised))
+    elif result.valid_only:
+        rows.append(("raising inputs", "rejections (--valid-only): never counted as slow"))
+    used = getattr(result, "signal_used", "") or result.signal
+    if used != result.signal:
+        rows.append(("signal", f"{result.signal} -> {used} (line counts were blind to the target's work)"))
     for point in result.curve:
         how = "searched" if point.searched else "worst input cut down"
         if point.censored:
@@ -236,6 +247,23 @@ def _rows(result: Any) -> list[tuple[str, str]]:
         rows.append(("rejected", f"{n} x {message}"))
     for note in result.notes:
         rows.append(("note", note))
+    return rows
+
+
+def _finding_rows(label: str, finding: Any) -> list[tuple[str, str]]:
+    """The input, its class and its cost, as table rows."""
+    from perfkit.fuzzers._corpus import RAISED
+
+    shown = repr((finding.args, finding.kwargs))
+    rows = [(label, shown if len(shown) <= SHOWN else shown[: SHOWN - 3] + "...")]
+    if finding.outcome == "raised":
+        rows.append(("class", f"{RAISED}: {finding.error or 'an exception'} after its work"))
+    elif finding.outcome == "timeout":
+        rows.append(("class", "ran past the time limit (censored: the slowest kind)"))
+    lines = "censored (timeout)" if finding.outcome == "timeout" else f"{finding.lines} Python lines"
+    rows.append(
+        ("cost", f"{finding.cost:,.0f} line-equivalents ({lines}, {finding.time_s * 1e3:.3g} ms, size {finding.size})")
+    )
     return rows
 
 

@@ -1,0 +1,264 @@
+"""Pumping search: a search over input patterns ``prefix + segment * k + suffix``, scored by how cost grows.
+
+Sources of patterns: the slowest inputs so far (segments read off them, see :func:`~._patterns.from_value`),
+the attack strings of the regular expressions the target reaches (``regex`` feature: ``perfkit.fuzzers.
+_regex_seeds``; they are first validated at program level, through the target itself, with this session's
+time-bounded measure), and letters and pieces from the code's string constants and the regex dictionary.
+
+Each candidate is measured at two small sizes (about N/8 and N/4); the slope of log(cost) over log(size)
+extrapolates its cost at N, and only the candidates whose extrapolated cost is near the best are measured at N/2
+and N (successive halving: most patterns cost two cheap evaluations). The best-scored patterns are mutated
+(one part changed) into the next candidates. A call cut off at the time limit is the slowest possible outcome:
+once one is found the pattern search stops (nothing can outrank it) and leaves the rest of the budget to the
+next phase. Every measurement goes through ``session.evaluate``, so every input enters the corpus by its cost.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import TYPE_CHECKING, Any
+
+from perfkit.fuzzers._patterns import (
+    Pattern,
+    alphabet,
+    convert,
+    from_value,
+    mutate,
+    predicted,
+    pumpable,
+    string_constants,
+)
+
+if TYPE_CHECKING:
+    from perfkit.fuzzers._session import Session
+
+REGEX_SHARE = 0.4  # of the phase's budget, at most, for validating the regex attacks through the target
+CHECK_SHARE = 0.1  # of the phase's budget, at most, for checking them on ``re`` alone
+PROMOTE = math.log(0.5)  # measured at N when its extrapolated cost is at least half the best's
+POOL = 8  # best-scored patterns that are mutated
+
+
+def _attack_parts(attack: Any) -> tuple[str, str, str] | None:
+    parts = (getattr(attack, "prefix", None), getattr(attack, "pump", None), getattr(attack, "suffix", None))
+    if all(isinstance(p, str) for p in parts) and parts[1]:
+        return parts  # type: ignore[return-value]
+    return None
+
+
+class PumpSearch:
+    name = "pump"
+
+    def __init__(self, *, guided: bool) -> None:
+        self.guided = guided
+
+    def run(self, session: Session) -> None:
+        rng = random.Random(session.job.seed)
+        base = self.base_input(session)
+        if base is None:
+            session.notes.append("pump: no input to start from")
+            return
+        bound = session.bind(*base)
+        slots = [name for name, value in (bound or {}).items() if pumpable(value)]
+        if bound is None or not slots:
+            session.notes.append("pump: no str, bytes, list or tuple parameter to pump")
+            return
+        tokens = string_constants(session.func)
+        patterns: list[Pattern] = []
+        if "regex" in session.job.features and self.guided:
+            more_tokens, patterns = self.regex_sources(session, bound, slots)
+            tokens = [*more_tokens, *tokens]
+        Pumping(session, bound, slots, tokens, rng).run(patterns)
+
+    def base_input(self, session: Session) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+        best = session.corpus.best()
+        if best is not None:
+            return best.args, best.kwargs
+        drawn = draw(session, 1)
+        return drawn[0] if drawn else None
+
+    def regex_sources(
+        self, session: Session, bound: dict[str, Any], slots: list[str]
+    ) -> tuple[list[str], list[Pattern]]:
+        """The regex dictionary, and patterns from the attack strings, validated through the target."""
+        try:
+            from perfkit.fuzzers import _regex_seeds as regex
+        except ImportError:
+            session.notes.append("pump: no regex analysis available")
+            return [], []
+        limit = session.max_size
+        budget = max(0.0, session.deadline - session.started)
+        try:
+            dictionary = list(regex.regex_dictionary(session.func))
+            attacks = list(regex.regex_attacks(session.func, max_len=limit, time_budget=max(0.2, budget * CHECK_SHARE)))
+            seeds = list(regex.regex_seeds(session.func, max_len=limit, attacks=attacks))
+        except Exception as exc:  # the analysis must never stop the search
+            session.notes.append(f"pump: regex analysis failed ({type(exc).__name__}: {exc})")
+            return [], []
+        text_slots = [s for s in slots if isinstance(bound[s], str | bytes)][:2]
+        patterns: list[Pattern] = []
+        share = REGEX_SHARE * max(0.0, session.deadline - session.started) / max(1, len(text_slots))
+        for slot in text_slots:
+            like = bound[slot]
+
+            def measure(text: str, slot: str = slot, like: Any = like) -> float:
+                value = convert(text, like)
+                if value is None or session.expired():
+                    return 0.0
+                sample = session.evaluate(*session.unbind({**bound, slot: value[: session.max_size]}))
+                return session.feedback(sample) or 0.0
+
+            for text in seeds[:8]:
+                measure(text)
+            validated: list[tuple[str, float]] = []
+            if attacks and not session.expired():
+                try:
+                    validated = list(regex.validate(attacks, measure, max_len=limit, budget=share))
+                except Exception as exc:
+                    session.notes.append(f"pump: validating regex attacks failed ({type(exc).__name__}: {exc})")
+            for attack in attacks:
+                parts = _attack_parts(attack)
+                converted = [convert(p, like) for p in parts] if parts else []
+                if parts and all(c is not None for c in converted):
+                    patterns.append(Pattern(slot, *converted, origin="regex"))
+            for text, _cost in sorted(validated, key=lambda v: -v[1])[:4]:
+                value = convert(text, like)
+                if value is not None:
+                    patterns.extend(from_value(slot, value, random.Random(0), origin="regex-validated")[:6])
+        if attacks or seeds:
+            session.notes.append(
+                f"pump: {len(attacks)} regex attack(s), {len(seeds)} seed(s); validated through the target: "
+                f"{len(patterns)} pattern(s)"
+            )
+        return [*dictionary, *seeds[:8]], patterns
+
+
+class Pumping:
+    """The pattern search of one session (see the module docstring)."""
+
+    def __init__(
+        self, session: Session, bound: dict[str, Any], slots: list[str], tokens: list[str], rng: random.Random
+    ) -> None:
+        self.session = session
+        self.bound = bound
+        self.slots = slots
+        self.rng = rng
+        self.size = session.max_size
+        self.letters = {s: alphabet([bound[s]], tokens, bound[s]) for s in slots}
+        self.pieces = {s: self.make_pieces(bound[s], tokens) for s in slots}
+        self.scored: dict[tuple[str, str, str, str], tuple[float, Pattern, list[tuple[int, float]]]] = {}
+        self.best = -math.inf
+        self.censored = any(f.outcome == "timeout" for f in session.corpus)  # nothing can outrank it
+
+    def make_pieces(self, like: Any, tokens: list[str]) -> list[Any]:
+        if isinstance(like, str | bytes):
+            pieces = [convert(t, like) for t in tokens]
+            return [p for p in pieces if p is not None and len(p)][:200]
+        return [like[i : i + k] for k in (1, 2, 4) for i in range(0, max(0, len(like) - k + 1), max(1, k))][:100]
+
+    def run(self, patterns: list[Pattern]) -> None:
+        session = self.session
+        queue = list(patterns)
+        for found in sorted(session.corpus, key=lambda f: -f.cost)[:4]:
+            found_bound = session.bind(found.args, found.kwargs) or {}
+            for slot in self.slots:
+                value = found_bound.get(slot)
+                if pumpable(value) and type(value) is type(self.bound[slot]):
+                    queue.extend(from_value(slot, value, self.rng, origin="best input"))
+        for slot in self.slots:
+            like = self.bound[slot]
+            for letter in self.rng.sample(self.letters[slot], min(12, len(self.letters[slot]))):
+                queue.append(Pattern(slot, like[:0], self.one(letter, like), like[:0], "letter"))
+            for piece in self.rng.sample(self.pieces[slot], min(12, len(self.pieces[slot]))):
+                queue.append(Pattern(slot, like[:0], piece, like[:0], "constant"))
+        self.rng.shuffle(queue)
+        queue.sort(key=lambda p: p.origin != "regex")  # the regex attacks first, then the rest in random order
+        while not session.expired() and not self.censored:
+            if queue and (not self.scored or self.rng.random() < 0.5):
+                candidate = queue.pop(0)
+            elif self.scored:
+                pool = sorted(self.scored.values(), key=lambda v: -v[0])[:POOL]
+                _, parent, _ = pool[min(int(self.rng.expovariate(0.5)), len(pool) - 1)]
+                candidate = mutate(parent, self.rng, self.letters[parent.slot], self.pieces[parent.slot])
+            else:
+                break
+            if candidate.key() not in self.scored:
+                self.try_pattern(candidate)
+
+    @staticmethod
+    def one(letter: Any, like: Any) -> Any:
+        if isinstance(like, str | bytes):
+            return letter
+        return tuple(letter) if isinstance(like, tuple) else list(letter)
+
+    def try_pattern(self, pattern: Pattern) -> None:
+        """Measure at two small sizes; at N/2 and N too when its extrapolated cost is near the best."""
+        n = self.size
+        small = sorted({max(1, n // 8), max(1, n // 4)})
+        points: list[tuple[int, float]] = []
+        for size in small:
+            cost = self.measure(pattern, size)
+            if cost is None:
+                return
+            points.append((size, cost))
+        score = predicted(points, n)
+        if score >= self.best + PROMOTE and not self.censored:
+            for size in sorted({max(1, n // 2), n} - set(small)):
+                cost = self.measure(pattern, size)
+                if cost is None:
+                    break
+                points.append((size, cost))
+            score = predicted(points, n)
+            self.best = max(self.best, score)
+        self.scored[pattern.key()] = (score, pattern, points)
+
+    def measure(self, pattern: Pattern, size: int) -> float | None:
+        """The cost of the pattern rendered at ``size`` (None: the budget is spent, or it ran past the limit)."""
+        if self.session.expired():
+            return None
+        value = pattern.render(size)
+        sample = self.session.evaluate(*self.session.unbind({**self.bound, pattern.slot: value}))
+        if sample.outcome == "timeout":
+            self.censored = True
+            self.session.notes.append(f"pump: {pattern.show()} ran past the time limit at size {len(value)}")
+            return None
+        return self.session.feedback(sample) or 0.0
+
+
+def code_tokens(session: Session) -> list[str]:
+    """The regex dictionary (``regex`` feature) and the string constants of the target's code."""
+    tokens: list[str] = []
+    if "regex" in session.job.features:
+        try:
+            from perfkit.fuzzers import _regex_seeds as regex
+
+            tokens.extend(regex.regex_dictionary(session.func))
+        except Exception:  # no analysis, or it failed: the constants alone
+            pass
+    return list(dict.fromkeys([*tokens, *string_constants(session.func)]))
+
+
+def draw(session: Session, k: int) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """``k`` inputs drawn from the session's strategy (seeded by the job)."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hypothesis_seed
+
+    out: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    @settings(
+        database=None,
+        deadline=None,
+        max_examples=k,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @hypothesis_seed(session.job.seed)
+    @given(session.strategy)
+    def collect(arguments: Any) -> None:
+        out.append(arguments)
+
+    try:
+        collect()
+    except Exception:
+        return out
+    return out
