@@ -32,6 +32,7 @@ _SKIP_MODULES = frozenset(
     {"re", "sre_compile", "sre_parse", "sre_constants", "regex", "typing", "functools", "abc", "enum", "builtins"}
     | {"perfkit", "hypothesis", "atheris", "_pytest", "pytest", "pluggy", "inspect", "ast", "dis", "types", "copyreg"}
 )
+_GUARD_CALLS = {"startswith", "endswith", "find", "index", "split", "partition", "count"}
 _REGEXY = re.compile(r"[*+?{}\[\]\\()|^$]")
 
 
@@ -51,10 +52,12 @@ class FoundRegex:
 
 @dataclass
 class Reach:
-    """What :func:`reach` found: the regexes (direct ones first, by depth) and the code's string constants."""
+    """What :func:`reach` found: the regexes (direct ones first, by depth), the code's string constants, and
+    ``guards``: the constants the code compares the input with (``==``, ``in``, ``startswith``) before going on."""
 
     regexes: list[FoundRegex] = field(default_factory=list)
     constants: list[str] = field(default_factory=list)
+    guards: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
 
 
@@ -327,6 +330,7 @@ class _Walker:
         _local_constants(tree, evaluator)
         first = func.__code__.co_firstlineno
         for node in ast.walk(tree):
+            self.guard(node)
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute | ast.Name):
                 continue
             target = evaluator.obj(node.func)
@@ -343,6 +347,19 @@ class _Walker:
                 continue
             if method is not None:
                 self.literal(node, evaluator, method, where, first, depth)
+
+    def guard(self, node: ast.AST) -> None:
+        """Record string constants compared with, or tested as a start/end of, something."""
+        operands: list[ast.AST] = []
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _GUARD_CALLS:
+            operands = list(node.args[:1])
+        for operand in operands:
+            items = operand.elts if isinstance(operand, ast.Tuple | ast.List | ast.Set) else [operand]
+            for item in items:
+                if isinstance(item, ast.Constant) and isinstance(item.value, str) and 0 < len(item.value) <= 40:
+                    self.reach.guards.append(item.value)
 
     def literal(self, node: ast.Call, ev: _Evaluator, method: str, where: str, first: int, depth: int) -> None:
         pattern = ev.value(node.args[0]) if node.args else ev.value(_keyword(node, "pattern"))
@@ -367,6 +384,7 @@ class _Walker:
                 self.patterns[key] = _with_search(found, False)
         self.reach.regexes = sorted(self.patterns.values(), key=lambda f: (not f.direct, f.depth))
         self.reach.constants = list(dict.fromkeys(c for c in self.reach.constants if 0 < len(c) <= 80))
+        self.reach.guards = list(dict.fromkeys(self.reach.guards))
         return self.reach
 
 

@@ -34,9 +34,12 @@ from perfkit.errors import InvalidArgument
 INF = 1 << 30
 _CAP = 1 << 20
 _BIG_BOUND = 16  # a bounded repeat {m,n} with n at least this counts as unbounded
+_PUMPS_PER_PART = 3  # distinct pump strings kept for one vulnerable part (the program may filter some out)
+_SUFFIXES_KEPT = 6  # failing suffixes kept per attack, for the same reason
 _PREFERRED = "az0AZ9 _-.,:;/@!~\t\n'\"=+&?#%*()[]<>{}|\\^$`"
 _EXTRA = "\x00\x0b\x0c\x1b\x7f\x85\xa0\xe9\xc9\xdf\u017f\u212a\u2028\u3000\u4e2d\u0661\U0001f600"
-_SUFFIXES = "!\x00\n _-.@a0A~\"'/:;,=<>#&\t\u2028\xe9"
+# failing-suffix candidates: ordinary characters first (the code before the regex often cuts at delimiters)
+_SUFFIXES = "!\x00 _-.@a0A~\"'=<>&%[]:;,*+$^|\\`(){}\t\n/#?\u2028\xe9"
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class Attack:
 
     ``kind`` is ``'exponential'`` or ``'polynomial'`` (of ``degree`` in the string's length, counting the search
     loop when ``search``); ``verified`` is None until :func:`verify` ran; ``contexts`` are leading strings taken
-    from the code around the regex (for program-level wrappers); ``where`` names the code that uses it.
+    from the code around the regex (for program-level wrappers); ``where`` names the code that uses it;
+    ``suffixes`` other suffixes that also make the match fail (the program may strip or reject some).
     """
 
     pattern: str
@@ -60,6 +64,7 @@ class Attack:
     contexts: tuple[str, ...] = ()
     where: str = ""
     growth: float = field(default=0.0, compare=False)
+    suffixes: tuple[str, ...] = field(default=(), compare=False)
 
     def string(self, k: int) -> str:
         """The attack string with ``k`` pumps."""
@@ -379,13 +384,15 @@ def _exponential(root: Node) -> list[_Finding]:
         if node[0] != "rep" or atomic or node[4] == "possessive" or node[2] < 2:
             continue
         plus = ("rep", 1, INF, node[3], "greedy")
+        pumps: list[str] = []
         for pump in _pumps(node):
-            if ways(plus, pump) >= 2:
+            if len(pumps) < _PUMPS_PER_PART and ways(plus, pump) >= 2:
                 pump = _shortest_power(plus, pump)
-                bounded = node[2] < _BIG_BOUND
-                kind: Literal["exponential", "polynomial"] = "polynomial" if bounded else "exponential"
-                found.append(_Finding(node, pump, kind, node[2] if bounded else 0, False))
-                break
+                if not any(set(pump) <= set(p) for p in pumps):
+                    pumps.append(pump)
+        bounded = node[2] < _BIG_BOUND
+        kind: Literal["exponential", "polynomial"] = "polynomial" if bounded else "exponential"
+        found.extend(_Finding(node, pump, kind, node[2] if bounded else 0, False) for pump in pumps)
     return found
 
 
@@ -412,6 +419,7 @@ def _polynomial(root: Node, *, search: bool) -> list[_Finding]:
         if seq[0] != "seq" or atomic or not seq[1]:
             continue
         elements = seq[1]
+        kept: dict[int, int] = {}
         for pump in _representatives(seq, limit=8):
             chains: dict[int, int] = {}
             start = -1
@@ -422,7 +430,8 @@ def _polynomial(root: Node, *, search: bool) -> list[_Finding]:
                 elif not _passes(child, pump):
                     start = -1
             for begin, degree in chains.items():
-                if degree >= 2 or search:
+                if (degree >= 2 or search) and kept.get(begin, 0) < _PUMPS_PER_PART:
+                    kept[begin] = kept.get(begin, 0) + 1
                     found.append(_Finding(elements[begin], pump, "polynomial", degree, False))
     return found
 
@@ -455,9 +464,9 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
         if finding.kind == "polynomial" and degree < 2:
             continue
         attack = Attack(pattern, prefix, finding.pump, "", finding.kind, degree, flags=flags, search=search)
-        suffix = _failing_suffix(attack, compiled) if check else "!"
-        if suffix is not None:
-            attacks.append(replace(attack, suffix=suffix))
+        suffixes = _failing_suffixes(attack, compiled) if check else ["!"]
+        if suffixes:
+            attacks.append(replace(attack, suffix=suffixes[0], suffixes=tuple(suffixes[1:])))
     attacks.sort(key=lambda a: a.rank)
     return attacks
 
@@ -471,20 +480,26 @@ def _anchored(root: Node) -> bool:
     return False
 
 
-def _failing_suffix(attack: Attack, compiled: re.Pattern[str]) -> str | None:
-    """A suffix after which ``prefix + pump * k`` cannot match, so the engine must try every split of the pumps."""
+def _failing_suffixes(attack: Attack, compiled: re.Pattern[str]) -> list[str]:
+    """Suffixes after which ``prefix + pump * k`` cannot match, so the engine must try every split of the pumps:
+    the empty one if it fails, then single characters outside the pump, at most a few."""
     run = compiled.search if attack.search else compiled.match
     k = 3 if attack.kind == "exponential" else max(6, attack.degree + 2)
     pump_chars = set(attack.pump)
     candidates = [""] + [c for c in _SUFFIXES if c not in pump_chars] + [c for c in _SUFFIXES if c in pump_chars]
+    out = []
     for suffix in candidates:
         if run(attack.string(k) + suffix) is None and run(attack.string(k + 1) + suffix) is None:
-            return suffix
+            out.append(suffix)
+            if len(out) >= _SUFFIXES_KEPT:
+                return out
+    if out:
+        return out
     for a in _SUFFIXES[:8]:
         for b in _SUFFIXES[:8]:
             if run(attack.string(k) + a + b) is None:
-                return a + b
-    return None
+                return [a + b]
+    return []
 
 
 # ---- empirical check

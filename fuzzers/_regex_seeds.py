@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from perfkit.fuzzers._regex_find import FoundRegex, reach
+from perfkit.fuzzers._regex_find import FoundRegex, Reach, reach
 from perfkit.fuzzers._regex_redos import Attack, analyse, literal_runs, verify
 
 from perfkit.errors import InvalidArgument
@@ -24,7 +24,8 @@ from perfkit.errors import InvalidArgument
 __all__ = ["Attack", "regex_attacks", "regex_dictionary", "regex_seeds", "validate"]
 
 _MAX_PATTERNS = 200
-_MAX_CONTEXTS = 12
+_MAX_CONTEXTS = 16
+_EXP_TOP = 48
 
 
 def _check_len(max_len: int) -> None:
@@ -32,10 +33,21 @@ def _check_len(max_len: int) -> None:
         raise InvalidArgument("max_len", max_len, "pass the input size bound as a positive int (characters)")
 
 
-def _contexts(found: FoundRegex, constants: list[str]) -> tuple[str, ...]:
-    """Leading strings to try before an attack: short constants of the code that reaches the regex."""
-    picks = [c for c in constants if 1 <= len(c) <= 24 and c.isprintable() and c != found.pattern]
-    return tuple(picks[:_MAX_CONTEXTS])
+def _contexts(found: FoundRegex, reached: Reach) -> tuple[str, ...]:
+    """Leading strings to try before an attack: the constants the code tests its input against first (as is,
+    followed by a space, capitalised), the literal runs of the other regexes it reaches (a string usually passes
+    one regex before another sees a part of it), then its other short constants."""
+    out: list[str] = []
+    for guard in reached.guards:
+        if guard.strip() and guard.isprintable():
+            out.extend((guard, guard + " ") if not guard.endswith(" ") else (guard,))
+            if guard != guard.capitalize():
+                out.append(guard.capitalize() + ("" if guard.endswith(" ") else " "))
+    for other in reached.regexes[:20]:
+        if other.pattern != found.pattern:
+            out.extend(run for run in literal_runs(other.pattern, other.flags) if len(run) >= 2 and not run.isalnum())
+    out.extend(c for c in reached.constants if 1 <= len(c) <= 24 and c.isprintable() and c.strip())
+    return tuple(c for c in dict.fromkeys(out) if c != found.pattern)[:_MAX_CONTEXTS]
 
 
 def regex_attacks(
@@ -51,7 +63,7 @@ def regex_attacks(
     attacks: list[tuple[int, Attack]] = []
     for regex in found.regexes[:_MAX_PATTERNS]:
         for attack in analyse(regex.pattern, regex.flags, search=regex.search):
-            attack = replace(attack, where=regex.where, contexts=_contexts(regex, found.constants))
+            attack = replace(attack, where=regex.where, contexts=_contexts(regex, found))
             attacks.append((0 if regex.direct else 1, attack))
     attacks.sort(key=lambda pair: (pair[1].rank, pair[0]))
     ordered = [a for _, a in attacks]
@@ -107,35 +119,93 @@ def regex_dictionary(func: Callable[..., Any], *, limit: int = 400) -> list[str]
     return list(dict.fromkeys(e for e in entries if e))[:limit]
 
 
-def _sizes(attack: Attack, max_len: int) -> list[int]:
-    """Two or three pump counts to measure at, growing, all within ``max_len``."""
-    room = (max_len - len(attack.prefix) - len(attack.suffix)) // len(attack.pump)
-    if room < 2:
-        return []
+def _forms(attack: Attack) -> list[Attack]:
+    """The attack bare with each failing suffix, then behind each leading context (main suffix first)."""
+    forms = [attack] + [replace(attack, suffix=x) for x in attack.suffixes]
+    for context in attack.contexts:
+        forms.append(replace(attack, prefix=context + attack.prefix))
+    for context in attack.contexts[:4]:
+        forms.extend(replace(attack, prefix=context + attack.prefix, suffix=x) for x in attack.suffixes[:2])
+    return forms
+
+
+def _room(attack: Attack, max_len: int) -> int:
+    return (max_len - len(attack.prefix) - len(attack.suffix)) // len(attack.pump)
+
+
+def _ks(attack: Attack, room: int) -> list[int]:
+    """Pump counts to climb through: +2 at a time for exponential attacks (up to 48: a program-level blow-up
+    shows long before), doubling for polynomial ones."""
     if attack.kind == "exponential":
-        top = min(room, 22)
-        return sorted({max(1, top - 8), max(1, top - 4), top})
-    return sorted({max(1, room // 4), max(1, room // 2), room})
+        top = min(room, _EXP_TOP)
+        return sorted({*range(min(top, 6), top + 1, 2), top})
+    ks, k = [], max(1, room // 32)
+    while k < room:
+        ks.append(k)
+        k *= 2
+    return [*ks, room]
 
 
 def _grows(points: list[tuple[int, float]]) -> bool:
-    """Whether cost grows faster than the string's length over the measured sizes."""
-    usable = [(n, c) for n, c in points if c > 0 and math.isfinite(c)]
-    if len(usable) < 2:
+    """Whether cost grows faster than the string's length: the last cost is at least three times the first and
+    outgrows the length ratio by half again (margins far above timing noise)."""
+    if len(points) < 2:
         return False
-    (n1, c1), (n2, c2) = usable[0], usable[-1]
-    return c2 / c1 >= 1.5 * (n2 / n1)
+    (n1, c1), (n2, c2) = points[0], points[-1]
+    return c1 > 0 and c2 >= 3 * c1 and c2 / c1 >= 1.5 * (n2 / n1)
+
+
+def _climb(
+    form: Attack, measure: Callable[[str], float], *, max_len: int, deadline: float, enough: float
+) -> tuple[str, float] | None:
+    """Measure ``form`` at growing sizes until its cost reaches ``enough`` (or the room or the time runs out);
+    the largest measured string and its cost if the cost grew super-linearly (the ends measured twice)."""
+    room = _room(form, max_len)
+    if room < 2:
+        return None
+    points: list[tuple[int, float]] = []
+    for k in _ks(form, room):
+        if time.monotonic() >= deadline:
+            break
+        text = form.string(k)
+        cost = measure(text)
+        if not math.isfinite(cost):
+            break
+        points.append((k, cost))
+        if cost >= enough:
+            break
+        if form.kind == "polynomial" and len(points) >= 4 and not _grows(points[-4:]):
+            return None  # flat while the length grew eightfold: not worth the budget
+    if not _grows([(len(form.string(k)), c) for k, c in points]):
+        return None
+    first_k, last_k = points[0][0], points[-1][0]
+    first = min(points[0][1], measure(form.string(first_k)))
+    last = min(points[-1][1], measure(form.string(last_k)))
+    if not _grows([(len(form.string(first_k)), first), (len(form.string(last_k)), last)]):
+        return None
+    if last_k < room and time.monotonic() < deadline:
+        full = measure(form.string(room))  # the most pumps that fit: the costliest, within measure's own bound
+        if math.isfinite(full) and full >= last:
+            return form.string(room), full
+    return form.string(last_k), last
 
 
 def validate(
-    attacks: list[Attack], measure: Callable[[str], float], *, max_len: int, budget: float
+    attacks: list[Attack],
+    measure: Callable[[str], float],
+    *,
+    max_len: int,
+    budget: float,
+    enough: float = 0.1,
 ) -> list[tuple[str, float]]:
     """Attack strings that make the real target's cost grow, with the cost ``measure`` gave, costliest first.
 
     ``measure`` runs the target on one string and returns its cost (it must bound its own time). Each attack is
-    tried bare and behind each of its leading contexts, at two or three sizes up to ``max_len``; only the forms
-    whose cost grows faster than their length are kept, at their largest size. Stops when ``budget`` seconds
-    are spent.
+    tried bare with each of its failing suffixes, then behind the leading strings of the code (``contexts``):
+    the program must let the string reach the regex. A form is measured at growing sizes up to ``max_len``
+    until its cost reaches ``enough``; it is kept when the cost grew faster than the length (confirmed by measuring
+    both ends twice), at the most pumps that fit ``max_len`` (measured once more) if that costs more. One form per
+    attack is kept. Stops after ``budget`` seconds.
     """
     _check_len(max_len)
     if not isinstance(budget, int | float) or budget <= 0:
@@ -143,18 +213,12 @@ def validate(
     deadline = time.monotonic() + budget
     kept: dict[str, float] = {}
     for attack in attacks:
-        for context in ("", *attack.contexts):
+        forms = _forms(attack)
+        for form in forms if attack.verified is not False else forms[:2]:  # did not grow even on the bare regex
             if time.monotonic() >= deadline:
                 break
-            form = replace(attack, prefix=context + attack.prefix) if context else attack
-            points = []
-            for k in _sizes(form, max_len):
-                if time.monotonic() >= deadline:
-                    break
-                text = form.string(k)
-                points.append((len(text), measure(text)))
-            if _grows(points):
-                text = form.string(_sizes(form, max_len)[len(points) - 1])
-                kept[text] = max(kept.get(text, 0.0), points[-1][1])
+            got = _climb(form, measure, max_len=max_len, deadline=deadline, enough=enough)
+            if got is not None:
+                kept[got[0]] = max(kept.get(got[0], 0.0), got[1])
                 break
     return sorted(kept.items(), key=lambda pair: -pair[1])
