@@ -379,7 +379,7 @@ class _Finding:
 
 
 def _exponential(root: Node) -> list[_Finding]:
-    found = []
+    found: list[_Finding] = []
     for node, atomic in _walk(root):
         if node[0] != "rep" or atomic or node[4] == "possessive" or node[2] < 2:
             continue
@@ -414,7 +414,7 @@ def _passes(node: Node, pump: str) -> bool:
 
 
 def _polynomial(root: Node, *, search: bool) -> list[_Finding]:
-    found = []
+    found: list[_Finding] = []
     for seq, atomic in _walk(root):
         if seq[0] != "seq" or atomic or not seq[1]:
             continue
