@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from perfkit.dashboard.decisions import load_decisions
 from perfkit.dashboard.model import (
     Candidate,
     Dashboard,
@@ -42,6 +43,7 @@ def load(path: Path) -> Dashboard:
             optimize_runs=tuple(_optimize_run(store, run) for run in reversed(store.runs(kind="optimize"))),
             fuzz_results=tuple(_fuzz(store, run) for run in reversed(store.runs(kind="fuzz"))),
             tests=_tests(store),
+            decisions=load_decisions(store),
         )
 
 

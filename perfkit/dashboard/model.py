@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Dashboard:
     optimize_runs: tuple[OptimizeRun, ...] = field(default=())
     fuzz_results: tuple[FuzzResult, ...] = field(default=())
     tests: tuple[TestHistory, ...] = field(default=())
+    decisions: tuple[Any, ...] = field(default=())  # perfkit.store.Decision: reviews of optimize winners
 
     @property
     def empty(self) -> bool:

@@ -30,12 +30,17 @@ def render(data: Dashboard) -> str:
         sections.append(tests_section(data.tests))
     if data.fuzz_results:
         sections.append(fuzz_section(data.fuzz_results))
+    if data.decisions:
+        from perfkit.dashboard.decisions import decisions_section
+
+        sections.append(decisions_section(data.decisions))
     nav = "".join(
         f'<a href="#{anchor}">{label}</a>'
         for anchor, label, shown in (
             ("optimize", "Optimize runs", data.optimize_runs),
             ("tests", "Performance tests", data.tests),
             ("fuzz", "Fuzz results", data.fuzz_results),
+            ("decisions", "Review decisions", data.decisions),
         )
         if shown
     )
