@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,11 +100,13 @@ def test_the_wait_for_a_cpu_is_taken_out_and_recorded_per_call() -> None:
 
 def test_unqueued_time_subtracts_the_wait_but_never_drops_below_the_cpu_time() -> None:
     # 10 ms wall, of which 6 ms waiting for a CPU: 4 ms remain
-    assert runqueue.unqueued_ns(10_000_000, (0, 0), (4_000_000, 6_000_000)) == 4_000_000
+    assert runqueue.unqueued_ns(10_000_000, (0, 0, 5), (4_000_000, 6_000_000, 5)) == 4_000_000
     # a wait that ended just outside the timed span cannot take out time the call spent on the CPU
-    assert runqueue.unqueued_ns(10_000_000, (0, 0), (9_000_000, 8_000_000)) == 9_000_000
+    assert runqueue.unqueued_ns(10_000_000, (0, 0, 5), (9_000_000, 8_000_000, 5)) == 9_000_000
     # blocked time (sleep, I/O) is neither CPU nor run-queue time: it stays in
-    assert runqueue.unqueued_ns(10_000_000, (0, 0), (1_000_000, 0)) == 10_000_000
+    assert runqueue.unqueued_ns(10_000_000, (0, 0, 5), (1_000_000, 0, 5)) == 10_000_000
+    # a value during which the thread blocked keeps its wall time, whatever the kernel counted as waiting
+    assert runqueue.unqueued_ns(10_000_000, (0, 0, 5), (1_000_000, 9_000_000, 6)) == 10_000_000
 
 
 @pytest.mark.skipif(not runqueue.available(), reason="no /proc/thread-self/schedstat here")
@@ -115,7 +119,7 @@ def test_the_run_queue_counters_read_this_threads_cpu_and_wait() -> None:
         after = queue.read()
     finally:
         queue.close()
-    assert after[0] > before[0] and after[1] >= before[1]
+    assert after[0] > before[0] and after[1] >= before[1] and after[2] >= before[2]
 
 
 def test_the_default_clock_keeps_time_spent_blocked() -> None:
@@ -164,3 +168,23 @@ def test_the_benchmark_gives_perfkit_and_pyperf_the_same_budget() -> None:
     flags = dict(zip(argv[::2], argv[1::2], strict=True))
     assert flags == {"--processes": "7", "--values": "2", "--warmups": "1", "--min-time": "0.05"}
     assert (options.processes, options.values, options.warmups, options.min_time) == (7, 2, 1, 0.05)
+
+
+@pytest.mark.parametrize("clock", ["wall", "wall-minus-wait"])
+def test_measure_on_the_command_line_takes_the_clock(tmp_path: Path, clock: str) -> None:
+    out = tmp_path / "m.json"
+    target = f"{ROOT / 'tests' / 'fixtures' / 'workloads.py'}:busy"
+    argv = ["measure", target, "--args", "[50]", "-p", "1", "-n", "2", "-l", "10", "--inprocess", "--no-cost"]
+    result = subprocess.run(
+        [sys.executable, "-m", "perfkit", *argv, "--no-counters", "--clock", clock, "--json", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert data["metadata"]["clock"] == harness_runner.effective_clock(clock)
+    assert len(data["queue_wait"]) == len(data["times"]) == 2
+    assert ("less the wait for a CPU" in result.stdout) == (data["metadata"]["clock"] == "wall-minus-wait")

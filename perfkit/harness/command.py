@@ -78,7 +78,8 @@ def measure_commands(
         if shutil.which(argv[0], path=(command.env or os.environ).get("PATH")) is None:
             raise InvalidArgument("command", argv[0], "no such program on PATH")
     Options(values=runs, warmups=warmups, timeout=timeout).validated()
-    metadata = collect_metadata(mode="command")
+    # a whole process is timed on the wall clock: its run-queue wait cannot be read once it has exited
+    metadata = {**collect_metadata(mode="command"), "clock": "wall"}
     measurements = []
     for command in commands:
         measurement = Measurement(
