@@ -76,6 +76,9 @@ def measurement_lines(m: Any) -> list[tuple[str, str]]:
     if m.kind == "callable":
         runs += f", {m.loops:,} loop(s) each"
     rows.append(("runs", runs))
+    if m.metadata.get("clock") == "wall-minus-wait" and len(m.queue_wait) == len(m.times):
+        waited = sum(m.queue_wait) / max(sum(m.times) + sum(m.queue_wait), 1e-300)
+        rows.append(("clock", f"wall time less the wait for a CPU ({100 * waited:.0f}% of the wall time, taken out)"))
     limit = f" (limit {seconds(m.timeout)})" if m.timeout else ""
     rows.append(("censored", f"{s.n_censored} of {s.n} runs hit the time limit{limit}"))
     if m.cost:

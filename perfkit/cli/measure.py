@@ -39,6 +39,11 @@ def register(sub: Any) -> None:
     measure.add_argument("--no-counters", action="store_true", help="do not open perf_event counters")
     measure.add_argument("--no-cost", action="store_true", help="skip the deterministic cost count")
     measure.add_argument("--gc", action="store_true", help="keep the garbage collector on while timing")
+    measure.add_argument(
+        "--clock",
+        choices=("wall-minus-wait", "wall"),
+        help="wall-minus-wait (default): less each value's wait for a CPU; wall: pyperf's clock",
+    )
     measure.add_argument("--json", metavar="FILE", help="write every raw value, counters and metadata")
     measure.add_argument("--pyperf", metavar="FILE", help="also write pyperf JSON (for pyperf compare_to)")
     measure.add_argument("--name", help="the benchmark's name in the outputs (default: the target or command)")
@@ -76,7 +81,7 @@ def cmd_measure(options: argparse.Namespace) -> int:
     ):
         check_at_least(option, value, minimum, example)
     settings: dict[str, Any] = dict(PRESETS[options.preset or "default"])
-    for key in ("processes", "values", "warmups", "min_time", "loops", "timeout"):
+    for key in ("processes", "values", "warmups", "min_time", "loops", "timeout", "clock"):
         if getattr(options, key) is not None:
             settings[key] = getattr(options, key)
     if options.command_argv:
