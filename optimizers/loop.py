@@ -616,8 +616,14 @@ def _observe(original: CodeRef, inputs: Inputs, *, timeout: float) -> list[tuple
         start = len(out)
         try:
             with Child("perfkit.optimizers.loop:_observe_child", {"ref": original, "inputs": inputs[start:]}) as child:
+                try:  # loaded (imports may be slow): from here on each input has ``timeout``
+                    loaded = child.recv(timeout=60.0)["kind"] == "ready"
+                except ChildTimeout:
+                    loaded = False
+                if not loaded:
+                    raise ChildDied(1, "the original could not be loaded")
                 while len(out) < len(inputs):
-                    message = child.recv(timeout=timeout + (60.0 if len(out) == start else 0.0))
+                    message = child.recv(timeout=timeout)
                     if message["kind"] == "crash":
                         raise ChildDied(1, message["message"])
                     out.append((message["type"], message["seconds"]))
@@ -630,6 +636,7 @@ def _observe(original: CodeRef, inputs: Inputs, *, timeout: float) -> list[tuple
 
 def _observe_child(payload: dict[str, Any], emit: Any) -> None:
     func = payload["ref"].load()
+    emit({"kind": "ready"})
     for args, kwargs in payload["inputs"]:
         started = time.perf_counter()
         try:
