@@ -34,6 +34,7 @@ from perfkit.errors import InvalidArgument
 INF = 1 << 30
 _CAP = 1 << 20
 _BIG_BOUND = 16  # a bounded repeat {m,n} with n at least this counts as unbounded
+_LONG = 64  # a repeat bounded below this absorbs a bounded run only: adjacent to another, a constant factor
 _PUMPS_PER_PART = 3  # distinct pump strings kept for one vulnerable part (the program may filter some out)
 _SUFFIXES_KEPT = 6  # failing suffixes kept per attack, for the same reason
 _PREFERRED = "az0AZ9 _-.,:;/@!~\t\n'\"=+&?#%*()[]<>{}|\\^$`"
@@ -406,11 +407,22 @@ def _shortest_power(plus: Node, pump: str) -> str:
 
 
 def _absorbs(node: Node, pump: str) -> bool:
-    return ways(node, pump * 5) >= 1 and ways(node, pump * 8) >= 1
+    """Whether ``node`` matches any number of pumps: it matches 5 and 8 of them and holds a long repeat
+    (a repeat bounded below ``_LONG`` only costs a constant factor)."""
+    long = any(n[0] == "rep" and n[2] >= _LONG for n, _ in _walk(node))
+    return long and ways(node, pump * 5) >= 1 and ways(node, pump * 8) >= 1
 
 
 def _passes(node: Node, pump: str) -> bool:
     return any(ways(node, pump * j) >= 1 for j in range(3))
+
+
+def _flat(items: list[Node]) -> list[Node]:
+    """A sequence's parts with the parts of its plain groups spliced in (concatenation is associative)."""
+    out: list[Node] = []
+    for item in items:
+        out.extend(_flat(item[1]) if item[0] == "seq" else [item])
+    return out
 
 
 def _polynomial(root: Node, *, search: bool) -> list[_Finding]:
@@ -418,7 +430,7 @@ def _polynomial(root: Node, *, search: bool) -> list[_Finding]:
     for seq, atomic in _walk(root):
         if seq[0] != "seq" or atomic or not seq[1]:
             continue
-        elements = seq[1]
+        elements = _flat(seq[1])
         kept: dict[int, int] = {}
         for pump in _representatives(seq, limit=8):
             chains: dict[int, int] = {}
@@ -459,25 +471,49 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
             continue
         seen.add((prefix, finding.pump))
         degree = finding.degree
-        if finding.kind == "polynomial" and search and prefix == "" and not _anchored(root):
+        restarts = finding.kind == "polynomial" and search and _starts_mid_run(root, finding.node, finding.pump)
+        if restarts:
             degree += 1
         if finding.kind == "polynomial" and degree < 2:
             continue
         attack = Attack(pattern, prefix, finding.pump, "", finding.kind, degree, flags=flags, search=search)
-        suffixes = _failing_suffixes(attack, compiled) if check else ["!"]
+        if not check:
+            attacks.append(replace(attack, suffix="!"))
+            continue
+        suffixes = _failing_suffixes(attack, compiled)
+        leads = [c for c in _SUFFIXES[:16] if c not in finding.pump] if search and not suffixes else []
+        for lead in leads:  # another branch matches at the string's start: lead with a character the pump lacks
+            suffixes = _failing_suffixes(replace(attack, prefix=lead + prefix), compiled)
+            if suffixes:
+                attack = replace(attack, prefix=lead + prefix)
+                break
         if suffixes:
             attacks.append(replace(attack, suffix=suffixes[0], suffixes=tuple(suffixes[1:])))
     attacks.sort(key=lambda a: a.rank)
     return attacks
 
 
-def _anchored(root: Node) -> bool:
-    for child in root[1]:
-        if child[0] == "eps" and child[1] == "bos":
-            return True
-        if not (child[0] == "eps" or ways(child, "") >= 1):
-            return False
-    return False
+def _starts_mid_run(root: Node, target: Node, pump: str) -> bool:
+    """Whether a search can start the pattern inside a run of pumps and reach ``target`` there, all parts before
+    it matching empty (anchors, ``(?:^|,)`` and the like fail there): then every start position costs again."""
+    chart = _Chart(pump * 4)
+    return _empty_path(root, target, chart, 2 * len(pump)) is True
+
+
+def _empty_path(node: Node, target: Node, chart: _Chart, pos: int) -> bool | None:
+    if node is target:
+        return True
+    if node[0] == "seq":
+        for idx, child in enumerate(node[1]):
+            below = _empty_path(child, target, chart, pos)
+            if below is not None:
+                return below and all(pos in chart.ends(before, pos) for before in node[1][:idx])
+        return None
+    for child in _children(node):
+        below = _empty_path(child, target, chart, pos)
+        if below is not None:
+            return below
+    return None
 
 
 def _failing_suffixes(attack: Attack, compiled: re.Pattern[str]) -> list[str]:
@@ -495,7 +531,7 @@ def _failing_suffixes(attack: Attack, compiled: re.Pattern[str]) -> list[str]:
                 return out
     if out:
         return out
-    for a in _SUFFIXES[:8]:
+    for a in _SUFFIXES:
         for b in _SUFFIXES[:8]:
             if run(attack.string(k) + a + b) is None:
                 return [a + b]

@@ -165,3 +165,21 @@ def test_a_hanging_match_is_killed() -> None:
     t0 = time.monotonic()
     assert timings(hang, timeout=0.3) == []
     assert time.monotonic() - t0 < 10
+
+
+def test_groups_are_spliced_into_the_sequence() -> None:
+    # bpo-32981 poplib: .* then a group starting with the same character as its own repeat
+    (attack, *_) = analyse(r"\+OK.*(<[^>]+>)", search=True)
+    assert (attack.prefix, attack.pump, attack.kind) == ("+OK", "<", "polynomial")
+    assert re.search(attack.pattern, attack.string(10)) is None
+
+
+def test_search_restarts_only_where_the_pattern_can_start() -> None:
+    # an alternation that matches at the start: the attack leads with a character that defeats it
+    (attack, *_) = analyse(r"^\s+|\s+$", search=True)
+    assert attack.degree == 2 and attack.prefix and attack.prefix[-1] != " "
+    assert re.search(attack.pattern, attack.string(10)) is None
+    # (?:^|,) cannot match inside a run of letters: no restart cost, nothing super-linear left
+    assert analyse(r"(?:^|,)[ \t]*([^ \t,]+)[ \t]+realm=", re.I, search=True) == []
+    # ^ under MULTILINE only restarts after a newline
+    assert analyse(r"(^[ \t]*)(?:[^ \t\n])", re.M, search=True) == []
