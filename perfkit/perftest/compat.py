@@ -167,6 +167,7 @@ class BenchmarkFixture:
         param: str | None = None,
         params: dict[str, Any] | None = None,
         session: Any = None,
+        replay: bool = False,
     ) -> None:
         self._make_call = make_call
         self._session = session
@@ -180,6 +181,7 @@ class BenchmarkFixture:
         self.stats: _Metadata | None = None
         self.has_error = False
         self.skipped = False
+        self._replay = replay and session is None
         self._mode: str | None = None
         self._cleanups: list[Callable[[], None]] = []
 
@@ -193,7 +195,8 @@ class BenchmarkFixture:
 
         config, node = request.config, request.node
         session = config.stash.get(_SESSION, None)
-        if config.getoption("benchmark_disable", False) and not config.getoption("benchmark_enable", False):
+        once = config.getoption("benchmark_disable", False) and not config.getoption("benchmark_enable", False)
+        if once:
             session = None
         perf_marker = node.get_closest_marker("perf")
         test = TestSettings.from_marker(dict(perf_marker.kwargs)) if perf_marker is not None else TestSettings()
@@ -220,6 +223,7 @@ class BenchmarkFixture:
             param=callspec.id if callspec is not None else None,
             params=dict(callspec.params) if callspec is not None else None,
             session=session,
+            replay=not once and not run_in_callgrind_child(),
         )
 
     @property
@@ -294,9 +298,12 @@ class BenchmarkFixture:
             return made_args, made_kwargs
 
         try:
-            result = call.pedantic(
-                target, setup=prepare, rounds=int(rounds), iterations=int(iterations), warmup_rounds=int(warmup_rounds)
-            )
+            if self._replay:
+                result = _replay(target, prepare, rounds=rounds, warmup_rounds=warmup_rounds, iterations=iterations)
+            else:
+                result = call.pedantic(
+                    target, setup=prepare, rounds=rounds, iterations=iterations, warmup_rounds=warmup_rounds
+                )
             tear_down()
         except Exception:
             self.has_error = True
@@ -306,9 +313,11 @@ class BenchmarkFixture:
 
     def weave(self, target: Any, **kwargs: Any) -> None:
         """Measure the first call of ``target`` (a function or method, or its dotted name) made by the test:
-        it is replaced in its module or class until the test ends."""
-        if kwargs:
-            raise InvalidArgument(f"weave({next(iter(kwargs))}=...)", kwargs, "perfkit's weave takes only the target")
+        it is replaced in its module or class until the test ends. aspectlib's ``lazy`` is accepted (the
+        replacement is always made at once); its other options are not."""
+        unknown = sorted(set(kwargs) - {"lazy"})
+        if unknown:
+            raise InvalidArgument(f"weave({unknown[0]}=...)", kwargs[unknown[0]], "perfkit's weave takes the target")
         owner, attribute = _owner_of(target)
         original = getattr(owner, attribute)
         plain = owner.__dict__.get(attribute, original) if isinstance(owner, type) else original
@@ -341,6 +350,27 @@ class BenchmarkFixture:
         info = _json_safe(self.extra_info)
         for sample in self._session.samples[self.fullname]:
             sample.extra["extra_info"] = info
+
+
+def _replay(
+    target: Callable[..., Any],
+    prepare: Callable[[], tuple[tuple[Any, ...], dict[str, Any]]],
+    *,
+    rounds: int,
+    warmup_rounds: int,
+    iterations: int,
+) -> Any:
+    """pytest-benchmark's sequence of calls, untimed: ``warmup_rounds + rounds`` rounds of ``iterations`` calls,
+    each round between a setup and a teardown, and one more round for the result when ``iterations`` > 1."""
+    result = None
+    for _ in range(warmup_rounds + rounds):
+        args, kwargs = prepare()
+        for _ in range(iterations):
+            result = target(*args, **kwargs)
+    if iterations > 1:
+        args, kwargs = prepare()
+        result = target(*args, **kwargs)
+    return result
 
 
 def _owner_of(target: Any) -> tuple[Any, str]:
