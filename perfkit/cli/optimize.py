@@ -196,7 +196,7 @@ def _print_summary(report: Any, rows: list[dict[str, Any]]) -> None:
         table.add_row(
             row["function"],
             f"{100 * row['share']:.1f}%",
-            row["proposer"] or "-",
+            row.get("origin") or row["proposer"] or "-",
             speed,
             "yes" if row["verified"] else "no",
             status,

@@ -36,6 +36,7 @@ def _row(f: FunctionOutcome) -> dict[str, Any]:
         "calls": f.calls,
         "status": f.status,
         "proposer": winner.proposer if winner else "",
+        "origin": getattr(winner, "origin", "") if winner else "",  # proposer (model), round, parent candidate
         "speedup": speed.speedup if speed else None,
         "low": speed.low if speed else None,
         "high": speed.high if speed else None,
