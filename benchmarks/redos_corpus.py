@@ -42,7 +42,8 @@ from redos.methods import METHODS
 from redos.timing import Timing, limit_memory, time_input
 
 SEARCH_MEMORY = 4 * 2**30
-SLACK = {"perfkit": 90.0}  # seconds past the budget before a search is killed (perfkit starts workers)
+SLACK = {"perfkit": 90.0, "atheris": 90.0}  # seconds past the budget before a search is killed: perfkit starts
+# workers, atheris instruments the library as it imports it (its budget starts after that)
 DEFAULT_SLACK = 30.0
 
 

@@ -41,12 +41,18 @@ class Best:
     def __init__(self, path: Path, method: str) -> None:
         self.path, self.method = path, method
         self.seconds, self.evals, self.start = -1.0, 0, time.monotonic()
+        self.last: tuple[str | None, float, str | None] = (None, 0.0, None)
 
     def offer(self, s: str, seconds: float, error: str | None) -> None:
         self.evals += 1
         if seconds > self.seconds:
-            self.seconds = seconds
+            self.seconds, self.last = seconds, (s, seconds, error)
             self.save(s, seconds, error)
+
+    def finish(self) -> None:
+        """Save the best again with the final count of evaluations."""
+        if self.last[0] is not None:
+            self.save(*self.last)
 
     def save(self, s: str | None, seconds: float, error: str | None, **extra: Any) -> None:
         record = {"method": self.method, "input": s, "seconds": seconds, "error": error, "evals": self.evals}
@@ -100,6 +106,7 @@ def run_random(bug: Bug, best: Best, *, budget: float, seed: int) -> None:
     while time.monotonic() < end:
         s = "".join(rng.choices(ALPHABET, k=rng.randint(0, bug.length)))
         best.offer(s, *timed(func, s))
+    best.finish()
 
 
 def run_atheris(bug: Bug, best: Best, *, budget: float, seed: int) -> None:
@@ -111,6 +118,7 @@ def run_atheris(bug: Bug, best: Best, *, budget: float, seed: int) -> None:
 
     def one(data: bytes) -> None:
         if time.monotonic() > end:
+            best.finish()
             os._exit(0)
         s = data.decode("utf-8", "ignore")[: bug.length]
         best.offer(s, *timed(func, s))
@@ -154,6 +162,7 @@ def run_hypothesis(bug: Bug, best: Best, *, budget: float, seed: int) -> None:
     except Exception as exc:  # hypothesis re-raises Spent wrapped when it happens in a replay
         if "Spent" not in repr(exc):
             raise
+    best.finish()
 
 
 RUNNERS: dict[str, Callable[..., None]] = {
