@@ -103,6 +103,8 @@ def run_bug(bug: Bug, methods: list[str], args: argparse.Namespace, kept: dict[s
         found = search(bug, method, budget=args.budget, seed=args.seed)
         s = found.get("input")
         worst = time_input(bug, s, repeats=args.repeats, limit=args.limit) if isinstance(s, str) else None
+        keys = ("failure", "outcome", "signal", "searcher", "note")
+        extra: dict[str, Any] = {k: found[k] for k in keys if k in found}
         row["methods"][method] = {
             "fraction": fraction(worst, exploit),
             "worst_s": worst.seconds if worst else None,
@@ -114,7 +116,7 @@ def run_bug(bug: Bug, methods: list[str], args: argparse.Namespace, kept: dict[s
             "evals": found.get("evals"),
             "wall_s": round(found["wall"], 1),
             "killed": found["killed"],
-            **{k: found[k] for k in ("failure", "outcome", "signal", "searcher", "note") if k in found},
+            **extra,
         }
     return row
 
@@ -173,8 +175,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown methods {unknown} or bugs {missing}; bugs: {', '.join(sorted(BY_ID))}")
     bugs = [BY_ID[i] for i in ids] if ids else half(args.half)
     old: dict[str, Any] = {}
+    earlier: list[dict[str, Any]] = []  # --keep: the settings and load of the runs whose rows are kept
     if args.keep and args.out and args.out.exists():
-        old = {r["id"]: r for r in json.loads(args.out.read_text())["bugs"]}
+        previous = json.loads(args.out.read_text())
+        old = {r["id"]: r for r in previous["bugs"]}
+        earlier = [*previous.get("earlier", []), {k: v for k, v in previous.items() if k not in ("bugs", "earlier")}]
     shown = [m for m in METHODS if m in methods or any(m in r.get("methods", {}) for r in old.values())]
     settings = {
         "budget_s": args.budget,
@@ -199,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
         print(format_row(row, shown), flush=True)
         if args.out:
-            write_atomic(args.out, {"settings": settings, "load_start": started, "bugs": rows})
+            write_atomic(args.out, {"settings": settings, "load_start": started, "earlier": earlier, "bugs": rows})
     rows += [r for i, r in old.items() if i not in {b.id for b in bugs}]  # --keep: bugs not run now stay
     good = [r for r in rows if "failed" not in r]
     for line in summary(good, shown):
@@ -207,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     ended = uptime()
     print(f"load at end: {ended}")
     if args.out:
-        write_atomic(args.out, {"settings": settings, "load_start": started, "load_end": ended, "bugs": rows})
+        data = {"settings": settings, "load_start": started, "load_end": ended, "earlier": earlier, "bugs": rows}
+        write_atomic(args.out, data)
     return 0
 
 
