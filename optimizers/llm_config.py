@@ -198,7 +198,10 @@ def _ping(
             unlisted = listed is not None and model not in listed
             if exc.status_code == 404 or (exc.status_code in (400, 422) and unlisted):
                 served = f" (it serves: {_names(listed)})" if listed else ""
-                raise LLMError(f"model {model!r} is not served by {where(base_url)}{served}: fix --model") from None
+                raise LLMError(
+                    f"model {model!r} is not served by {where(base_url)}{served}: "
+                    "name one it serves with --model, [tool.perfkit] model or PERFKIT_MODEL"
+                ) from None
             if exc.status_code < 500 and exc.status_code != 429:
                 raise LLMError(
                     f"model {model!r} on {where(base_url)} refused a test request: HTTP {exc.status_code}"

@@ -95,11 +95,14 @@ def cmd_optimize(options: argparse.Namespace) -> int:
         if why := needs_terminal():
             raise PerfkitError(why)
     out = Path(options.out) if options.out else Path(".perfkit")
+    from perfkit.repo.optimize import llm_proposer
+
+    llm = llm_proposer(config, offline=options.offline, say=lambda m: err(f"perfkit: {m}"))  # before any work
     with _candidates_folder():
-        return _run(options, repo, config, out)
+        return _run(options, repo, config, out, llm)
 
 
-def _run(options: argparse.Namespace, repo: Path, config: Any, out: Path) -> int:
+def _run(options: argparse.Namespace, repo: Path, config: Any, out: Path, llm: Any) -> int:
     from perfkit.repo.optimize import optimize_repo
     from perfkit.repo.results import save, summary_rows
     from perfkit.repo.workspace import Workspace, apply_files
@@ -108,7 +111,7 @@ def _run(options: argparse.Namespace, repo: Path, config: Any, out: Path) -> int
     with executor, Workspace(repo) as work:
         with steps() as progress:
             report = optimize_repo(
-                repo, config, offline=options.offline, progress=progress, workspace=work, executor=executor
+                repo, config, offline=llm is None, progress=progress, workspace=work, executor=executor, llm=llm
             )
         review = _review(report, work) if options.interactive and not report.interrupted else None
         written = save(report, out)

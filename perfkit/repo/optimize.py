@@ -48,17 +48,21 @@ def optimize_repo(
     progress: Progress | None = None,
     workspace: Workspace | None = None,
     executor: Any = None,
+    llm: Any = None,
 ) -> OptimizeReport:
     """Run the whole pipeline on a copy of ``repo``; the copy is ``workspace`` when given (the caller keeps it
     to apply the winners), else a temporary one. ``executor`` (:mod:`perfkit.executors`) runs the fuzz campaigns and
-    the candidates' behaviour checks; None runs them here, one after another."""
+    the candidates' behaviour checks; None runs them here, one after another. ``llm``: an LLM proposer already
+    checked (:func:`llm_proposer`); None builds and checks one here unless ``offline`` or none is configured."""
     say = progress or (lambda message: None)
     started = time.monotonic()
     deadline = started + config.budget * 60
     repo = repo.resolve()
     check_repo(repo, config)
     report = OptimizeReport(repo=repo, config=config)
-    llm = llm_proposer(config, offline=offline, report=report, say=say)  # the model server, before any work
+    if llm is None:
+        llm = llm_proposer(config, offline=offline, say=say)  # the model server is checked before any work
+    report.notes.append(_llm_note(llm))
     owned = workspace is None
     patched = workspace or Workspace(repo)
     baseline = Workspace(repo)
@@ -241,24 +245,30 @@ def _optimize_one(
     refresh_diffs(patched, [outcome])
 
 
-def llm_proposer(config: RepoConfig, *, offline: bool, report: OptimizeReport, say: Progress) -> Any:
+def llm_proposer(config: RepoConfig, *, offline: bool, say: Progress | None = None) -> Any:
     """The LLM proposer when a model or server is configured (and not ``offline``), its server checked now:
     reachable, serving the model (the only one it serves when none is named), answering a tiny request. A
-    server that cannot be used is an error of one line, before any work. None when there is no LLM."""
+    server that cannot be used is an error of one line (``LLMError``). None when there is no LLM."""
     model = config.model or os.environ.get("PERFKIT_MODEL", "")
     if offline or not (model or os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")):
-        report.notes.append("offline proposers only (rewrite rules, numba)")
         return None
     from perfkit.optimizers import LLMProposer
     from perfkit.optimizers.llm_cache import ReplyCache
 
     cache = ReplyCache() if config.llm_cache else None
     llm = LLMProposer(model=model or None, cache=cache, budget=config.llm_budget or None)
-    say("checking the LLM server")
-    found = llm.check()
-    kept = f"replies cached in {cache.folder}" if cache is not None else "no reply cache"
-    report.notes.append(f"LLM proposer on: {found.describe(llm.base_url)}; {kept}; budget {llm.budget or 'unlimited'}")
+    if say is not None:
+        say("checking the LLM server")
+    llm.check()
     return llm
+
+
+def _llm_note(llm: Any) -> str:
+    if llm is None:
+        return "offline proposers only (rewrite rules, numba)"
+    kept = f"replies cached in {llm.cache.folder}" if llm.cache is not None else "no reply cache"
+    checked = llm.checked.describe(llm.base_url) if llm.checked is not None else f"{llm.model} (not checked)"
+    return f"LLM proposer on: {checked}; {kept}; budget {llm.budget or 'unlimited'}"
 
 
 def _why_not(result: Any) -> str:
