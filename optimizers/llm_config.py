@@ -173,8 +173,9 @@ def _ping(
     backoff: float,
     sleep: Callable[[float], None],
 ) -> tuple[int, int]:
-    """One tiny completion from ``model``; its (prompt, completion) tokens. Rate limits, 5xx and time-outs
-    are retried (a server still loading its model answers 503); a server that is down is not."""
+    """One tiny completion from ``model``; its (prompt, completion) tokens. Rate limits, 5xx and malformed
+    replies are retried (a server still loading its model answers 503); a server that is down or does not answer
+    within the client's timeout is not."""
     import openai
 
     extra: dict[str, Any] = {"max_tokens": 5}
@@ -186,7 +187,9 @@ def _ping(
             usage = getattr(response, "usage", None)
             return int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0)
         except openai.APITimeoutError:
-            problem = "no answer in time"
+            seconds = getattr(client, "timeout", None)
+            within = f" within {seconds:g} s" if isinstance(seconds, int | float) else " in time"
+            raise LLMError(f"model {model!r} on {where(base_url)} did not answer a test request{within}") from None
         except openai.APIConnectionError:
             raise LLMError(f"{where(base_url)} stopped answering: is it running?") from None
         except openai.APIStatusError as exc:

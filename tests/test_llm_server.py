@@ -27,7 +27,7 @@ from perfkit.errors import InvalidArgument
 from perfkit.profile import Hotspot
 
 from .conftest import ROOT
-from .llm_server import Drop, LLMServer, Raw, Reply, Status
+from .llm_server import Drop, LLMServer, Raw, Reply, Slow, Status
 
 CODE = "```python\ndef dedupe(xs):\n    return list(dict.fromkeys(xs))\n```"
 CONTEXT = Context(
@@ -142,6 +142,9 @@ def test_the_check_waits_out_a_model_still_loading_and_retries_without_max_token
         assert "max_tokens" in s.chats[0].body and "max_tokens" not in s.chats[1].body
     with LLMServer(models=("m",), script=[Status(500)] * 3) as s, pytest.raises(LLMError, match="failed a test"):
         llm(s, retries=2).check()
+    with LLMServer(models=("m",), script=[Slow(2.0, Reply("ok"))]) as s, pytest.raises(LLMError) as info:
+        llm(s, timeout=0.3).check()
+    assert str(info.value) == f"model 'm' on the LLM server at {s.url} did not answer a test request within 0.3 s"
 
 
 # -- several models, usage, budget -----------------------------------------------------------------------------
