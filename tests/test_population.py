@@ -3,6 +3,7 @@ carry them, and duplicates never verified twice. Functions are unannotated (test
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -69,6 +70,7 @@ def verified(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+@pytest.mark.slow  # the unmarked test through a local server covers the same path more briefly
 def test_parents_by_speedup_reach_the_better_program_and_duplicates_are_never_verified(verified: list[str]) -> None:
     sampler = Sampler()
     result = optimize_function(
@@ -220,3 +222,30 @@ def test_prompt_carries_parents_speedups_failures_with_inputs_profile_and_growth
         assert expected in text, expected
     original_only = build_prompt(Context(name="f", source="def f(a):\n    return a\n", module_name="m"))
     assert "Start from" not in original_only and "Earlier" not in original_only
+
+
+def test_through_a_local_server_the_model_improves_only_from_a_better_parent(verified: list[str]) -> None:
+    """The real LLMProposer against a local server whose scripted answers (deterministic, not a model) improve
+    only when the prompt starts from the verified seen-set rewrite: the population gets it there."""
+    from perfkit.optimizers.llm import LLMProposer
+
+    from .llm_server import LLMServer
+
+    def respond(request: Any) -> str:
+        better = "Start from this verified rewrite" in request.prompt and "seen.add(item)" in request.prompt
+        return "```python\n" + (FROMKEYS if better else SEEN_SET_AGAIN if len(verified) % 2 else SEEN_SET) + "```"
+
+    with LLMServer(models=("local-coder",), respond=respond) as server:
+        llm = LLMProposer(base_url=server.url, api_key="unused")
+        result = optimize_function(
+            fx.unique_in_order, stress_inputs=STRESS, proposers=[llm], rounds=2, candidates_per_round=2, **QUICK
+        )
+        prompts = [r.prompt for r in server.chats]
+    assert len(verified) == len(set(verified)) == 2 and result.duplicates >= 1
+    seen_set = next(i for i, a in enumerate(result.history, 1) if a.verdict == "accepted" and a.round == 1)
+    late = [p for p in prompts[2:] if "Start from this verified rewrite" in p]
+    assert late and all(re.search(r"\d+\.\d\dx \[\d+\.\d\d, \d+\.\d\d\] faster than the original", p) for p in late)
+    best = next(a for a in result.history if a.source == FROMKEYS)
+    assert best.verdict == "accepted" and best.parent == seen_set and best.round == 2
+    assert best.model == "local-coder" and best.tokens > 0 and "local-coder" in best.origin
+    assert result.tokens >= best.tokens
