@@ -103,6 +103,7 @@ class LLMProposer:
         self.by_model: dict[str, Usage] = {}
         self.by_function: dict[str, Usage] = {}
         self.checked: ServerCheck | None = None
+        self._told: set[str] = set()  # functions already told that the budget is spent
         self._asked: Counter[str] = Counter()  # how often each request was asked: its next cache slot
         self._credit: dict[str, float] = {}  # smooth weighted round robin over the models
         self._lock = threading.Lock()
@@ -155,7 +156,9 @@ class LLMProposer:
             model = self._pick()
             reply = self._reply(model, messages, function, keyed=keyed)
             if reply is None:
-                self.rejections.append(f"no request sent: {self.spent()}")
+                if function not in self._told:  # once per function: the loop may keep asking
+                    self._told.add(function)
+                    self.rejections.append(f"no request sent: {self.spent()}")
                 break
             text, tokens = reply
             source = extract_code(text, context.name, context.params)

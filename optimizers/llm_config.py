@@ -104,7 +104,8 @@ class ServerCheck:
 
     def describe(self, base_url: str | None) -> str:
         models = ", ".join(map(str, self.models))
-        return f"{models} on {where(base_url)} (answered a test request in {self.seconds:.1f} s)"
+        tokens = self.prompt_tokens + self.completion_tokens
+        return f"{models} on {where(base_url)} (answered a test request in {self.seconds:.1f} s, {tokens} tokens)"
 
 
 def check_server(

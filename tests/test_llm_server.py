@@ -190,6 +190,7 @@ def test_the_budget_stops_requests_but_not_replies_from_the_cache(server: LLMSer
     proposer = llm(server, model="qwen2.5-coder:7b", budget="requests=2", cache=cache)
     assert len(proposer.propose(CONTEXT, n=5)) == 2 and len(server.chats) == 2
     assert proposer.rejections == ["no request sent: the LLM budget of 2 requests is spent"]
+    assert proposer.propose(CONTEXT, n=1) == [] and len(proposer.rejections) == 1  # told once per function
     again = llm(server, model="qwen2.5-coder:7b", budget=Budget(requests=1), cache=cache)
     assert len(again.propose(CONTEXT, n=4)) == 3  # two from the cache (free), one request, then spent
     assert len(server.chats) == 3 and again.usage.cache_hits == 2 and again.usage.requests == 1
