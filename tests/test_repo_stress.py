@@ -24,6 +24,18 @@ def dedupe(items):
         if x not in out:
             out.append(x)
     return out
+
+
+class Shelf:
+    def __init__(self, label):
+        self.label = label
+
+    def distinct(self, items):
+        out = []
+        for x in items:
+            if x not in out:
+                out.append(x)
+        return out
 """
 
 
@@ -76,3 +88,15 @@ def test_the_fuzz_unit_carries_the_samples_and_its_key_follows_them(
         assert units[-1].args[-1] == tuple(captured[info.key].samples)
         assert inputs.get(info.key), report.notes
     assert len(units) == 2 and units[0].key != units[1].key
+
+
+def test_a_method_is_fuzzed_with_the_instances_the_workload_passed(repo: Path) -> None:
+    from stresspkg.core import Shelf
+
+    shelf = Shelf("front")
+    calls = [((shelf, ["a", "b", "a"]), {}), ((shelf, [f"k{i % 5}" for i in range(30)]), {})]
+    result = fuzz_unit("stresspkg.core:Shelf.distinct", 40, 3.0, tuple(pickle.dumps(call) for call in calls))
+    assert not isinstance(result, str), result
+    found = [f for f in [result.worst, *result.corpus] if f is not None]
+    assert found and all(type(f.args[0]).__name__ == "Shelf" and f.args[0].label == "front" for f in found)
+    assert isinstance(fuzz_unit("stresspkg.core:Shelf.distinct", 40, 1.0), str)  # no instance, no campaign

@@ -2,8 +2,8 @@
 
 Fuzz campaigns run as work units on an executor (:mod:`perfkit.executors`), all functions together, each sized
 like the function's largest captured input and given the captured calls (the shapes an unannotated function's
-parameters are drawn in). Methods are not fuzzed: their instance cannot be drawn; they are optimised on the
-workload's calls.
+parameters are drawn in). A method's instance is never invented: the campaign reuses (copies of) the instances
+the workload passed, so a method with no captured call is not fuzzed, and the report says why.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def fuzz_all(
 
     workers = executor.workers if executor is not None else 1
     room = max(1, int(0.5 * max(0.0, deadline - time.monotonic()) * workers / config.fuzz_budget))
-    wanted = [f.info for f in report.functions if "." not in f.info.qualname]
+    wanted = [f.info for f in report.functions]
     if len(wanted) > room:
         names = ", ".join(info.key for info in wanted[room:])
         report.notes.append(f"not fuzzed, for lack of budget: {names}")
