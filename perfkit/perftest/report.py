@@ -159,7 +159,9 @@ def to_json(
 def gate_line(comparisons: list[Comparison], *, counters: bool) -> str:
     """Which metrics fail the session and which are only reported, and why; on a machine without hardware
     counters, that instructions would come from callgrind."""
-    gating = list(dict.fromkeys(c.metric for c in comparisons if c.gating and c.verdict != "measured"))
+    if all(c.verdict == "measured" for c in comparisons):  # nothing compared: nothing gates
+        return ""
+    gating = list(dict.fromkeys(c.metric for c in comparisons if c.gating))
     reported = [m for m in dict.fromkeys(c.metric for c in comparisons if not c.gating) if m not in gating]
     if not gating and not reported:
         return ""

@@ -186,7 +186,7 @@ def work(job: Job, emit: Any) -> None:
         files = _module_files(before)
         found = wrong_tree(files, job.forbid)
         if found:
-            emit({"kind": "wrong tree", "reason": f"{job.label.strip() or 'a worker'} imported {found}"})
+            emit({"kind": "wrong tree", "reason": f"a worker{job.label} imported {found}"})
             return
         lines = call_lines(call)
         result: Series | Counts
