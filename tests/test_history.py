@@ -250,3 +250,38 @@ def test_import_what_pytest_benchmark_itself_saved(pytester: pytest.Pytester, tm
         assert {r.git_commit for r in store.runs()} == {"feedbeef"}
         assessed = ph.assess(build, current=build[-1].value, min_history=2)
         assert assessed.verdict in ("same", "regression", "improved") and not math.isnan(assessed.ratio or 0)
+
+
+# ------------------------------------------------------------------ the command line
+def test_cli_imports_then_shows_change_points_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Twelve saved runs, the last five 30% slower: one change point, and the latest run judged against the
+    runs since it; --check exits 1 only when the latest run is a regression."""
+    from perfkit.cli import main
+
+    folder = tmp_path / ".benchmarks" / "Linux-CPython-3.11-64bit"
+    folder.mkdir(parents=True)
+    medians = [*_sessions(12, between=0.01, seed=9)]
+    medians[7:] = [m * 1.3 for m in medians[7:]]
+    for i, median in enumerate(medians):
+        stats = STATS | {"median": median, "iqr": median * 0.02}
+        (folder / f"{i + 1:04d}_run.json").write_text(json.dumps(_saved(stats, when=f"2024-04-{i + 1:02d}T08:00:00")))
+    store = str(tmp_path / "r.sqlite")
+    assert main(["history", "import-pytest-benchmark", str(tmp_path / ".benchmarks"), "--store", store]) == 0
+    assert "imported 12 run(s), 12 benchmark(s)" in capsys.readouterr().out
+    out_json = tmp_path / "h.json"
+    assert main(["history", "show", "--store", store, "--json", str(out_json), "--check"]) == 0
+    shown = capsys.readouterr().out
+    assert "tests/test_b.py::test_x  time  12 run(s)" in shown and "change at run 8, 2024-04-08, 0123abcd" in shown
+    data = json.loads(out_json.read_text())
+    (test,) = data["tests"]
+    assert [c["index"] for c in test["change_points"]] == [7]
+    assert test["change_points"][0]["ratio"] == pytest.approx(1.3, rel=0.03)
+    assert test["verdict"] == "short history" and test["noise"]["sessions"] == 4
+    slower = STATS | {"median": medians[-1] * 1.5, "iqr": medians[-1] * 0.02}
+    (folder / "0013_run.json").write_text(json.dumps(_saved(slower, when="2024-04-20T08:00:00")))
+    main(["history", "import-pytest-benchmark", str(folder), "--store", store])
+    assert main(["history", "show", "--store", store, "--check", "--key", "test_x", "--metric", "time"]) == 1
+    assert "REGRESSION" in capsys.readouterr().out
+    assert main(["history", "show", "--store", store, "--key", "nothing"]) == 0
+    assert "no pytest runs with ids containing 'nothing'" in capsys.readouterr().out
+    assert main(["history", "show", "--store", str(tmp_path / "missing.sqlite")]) == 2

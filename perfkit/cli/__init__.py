@@ -23,6 +23,7 @@ COMMANDS = [
     "perfkit.cli.profile",  # profile
     "perfkit.cli.fuzz",  # fuzz
     "perfkit.cli.eff",  # eff (ENAMEL's eff@k and pass@k)
+    "perfkit.cli.history",  # history (change points, noise between sessions, pytest-benchmark import)
 ]
 
 
