@@ -9,8 +9,8 @@ and N/2 give the cost curve, which :func:`perfkit.stats.fit_complexity` classifi
 With ``search="auto"`` the main search runs hypothesis' targeted search, then the pattern search (pumping, with
 the regex attacks; :mod:`._pump`), then atheris, each seeded with the slowest inputs of the phases before. When a
 worker finds that line counts are blind to the target's work it says so, and every later worker measures time
-(the switch is noted); the slowest inputs are then measured again in that unit, so that the worst input is
-chosen among costs of one kind.
+(the switch is noted); the worker measures its slowest inputs again in that unit and the parent replaces them,
+so that the worst input is chosen among costs of one kind.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from perfkit.fuzzers._constraints import Constraint
@@ -34,7 +34,6 @@ CURVE_SHARE = 0.25
 MAX_RESTARTS = 25
 ENTRY = "perfkit.fuzzers._session:run"
 AUTO_PHASES = [("hypothesis", 0.35), ("pump", 0.35), ("atheris", 0.3)]
-CONFIRMED = 6  # slowest inputs measured again when the signal changed during the campaign
 KEEP_END = 4  # items kept from the end of an input cut down (the ending that makes the work fail late)
 
 
@@ -60,6 +59,7 @@ class Campaign:
     valid_only: bool = False
     features: frozenset[str] = FEATURES
     signal_now: str = ""  # the signal the workers use: ``signal``, or "time" once a worker found lines blind
+    rescored: int = 0  # findings measured again by time after the switch
     counts: Counter[str] = field(default_factory=Counter)
     hits: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
@@ -77,16 +77,16 @@ class Campaign:
         phases = self.phases()
         if self.llm is not None and len(phases) == 1:  # ask the LLM half-way, so that its constraints are used
             phases = [(self.search, 0.5), (self.search, 0.5)]
-        for i, (name, _share) in enumerate(phases):
-            deadline = self.started + main_budget * sum(s for _, s in phases[: i + 1])
-            self.phase(name, self.max_size, deadline, main, seeds=_top(main, 5))
-            if i == 0 and self.llm is not None and self.guided:
-                self.ask_llm(main)
-        if self.signal_now != self.signal:
-            self.confirm(main)
+        ends = [self.started + main_budget * sum(s for _, s in phases[: i + 1]) for i in range(len(phases))]
+        if self.llm is None and len(phases) > 1:  # one worker runs them in turn (a worker's start-up is long)
+            self.phase(phases[0][0], self.max_size, ends[-1], main, seeds=(), plan=tuple(phases))
+        else:
+            for i, ((name, _share), deadline) in enumerate(zip(phases, ends, strict=True)):
+                self.phase(name, self.max_size, deadline, main, seeds=_top(main, 5))
+                if i == 0 and self.llm is not None and self.guided:
+                    self.ask_llm(main)
         worst = main.best(valid_only=self.valid_only)
-        names = [name for name, _ in phases]
-        curve_search = worst.searcher if worst is not None and worst.searcher in names else names[0]
+        curve_search = self.curve_search(worst)
         curve_corpora: list[tuple[int, Corpus]] = []
         for j, size in enumerate(curve_sizes):
             corpus = Corpus(per_region=1)
@@ -105,14 +105,34 @@ class Campaign:
             return list(AUTO_PHASES)
         return [("hypothesis", 0.6), ("atheris", 0.4)]
 
+    def curve_search(self, worst: Finding | None) -> str:
+        """The searcher of the short searches at N/8, N/4, N/2: the chosen one, or with "auto", the pattern
+        search where it or atheris found the worst input (a pattern carries over to smaller sizes), else
+        hypothesis (atheris' start-up is too long for these short searches)."""
+        if self.search != "auto":
+            return self.search
+        if "pump" in self.features and worst is not None and worst.searcher in ("pump", "atheris"):
+            return "pump"
+        return "hypothesis"
+
     def tick(self, best: float) -> None:
         self.best = max(self.best, best)
         if self.progress is not None:
             self.progress(min(time.monotonic() - self.started, self.budget), self.budget, self.best)
 
-    def phase(self, searcher: str, size: int, deadline: float, corpus: Corpus, *, seeds: Any) -> None:
-        """Run ``searcher`` at ``size`` until ``deadline``, restarting its child after a crash or a hang."""
-        restarts = 0
+    def phase(
+        self,
+        searcher: str,
+        size: int,
+        deadline: float,
+        corpus: Corpus,
+        *,
+        seeds: Any,
+        plan: tuple[tuple[str, float], ...] = (),
+    ) -> None:
+        """Run ``searcher`` (or the searchers of ``plan`` in turn) at ``size`` until ``deadline``, restarting the
+        child after a crash or a hang (seeded with the slowest inputs so far)."""
+        restarts, started = 0, time.monotonic()
         with tempfile.TemporaryDirectory(prefix="perfkit-fuzz-") as folder:
             current = os.path.join(folder, "current.pkl")
             # at least one child: it measures the seeds even when the deadline has passed
@@ -130,13 +150,14 @@ class Campaign:
                     current_file=current,
                     strategy=self.strategy,
                     seeds=tuple(seeds),
+                    plan=_rest(plan, (time.monotonic() - started) / max(deadline - started, 1e-9)),
                     valid_only=self.valid_only,
                     features=self.features,
                 )
                 if self.one_child(job, corpus, current, deadline):
                     return
                 restarts += 1
-                seeds = ()
+                seeds = _top(corpus, 3) if plan else ()
             if restarts > MAX_RESTARTS:
                 self.notes.append(f"{searcher} at size {size}: stopped after {MAX_RESTARTS} worker restarts")
 
@@ -170,6 +191,9 @@ class Campaign:
                     self.tick(finding.cost)
                 elif kind == "progress":
                     self.tick(message["best"])
+                elif kind == "rescored":
+                    self.rescored += 1
+                    corpus.replace(message["old"], message["new"])
                 elif kind == "signal" and self.signal_now != message["signal"]:
                     self.signal_now = message["signal"]
                     self.notes.append(
@@ -289,22 +313,6 @@ class Campaign:
                     elif message.get("kind") in ("done", "crash"):
                         break
         return measured + [None] * (len(inputs) - len(measured))
-
-    def confirm(self, main: Corpus) -> None:
-        """Measure the slowest inputs again in the signal the campaign ended with (their costs were taken in
-        two units), so that the worst input is chosen among costs of one kind."""
-        chosen = [f for f in sorted(main, key=rank, reverse=True) if f.outcome != "timeout"][:CONFIRMED]
-        chosen = [f for f in chosen if f.time_s < self.timeout / 4]  # a long call is not worth a second run
-        for finding, message in zip(chosen, self.measure([(f.args, f.kwargs) for f in chosen]), strict=True):
-            if message is None:
-                continue
-            sample = message["sample"]
-            outcome = {"ok": "ok", "timeout": "timeout", "rejected": "raised"}.get(sample.outcome)
-            if outcome is None or (outcome == "raised") != (finding.outcome == "raised"):
-                continue
-            again = replace(finding, cost=sample.cost, time_s=sample.time_s, outcome=outcome)
-            main.replace(finding, again)
-        self.notes.append(f"signal: the {len(chosen)} slowest inputs were measured again by time")
 
     def scaled_points(self, main: Corpus, sizes: list[int]) -> list[CurvePoint]:
         """More curve points, without a search: the worst input at N cut down to each size, measured (cut at its
@@ -431,6 +439,19 @@ def cuts(args: tuple[Any, ...], kwargs: dict[str, Any], size: int) -> list[tuple
     head = scaled(args, kwargs, size)
     tail = scaled(tuple(keep_end(a) for a in args), {k: keep_end(v) for k, v in kwargs.items()}, size)
     return [head] if tail == head else [head, tail]
+
+
+def _rest(plan: tuple[tuple[str, float], ...], done: float) -> tuple[tuple[str, float], ...]:
+    """What is left of ``plan`` (searchers and their shares) once the fraction ``done`` of it has run, the
+    shares renormalized (a worker restarted after a crash carries on where the dead one was)."""
+    rest, start = [], 0.0
+    for name, share in plan:
+        left = min(share, start + share - done)
+        if left > 1e-6:
+            rest.append((name, left))
+        start += share
+    total = sum(share for _, share in rest)
+    return tuple((name, share / total) for name, share in rest) if total > 0 else tuple((n, 1.0) for n, _ in plan[-1:])
 
 
 def _top(corpus: Corpus, k: int) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:

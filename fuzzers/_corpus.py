@@ -75,13 +75,14 @@ class Corpus:
         return max((f for f in self if f.outcome == "raised"), key=rank, default=None)
 
     def replace(self, old: Finding, new: Finding) -> None:
-        """Put ``new`` (the same input measured again) where ``old`` was."""
+        """Put ``new`` (the same input measured again) where ``old`` was, or offer it when ``old`` is not kept."""
         for kept in self.regions.values():
             for i, f in enumerate(kept):
-                if f is old:
+                if f is old or (f.args == old.args and f.kwargs == old.kwargs and f.cost == old.cost):
                     kept[i] = new
                     kept.sort(key=rank, reverse=True)
                     return
+        self.offer(new)
 
     def __iter__(self) -> Iterator[Finding]:
         for kept in self.regions.values():

@@ -37,6 +37,49 @@ REGEX_SHARE = 0.4  # of the phase's budget, at most, for validating the regex at
 CHECK_SHARE = 0.1  # of the phase's budget, at most, for checking them on ``re`` alone
 PROMOTE = math.log(0.5)  # measured at N when its extrapolated cost is at least half the best's
 POOL = 8  # best-scored patterns that are mutated
+MAX_LEADS = 16  # leading strings an attack is validated behind
+MAX_ATTACKS = 8  # attacks tried (the analysis orders them best first)
+
+
+def _generated(text: str, prefix: str, pump: str, suffix: str) -> bool:
+    """Whether ``text`` is ``prefix + pump * k + suffix`` for some k >= 1."""
+    if not text.startswith(prefix) or not text.endswith(suffix) or len(text) < len(prefix) + len(suffix):
+        return False
+    middle = text[len(prefix) : len(text) - len(suffix)]
+    return bool(middle) and len(middle) % len(pump) == 0 and middle == pump * (len(middle) // len(pump))
+
+
+def _with_contexts(attack: Any, leads: list[str]) -> Any:
+    """``attack`` with ``leads`` added to the leading strings it is validated behind."""
+    import dataclasses
+
+    if not dataclasses.is_dataclass(attack) or not hasattr(attack, "contexts"):
+        return attack
+    contexts = tuple(dict.fromkeys((*attack.contexts, *leads)))[:MAX_LEADS]
+    return dataclasses.replace(attack, contexts=contexts)  # type: ignore[type-var]
+
+
+def lead_strings(session: Session, slot: str, tokens: list[str], longest: int) -> list[str]:
+    """Leading strings to put before an attack: the slowest inputs so far cut right after each constant of the
+    code they contain, and a letter followed by each short constant (a field name, then its separator)."""
+    out: list[str] = []
+    for found in sorted(session.corpus, key=lambda f: -f.cost)[:4]:
+        value = (session.bind(found.args, found.kwargs) or {}).get(slot)
+        if not isinstance(value, str):
+            continue
+        cuts = {i + len(tok) for tok in tokens if tok for i in _positions(value, tok)}
+        out.extend(value[:i] for i in sorted(cuts)[:6])
+    out.extend("a" + tok for tok in tokens[:12] if tok and len(tok) <= 4)
+    return [lead for lead in dict.fromkeys(out) if 0 < len(lead) <= max(1, longest)]
+
+
+def _positions(text: str, token: str) -> list[int]:
+    found: list[int] = []
+    i = text.find(token)
+    while i >= 0 and len(found) < 4:
+        found.append(i)
+        i = text.find(token, i + 1)
+    return found
 
 
 def _attack_parts(attack: Any) -> tuple[str, str, str] | None:
@@ -97,7 +140,8 @@ class PumpSearch:
             return [], []
         text_slots = [s for s in slots if isinstance(bound[s], str | bytes)][:2]
         patterns: list[Pattern] = []
-        share = REGEX_SHARE * max(0.0, session.deadline - session.started) / max(1, len(text_slots))
+        share = REGEX_SHARE * budget / max(1, len(text_slots))
+        passed = 0
         for slot in text_slots:
             like = bound[slot]
 
@@ -108,27 +152,38 @@ class PumpSearch:
                 sample = session.evaluate(*session.unbind({**bound, slot: value[: session.max_size]}))
                 return session.feedback(sample) or 0.0
 
-            for text in seeds[:8]:
+            for text in seeds[:4]:
                 measure(text)
+            # the attack must survive the code before the regex: try it behind the code's leading strings and
+            # behind the starts of real inputs (cut after a separator or constant), validated through the target
+            leads = lead_strings(session, slot, [*dictionary, *string_constants(session.func)], limit // 3)
+            widened = [_with_contexts(a, leads) for a in attacks[:MAX_ATTACKS]]
             validated: list[tuple[str, float]] = []
-            if attacks and not session.expired():
+            if widened and not session.expired():
                 try:
-                    validated = list(regex.validate(attacks, measure, max_len=limit, budget=share))
+                    validated = list(regex.validate(widened, measure, max_len=limit, budget=share))
                 except Exception as exc:
                     session.notes.append(f"pump: validating regex attacks failed ({type(exc).__name__}: {exc})")
-            for attack in attacks:
+            texts = [text for text, _ in sorted(validated, key=lambda v: -v[1])]
+            for attack in widened:
                 parts = _attack_parts(attack)
-                converted = [convert(p, like) for p in parts] if parts else []
-                if parts and all(c is not None for c in converted):
-                    patterns.append(Pattern(slot, *converted, origin="regex"))
-            for text, _cost in sorted(validated, key=lambda v: -v[1])[:4]:
+                if parts is None:
+                    continue
+                prefix, pump, suffix = parts
+                for context in ("", *getattr(attack, "contexts", ())):
+                    ok = any(_generated(text, context + prefix, pump, suffix) for text in texts)
+                    converted = [convert(part, like) for part in (context + prefix, pump, suffix)]
+                    if all(c is not None for c in converted):  # unvalidated forms too: screening measures them
+                        patterns.append(Pattern(slot, *converted, origin="regex-validated" if ok else "regex"))
+                        passed += ok
+            for text in texts[:4]:
                 value = convert(text, like)
                 if value is not None:
-                    patterns.extend(from_value(slot, value, random.Random(0), origin="regex-validated")[:6])
+                    patterns.extend(from_value(slot, value, random.Random(0), origin="regex-read")[:6])
         if attacks or seeds:
             session.notes.append(
-                f"pump: {len(attacks)} regex attack(s), {len(seeds)} seed(s); validated through the target: "
-                f"{len(patterns)} pattern(s)"
+                f"pump: {len(attacks)} regex attack(s), {len(seeds)} seed(s); {passed} attack form(s) passed the "
+                "code before the regex (validated through the target)"
             )
         return [*dictionary, *seeds[:8]], patterns
 
@@ -172,7 +227,8 @@ class Pumping:
             for piece in self.rng.sample(self.pieces[slot], min(12, len(self.pieces[slot]))):
                 queue.append(Pattern(slot, like[:0], piece, like[:0], "constant"))
         self.rng.shuffle(queue)
-        queue.sort(key=lambda p: p.origin != "regex")  # the regex attacks first, then the rest in random order
+        first = {"regex-validated": 0, "regex": 1, "regex-read": 2}
+        queue.sort(key=lambda p: first.get(p.origin, 3))  # the regex attacks first, then the rest in random order
         while not session.expired() and not self.censored:
             if queue and (not self.scored or self.rng.random() < 0.5):
                 candidate = queue.pop(0)

@@ -14,6 +14,7 @@ str methods, in C code, where a line count is blind), time alone drives the rest
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import os
 import pickle
@@ -31,6 +32,7 @@ HEARTBEAT_S = 0.25
 FEATURES = frozenset({"pump", "regex", "adaptive"})  # parts of the search that can be turned off (ablations)
 WATCH = 64  # recent inputs whose line counts and times are compared
 BLIND_FACTOR = 4.0  # time per line this many times the typical one: line counts are blind to the work
+RESCORED = 10  # slowest inputs measured again when the signal switches to time
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Job:
     strategy: Any = None  # "module:name", a strategy or a generator function; None: from type hints
     seeds: tuple[tuple[tuple[Any, ...], dict[str, Any]], ...] = field(default=())
     measure_only: bool = False  # measure the seeds, emit each sample, and search nothing
+    plan: tuple[tuple[str, float], ...] = ()  # searchers run in turn in this worker, each for its share of the budget
     valid_only: bool = False  # inputs that make the target raise are rejections (cost 0), not "slow, then raised"
     features: frozenset[str] = FEATURES
 
@@ -66,7 +69,14 @@ def run(job: Job, emit: Callable[[Any], None]) -> None:
             return
         from perfkit.fuzzers._base import searcher
 
-        searcher(job.searcher, guided=job.guided).run(session)
+        end, spent = session.deadline, 0.0
+        for name, share in job.plan or ((job.searcher, 1.0),):
+            spent += share
+            session.searcher_name = name
+            session.deadline = session.started + spent * job.budget_s
+            searcher(name, guided=job.guided).run(session)
+            if time.monotonic() >= end:
+                break
     finally:
         session.finish()
 
@@ -107,6 +117,7 @@ class Session:
         self.best = 0.0
         self.watched: list[tuple[int, float, tuple[Any, ...], dict[str, Any]]] = []
         self.adaptive = job.signal == "auto" and "adaptive" in job.features and not job.measure_only
+        self.searcher_name = job.searcher
         self.last_beat = 0.0
         self.current = os.open(job.current_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 
@@ -153,7 +164,7 @@ class Session:
                 size=input_size(args, kwargs),
                 region=region,
                 outcome="raised" if sample.outcome == "rejected" else sample.outcome,
-                searcher=self.job.searcher,
+                searcher=self.searcher_name,
                 max_size=self.max_size,
                 error=sample.error,
             )
@@ -198,9 +209,21 @@ class Session:
         self.switch_to_time(f"an input took {again * 1e3:.3g} ms for {lines} Python lines")
 
     def switch_to_time(self, why: str) -> None:
+        """Measure by time from now on; the slowest inputs found so far are measured again in that unit (the
+        parent replaces them), so that the corpus ranks costs of one kind."""
         self.evaluator.by_time = True
         self.adaptive = False
         self.emit({"kind": "signal", "signal": "time", "why": why})
+        for old in sorted(self.corpus, key=lambda f: -f.cost)[:RESCORED]:
+            if old.outcome == "timeout" or self.expired():
+                continue
+            sample = self.evaluator(old.args, old.kwargs)
+            outcome = {"ok": "ok", "timeout": "timeout", "rejected": "raised"}.get(sample.outcome)
+            if outcome is None or (outcome == "raised") != (old.outcome == "raised"):
+                continue
+            new = dataclasses.replace(old, cost=sample.cost, time_s=sample.time_s, outcome=outcome)
+            self.corpus.replace(old, new)
+            self.emit({"kind": "rescored", "old": old, "new": new})
 
     def finish(self) -> None:
         os.close(self.current)
