@@ -285,3 +285,24 @@ def test_cli_imports_then_shows_change_points_and_checks(tmp_path: Path, capsys:
     assert main(["history", "show", "--store", store, "--key", "nothing"]) == 0
     assert "no pytest runs with ids containing 'nothing'" in capsys.readouterr().out
     assert main(["history", "show", "--store", str(tmp_path / "missing.sqlite")]) == 2
+
+
+# ------------------------------------------------------------------ the dashboard
+def test_dashboard_draws_change_points_stretches_and_the_band(tmp_path: Path) -> None:
+    from perfkit.dashboard.load import load
+    from perfkit.dashboard.page import render
+
+    with Store(tmp_path / "results.sqlite") as store:
+        values = _sessions(14, between=0.01, seed=11) + [v * 1.25 for v in _sessions(8, between=0.01, seed=12)]
+        for i, v in enumerate(values):
+            rows = [("t.py::test_a", "time", [v * 0.99, v, v * 1.01]), ("t.py::test_b", "cost", [100.0])]
+            _run(store, f"2026-03-{i + 1:02d}T00:00:00+00:00", rows)
+    page = render(load(tmp_path))
+    a_figure = page[page.index("t.py::test_a — time") :].split("</figure>")[0]
+    assert a_figure.count('class="changepoint"') == 1
+    assert "change at run 15 (abc): " in a_figure and "x1.2" in a_figure
+    assert a_figure.count('class="segment"') == 2 and 'class="band"' in a_figure
+    assert "1 change point(s); runs since the last change spread" in a_figure
+    assert "latest run: same" in a_figure
+    b_figure = page[page.index("t.py::test_b — cost") :]
+    assert "0 change point(s)" in b_figure.split("</figure>")[0]

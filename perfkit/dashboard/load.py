@@ -107,7 +107,11 @@ def _tests(store: Store) -> tuple[TestHistory, ...]:
         for row in store.rows(run.id):
             if row.median is None:
                 continue
-            point = HistoryPoint(run.id, run.started_at, run.git_commit, row.median, row.low, row.high, row.verdict)
+            source = str(run.metadata.get("source") or "perfkit")
+            point = HistoryPoint(
+                run.id, run.started_at, run.git_commit, row.median, row.low, row.high, row.verdict, source,
+                run.fingerprint,
+            )  # fmt: skip
             histories.setdefault((row.key, row.metric), []).append(point)
             units[(row.key, row.metric)] = row.unit
     return tuple(

@@ -74,6 +74,8 @@ class HistoryPoint:
     low: float | None
     high: float | None
     verdict: str | None  # 'regression' marks a slowdown flagged in that run
+    source: str = "perfkit"  # who measured it: 'perfkit', or 'pytest-benchmark' for imported runs
+    fingerprint: str | None = None  # the run's machine
 
 
 @dataclass(frozen=True)

@@ -196,18 +196,9 @@ def tests_section(tests: Sequence[TestHistory]) -> str:
             "latest", ["Test", "Metric", "Previous", "Latest", "Ratio", "Verdict", "Commit"], rows, row_classes=classes
         )
     )
-    for t in tests:
-        series = svg.Series(
-            t.test_id,
-            [(float(i), p.median) for i, p in enumerate(t.points)],
-            [p.verdict == "regression" for p in t.points],
-        )
-        ticks = [(float(i), (p.commit or p.started_at)[:7]) for i, p in enumerate(t.points)]
-        parts.append(
-            f'<figure class="chart history{" regressed" if t.regressed else ""}"><figcaption>'
-            f"{escape(t.test_id)} — {escape(t.metric)} ({escape(t.unit)}) over runs</figcaption>"
-            f"{svg.line_chart([series], x_label='run (commit)', y_label=t.unit, x_ticks=ticks)}</figure>"
-        )
+    from perfkit.dashboard.history import figure
+
+    parts.extend(figure(t) for t in tests)  # history with change points and the noise band
     parts.append("</section>")
     return "".join(parts)
 
