@@ -11,7 +11,9 @@ lengths take minutes or hours), so ``k`` was chosen once, on 2026-11-29 before a
 round value at which the exploit takes about one second on the development machine (2 shared cores); the
 fuzzers get ``max_size = len(exploit)``. ``shape``: "advisory" when the pumped character and the context are
 the advisory's or its fix's test, "fix" when the shape is read off the regex the fix changed (the advisory only
-names the component).
+names the component), "regex" when there is no fix to read and the shape is read off the regex of the component
+the advisory names. Each exploit was checked to be slow on ``version`` and fast on ``fixed``, except where
+``fixed`` says there is no fix.
 
 The halves were fixed on 2026-11-29 (SPLIT_DATE) before any run, by package: the packages, sorted by name,
 alternate tuning, held-out, tuning, ... (all bugs of one package share its half). perfkit may be tuned on the
@@ -42,7 +44,7 @@ class Bug:
     k: int
     suffix: str
     half: str
-    shape: str = "advisory"  # "advisory" or "fix": where the exploit shape comes from (see the module doc)
+    shape: str = "advisory"  # "advisory", "fix" or "regex": where the exploit shape comes from (module doc)
     needs: tuple[str, ...] = ()  # other requirements ("name==version") the release imports
     note: str = ""
 
@@ -89,13 +91,15 @@ BUGS: tuple[Bug, ...] = (
         advisory="CVE-2019-14232: django.utils.text.Truncator chars()/words() with html=True, catastrophic"
         " backtracking in the tag regexes",
         function="django.utils.text:Truncator.words",
-        complexity="cubic",
+        complexity="quadratic",
         prefix="",
-        pump="<",
-        k=10000,
+        pump="&",
+        k=4000,
         suffix="",
         half="held-out",
-        shape="fix",
+        note="the shape is one of the inputs of the regression test added with the fix; '<' * k is still"
+        " quadratic after the fix (the later advisory CVE-2023-43665 is about such leftovers), so it is not this"
+        " bug's exploit",
     ),
     Bug(
         id="future-cookiejar-http2time",
@@ -193,8 +197,9 @@ BUGS: tuple[Bug, ...] = (
         id="pygments-smithy-string",
         package="pygments",
         version="2.14.0",
-        fixed="2.15.0",
-        advisory="CVE-2022-40896: SmithyLexer's double-quoted string regex on an unterminated run of backslashes",
+        fixed="none: the string regex is unchanged and still exponential in 2.21.0, the current release",
+        advisory="CVE-2022-40896: ReDoS in SmithyLexer (pygments/lexers/smithy.py); the exploit is read off its"
+        " double-quoted string regex (an unterminated run of backslashes)",
         function="pygments.lexers.smithy:SmithyLexer.get_tokens",
         complexity="exponential",
         prefix='"',
@@ -202,7 +207,7 @@ BUGS: tuple[Bug, ...] = (
         k=31,
         suffix="",
         half="tuning",
-        shape="fix",
+        shape="regex",
     ),
     Bug(
         id="multipart-options-header",
