@@ -77,6 +77,7 @@ class Context:
     parent: Program | None = None  # the program to improve on (None: the original, with the feedback)
     inspirations: tuple[Program, ...] = ()  # other verified programs, diverse, with their speedups
     complexity: str = ""  # the original's growth on the stress inputs, e.g. "O(n^2)" (fuzzer's or fitted)
+    repeats: int = 0  # answers of the last round that were programs met before (not verified again)
 
 
 @dataclass(frozen=True)

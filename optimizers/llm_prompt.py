@@ -38,6 +38,11 @@ def build_prompt(context: Context) -> str:
         parts.append("Slowest inputs (original times):\n" + lines)
     if context.complexity:
         parts.append(f"The original's time grows as {context.complexity} in the input size on these inputs.")
+    if context.repeats:
+        parts.append(
+            f"{context.repeats} answer(s) last round repeated a program already tried (names and formatting aside): "
+            "they were not checked again. Try a different way."
+        )
     if context.parent is None:
         parts.extend(_feedback_only(context.feedback))
     else:

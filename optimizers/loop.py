@@ -39,6 +39,7 @@ SCHEMA_VERSION = 2  # 2: 'format' beside 'schema_version'
 VERIFY_EXAMPLES = 300  # inputs drawn for verification: every candidate faces all of them
 VERIFY_MAX_SIZE = 100  # the largest tier of drawn inputs (items per collection, characters per string)
 DRAW_BUDGET = 20.0  # seconds of the original's time on the drawn inputs; slower inputs give way to smaller ones
+IDLE_ROUNDS = 2  # a sampling proposer (a model) whose answers were all met before gets this many rounds in a row
 _TIERS = ((0.02, 0.2), (0.06, 0.25), (0.15, 0.25), (0.4, 0.2), (1.0, 0.1))  # (share of max_size, of examples)
 
 
@@ -209,10 +210,12 @@ def optimize_function(
     seen = Seen(name=func.__name__, normalise=novelty)
     seen.admit(source)
     pool = Population(source, name=func.__qualname__, capacity=population) if population else None
+    chosen = list(proposers) if proposers is not None else default_proposers()
+    idle = counted = 0  # rounds in a row that brought no new program; duplicates counted so far
     for round_number in range(1, rounds + 1):
         context = replace(context, round=round_number)
         slots: list[Attempt | Candidate] = []  # the round's history in order; candidates are tried below
-        for proposer in proposers if proposers is not None else default_proposers():
+        for proposer in chosen:
             for asked, n, parent in _requests(proposer, context, pool, candidates_per_round, inspirations):
                 rejected_before = len(getattr(proposer, "rejections", ()))
                 try:
@@ -251,9 +254,11 @@ def optimize_function(
             result.history.append(attempt)
             if pool is not None and attempt.speed is not None and attempt.verdict in ("accepted", "slower"):
                 pool.add(_program(attempt, len(result.history)))
-        context = replace(context, feedback=tuple(_feedback(a) for a in result.history if a.source))
-        if not fresh:
-            break
+        repeats, counted = seen.duplicates - counted, seen.duplicates
+        context = replace(context, feedback=tuple(_feedback(a) for a in result.history if a.source), repeats=repeats)
+        idle = 0 if fresh else idle + 1
+        if idle and (idle >= IDLE_ROUNDS or not any(_samples(p) for p in chosen)):
+            break  # nothing new: rules will not change their minds; a model gets IDLE_ROUNDS tries
     result.duplicates = seen.duplicates
     result.population = list(pool.programs[1:]) if pool is not None else []
     accepted = [a for a in result.history if a.verdict == "accepted"]
