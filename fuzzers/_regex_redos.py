@@ -23,7 +23,7 @@ import math
 import multiprocessing
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -35,6 +35,8 @@ INF = 1 << 30
 _CAP = 1 << 20
 _BIG_BOUND = 16  # a bounded repeat {m,n} with n at least this counts as unbounded
 _LONG = 64  # a repeat bounded below this absorbs a bounded run only: adjacent to another, a constant factor
+_MAX_PUMPS = 20  # pump candidates tried on one sequence
+_MAX_ATTACKS = 12  # attacks kept for one pattern
 _PUMPS_PER_PART = 3  # distinct pump strings kept for one vulnerable part (the program may filter some out)
 _SUFFIXES_KEPT = 6  # failing suffixes kept per attack, for the same reason
 _PREFERRED = "az0AZ9 _-.,:;/@!~\t\n'\"=+&?#%*()[]<>{}|\\^$`"
@@ -124,7 +126,7 @@ class _Builder:
         if op is sre_c.AT:
             return ("eps", _anchor(av, flags))
         if op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
-            return ("eps", "look")
+            return ("look", self._seq(av[1], flags))  # zero-width, always passing; its body scans all the same
         return ("eps", "other")  # GROUPREF, CATEGORY at top level and the rest: approximated as empty
 
     def _charset(self, op: Any, av: Any, flags: int) -> frozenset[str]:
@@ -222,6 +224,8 @@ class _Chart:
             return {i + 1: 1} if i < len(s) and s[i] in node[1] else {}
         if kind == "eps":
             return {i: 1} if _eps_ok(node[1], s, i) else {}
+        if kind == "look":
+            return {i: 1}
         if kind == "alt":
             out: dict[int, int] = {}
             for branch in node[1]:
@@ -289,6 +293,8 @@ def _children(node: Node) -> list[Node]:
         return list(node[1])
     if node[0] == "rep":
         return [node[3]]
+    if node[0] == "look":
+        return [node[1]]
     return []
 
 
@@ -341,6 +347,31 @@ def _witness(node: Node) -> str:
     return ""
 
 
+def _samples(node: Node, limit: int = 12, longest: int = 8) -> list[str]:
+    """A few short strings ``node`` matches: each repeat taken its least number of times and one or two more."""
+    kind = node[0]
+    if kind == "char":
+        return [_rep_char(node[1]) or ""]
+    if kind == "alt":
+        return list(dict.fromkeys(x for b in node[1] for x in _samples(b, limit, longest)))[:limit]
+    if kind == "seq":
+        out = [""]
+        for child in node[1]:
+            tails = _samples(child, limit, longest)
+            out = list(dict.fromkeys(a + b for a in out for b in tails if len(a + b) <= longest))[:limit]
+        return out
+    if kind == "rep":
+        body = _samples(node[3], limit, longest)
+        out = []
+        for n in range(node[1], min(node[2], node[1] + 2) + 1):
+            got = [""]
+            for _ in range(n):
+                got = list(dict.fromkeys(a + b for a in got for b in body if len(a + b) <= longest))[:limit]
+            out.extend(got)
+        return list(dict.fromkeys(out))[:limit]
+    return [""]
+
+
 def _prefix_to(node: Node, target: Node) -> str | None:
     """The witness of everything matched before ``target`` on the path from ``node``, or None if not below it."""
     if node is target:
@@ -364,7 +395,9 @@ def _pumps(node: Node) -> list[str]:
     pairs = [a + b for a in reps[:6] for b in reps[:6]]
     runs = [c * n for c in reps[:4] for n in (3, 4)]
     walk = _witness(node[3]) if node[0] == "rep" else _witness(node)
-    return list(dict.fromkeys([*singles, *pairs, *runs, *([walk] if 2 < len(walk) <= 6 else [])]))
+    body = _samples(node[3]) if node[0] == "rep" else []
+    joined = [a + b for a in body for b in body if 2 < len(a + b) <= 10][:60]  # two iterations split another way
+    return list(dict.fromkeys([*singles, *pairs, *runs, *([walk] if 2 < len(walk) <= 6 else []), *joined]))
 
 
 # ---- the analysis
@@ -425,25 +458,85 @@ def _flat(items: list[Node]) -> list[Node]:
     return out
 
 
+def _long(node: Node) -> bool:
+    return any(n[0] == "rep" and n[2] >= _LONG for n, _ in _walk(node))
+
+
+def _chain_pumps(elements: list[Node]) -> list[str]:
+    """Pump candidates for a sequence: characters and short samples of its long repeats, the single characters
+    between them, and the literal text before each long repeat (a search restarts at each copy of it)."""
+    out: list[str] = []
+    for idx, el in enumerate(elements):
+        if el[0] == "char":
+            out.extend(c for c in [_rep_char(el[1])] if c)
+        elif _long(el):
+            out.extend(_representatives(el, limit=4))
+            out.extend(x for x in _samples(el[3] if el[0] == "rep" else el) if 2 <= len(x) <= 4)
+            lead = "".join(_witness(e) for e in elements[:idx])
+            if 2 <= len(lead) <= 12:
+                out.append(lead)
+    return list(dict.fromkeys(out))[:_MAX_PUMPS]
+
+
+def _scans(node: Node, pump: str) -> bool:
+    """Whether ``node`` must first run through any number of pumps (its leading part absorbs them) before it can
+    fail: a repeat taken at least once, or a group, whose first part absorbs the pump."""
+    first = node
+    while True:
+        if first is not node and _absorbs(first, pump):
+            return True
+        if first[0] == "rep" and first[1] >= 1 and first[4] != "possessive":
+            first = first[3]
+        elif first[0] == "seq" and first[1]:
+            first = _flat(first[1])[0]
+        else:
+            return False
+
+
+def _by_id(test: Callable[[Node, str], bool]) -> Callable[[Node, str], bool]:
+    """``test`` remembered per (node, pump) for one analysis (nodes hold lists: keyed by identity)."""
+    memo: dict[tuple[int, str], bool] = {}
+
+    def remembered(node: Node, pump: str) -> bool:
+        key = (id(node), pump)
+        if key not in memo:
+            memo[key] = test(node, pump)
+        return memo[key]
+
+    return remembered
+
+
+def _sequences(node: Node, *, atomic: bool = False, spliced: bool = False) -> Iterator[Node]:
+    """The sequences to scan for chains: not those spliced into a parent sequence, none under an atomic group."""
+    if node[0] == "seq" and not spliced and not atomic:
+        yield node
+    inner = atomic or (node[0] == "rep" and node[4] == "possessive")
+    for child in _children(node):
+        yield from _sequences(child, atomic=inner, spliced=node[0] == "seq" and child[0] == "seq")
+
+
 def _polynomial(root: Node, *, search: bool) -> list[_Finding]:
     found: list[_Finding] = []
-    for seq, atomic in _walk(root):
-        if seq[0] != "seq" or atomic or not seq[1]:
-            continue
+    absorbs, passes = _by_id(_absorbs), _by_id(_passes)
+    for seq in _sequences(root):
         elements = _flat(seq[1])
-        kept: dict[int, int] = {}
-        for pump in _representatives(seq, limit=8):
+        if not elements:
+            continue
+        for pump in list(dict.fromkeys(_representatives(seq, limit=8) + _chain_pumps(elements))):
             chains: dict[int, int] = {}
             start = -1
             for idx, child in enumerate(elements):
-                if _absorbs(child, pump) and not (child[0] == "rep" and child[4] == "possessive"):
+                if absorbs(child, pump) and not (child[0] == "rep" and child[4] == "possessive"):
                     start = idx if start < 0 else start
                     chains[start] = chains.get(start, 0) + 1
-                elif not _passes(child, pump):
+                elif passes(child, pump):
+                    continue
+                else:
+                    if start >= 0 and _scans(child, pump):
+                        chains[start] += 1
                     start = -1
             for begin, degree in chains.items():
-                if (degree >= 2 or search) and kept.get(begin, 0) < _PUMPS_PER_PART:
-                    kept[begin] = kept.get(begin, 0) + 1
+                if degree >= 2 or search:
                     found.append(_Finding(elements[begin], pump, "polynomial", degree, False))
     return found
 
@@ -464,68 +557,89 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
         return []
     root = builder.tree()
     attacks: list[Attack] = []
-    seen: set[tuple[str, str]] = set()
+    candidates = []
     for finding in _exponential(root) + _polynomial(root, search=search):
         prefix = _prefix_to(root, finding.node)
-        if prefix is None or (prefix, finding.pump) in seen:
+        if prefix is None:
+            continue
+        degree = finding.degree
+        if finding.kind == "polynomial" and search and _starts_mid_run(root, finding.node, finding.pump):
+            degree += 1  # the search restarts at every position of the run
+        if finding.kind == "exponential" or degree >= 2:
+            candidates.append((finding.kind != "exponential", -degree, len(finding.pump), finding, prefix, degree))
+    candidates.sort(key=lambda c: c[:3])
+    seen: set[tuple[str, str]] = set()
+    per_node: dict[int, int] = {}
+    for _, _, _, finding, prefix, degree in candidates:
+        if (prefix, finding.pump) in seen or per_node.get(id(finding.node), 0) >= _PUMPS_PER_PART:
             continue
         seen.add((prefix, finding.pump))
-        degree = finding.degree
-        restarts = finding.kind == "polynomial" and search and _starts_mid_run(root, finding.node, finding.pump)
-        if restarts:
-            degree += 1
-        if finding.kind == "polynomial" and degree < 2:
-            continue
         attack = Attack(pattern, prefix, finding.pump, "", finding.kind, degree, flags=flags, search=search)
-        if not check:
-            attacks.append(replace(attack, suffix="!"))
-            continue
-        suffixes = _failing_suffixes(attack, compiled)
-        leads = [c for c in _SUFFIXES[:16] if c not in finding.pump] if search and not suffixes else []
-        for lead in leads:  # another branch matches at the string's start: lead with a character the pump lacks
-            suffixes = _failing_suffixes(replace(attack, prefix=lead + prefix), compiled)
-            if suffixes:
-                attack = replace(attack, prefix=lead + prefix)
-                break
-        if suffixes:
-            attacks.append(replace(attack, suffix=suffixes[0], suffixes=tuple(suffixes[1:])))
+        if check:
+            attack = _with_failing_suffix(attack, compiled)
+        if attack is not None:
+            per_node[id(finding.node)] = per_node.get(id(finding.node), 0) + 1
+            attacks.append(attack if check else replace(attack, suffix="!"))
+        if len(attacks) >= _MAX_ATTACKS:
+            break
     attacks.sort(key=lambda a: a.rank)
     return attacks
 
 
+def _with_failing_suffix(attack: Attack, compiled: re.Pattern[str]) -> Attack | None:
+    """``attack`` with the suffixes that make it fail, or None. A search whose other branch matches at the
+    string's start gets a leading character the pump lacks."""
+    suffixes = _failing_suffixes(attack, compiled)
+    leads = [c for c in _SUFFIXES[:16] if c not in attack.pump] if attack.search and not suffixes else []
+    for lead in leads:
+        suffixes = _failing_suffixes(replace(attack, prefix=lead + attack.prefix), compiled)
+        if suffixes:
+            attack = replace(attack, prefix=lead + attack.prefix)
+            break
+    return replace(attack, suffix=suffixes[0], suffixes=tuple(suffixes[1:])) if suffixes else None
+
+
 def _starts_mid_run(root: Node, target: Node, pump: str) -> bool:
-    """Whether a search can start the pattern inside a run of pumps and reach ``target`` there, all parts before
-    it matching empty (anchors, ``(?:^|,)`` and the like fail there): then every start position costs again."""
-    chart = _Chart(pump * 4)
-    return _empty_path(root, target, chart, 2 * len(pump)) is True
+    """Whether a search can start the pattern inside a run of pumps and reach ``target`` still inside it (what
+    comes before matching empty or pumps; anchors, ``(?:^|,)`` and the like fail there): then every start
+    position in the run costs again."""
+    text = pump * 8
+    entries = _entries(root, target, _Chart(text), {2 * len(pump)})
+    return any(p <= len(text) - 2 * len(pump) for p in entries or ())
 
 
-def _empty_path(node: Node, target: Node, chart: _Chart, pos: int) -> bool | None:
+def _contains(node: Node, target: Node) -> bool:
+    return node is target or any(_contains(c, target) for c in _children(node))
+
+
+def _entries(node: Node, target: Node, chart: _Chart, starts: set[int]) -> set[int] | None:
+    """The positions at which ``target`` can be entered when ``node`` starts at one of ``starts``."""
     if node is target:
-        return True
+        return starts
     if node[0] == "seq":
-        for idx, child in enumerate(node[1]):
-            below = _empty_path(child, target, chart, pos)
-            if below is not None:
-                return below and all(pos in chart.ends(before, pos) for before in node[1][:idx])
+        current = set(starts)
+        for child in node[1]:
+            if _contains(child, target):
+                return _entries(child, target, chart, current)
+            current = {end for pos in current for end in chart.ends(child, pos)}
+            if not current:
+                return set()
         return None
     for child in _children(node):
-        below = _empty_path(child, target, chart, pos)
-        if below is not None:
-            return below
+        if _contains(child, target):
+            return _entries(child, target, chart, starts)
     return None
 
 
 def _failing_suffixes(attack: Attack, compiled: re.Pattern[str]) -> list[str]:
     """Suffixes after which ``prefix + pump * k`` cannot match, so the engine must try every split of the pumps:
     the empty one if it fails, then single characters outside the pump, at most a few."""
-    run = compiled.search if attack.search else compiled.match
     k = 3 if attack.kind == "exponential" else max(6, attack.degree + 2)
     pump_chars = set(attack.pump)
     candidates = [""] + [c for c in _SUFFIXES if c not in pump_chars] + [c for c in _SUFFIXES if c in pump_chars]
     out = []
     for suffix in candidates:
-        if run(attack.string(k) + suffix) is None and run(attack.string(k + 1) + suffix) is None:
+        if _fails(attack, compiled, k, suffix) and _fails(attack, compiled, k + 1, suffix):
             out.append(suffix)
             if len(out) >= _SUFFIXES_KEPT:
                 return out
@@ -533,9 +647,17 @@ def _failing_suffixes(attack: Attack, compiled: re.Pattern[str]) -> list[str]:
         return out
     for a in _SUFFIXES:
         for b in _SUFFIXES[:8]:
-            if run(attack.string(k) + a + b) is None:
+            if _fails(attack, compiled, k, a + b):
                 return [a + b]
     return []
+
+
+def _fails(attack: Attack, compiled: re.Pattern[str], k: int, suffix: str) -> bool:
+    """Whether no match starts within the prefix and pumps (a search may still match in the suffix; a match
+    attempt that succeeds early would end the backtracking)."""
+    text = attack.string(k)[: len(attack.string(k)) - len(attack.suffix)] + suffix
+    found = (compiled.search if attack.search else compiled.match)(text)
+    return found is None or (attack.search and found.start() >= len(attack.prefix) + len(attack.pump) * k)
 
 
 # ---- empirical check

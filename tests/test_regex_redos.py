@@ -183,3 +183,28 @@ def test_search_restarts_only_where_the_pattern_can_start() -> None:
     assert analyse(r"(?:^|,)[ \t]*([^ \t,]+)[ \t]+realm=", re.I, search=True) == []
     # ^ under MULTILINE only restarts after a newline
     assert analyse(r"(^[ \t]*)(?:[^ \t\n])", re.M, search=True) == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "kind", "degree"),
+    [
+        (r"<[^>]*?>", "polynomial", 2),  # the search restarts at every '<' the prefix consumes
+        (r"<!--[\d\D]*?-->", "polynomial", 2),  # ... at every copy of a literal lead
+        (r"\w*$", "polynomial", 2),  # the match found at the end comes after quadratic work
+        (r"(?=[-_a-zA-Z0-9]*?[A-Z])[-_a-zA-Z0-9]{6,}", "polynomial", 2),  # a lookahead's body scans
+        (r"^[a-z\.]*\s?([a-z\-']+\s)+[a-z\-']+$", "polynomial", 2),  # the group after the run scans it again
+        (r"^([a-z]+?\.[a-z]+)+\%$", "exponential", 0),  # two iterations split one string two ways
+        (r"(AUX|PRN|NUL)+\s*$", "polynomial", 2),  # a pump taken from the repeat's body
+    ],
+)
+def test_regexlib_shapes(pattern: str, kind: str, degree: int) -> None:
+    # shapes from regexlib entries of the ReDoS-Benchmarks tuning half (never the held-out sample)
+    (attack, *_) = analyse(pattern, search=True)
+    assert (attack.kind, attack.degree) == (kind, degree)
+    found = re.search(pattern, attack.string(8))
+    assert found is None or found.start() >= len(attack.prefix) + 8 * len(attack.pump)
+
+
+def test_lookbehind_and_lookahead_do_not_block_the_prefix() -> None:
+    (attack, *_) = analyse(r"<(?![!/]?[ABIU][>\s])[^>]*>", search=True)
+    assert attack.degree == 2 and attack.pump == "<"
