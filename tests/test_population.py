@@ -249,3 +249,28 @@ def test_through_a_local_server_the_model_improves_only_from_a_better_parent(ver
     assert best.verdict == "accepted" and best.parent == seen_set and best.round == 2
     assert best.model == "local-coder" and best.tokens > 0 and "local-coder" in best.origin
     assert result.tokens >= best.tokens
+
+
+class Repeater:
+    """A sampling proposer (scripted) that answers the seen-set rewrite, respelled, every time."""
+
+    name = "repeater"
+    samples = True
+
+    def __init__(self) -> None:
+        self.seen: list[Context] = []
+
+    def propose(self, context: Context, *, n: int) -> list[Candidate]:
+        self.seen.append(context)
+        return [Candidate(SEEN_SET if len(self.seen) % 2 else SEEN_SET_AGAIN, self.name)]
+
+
+def test_a_model_that_only_repeats_itself_gets_two_idle_rounds_then_the_loop_stops(verified: list[str]) -> None:
+    repeater = Repeater()
+    result = optimize_function(
+        fx.unique_in_order, stress_inputs=STRESS, proposers=[repeater], rounds=8, candidates_per_round=1, **QUICK
+    )
+    assert verified == [SEEN_SET]
+    assert [c.round for c in repeater.seen] == [1, 2, 3]  # round 1 new, rounds 2 and 3 only repeats
+    assert result.duplicates == 2 and repeater.seen[2].repeats == 1
+    assert "repeated a program already tried" in build_prompt(repeater.seen[2])
