@@ -574,12 +574,11 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
         if (prefix, finding.pump) in seen or per_node.get(id(finding.node), 0) >= _PUMPS_PER_PART:
             continue
         seen.add((prefix, finding.pump))
-        attack = Attack(pattern, prefix, finding.pump, "", finding.kind, degree, flags=flags, search=search)
-        if check:
-            attack = _with_failing_suffix(attack, compiled)
+        bare = Attack(pattern, prefix, finding.pump, "", finding.kind, degree, flags=flags, search=search)
+        attack = _with_failing_suffix(bare, compiled) if check else replace(bare, suffix="!")
         if attack is not None:
             per_node[id(finding.node)] = per_node.get(id(finding.node), 0) + 1
-            attacks.append(attack if check else replace(attack, suffix="!"))
+            attacks.append(attack)
         if len(attacks) >= _MAX_ATTACKS:
             break
     attacks.sort(key=lambda a: a.rank)
