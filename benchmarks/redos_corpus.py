@@ -17,6 +17,7 @@ The halves were fixed in the manifest before any run; perfkit may be tuned on th
     python benchmarks/redos_corpus.py --half all --budget 30 --out /tmp/redos.json
     python benchmarks/redos_corpus.py --only wheel-filename,jinja2-urlize --methods perfkit,random
     python benchmarks/redos_corpus.py --methods perfkit --out /tmp/redos.json --keep   # keep the other methods
+    python benchmarks/redos_corpus.py --check-fixed --repeats 1       # each exploit: slow before, fast after the fix
 
 With ``--keep``, rows of methods not run now are kept from the existing ``--out`` file.
 """
@@ -149,6 +150,21 @@ def summary(rows: list[dict[str, Any]], methods: list[str]) -> list[str]:
     return lines
 
 
+def check_fixed(bugs: list[Bug], args: argparse.Namespace) -> None:
+    """Print the exploit's time on the vulnerable and on the fixed release: the exploit must hit the advisory's
+    bug (slow on the first, fast on the second)."""
+    print(f"{'bug':<30} {'version':>8} {'s':>7}   {'fixed':>8} {'s':>7}")
+    for bug in bugs:
+        slow = time_input(bug, bug.exploit, repeats=args.repeats, limit=args.limit)
+        head = f"{bug.id:<30} {bug.version:>8} {'≥' if slow.censored else ' '}{slow.seconds:>6.3f}"
+        if not bug.has_fix:
+            print(f"{head}   no fix: {bug.fixed}", flush=True)
+            continue
+        fast = time_input(bug, bug.exploit, repeats=args.repeats, limit=args.limit, fixed=True)
+        error = f" ({fast.error})" if fast.error else ""
+        print(f"{head}   {bug.fixed:>8} {'≥' if fast.censored else ' '}{fast.seconds:>6.3f}{error}", flush=True)
+
+
 def write_atomic(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -166,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=float, default=10.0, help="seconds per timed call (slower: censored)")
     parser.add_argument("--out", type=Path, default=None, help="JSON results (written after every bug)")
     parser.add_argument("--keep", action="store_true", help="keep the other methods' rows of an existing --out")
+    parser.add_argument(
+        "--check-fixed", action="store_true", help="only time each exploit on its vulnerable and fixed release"
+    )
     args = parser.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
     unknown = [m for m in methods if m not in METHODS]
@@ -174,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or missing:
         parser.error(f"unknown methods {unknown} or bugs {missing}; bugs: {', '.join(sorted(BY_ID))}")
     bugs = [BY_ID[i] for i in ids] if ids else half(args.half)
+    if args.check_fixed:
+        print(f"load: {uptime()}")
+        check_fixed(bugs, args)
+        return 0
     old: dict[str, Any] = {}
     earlier: list[dict[str, Any]] = []  # --keep: the settings and load of the runs whose rows are kept
     if args.keep and args.out and args.out.exists():

@@ -39,14 +39,18 @@ def install(requirement: str, *, cache: Path = CACHE) -> Path:
     return target
 
 
-def paths(bug: Bug, *, cache: Path = CACHE) -> list[Path]:
-    """The import path of ``bug``: its release, its needs, then ``benchmarks/`` (for ``redos.wrappers``)."""
-    return [*(install(r, cache=cache) for r in bug.requirements), BENCHMARKS]
+def paths(bug: Bug, *, fixed: bool = False, cache: Path = CACHE) -> list[Path]:
+    """The import path of ``bug``: its release (``fixed``: the fixed one), its needs, then ``benchmarks/`` (for
+    ``redos.wrappers``)."""
+    requirements = [*bug.requirements, *bug.fixed_needs] if fixed else list(bug.requirements)
+    if fixed:
+        requirements[0] = f"{bug.package}=={bug.fixed}"
+    return [*(install(r, cache=cache) for r in requirements), BENCHMARKS]
 
 
-def environment(bug: Bug, *, cache: Path = CACHE) -> dict[str, str]:
+def environment(bug: Bug, *, fixed: bool = False, cache: Path = CACHE) -> dict[str, str]:
     """A copy of ``os.environ`` whose PYTHONPATH imports the bug's release first (for the subprocesses)."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths(bug, cache=cache))
+    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths(bug, fixed=fixed, cache=cache))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env

@@ -46,6 +46,7 @@ class Bug:
     half: str
     shape: str = "advisory"  # "advisory", "fix" or "regex": where the exploit shape comes from (module doc)
     needs: tuple[str, ...] = ()  # other requirements ("name==version") the release imports
+    fixed_needs: tuple[str, ...] = ()  # more requirements of the fixed release
     note: str = ""
 
     @property
@@ -61,6 +62,11 @@ class Bug:
     def length(self) -> int:
         """The exploit's length: the fuzzers' ``max_size``."""
         return len(self.exploit)
+
+    @property
+    def has_fix(self) -> bool:
+        """Whether ``fixed`` names a release (it may say there is none)."""
+        return self.fixed.replace(".", "").isdigit()
 
     @property
     def requirements(self) -> tuple[str, ...]:
@@ -120,7 +126,8 @@ BUGS: tuple[Bug, ...] = (
         id="future-urllib-basic-auth",
         package="future",
         version="0.18.2",
-        fixed="none (future keeps the old urllib.request copy; CPython fixed it in 3.8.3)",
+        fixed="none: future keeps the old urllib.request copy, still exponential in 1.0.0, the current release"
+        " (CPython fixed its own in 2020, bpo-39503)",
         advisory="CVE-2020-8492 (bpo-39503) in future's backport of urllib.request: AbstractBasicAuthHandler.rx"
         " on a WWW-Authenticate header with many commas",
         function="future.backports.urllib.request:AbstractBasicAuthHandler.http_error_auth_reqed",
@@ -145,6 +152,8 @@ BUGS: tuple[Bug, ...] = (
         suffix="a",
         half="held-out",
         needs=("six==1.16.0",),
+        fixed_needs=("pyparsing==2.4.7",),
+        note="0.19.0 replaced the parser (the wrapper's function is gone there)",
     ),
     Bug(
         id="jinja2-urlize",

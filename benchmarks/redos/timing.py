@@ -57,8 +57,9 @@ def limit_memory(nbytes: int = MEMORY) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (nbytes, nbytes))
 
 
-def time_input(bug: Bug, s: str, *, repeats: int = 3, limit: float = 10.0) -> Timing:
-    """Best of ``repeats`` calls of ``bug``'s wrapper on ``s`` in a fresh process; see the module doc."""
+def time_input(bug: Bug, s: str, *, repeats: int = 3, limit: float = 10.0, fixed: bool = False) -> Timing:
+    """Best of ``repeats`` calls of ``bug``'s wrapper on ``s`` in a fresh process (``fixed``: on the fixed
+    release); see the module doc."""
     with tempfile.TemporaryDirectory(prefix="redos-time-") as tmp:
         path = Path(tmp) / "input.json"
         path.write_text(json.dumps(s), encoding="utf-8")
@@ -66,7 +67,7 @@ def time_input(bug: Bug, s: str, *, repeats: int = 3, limit: float = 10.0) -> Ti
         try:
             done = subprocess.run(
                 command,
-                env=environment(bug),
+                env=environment(bug, fixed=fixed),
                 capture_output=True,
                 text=True,
                 timeout=STARTUP + repeats * limit,
