@@ -135,6 +135,18 @@ def test_load_orders_runs_by_time_and_filters(tmp_path: Path) -> None:
         assert list(ph.load(store, key="::a")) == [("t.py::a", "time")]
 
 
+def test_judge_a_new_value_against_the_stored_runs_of_its_machine(tmp_path: Path) -> None:
+    with Store(tmp_path / "r.sqlite") as store:
+        for i, v in enumerate(_sessions(8, between=0.03, seed=13)):
+            _run(store, f"2026-01-{i + 1:02d}T00:00:00+00:00", [("t.py::a", "time", [v * 0.995, v, v * 1.005])])
+            _run(store, f"2026-01-{i + 1:02d}T01:00:00+00:00", [("t.py::a", "time", [v / 3, v / 3])], fingerprint="x")
+        drift = ph.judge(store, key="t.py::a", metric="time", value=1.06e-3, fingerprint="fp")
+        assert drift is not None and drift.verdict == "same" and len(drift.points) == 8
+        slower = ph.judge(store, key="t.py::a", metric="time", value=1.3e-3, fingerprint="fp")
+        assert slower is not None and slower.verdict == "regression"
+        assert ph.judge(store, key="t.py::other", metric="time", value=1.0) is None
+
+
 # ------------------------------------------------------------------ importing pytest-benchmark's JSON
 def _saved(stats: dict[str, object], *, when: str = "2024-03-01T10:00:00.123456+00:00", **bench: object) -> dict:
     entry = {"group": None, "name": "test_x", "fullname": "tests/test_b.py::test_x", "params": None, "param": None,

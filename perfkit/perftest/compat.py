@@ -26,6 +26,7 @@ import math
 import os
 import statistics
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -208,7 +209,7 @@ class BenchmarkFixture:
             return PerfCall(
                 session,
                 node.nodeid,
-                TestSettings(test.metrics, test.threshold, test.rounds, chosen),
+                replace(test, group=chosen),
                 nodeid_path=str(rootpath / node.nodeid),
                 cwd=Path(config.invocation_params.dir),
                 callgrind_child=run_in_callgrind_child(),

@@ -213,6 +213,27 @@ def load(
     return series
 
 
+def judge(
+    store: Store,
+    *,
+    key: str,
+    metric: str,
+    value: float,
+    fingerprint: str | None = None,
+    threshold: float = 0.05,
+    kind: str = "pytest",
+) -> Assessment | None:
+    """A new ``value`` of (``key``, ``metric``) against its stored history (clock metrics: runs with this
+    ``fingerprint`` only, when given); None when the store has no run of it. For the plugin's stored-baseline
+    mode: a clock regression inside the history's band is drift, not a regression."""
+    points = load(store, metric=metric, kind=kind).get((key, metric), [])
+    if fingerprint is not None and metric in CLOCKS:
+        points = [p for p in points if p.fingerprint == fingerprint]
+    if not points:
+        return None
+    return assess(points, key=key, metric=metric, current=value, threshold=threshold, same_machine=False)
+
+
 # ---------------------------------------------------------------------- importing pytest-benchmark's JSON
 @dataclass
 class ImportReport:
