@@ -238,11 +238,10 @@ class _Walker:
                 self.push(call, depth)
 
     def add(self, pattern: Any, flags: int, where: str, depth: int, *, direct: bool, name: str | None) -> None:
-        if isinstance(pattern, re.Pattern):
-            pattern, flags = pattern.pattern, pattern.flags & ~re.UNICODE
-        if not isinstance(pattern, str) or not isinstance(flags, int):
+        key = _normal(pattern, flags)
+        if key is None:
             return
-        key = (pattern, flags)
+        pattern, flags = key
         old = self.patterns.get(key)
         if old is None or (direct, -depth) > (old.direct, -old.depth):
             search = old.search if old is not None else True
@@ -343,7 +342,7 @@ class _Walker:
                 if isinstance(receiver, ast.Call) and node.func.attr in _RE_FUNCS:
                     inner = _re_func_name(evaluator.obj(receiver.func))
                     if inner == "compile":
-                        self.literal(receiver, evaluator, node.func.attr, where, first, depth)
+                        self.literal(receiver, evaluator, "compile", where, first, depth, used=node.func.attr)
                 continue
             if method is not None:
                 self.literal(node, evaluator, method, where, first, depth)
@@ -361,20 +360,21 @@ class _Walker:
                 if isinstance(item, ast.Constant) and isinstance(item.value, str) and 0 < len(item.value) <= 40:
                     self.reach.guards.append(item.value)
 
-    def literal(self, node: ast.Call, ev: _Evaluator, method: str, where: str, first: int, depth: int) -> None:
+    def literal(
+        self, node: ast.Call, ev: _Evaluator, method: str, where: str, first: int, depth: int, *, used: str = ""
+    ) -> None:
+        """The pattern (and flags) of a call of ``re.<method>``; ``used``: the method then called on its result."""
         pattern = ev.value(node.args[0]) if node.args else ev.value(_keyword(node, "pattern"))
         flag_at = _FLAGS_AT[method]
         flags_node = node.args[flag_at] if len(node.args) > flag_at else _keyword(node, "flags")
         flags = ev.value(flags_node) if flags_node is not None else 0
         flags = flags if isinstance(flags, int) else 0
-        if isinstance(pattern, re.Pattern):
-            pattern, flags = pattern.pattern, pattern.flags & ~re.UNICODE
-        if not isinstance(pattern, str) or not isinstance(flags, int):
+        key = _normal(pattern, flags)
+        if key is None:
             return
         line = first + getattr(node, "lineno", 1) - 1
         self.add(pattern, flags, f"{where}:{line}", depth, direct=True, name=None)
-        if method in _MATCH_ONLY:
-            key = (pattern, flags)
+        if (used or method) in _MATCH_ONLY:
             self.patterns[key] = _with_search(self.patterns[key], False)
 
     def finish(self) -> Reach:
@@ -386,6 +386,18 @@ class _Walker:
         self.reach.constants = list(dict.fromkeys(c for c in self.reach.constants if 0 < len(c) <= 80))
         self.reach.guards = list(dict.fromkeys(self.reach.guards))
         return self.reach
+
+
+def _normal(pattern: Any, flags: Any) -> tuple[str, int] | None:
+    """(pattern text, flags) as analysed: a compiled pattern's own flags; a bytes pattern read as Latin-1 with
+    ``re.ASCII`` (what bytes patterns mean by ``\\w``, ``\\d``, ``\\s`` and case)."""
+    if isinstance(pattern, re.Pattern):
+        pattern, flags = pattern.pattern, pattern.flags & ~re.UNICODE
+    if not isinstance(flags, int):
+        return None
+    if isinstance(pattern, bytes):
+        return pattern.decode("latin-1"), flags | re.ASCII
+    return (pattern, flags) if isinstance(pattern, str) else None
 
 
 def _with_search(found: FoundRegex, search: bool) -> FoundRegex:
@@ -400,8 +412,7 @@ def _patterns_in(value: Any, *, strings: bool = True, depth: int = 0) -> Iterato
     """Compiled patterns in ``value`` (and in its lists, tuples, dicts); with ``strings``, also regex-looking
     strings inside such containers (lexer token tables keep their patterns as strings until first use)."""
     if isinstance(value, re.Pattern):
-        if isinstance(value.pattern, str):
-            yield value, 0
+        yield value, 0
     elif depth < 5 and isinstance(value, list | tuple | dict):
         items = list(value.items()) if isinstance(value, dict) else list(value)
         for item in items[:500]:

@@ -70,3 +70,18 @@ def test_closure_and_method_targets() -> None:
 
 def test_function_budget_is_respected() -> None:
     assert len(reach(t.check_url, max_functions=1).functions) == 1
+
+
+def test_bytes_patterns_and_compile_then_match() -> None:
+    rx = re.compile(rb"\+OK.*(<[^>]+>)")
+
+    def timestamp(line):  # type: ignore[no-untyped-def]
+        return rx.search(line)
+
+    def chained(s):  # type: ignore[no-untyped-def]
+        return re.compile(r"^(\w+\s?)*$", re.I).match(s)
+
+    found = reach(timestamp).regexes
+    assert [(r.pattern, r.flags & re.ASCII, r.search) for r in found] == [(r"\+OK.*(<[^>]+>)", re.ASCII, True)]
+    (got,) = reach(chained).regexes
+    assert (got.pattern, got.flags, got.search) == (r"^(\w+\s?)*$", re.I, False)
