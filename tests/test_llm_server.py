@@ -346,7 +346,8 @@ def test_optimize_end_to_end_then_a_rerun_from_the_cache_asks_nothing(project: P
         assert len(s.chats) - asked == len(pings) == 1  # the re-run sent only the server check
     a, b = (json.loads((tmp_path / d / "report.json").read_text()) for d in "ab")
     assert a["llm"]["requests"] >= 1 and a["llm"]["cache_hits"] == 0
-    assert b["llm"]["requests"] == 0 and b["llm"]["tokens"] == 0 and b["llm"]["cache_hits"] == a["llm"]["requests"]
+    # the loop may ask fewer times on the re-run (its choices follow the measured speedups), never anew
+    assert b["llm"]["requests"] == 0 and b["llm"]["tokens"] == 0 and 1 <= b["llm"]["cache_hits"] <= a["llm"]["requests"]
     [row] = [r for r in a["functions"] if r["function"] == "textstats:dedupe"]
     assert row["status"] == "improved" and row["llm"]["requests"] == a["llm"]["requests"]
     assert "LLM: 0 requests, 0 tokens" in second.stdout
