@@ -9,6 +9,7 @@ import itertools
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,42 @@ def test_measure_on_the_command_line_takes_the_clock(tmp_path: Path, clock: str)
     assert data["metadata"]["clock"] == harness_runner.effective_clock(clock)
     assert len(data["queue_wait"]) == len(data["times"]) == 2
     assert ("less the wait for a CPU" in result.stdout) == (data["metadata"]["clock"] == "wall-minus-wait")
+
+
+class _HalfWaiting:
+    """A stand-in for the run-queue counters and the timing loop of a machine where a value spends half its wall
+    time waiting for a CPU: each pair of readings around a loop shows that wait and no blocking."""
+
+    def __init__(self, per_call_ns: int) -> None:
+        self.per_call_ns = per_call_ns
+        self.last_wall = 0
+        self.reads = 0
+        self.waited = 0
+
+    def time_loop(self, func: Any, args: tuple[Any, ...], n: int) -> int:
+        self.last_wall = 2 * self.per_call_ns * n
+        return self.last_wall
+
+    def read(self) -> tuple[int, int, int]:
+        self.reads += 1
+        if self.reads % 2 == 0:  # the reading after a loop
+            self.waited += self.last_wall // 2
+        return 0, self.waited, 0  # no on-CPU time: never the bound here
+
+    def close(self) -> None:
+        pass
+
+
+def test_values_lose_their_wait_but_the_loop_count_follows_the_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _HalfWaiting(per_call_ns=40)
+    monkeypatch.setattr(_native, "time_loop", fake.time_loop)
+    monkeypatch.setattr(runqueue, "open_waits", lambda: fake)
+    messages: list[dict[str, Any]] = []
+    task = Task(func=workloads.add, args=(1, 2), values=2, warmups=0, min_time=0.01, clock="wall-minus-wait")
+    run_task(replace(task, counters=()), messages.append)
+    # the budget is pyperf's: a value lasts min_time on the wall clock (80 ns per call here), waits included
+    assert [m["loops"] for m in messages if m["kind"] == "calibration"] == rule_steps(80.0, 0, 0.01)
+    values = [m for m in messages if m["kind"] == "value"]
+    assert len(values) == 2
+    for m in values:  # each value keeps the 40 ns per call the call ran, and says what was taken out
+        assert m["ns"] == 40 * m["loops"] and m["wait_ns"] == 40 * m["loops"]

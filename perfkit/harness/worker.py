@@ -141,13 +141,14 @@ def _measure(task: Task, func: Callable[..., Any], timer: _Timer, emit: Emit) ->
 
 
 def _calibrate(func: Callable[..., Any], timer: _Timer, task: Task, emit: Emit) -> int:
-    """The loop count of :func:`perfkit.harness.loops.calibrate`, each step reported."""
+    """The loop count of :func:`perfkit.harness.loops.calibrate`, each step reported. A value must last
+    ``min_time`` on the wall clock (pyperf's budget), waits for a CPU included."""
 
     def step(loops: int) -> int:
         emit({"kind": "start", "phase": "calibrate", "loops": loops})
         ns, waited, _ = timer(func, loops)
         emit({"kind": "calibration", "loops": loops, "ns": ns, "wait_ns": waited})
-        return ns
+        return ns + waited
 
     return loop_counts.calibrate(step, min_time=task.min_time)
 
