@@ -207,6 +207,7 @@ class _Walker:
         self.pattern_names: dict[tuple[str, int], set[str]] = {}
         self.uses: dict[str, set[str]] = {}
         self.modules: dict[str, tuple[types.ModuleType, int]] = {}
+        self.helpers: dict[int, dict[int, str]] = {}
 
     def run(self, target: Any) -> Reach:
         self.push(target, 0)
@@ -267,6 +268,9 @@ class _Walker:
         owner = self.owner(func)
         if owner is not None:
             self.referenced(owner, owner.__name__, where, depth, names)
+            args = func.__code__.co_varnames[: func.__code__.co_argcount]
+            if args and args[0] not in namespace:
+                namespace[args[0]] = owner  # self.PATTERN / cls.PATTERN: the class attribute, read statically
         tree = _source_tree(func)
         if tree is not None:
             self.calls(tree, _Evaluator(namespace, {}), where, func, depth)
@@ -346,6 +350,44 @@ class _Walker:
                 continue
             if method is not None:
                 self.literal(node, evaluator, method, where, first, depth)
+            elif isinstance(_unwrap(target), types.FunctionType):
+                self.helper_call(node, evaluator, _unwrap(target), where, first, depth)
+
+    def helper_call(
+        self, node: ast.Call, ev: _Evaluator, helper: types.FunctionType, where: str, first: int, depth: int
+    ) -> None:
+        """A call of a helper that hands one of its parameters to ``re``: the constant passed there is a pattern."""
+        params = self.regex_params(helper)
+        code = helper.__code__
+        names = code.co_varnames[: code.co_argcount]
+        shift = 1 if isinstance(node.func, ast.Attribute) and names[:1] in (("self",), ("cls",)) else 0
+        for index, method in params.items():
+            position = index - shift
+            arg = node.args[position] if 0 <= position < len(node.args) else _keyword(node, names[index])
+            pattern = ev.value(arg) if arg is not None else None
+            key = _normal(pattern, 0)
+            if key is not None:
+                line = first + getattr(node, "lineno", 1) - 1
+                self.add(pattern, 0, f"{where}:{line}", depth, direct=True, name=None)
+                if method in _MATCH_ONLY:
+                    self.patterns[key] = _with_search(self.patterns[key], False)
+
+    def regex_params(self, helper: types.FunctionType) -> dict[int, str]:
+        """Which parameters of ``helper`` it passes as the pattern of an ``re`` call, and to which function."""
+        if id(helper) not in self.helpers:
+            found: dict[int, str] = {}
+            tree = _source_tree(helper) if not _skipped(helper.__module__) else None
+            names = helper.__code__.co_varnames[: helper.__code__.co_argcount]
+            ev = _Evaluator(dict(helper.__globals__), {})
+            for node in ast.walk(tree) if tree is not None else ():
+                if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+                    method = (
+                        _re_func_name(ev.obj(node.func)) if isinstance(node.func, ast.Attribute | ast.Name) else None
+                    )
+                    if method is not None and node.args[0].id in names:
+                        found[names.index(node.args[0].id)] = method
+            self.helpers[id(helper)] = found
+        return self.helpers[id(helper)]
 
     def guard(self, node: ast.AST) -> None:
         """Record string constants compared with, or tested as a start/end of, something."""

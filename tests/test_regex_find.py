@@ -85,3 +85,11 @@ def test_bytes_patterns_and_compile_then_match() -> None:
     assert [(r.pattern, r.flags & re.ASCII, r.search) for r in found] == [(r"\+OK.*(<[^>]+>)", re.ASCII, True)]
     (got,) = reach(chained).regexes
     assert (got.pattern, got.flags, got.search) == (r"^(\w+\s?)*$", re.I, False)
+
+
+def test_string_class_attribute_read_through_self() -> None:
+    assert patterns(t.tokenize_words)[r"^(\w+[ _-]?)+$"] == (0, False, True)
+
+
+def test_pattern_passed_through_a_helper_that_calls_re() -> None:
+    assert patterns(t.version_ok)[r"^(\d+\.?)+$"] == (0, False, True)
