@@ -351,3 +351,32 @@ def test_optimize_end_to_end_then_a_rerun_from_the_cache_asks_nothing(project: P
     [row] = [r for r in a["functions"] if r["function"] == "textstats:dedupe"]
     assert row["status"] == "improved" and row["llm"]["requests"] == a["llm"]["requests"]
     assert "LLM: 0 requests, 0 tokens" in second.stdout
+
+
+def test_the_model_comes_from_the_flag_then_the_config_then_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfkit.repo.config import RepoConfig
+    from perfkit.repo.optimize import llm_proposer
+
+    with LLMServer(models=("a", "b", "c"), respond=lambda r: CODE) as s:
+        monkeypatch.setenv("OPENAI_BASE_URL", s.url)
+        monkeypatch.setenv("PERFKIT_MODEL", "a")
+        assert llm_proposer(RepoConfig(), offline=False).model == "a"
+        configured = RepoConfig(model="b", llm_cache=False, llm_budget="tokens=9k")
+        proposer = llm_proposer(configured, offline=False)
+        assert proposer.model == "b" and proposer.cache is None and proposer.budget == Budget(tokens=9000)
+        assert llm_proposer(configured.merged(model="c:2,a"), offline=False).model == "c:2,a"
+        assert llm_proposer(configured, offline=True) is None
+        asked = len(s.requests)
+    monkeypatch.delenv("OPENAI_BASE_URL")
+    monkeypatch.delenv("PERFKIT_MODEL")
+    assert llm_proposer(RepoConfig(), offline=False) is None and asked == 2 + 2 + 3  # no LLM configured: offline
+
+
+def test_a_bad_budget_or_model_flag_is_one_line_before_any_work(project: Path) -> None:
+    for flag, value, message in (
+        ("--llm-budget", "requests=lots", "llm_budget='requests=lots': give requests=N and/or tokens=M"),
+        ("--model", "a,a", "model='a,a': 'a' is given twice"),
+    ):
+        result = optimize(project, "http://127.0.0.1:9/v1", flag, value)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+        assert "checking the LLM server" not in result.stderr
