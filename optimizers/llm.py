@@ -87,6 +87,10 @@ class LLMProposer:
             raise InvalidArgument("retries", retries, "give a whole number of at least 0")
         if seed is not None and not isinstance(seed, int):
             raise InvalidArgument("seed", seed, "give a whole number, or None to send none")
+        if not isinstance(cache, ReplyCache | str | Path | None):
+            raise InvalidArgument("cache", cache, "give a ReplyCache, a folder, or None for no cache")
+        if not isinstance(budget, Budget | str | None):
+            raise InvalidArgument("budget", budget, 'give a Budget, a text like "requests=200,tokens=400k", or None')
         self.base_url = server_url(base_url)
         self._key = resolve_key(api_key, self.base_url)
         self._spec = model_spec(model) or ("" if self.base_url else DEFAULT_MODEL)

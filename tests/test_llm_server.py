@@ -199,6 +199,9 @@ def test_the_budget_stops_requests_but_not_replies_from_the_cache(server: LLMSer
 
 
 def test_budget_texts() -> None:
+    for bad in ({"cache": True}, {"budget": 200}, {"seed": "1"}, {"timeout": 0}):
+        with pytest.raises(InvalidArgument, match=f"{next(iter(bad))}="):
+            LLMProposer(base_url="http://127.0.0.1:9/v1", **bad)
     assert parse_budget("requests=200, tokens=400k") == Budget(200, 400_000)
     assert parse_budget("tokens=1.5M") == Budget(None, 1_500_000) and parse_budget("") == Budget()
     for bad in ("requests=0", "reqs=3", "requests=2,requests=3", "tokens=ten", "requests=1.5"):
