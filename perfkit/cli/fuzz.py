@@ -257,7 +257,7 @@ def _finding_rows(label: str, finding: Any) -> list[tuple[str, str]]:
     shown = repr((finding.args, finding.kwargs))
     rows = [(label, shown if len(shown) <= SHOWN else shown[: SHOWN - 3] + "...")]
     if finding.outcome == "raised":
-        rows.append(("class", f"{RAISED}: {finding.error or 'an exception'} after its work"))
+        rows.append(("class", f"{RAISED} ({finding.error or 'an exception'})"))
     elif finding.outcome == "timeout":
         rows.append(("class", "ran past the time limit (censored: the slowest kind)"))
     lines = "censored (timeout)" if finding.outcome == "timeout" else f"{finding.lines} Python lines"
