@@ -228,3 +228,21 @@ def test_values_lose_their_wait_but_the_loop_count_follows_the_wall_clock(monkey
     assert len(values) == 2
     for m in values:  # each value keeps the 40 ns per call the call ran, and says what was taken out
         assert m["ns"] == 40 * m["loops"] and m["wait_ns"] == 40 * m["loops"]
+
+
+def test_compare_notes_measurements_taken_on_different_clocks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from perfkit.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no pyproject.toml settings of the repository
+    files = []
+    for index, clock in enumerate(("wall", "wall-minus-wait")):
+        m = Measurement(name="f", kind="callable", times=[1e-6, 1.1e-6, 0.9e-6], censored=[False] * 3, process=[0] * 3)
+        m.metadata["clock"] = clock
+        m.save(tmp_path / f"{index}.json")
+        files.append(str(tmp_path / f"{index}.json"))
+    assert main(["compare", *files]) == 0
+    assert "different clocks (wall vs wall-minus-wait)" in capsys.readouterr().err
+    assert main(["compare", files[1], files[1]]) == 0
+    assert "different clocks" not in capsys.readouterr().err
