@@ -179,6 +179,9 @@ def cmd_compare(options: argparse.Namespace) -> int:
     base, new = Measurement.load(options.base), Measurement.load(options.new)
     if base.n_censored or new.n_censored:
         err("note: censored runs are compared at their limit, which understates the slower side")
+    clocks = [m.metadata.get("clock", "wall") for m in (base, new)]  # pyperf's files and older perfkit's: wall
+    if clocks[0] != clocks[1]:
+        err(f"note: timed on different clocks ({clocks[0]} vs {clocks[1]}); the wall clock reads higher when busy")
     ratio = stats.ratio_ci(base.times, new.times)
     print_rows("perfkit compare", comparison_lines(base, new, ratio))
     return 0
