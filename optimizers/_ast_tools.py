@@ -63,6 +63,30 @@ def has_nested_scopes(func: ast.FunctionDef) -> bool:
     ) or any(isinstance(n, ast.Global | ast.Nonlocal) for n in ast.walk(func))
 
 
+def closed_lambdas_only(func: ast.FunctionDef) -> bool:
+    """Whether the only nested scopes are lambdas that neither read nor reuse a name of ``func``'s own (its
+    parameters and locals): ``key=lambda p: p[1]``. Such a lambda sees nothing a rule could change, and a rule
+    that follows a local by name never meets a lambda's parameter of the same name."""
+    nested = [n for n in ast.walk(func) if n is not func and isinstance(n, _SCOPES)]
+    lambdas = [n for n in nested if isinstance(n, ast.Lambda)]
+    if not lambdas or len(lambdas) != len(nested):
+        return False
+    if any(isinstance(n, ast.Global | ast.Nonlocal) for n in ast.walk(func)):
+        return False
+    inside = {id(n) for lam in lambdas for n in ast.walk(lam)}
+    stores = [n for n in ast.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
+    own = set(params(func)) | {n.id for n in stores if id(n) not in inside}
+    for lam in lambdas:
+        names = {a.arg for a in ast.walk(lam.args) if isinstance(a, ast.arg)}
+        names |= {n.id for n in ast.walk(lam) if isinstance(n, ast.Name)}
+        if names & own:
+            return False
+    return True
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
 def params(func: ast.FunctionDef) -> list[str]:
     a = func.args
     names = [p.arg for p in a.posonlyargs + a.args + a.kwonlyargs]

@@ -33,7 +33,7 @@ def apply_rules(
     if parsed is None:
         return source, []
     _, func = parsed
-    if t.has_nested_scopes(func):  # only rules written for nested scopes run, on the function as it is
+    if t.has_nested_scopes(func) and not t.closed_lambdas_only(func):  # then only rules written for them run
         rules, steps = tuple(r for r in rules if getattr(r.apply, "nested_scopes_ok", False)), ()
     t.link_parents(func)
     fired = [step.name for step in normalize(func, context, steps=steps) if step.speedup]

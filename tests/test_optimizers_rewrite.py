@@ -302,7 +302,8 @@ def test_nothing_fires_on_code_without_the_patterns() -> None:
 
 @pytest.mark.parametrize("name", ["dedupe", "join_numbers", "word_counts"])
 def test_nested_functions_keep_rules_away(name: str) -> None:
-    source = inspect.getsource(getattr(sf, name)).replace("    return", "    g = lambda: 0\n    return", 1)
+    """A nested ``def`` could capture any local (lambdas that see none are in test_rules_lambdas.py)."""
+    source = inspect.getsource(getattr(sf, name)).replace("    return", "    def g():\n        return 0\n    return", 1)
     assert rewrite(source, name, [((ints(3),), {})])[1] == []
 
 
