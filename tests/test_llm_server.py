@@ -364,15 +364,16 @@ def test_the_model_comes_from_the_flag_then_the_config_then_the_environment(monk
         monkeypatch.setenv("OPENAI_BASE_URL", s.url)
         monkeypatch.setenv("PERFKIT_MODEL", "a")
         assert llm_proposer(RepoConfig(), offline=False).model == "a"
-        configured = RepoConfig(model="b", llm_cache=False, llm_budget="tokens=9k")
+        configured = RepoConfig(model="b", llm_cache=False, llm_budget="tokens=9k", llm_timeout=5)
         proposer = llm_proposer(configured, offline=False)
         assert proposer.model == "b" and proposer.cache is None and proposer.budget == Budget(tokens=9000)
+        assert proposer.timeout == 5.0 and llm_proposer(RepoConfig(), offline=False).timeout == 120.0
         assert llm_proposer(configured.merged(model="c:2,a"), offline=False).model == "c:2,a"
         assert llm_proposer(configured, offline=True) is None
         asked = len(s.requests)
     monkeypatch.delenv("OPENAI_BASE_URL")
     monkeypatch.delenv("PERFKIT_MODEL")
-    assert llm_proposer(RepoConfig(), offline=False) is None and asked == 2 + 2 + 3  # no LLM configured: offline
+    assert llm_proposer(RepoConfig(), offline=False) is None and asked == 2 + 2 + 2 + 3  # no LLM configured: offline
 
 
 def test_a_bad_budget_or_model_flag_is_one_line_before_any_work(project: Path) -> None:

@@ -43,6 +43,7 @@ def register(sub: Any) -> None:
         "--llm-budget", metavar="requests=N,tokens=M", help="most LLM requests and/or tokens for the run (no limit)"
     )
     parser.add_argument("--no-cache", action="store_true", help="do not reuse or keep LLM replies (the reply cache)")
+    parser.add_argument("--llm-timeout", type=float, metavar="S", help="seconds for one LLM reply (120)")
     parser.add_argument("--jobs", type=int, help="parallel verification workers (0: one per core)")
     parser.add_argument(
         "--executor",
@@ -81,6 +82,7 @@ def cmd_optimize(options: argparse.Namespace) -> int:
         model=options.model,
         llm_budget=options.llm_budget,
         llm_cache=False if options.no_cache else None,
+        llm_timeout=options.llm_timeout,
         jobs=options.jobs,
         out=options.out,
     )

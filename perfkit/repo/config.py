@@ -29,6 +29,7 @@ class RepoConfig:
     model: str = ""  # LLM model(s): "name", "a,b" or "a:3,b:1"; "" means PERFKIT_MODEL, else discovered or offline
     llm_budget: str = ""  # most LLM requests and tokens, "requests=200,tokens=400k"; "" means no limit
     llm_cache: bool = True  # keep LLM replies so a re-run asks nothing twice (--no-cache turns it off)
+    llm_timeout: float = 120.0  # seconds for one LLM reply (a local model on a CPU is slow)
     jobs: int = 0  # parallel verification workers; 0 means the number of cores
     out: str = ".perfkit"  # results folder, relative to the repository root
     timeout: float = 120.0  # seconds for one run of the workload or the tests
@@ -102,7 +103,7 @@ def _validated(config: RepoConfig, *, where: str) -> RepoConfig:
         raise bad("threshold", "give a share of time between 0 and 1, e.g. 0.02")
     if not isinstance(config.min_speedup, int | float) or config.min_speedup < 1:
         raise bad("min_speedup", "give a ratio of at least 1, e.g. 1.05")
-    for key in ("budget", "timeout"):
+    for key in ("budget", "timeout", "llm_timeout"):
         value = getattr(config, key)
         if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
             raise bad(key, "give a positive number")

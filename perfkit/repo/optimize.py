@@ -256,7 +256,7 @@ def llm_proposer(config: RepoConfig, *, offline: bool, say: Progress | None = No
     from perfkit.optimizers.llm_cache import ReplyCache
 
     cache = ReplyCache() if config.llm_cache else None
-    llm = LLMProposer(model=model or None, cache=cache, budget=config.llm_budget or None)
+    llm = LLMProposer(model=model or None, cache=cache, budget=config.llm_budget or None, timeout=config.llm_timeout)
     if say is not None:
         say("checking the LLM server")
     llm.check()
