@@ -114,7 +114,7 @@ def test_the_table_shows_the_quantity_decided_on() -> None:
 
 
 def test_paired_rounds_cancel_what_moves_the_machine_between_rounds() -> None:
-    a = [1.0, 3.0, 2.0, 5.0]  # the machine's speed moves a lot between rounds
+    a = [1.0, 3.0, 2.0, 5.0, 0.5, 4.0, 2.5]  # the machine's speed moves a lot between rounds
     got = ab.paired_ratio(a, [1.2 * x for x in a])  # the ratio within each round does not
     assert got.ratio == pytest.approx(1.2) and got.low == pytest.approx(1.2) and got.high == pytest.approx(1.2)
     logs = [math.log(1.3), math.log(1.1), math.log(1.2)]
@@ -126,6 +126,18 @@ def test_paired_rounds_cancel_what_moves_the_machine_between_rounds() -> None:
     with pytest.raises(ValueError):
         ab.paired_ratio([1.0], [1.0])
     assert ab.order(4) == [("A", "B"), ("B", "A"), ("A", "B"), ("B", "A")]
+
+
+def test_from_six_rounds_the_interval_is_the_medians_and_resists_a_stalled_worker() -> None:
+    # the sign test's order statistics: 10 rounds -> 2nd to 9th, 20 -> 6th to 15th (published tables)
+    assert [ab.median_rank(n, 0.05) for n in (5, 6, 10, 20, 30)] == [-1, 0, 1, 5, 9]
+    ratios = [1.10, 1.11, 1.09, 1.12, 1.10, 1.08, 1.11, 1.09, 1.10, 0.14]  # one worker stalled: 7x off
+    got = ab.paired_ratio([1.0] * 10, ratios)
+    ordered = sorted(ratios)
+    assert got.ratio == pytest.approx(1.10) and got.rounds == 10
+    assert got.low == pytest.approx(ordered[1]) and got.high == pytest.approx(ordered[8]) and got.low > 1.05
+    mean_t = ab.paired_ratio([1.0] * 5, [1.10, 1.11, 1.09, 1.12, 0.14])  # five rounds: Student's t on the mean
+    assert mean_t.low < 1.0
 
 
 def test_which_metrics_gate_the_session() -> None:

@@ -253,17 +253,38 @@ class Paired:
     rounds: int
 
 
-def paired_ratio(a: list[float], b: list[float], *, confidence: float = 0.95) -> Paired:
-    """Rounds ``a[i]``, ``b[i]`` paired: the mean of log(b/a) with a Student t-interval over rounds (the round is
-    the unit: what moves the machine between rounds cancels within one)."""
-    from scipy.stats import t
+MIN_RANK_ROUNDS = 6  # from 6 rounds a 95% interval of the median exists; fewer use Student's t on the mean
 
+
+def paired_ratio(a: list[float], b: list[float], *, confidence: float = 0.95) -> Paired:
+    """Rounds ``a[i]``, ``b[i]`` paired (the round is the unit: what moves the machine between rounds cancels
+    within one): the median of the rounds' ratios b/a with its distribution-free interval (order statistics,
+    the sign test's binomial). A process's memory layout can move a call by a third, and a worker on a busy
+    machine can stall for good: such rounds are outliers that move the median's interval by one rank each, and
+    the mean's t-interval without limit. Below :data:`MIN_RANK_ROUNDS` rounds: the geometric mean with a Student
+    t-interval."""
     if len(a) != len(b) or len(a) < 2 or min(a) <= 0 or min(b) <= 0:
         raise ValueError("give at least two rounds of positive values on each side")
-    logs = [math.log(y / x) for x, y in zip(a, b, strict=True)]
-    mean = statistics.fmean(logs)
-    half = float(t.ppf(0.5 + confidence / 2, len(logs) - 1)) * statistics.stdev(logs) / math.sqrt(len(logs))
-    return Paired(math.exp(mean), math.exp(mean - half), math.exp(mean + half), len(logs))
+    logs = sorted(math.log(y / x) for x, y in zip(a, b, strict=True))
+    n = len(logs)
+    if n < MIN_RANK_ROUNDS:
+        from scipy.stats import t
+
+        mean = statistics.fmean(logs)
+        half = float(t.ppf(0.5 + confidence / 2, n - 1)) * statistics.stdev(logs) / math.sqrt(n)
+        return Paired(math.exp(mean), math.exp(mean - half), math.exp(mean + half), n)
+    k = median_rank(n, 1 - confidence)
+    return Paired(math.exp(statistics.median(logs)), math.exp(logs[k]), math.exp(logs[n - 1 - k]), n)
+
+
+def median_rank(n: int, alpha: float) -> int:
+    """The largest ``j`` with P(B <= j) <= alpha / 2 for B ~ Binomial(n, 1/2) (-1 when there is none): the
+    median's two-sided interval runs from the sorted values' 0-based index ``j`` to ``n - 1 - j``."""
+    below, j = 0, 0
+    while j <= n and (below + math.comb(n, j)) / 2**n <= alpha / 2:
+        below += math.comb(n, j)
+        j += 1
+    return j - 1
 
 
 def estimates(times: ABTimes) -> Iterator[tuple[timing.Estimate, timing.Estimate]]:
