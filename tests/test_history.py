@@ -118,6 +118,25 @@ def test_assess_checks_its_arguments(kwargs: dict[str, object], name: str) -> No
         ph.assess([])
 
 
+def test_a_real_history_pint_benchmarks_before_and_after_a_slowdown() -> None:
+    """pint's own benchmarks, 20 real sessions (tests/fixtures/history_pint.json): the cache lookup removed before
+    session 11 is the one change point of each; sessions spread a few % while one run's interval says ±0.03%."""
+    data = json.loads((Path(__file__).parent / "fixtures" / "history_pint.json").read_text())
+    assert len(data["benchmarks"]) == 4
+    for key, sessions in data["benchmarks"].items():
+        points = [
+            ph.Point(i, "", None, median, median - iqr / rounds**0.5, median + iqr / rounds**0.5)
+            for i, (median, iqr, rounds) in enumerate(sessions)
+        ]
+        found = ph.assess(points, key=key)
+        assert [c.index for c in found.change_points] == [10], key
+        assert found.change_points[0].ratio > 1.5
+        assert found.verdict == "same" and found.noise is not None
+        assert 0.005 < found.noise.between < 0.1 and (found.noise.excess or 0) > 10
+        before = ph.assess(points[:10], key=key)
+        assert before.change_points == () and before.verdict == "same"
+
+
 # ------------------------------------------------------------------ the store
 def _run(store: Store, when: str, rows: list[tuple[str, str, list[float]]], *, fingerprint: str = "fp") -> int:
     run = Run(kind="pytest", name="baseline", started_at=when, fingerprint=fingerprint, git_commit="abc")
