@@ -177,7 +177,18 @@ def main() -> None:
                 for process in background:
                     process.kill()
                     process.wait()
+            print_table(args, cells, ratios, loads, remarks, start)
 
+
+def print_table(
+    args: argparse.Namespace,
+    cells: dict[tuple[str, str, str], dict[str, int]],
+    ratios: dict[tuple[str, str, str, float], list[float]],
+    loads: dict[str, list[float]],
+    remarks: list[str],
+    start: float,
+) -> None:
+    """The figures so far (printed after each condition, so that a cut run still reports)."""
     print(f"\nperfkit pytest plugin: detection on {os.cpu_count()} cores, 3 tests per session, metrics {args.metrics}")
     print(f"total {time.perf_counter() - start:.0f} s; 1-minute load average during the sessions:")
     for condition, values in loads.items():
@@ -213,6 +224,7 @@ def main() -> None:
             print(f"{condition}/{mode} {metric} +{100 * level:g}%: ratios {min(values):.3f} .. {max(values):.3f}")
     for line in remarks:
         print(f"missed or false alarm: {line}")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

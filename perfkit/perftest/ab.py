@@ -353,7 +353,7 @@ class SameSession:
         """Each metric on both sides, or a note saying why A/B is not possible for this call (then the caller
         measures it the usual way). ``close_to(metric, paired)`` says whether a clock verdict is close enough to
         the threshold to be measured again. Raises ``WrongTree`` when a worker imported from the other tree."""
-        from perfkit.perftest.workers import NotLoadable, WorkerFailed, call_lines
+        from perfkit.perftest.workers import NotLoadable, WorkerFailed, WrongTree, call_lines
 
         sides = self.sides()
         clocks = tuple(m for m in metrics if m in ("time", "cpu"))
@@ -391,9 +391,14 @@ class SameSession:
                 if mine is not None:
                     out.append(ABResult(metric, _count_sample(metric, base, "A"), mine))
         if clocks:
-            out.extend(
-                self._clocks(payload, sides, first_call=first_call, budget=budget, clocks=clocks, close_to=close_to)
-            )
+            try:
+                out += self._clocks(
+                    payload, sides, first_call=first_call, budget=budget, clocks=clocks, close_to=close_to
+                )
+            except WrongTree:
+                raise
+            except WorkerFailed as exc:  # e.g. a worker ran past its time: measured the usual way instead
+                return f"not timed A/B: {exc}"
         return out
 
     def _callgrind(self, payload: bytes, sides: Sides) -> ABResult:
