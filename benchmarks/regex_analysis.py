@@ -9,6 +9,10 @@ kind, and whether timing the attack (``verify``: match time at growing sizes in 
 super-linear growth. A flagged safe pattern whose attack is confirmed by timing is reported apart: the "fix" is
 then not linear either (that happens; the timing is the judge, not the list).
 
+STDLIB: every compiled pattern in the globals and class attributes of this CPython's importable public stdlib
+modules, analysed as searched (how they are used is not looked at): how many are flagged, and how many of those
+flags timing confirms (a flag refuted by timing is a false positive at the regex level).
+
 HELD-OUT (``regex_analysis_regexlib.json``): 97 regexes of regexlib that ReDoSHunter's benchmark
 (yetingli/ReDoS-Benchmarks, MIT licence) lists as vulnerable, with its published Python attack (``re.search``),
 every 6th entry by id, sampled before the analysis was ever run on them and never used to tune it. The ground
@@ -232,10 +236,53 @@ def run(*, with_held_out: bool = True) -> list[str]:
     lines.append(
         f"precision (flags not refuted by timing): {precision:.2f}; recall on published: {found / len(vuln):.2f}"
     )
+    lines.extend(stdlib_sweep())
     if with_held_out:
         lines.extend(held_out())
     lines.append(f"total {time.perf_counter() - started:.1f} s (python {sys.version.split()[0]})")
     return lines
+
+
+def _stdlib_patterns() -> dict[tuple[str, int], str]:
+    import importlib
+    import warnings
+
+    skip = {"antigravity", "this", "idlelib", "turtledemo", "tkinter", "turtle", "lib2to3", "ensurepip", "venv"}
+    found: dict[tuple[str, int], str] = {}
+    for name in sorted(m for m in sys.stdlib_module_names if not m.startswith("_") and m not in skip):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                module = importlib.import_module(name)
+        except Exception:
+            continue
+        places = [(name, vars(module))]
+        places += [(f"{name}.{k}", vars(v)) for k, v in vars(module).items() if isinstance(v, type)]
+        for where, space in places:
+            for attr, value in list(space.items()):
+                if isinstance(value, re.Pattern):
+                    text, flags = value.pattern, value.flags & ~re.UNICODE
+                    if isinstance(text, bytes):
+                        text, flags = text.decode("latin-1"), flags | re.ASCII
+                    found.setdefault((text, flags), f"{where}.{attr}")
+    return found
+
+
+def stdlib_sweep() -> list[str]:
+    """Flags on the stdlib's own compiled patterns, and how many timing confirms."""
+    patterns = _stdlib_patterns()
+    flagged, refuted = [], []
+    for (text, flags), where in patterns.items():
+        attacks = analyse(text, flags, search=True)
+        if attacks:
+            flagged.append(where)
+            if not verify(attacks[0], timeout=1.5).verified:
+                refuted.append(where)
+    return [
+        "",
+        f"stdlib sweep: {len(patterns)} compiled patterns, flagged {len(flagged)} (as searched), "
+        f"timing refutes {len(refuted)} {refuted}",
+    ]
 
 
 def held_out() -> list[str]:

@@ -126,7 +126,8 @@ class _Builder:
         if op is sre_c.AT:
             return ("eps", _anchor(av, flags))
         if op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
-            return ("look", self._seq(av[1], flags))  # zero-width, always passing; its body scans all the same
+            # zero-width; a lookahead is checked, a lookbehind taken as passing; its body scans all the same
+            return ("look", self._seq(av[1], flags), op is sre_c.ASSERT, av[0] == 1)
         return ("eps", "other")  # GROUPREF, CATEGORY at top level and the rest: approximated as empty
 
     def _charset(self, op: Any, av: Any, flags: int) -> frozenset[str]:
@@ -225,7 +226,9 @@ class _Chart:
         if kind == "eps":
             return {i: 1} if _eps_ok(node[1], s, i) else {}
         if kind == "look":
-            return {i: 1}
+            if not node[3]:
+                return {i: 1}
+            return {i: 1} if bool(self.ends(node[1], i)) == node[2] else {}
         if kind == "alt":
             out: dict[int, int] = {}
             for branch in node[1]:
@@ -439,15 +442,22 @@ def _shortest_power(plus: Node, pump: str) -> str:
     return pump
 
 
+def _mid_run(node: Node, pump: str, count: int) -> bool:
+    """Whether ``node`` matches exactly ``count`` pumps in the middle of a run of them (so anchors and
+    lookaheads see the pumps around, as in the attack string)."""
+    start = 2 * len(pump)
+    return start + count * len(pump) in _Chart(pump * (count + 4)).ends(node, start)
+
+
 def _absorbs(node: Node, pump: str) -> bool:
     """Whether ``node`` matches any number of pumps: it matches 5 and 8 of them and holds a long repeat
     (a repeat bounded below ``_LONG`` only costs a constant factor)."""
     long = any(n[0] == "rep" and n[2] >= _LONG for n, _ in _walk(node))
-    return long and ways(node, pump * 5) >= 1 and ways(node, pump * 8) >= 1
+    return long and _mid_run(node, pump, 5) and _mid_run(node, pump, 8)
 
 
 def _passes(node: Node, pump: str) -> bool:
-    return any(ways(node, pump * j) >= 1 for j in range(3))
+    return any(_mid_run(node, pump, j) for j in range(3))
 
 
 def _flat(items: list[Node]) -> list[Node]:
@@ -559,7 +569,7 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
     attacks: list[Attack] = []
     candidates = []
     for finding in _exponential(root) + _polynomial(root, search=search):
-        prefix = _prefix_to(root, finding.node)
+        prefix = _reaching_prefix(root, finding.node, finding.pump, search=search)
         if prefix is None:
             continue
         degree = finding.degree
@@ -575,7 +585,8 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
             continue
         seen.add((prefix, finding.pump))
         bare = Attack(pattern, prefix, finding.pump, "", finding.kind, degree, flags=flags, search=search)
-        attack = _with_failing_suffix(bare, compiled) if check else replace(bare, suffix="!")
+        restarts = search and degree > finding.degree
+        attack = _with_failing_suffix(bare, compiled, lead=restarts) if check else replace(bare, suffix="!")
         if attack is not None:
             per_node[id(finding.node)] = per_node.get(id(finding.node), 0) + 1
             attacks.append(attack)
@@ -585,11 +596,25 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
     return attacks
 
 
-def _with_failing_suffix(attack: Attack, compiled: re.Pattern[str]) -> Attack | None:
-    """``attack`` with the suffixes that make it fail, or None. A search whose other branch matches at the
-    string's start gets a leading character the pump lacks."""
+def _reaching_prefix(root: Node, target: Node, pump: str, *, search: bool) -> str | None:
+    """The shortest witness of what comes before ``target``, checked to lead into it followed by pumps (anchors
+    and lookaheads included; a newline is tried after it for line anchors), or None if it does not."""
+    prefix = _prefix_to(root, target)
+    if prefix is None:
+        return None
+    for candidate in (prefix, prefix + "\n"):
+        chart = _Chart(candidate + pump * 4)
+        entries = _entries(root, target, chart, set(range(len(candidate) + 1)) if search else {0})
+        if entries and len(candidate) in entries:
+            return candidate
+    return None
+
+
+def _with_failing_suffix(attack: Attack, compiled: re.Pattern[str], *, lead: bool) -> Attack | None:
+    """``attack`` with the suffixes that make it fail, or None. With ``lead`` (a search that restarts inside the
+    run), when another branch matches at the string's start, the attack leads with a character the pump lacks."""
     suffixes = _failing_suffixes(attack, compiled)
-    leads = [c for c in _SUFFIXES[:16] if c not in attack.pump] if attack.search and not suffixes else []
+    leads = [c for c in _SUFFIXES[:16] if c not in attack.pump] if lead and not suffixes else []
     for lead in leads:
         suffixes = _failing_suffixes(replace(attack, prefix=lead + attack.prefix), compiled)
         if suffixes:
