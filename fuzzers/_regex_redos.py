@@ -615,10 +615,10 @@ def _with_failing_suffix(attack: Attack, compiled: re.Pattern[str], *, lead: boo
     run), when another branch matches at the string's start, the attack leads with a character the pump lacks."""
     suffixes = _failing_suffixes(attack, compiled)
     leads = [c for c in _SUFFIXES[:16] if c not in attack.pump] if lead and not suffixes else []
-    for lead in leads:
-        suffixes = _failing_suffixes(replace(attack, prefix=lead + attack.prefix), compiled)
+    for char in leads:
+        suffixes = _failing_suffixes(replace(attack, prefix=char + attack.prefix), compiled)
         if suffixes:
-            attack = replace(attack, prefix=lead + attack.prefix)
+            attack = replace(attack, prefix=char + attack.prefix)
             break
     return replace(attack, suffix=suffixes[0], suffixes=tuple(suffixes[1:])) if suffixes else None
 
