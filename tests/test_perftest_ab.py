@@ -81,7 +81,7 @@ def test_a_3x_slowdown_against_the_previous_commit_fails_and_the_worktree_is_rem
     found = _results(repo)
     time, cost = found[("test_work", "time")], found[("test_work", "cost")]
     assert time["verdict"] == "regression" and str(time["basis"]).startswith("A/B, ")
-    assert time["low"] > 2.0 and time["gating"]  # three times the loop, against a 5% threshold
+    assert time["low"] > 1.05 and time["gating"]  # three times the loop: the interval clears a 5% threshold
     assert cost["verdict"] == "regression" and cost["ratio"] == pytest.approx(3.0, rel=0.01)
     fresh = found[("test_fresh", "time")]
     assert fresh["verdict"] == "new" and "not in HEAD~1" in str(fresh["note"])
