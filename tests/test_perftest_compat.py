@@ -221,6 +221,20 @@ def test_marker_checks(project: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*benchmark mark can't have 'rounds' keyword argument*"])
 
 
+def test_pytest_benchmark_options_still_parse_and_are_named_when_ignored(project: pytest.Pytester) -> None:
+    """CI scripts written for pytest-benchmark keep working without it: its options parse; the ignored ones are
+    named in one warning that says which --perf-* options do the job."""
+    result = project.runpytest(
+        "-p", "no:benchmark", "--benchmark-columns=min,max", "--benchmark-compare", "--benchmark-autosave",
+        "--benchmark-compare-fail", "min:5%", "mean:3%", "--benchmark-warmup", "--benchmark-min-rounds=3",
+        "test_spellings.py",
+    )  # fmt: skip
+    result.assert_outcomes(passed=10)
+    result.stdout.fnmatch_lines(["*ignores --benchmark-autosave, --benchmark-min-rounds, --benchmark-columns*"])
+    assert result.stdout.str().count("perfkit serves the benchmark fixture") == 1
+    result.stdout.fnmatch_lines(["*--benchmark-compare, --benchmark-compare-fail: measure with --perf*"])
+
+
 def test_skip_only_and_disable(project: pytest.Pytester) -> None:
     project.makepyfile(test_other="def test_other():\n    pass\n")
     skipped = project.runpytest("-p", "no:benchmark", "--benchmark-skip")

@@ -40,6 +40,21 @@ MARK_KEYWORDS = frozenset(
     | {"warmup_iterations", "calibration_precision", "cprofile"}
 )
 _ACTIVE = pytest.StashKey[bool]()
+# pytest-benchmark's other options (nargs; 0: a switch): accepted without pytest-benchmark so that configs and CI
+# scripts written for it still parse; perfkit's own --perf-* options say how to measure, save and compare.
+IGNORED_OPTIONS: dict[str, int | str] = {
+    **dict.fromkeys(("benchmark-disable-gc", "benchmark-save-data", "benchmark-autosave"), 0),
+    **dict.fromkeys(("benchmark-verbose", "benchmark-quiet"), 0),
+    **dict.fromkeys(("benchmark-min-time", "benchmark-max-time", "benchmark-min-rounds", "benchmark-timer"), 1),
+    **dict.fromkeys(("benchmark-precision", "benchmark-confidence", "benchmark-calibration-precision"), 1),
+    **dict.fromkeys(("benchmark-warmup-iterations", "benchmark-json", "benchmark-storage", "benchmark-save"), 1),
+    **dict.fromkeys(("benchmark-sort", "benchmark-group-by", "benchmark-columns", "benchmark-name"), 1),
+    **dict.fromkeys(("benchmark-time-unit", "benchmark-cprofile", "benchmark-cprofile-loops"), 1),
+    **dict.fromkeys(("benchmark-cprofile-top",), 1),
+    **dict.fromkeys(("benchmark-warmup", "benchmark-compare", "benchmark-netrc", "benchmark-histogram"), "?"),
+    **dict.fromkeys(("benchmark-csv", "benchmark-cprofile-dump"), "?"),
+    "benchmark-compare-fail": "+",
+}
 
 
 class FixtureAlreadyUsed(PerfkitError):
@@ -59,14 +74,19 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         "(it is then not loaded); without pytest-benchmark the alias is on anyway",
     )  # fmt: skip
     parser.addini("perf_benchmark_alias", "default --perf-benchmark-alias", type="bool", default=False)
-    if not _pytest_benchmark_loads(pluginmanager):  # configs written for pytest-benchmark pass these switches
-        bench = parser.getgroup("benchmark")
+    if not _pytest_benchmark_loads(pluginmanager):  # configs written for pytest-benchmark pass its options
+        bench = parser.getgroup("benchmark", "pytest-benchmark's options, served by perfkit")
         bench.addoption("--benchmark-skip", action="store_true", default=False, help="skip tests that benchmark")
         bench.addoption("--benchmark-only", action="store_true", default=False, help="run only tests that benchmark")
         bench.addoption(
             "--benchmark-disable", action="store_true", default=False, help="run benchmarked functions once"
         )
         bench.addoption("--benchmark-enable", action="store_true", default=False, help="undo --benchmark-disable")
+        for name, nargs in IGNORED_OPTIONS.items():
+            kind: dict[str, Any] = {"action": "store_true"} if nargs == 0 else {"nargs": nargs, "default": None}
+            if nargs == "?":
+                kind["const"] = True
+            bench.addoption(f"--{name}", **kind, help="pytest-benchmark's; accepted and ignored (see --perf-*)")
 
 
 def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
@@ -80,6 +100,15 @@ def pytest_configure(config: pytest.Config) -> None:
     if active:
         config.addinivalue_line("markers", "benchmark(group=...): pytest-benchmark's marker, served by perfkit")
         config.pluginmanager.register(_Alias(), "perfkit-benchmark-alias")
+        given = [f"--{n}" for n in IGNORED_OPTIONS if config.getoption(n.replace("-", "_"), None) not in (None, False)]
+        if given:
+            config.issue_config_time_warning(
+                pytest.PytestConfigWarning(
+                    f"perfkit serves the benchmark fixture and ignores {', '.join(given)}: measure with --perf, "
+                    "save with --perf-save, compare with --perf-compare"
+                ),
+                stacklevel=2,
+            )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
