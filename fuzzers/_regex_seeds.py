@@ -176,10 +176,13 @@ def _climb(
             break
         if form.kind == "polynomial" and len(points) >= 4 and not _grows(points[-4:]):
             return None  # flat while the length grew eightfold: not worth the budget
-    if not _grows([(len(form.string(k)), c) for k, c in points]):
+    if len(points) < 2:
         return None
     first_k, last_k = points[0][0], points[-1][0]
-    first = min(points[0][1], measure(form.string(first_k)))
+    base = min(c for _, c in points[:2]) if len(points) > 2 else points[0][1]  # a spike at the start is noise
+    if not _grows([(len(form.string(first_k)), base), (len(form.string(last_k)), points[-1][1])]):
+        return None
+    first = min(base, measure(form.string(first_k)))
     last = min(points[-1][1], measure(form.string(last_k)))
     if not _grows([(len(form.string(first_k)), first), (len(form.string(last_k)), last)]):
         return None
