@@ -54,14 +54,20 @@ def regex_attacks(
     func: Callable[..., Any], *, max_len: int, check: bool = True, time_budget: float = 10.0
 ) -> list[Attack]:
     """Attacks on the regexes ``func`` reaches (best first): exponential before polynomial, then by degree, direct
-    regexes before those only present in a reached module. With ``check``, each is timed at growing ``k`` in a
-    child process (:func:`verify`) within ``time_budget`` seconds overall; the ones that do not grow go last."""
+    regexes before those only present in a reached module. The analysis stops when ``time_budget`` seconds are
+    spent (direct regexes are analysed first); with ``check``, each attack is then timed at growing ``k`` in a
+    child process (:func:`verify`) in the time left; the ones that do not grow go last."""
     _check_len(max_len)
     if not callable(func):
         raise InvalidArgument("func", func, "pass the target function (a callable)")
+    if not isinstance(time_budget, int | float) or time_budget <= 0:
+        raise InvalidArgument("time_budget", time_budget, "pass a positive number of seconds")
+    deadline = time.monotonic() + time_budget
     found = reach(func)
     attacks: list[tuple[int, Attack]] = []
     for regex in found.regexes[:_MAX_PATTERNS]:
+        if time.monotonic() >= deadline:
+            break
         for attack in analyse(regex.pattern, regex.flags, search=regex.search):
             attack = replace(attack, where=regex.where, contexts=_contexts(regex, found))
             attacks.append((0 if regex.direct else 1, attack))
@@ -69,7 +75,6 @@ def regex_attacks(
     ordered = [a for _, a in attacks]
     if not check:
         return ordered
-    deadline = time.monotonic() + time_budget
     checked = []
     for attack in ordered:
         left = deadline - time.monotonic()
