@@ -33,6 +33,7 @@ Progress = Callable[[float, float, float], None]  # (elapsed_s, budget_s, best c
 CURVE_SHARE = 0.25
 MAX_RESTARTS = 25
 ENTRY = "perfkit.fuzzers._session:run"
+ANALYSIS = "perfkit.fuzzers._pump:analyse_entry"
 AUTO_PHASES = [("hypothesis", 0.35), ("pump", 0.35), ("atheris", 0.3)]
 KEEP_END = 4  # items kept from the end of an input cut down (the ending that makes the work fail late)
 
@@ -60,6 +61,7 @@ class Campaign:
     features: frozenset[str] = FEATURES
     signal_now: str = ""  # the signal the workers use: ``signal``, or "time" once a worker found lines blind
     rescored: int = 0  # findings measured again by time after the switch
+    regex_file: str | None = None  # where the regex analysis worker writes its result
     counts: Counter[str] = field(default_factory=Counter)
     hits: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
@@ -69,6 +71,30 @@ class Campaign:
     started: float = 0.0
 
     def run(self) -> FuzzResult:
+        """The campaign; the regex analysis runs in a worker of its own beside the search (when it is used)."""
+        with tempfile.TemporaryDirectory(prefix="perfkit-regex-") as folder:
+            analysis = self.start_analysis(os.path.join(folder, "regex.pkl"))
+            try:
+                return self.search_all()
+            finally:
+                if analysis is not None:
+                    analysis.close()
+
+    def start_analysis(self, path: str) -> Any:
+        """Start the regex analysis worker (it writes ``path``; the pattern search and atheris read it)."""
+        from perfkit.harness.sandbox import Child
+
+        if not (self.guided and "regex" in self.features and self.search in ("auto", "pump", "atheris")):
+            return None
+        try:
+            child = Child(ANALYSIS, (self.target, self.max_size, path), memory_limit=self.memory_limit)
+        except Exception as exc:  # no analysis is no reason to stop the search
+            self.notes.append(f"regex analysis not started ({type(exc).__name__}: {exc})")
+            return None
+        self.regex_file = path
+        return child
+
+    def search_all(self) -> FuzzResult:
         self.started = time.monotonic()
         self.signal_now = self.signal_now or self.signal
         main_budget = self.budget * (1 - CURVE_SHARE)
@@ -151,6 +177,7 @@ class Campaign:
                     strategy=self.strategy,
                     seeds=tuple(seeds),
                     plan=_rest(plan, (time.monotonic() - started) / max(deadline - started, 1e-9)),
+                    regex_file=self.regex_file,
                     valid_only=self.valid_only,
                     features=self.features,
                 )

@@ -16,7 +16,11 @@ next phase. Every measurement goes through ``session.evaluate``, so every input 
 from __future__ import annotations
 
 import math
+import os
+import pickle
 import random
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from perfkit.fuzzers._patterns import (
@@ -39,6 +43,8 @@ PROMOTE = math.log(0.5)  # measured at N when its extrapolated cost is at least 
 POOL = 8  # best-scored patterns that are mutated
 MAX_LEADS = 16  # leading strings an attack is validated behind
 MAX_ATTACKS = 8  # attacks tried (the analysis orders them best first)
+LOOK_S = 0.25  # how often the pattern search looks for the regex analysis until it comes
+SEEDS = 6  # regex seeds (attack strings sized to the bound) measured as they are
 
 
 def _generated(text: str, prefix: str, pump: str, suffix: str) -> bool:
@@ -67,8 +73,9 @@ def lead_strings(session: Session, slot: str, tokens: list[str], longest: int) -
         value = (session.bind(found.args, found.kwargs) or {}).get(slot)
         if not isinstance(value, str):
             continue
-        cuts = {i + len(tok) for tok in tokens if tok for i in _positions(value, tok)}
-        out.extend(value[:i] for i in sorted(cuts)[:6])
+        ends = {i + len(tok) for tok in tokens if tok for i in _positions(value, tok)}
+        cuts = ends | {i + 1 for i in ends if i < len(value) and not value[i].isalnum()}  # and its separator
+        out.extend(value[:i] for i in sorted(cuts)[:8])
     out.extend("a" + tok for tok in tokens[:12] if tok and len(tok) <= 4)
     return [lead for lead in dict.fromkeys(out) if 0 < len(lead) <= max(1, longest)]
 
@@ -106,12 +113,13 @@ class PumpSearch:
         if bound is None or not slots:
             session.notes.append("pump: no str, bytes, list or tuple parameter to pump")
             return
-        tokens = string_constants(session.func)
-        patterns: list[Pattern] = []
-        if "regex" in session.job.features and self.guided:
-            more_tokens, patterns = self.regex_sources(session, bound, slots)
-            tokens = [*more_tokens, *tokens]
-        Pumping(session, bound, slots, tokens, rng).run(patterns)
+        pumping = Pumping(session, bound, slots, string_constants(session.func), rng)
+        if "regex" in session.job.features and self.guided:  # the analysis may come while the search runs
+            pumping.run(late=lambda: self.regex_sources(session, bound, slots))
+            if session.regex is None:
+                session.notes.append("pump: the regex analysis was not ready in time")
+        else:
+            pumping.run()
 
     def base_input(self, session: Session) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
         best = session.corpus.best()
@@ -122,22 +130,22 @@ class PumpSearch:
 
     def regex_sources(
         self, session: Session, bound: dict[str, Any], slots: list[str]
-    ) -> tuple[list[str], list[Pattern]]:
-        """The regex dictionary, and patterns from the attack strings, validated through the target."""
-        try:
-            from perfkit.fuzzers import _regex_seeds as regex
-        except ImportError:
-            session.notes.append("pump: no regex analysis available")
-            return [], []
+    ) -> tuple[list[str], list[Pattern]] | None:
+        """The regex dictionary and seeds, and patterns from the attack strings, validated through the target;
+        None while the analysis is not ready."""
+        data = regex_data(session, wait=0.0)
+        if data is None:
+            return None if session.regex is None else ([], [])
+        attacks, dictionary = data
+        from perfkit.fuzzers import _regex_seeds as regex
+
         limit = session.max_size
-        budget = max(0.0, session.deadline - session.started)
+        budget = max(0.0, session.deadline - time.monotonic())
         try:
-            dictionary = list(regex.regex_dictionary(session.func))
-            attacks = list(regex.regex_attacks(session.func, max_len=limit, time_budget=max(0.2, budget * CHECK_SHARE)))
             seeds = list(regex.regex_seeds(session.func, max_len=limit, attacks=attacks))
         except Exception as exc:  # the analysis must never stop the search
-            session.notes.append(f"pump: regex analysis failed ({type(exc).__name__}: {exc})")
-            return [], []
+            session.notes.append(f"pump: regex seeds failed ({type(exc).__name__}: {exc})")
+            seeds = []
         text_slots = [s for s in slots if isinstance(bound[s], str | bytes)][:2]
         patterns: list[Pattern] = []
         share = REGEX_SHARE * budget / max(1, len(text_slots))
@@ -152,8 +160,11 @@ class PumpSearch:
                 sample = session.evaluate(*session.unbind({**bound, slot: value[: session.max_size]}))
                 return session.feedback(sample) or 0.0
 
-            for text in seeds[:4]:
+            for text in seeds[:SEEDS]:
                 measure(text)
+            if any(f.outcome == "timeout" for f in session.corpus):  # a seed ran past the limit: the slowest
+                session.notes.append(f"pump: a regex seed ran past the time limit ({len(attacks)} attack(s))")
+                return [*dictionary, *seeds[:8]], patterns
             # the attack must survive the code before the regex: try it behind the code's leading strings and
             # behind the starts of real inputs (cut after a separator or constant), validated through the target
             leads = lead_strings(session, slot, [*dictionary, *string_constants(session.func)], limit // 3)
@@ -211,9 +222,11 @@ class Pumping:
             return [p for p in pieces if p is not None and len(p)][:200]
         return [like[i : i + k] for k in (1, 2, 4) for i in range(0, max(0, len(like) - k + 1), max(1, k))][:100]
 
-    def run(self, patterns: list[Pattern]) -> None:
+    def run(self, *, late: Callable[[], tuple[list[str], list[Pattern]] | None] | None = None) -> None:
+        """Search until the budget is spent or a call runs past the limit. ``late()`` gives the regex tokens and
+        patterns once they are ready (None before): they go to the front of the queue."""
         session = self.session
-        queue = list(patterns)
+        queue: list[Pattern] = []
         for found in sorted(session.corpus, key=lambda f: -f.cost)[:4]:
             found_bound = session.bind(found.args, found.kwargs) or {}
             for slot in self.slots:
@@ -228,8 +241,17 @@ class Pumping:
                 queue.append(Pattern(slot, like[:0], piece, like[:0], "constant"))
         self.rng.shuffle(queue)
         first = {"regex-validated": 0, "regex": 1, "regex-read": 2}
-        queue.sort(key=lambda p: first.get(p.origin, 3))  # the regex attacks first, then the rest in random order
+        next_look = 0.0
         while not session.expired() and not self.censored:
+            if late is not None and time.monotonic() >= next_look:
+                next_look = time.monotonic() + LOOK_S
+                got = late()
+                if got is not None:
+                    late = None
+                    tokens, found = got
+                    self.add_tokens(tokens)
+                    queue[:0] = sorted(found, key=lambda p: first.get(p.origin, 3))  # the regex attacks first
+                    continue
             if queue and (not self.scored or self.rng.random() < 0.5):
                 candidate = queue.pop(0)
             elif self.scored:
@@ -240,6 +262,12 @@ class Pumping:
                 break
             if candidate.key() not in self.scored:
                 self.try_pattern(candidate)
+
+    def add_tokens(self, tokens: list[str]) -> None:
+        for slot in self.slots:
+            like = self.bound[slot]
+            self.letters[slot] = alphabet([like], tokens, like) + self.letters[slot]
+            self.pieces[slot] = self.make_pieces(like, tokens) + self.pieces[slot]
 
     @staticmethod
     def one(letter: Any, like: Any) -> Any:
@@ -283,15 +311,65 @@ class Pumping:
 
 def code_tokens(session: Session) -> list[str]:
     """The regex dictionary (``regex`` feature) and the string constants of the target's code."""
-    tokens: list[str] = []
-    if "regex" in session.job.features:
-        try:
-            from perfkit.fuzzers import _regex_seeds as regex
-
-            tokens.extend(regex.regex_dictionary(session.func))
-        except Exception:  # no analysis, or it failed: the constants alone
-            pass
+    data = regex_data(session, wait=0.0) if "regex" in session.job.features else None
+    tokens = list(data[1]) if data else []
     return list(dict.fromkeys([*tokens, *string_constants(session.func)]))
+
+
+def analyse(func: Any, max_size: int) -> tuple[list[Any], list[str]]:
+    """The attacks on the regexes ``func`` reaches, best first (unchecked: the pattern search measures them
+    through the target), and the regex dictionary."""
+    from perfkit.fuzzers import _regex_seeds as regex
+
+    return list(regex.regex_attacks(func, max_len=max_size, check=False)), list(regex.regex_dictionary(func))
+
+
+def analyse_entry(payload: tuple[Any, int, str], emit: Any) -> None:
+    """Child entry: analyse the target's regexes and write ``(attacks, dictionary)`` to ``path`` (a pickle,
+    replaced atomically), or ``("error", message)``; the campaign starts it beside the search."""
+    from perfkit.target import resolve
+
+    target, max_size, path = payload
+    try:
+        func = resolve(target).func if isinstance(target, str) else target
+        data: Any = analyse(func, max_size)
+    except Exception as exc:
+        data = ("error", f"{type(exc).__name__}: {exc}")
+    with open(path + ".tmp", "wb") as handle:
+        pickle.dump(data, handle)
+    os.replace(path + ".tmp", path)
+    emit({"kind": "done"})
+
+
+def regex_data(session: Session, *, wait: float | None = None) -> tuple[list[Any], list[str]] | None:
+    """The regex analysis for this session: read from the file the campaign's analysis worker writes (waiting
+    for it up to ``wait`` s, by default a quarter of the time left), or run here when there is no such worker.
+    None (with a note) when there is none to be had."""
+    if session.regex is not None:
+        return session.regex or None
+    path = session.job.regex_file
+    if path is None:
+        try:
+            session.regex = analyse(session.func, session.max_size)
+        except Exception as exc:  # the analysis must never stop the search
+            session.notes.append(f"pump: regex analysis failed ({type(exc).__name__}: {exc})")
+            session.regex = ()
+        return session.regex or None
+    until = time.monotonic() + (max(0.0, session.deadline - time.monotonic()) / 4 if wait is None else wait)
+    while not os.path.exists(path) and time.monotonic() < until:
+        time.sleep(0.05)
+    if not os.path.exists(path):
+        if wait is None:
+            session.notes.append("pump: the regex analysis was not ready in time")
+        return None
+    with open(path, "rb") as handle:
+        data = pickle.load(handle)
+    if data and data[0] == "error":
+        session.notes.append(f"pump: regex analysis failed ({data[1]})")
+        session.regex = ()
+        return None
+    session.regex = (list(data[0]), list(data[1]))
+    return session.regex
 
 
 def draw(session: Session, k: int) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:

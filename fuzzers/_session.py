@@ -53,6 +53,7 @@ class Job:
     seeds: tuple[tuple[tuple[Any, ...], dict[str, Any]], ...] = field(default=())
     measure_only: bool = False  # measure the seeds, emit each sample, and search nothing
     plan: tuple[tuple[str, float], ...] = ()  # searchers run in turn in this worker, each for its share of the budget
+    regex_file: str | None = None  # where the campaign's regex analysis lands (None: analyse in this worker)
     valid_only: bool = False  # inputs that make the target raise are rejections (cost 0), not "slow, then raised"
     features: frozenset[str] = FEATURES
 
@@ -118,6 +119,7 @@ class Session:
         self.watched: list[tuple[int, float, tuple[Any, ...], dict[str, Any]]] = []
         self.adaptive = job.signal == "auto" and "adaptive" in job.features and not job.measure_only
         self.searcher_name = job.searcher
+        self.regex: Any = None  # (attacks, dictionary) once read; () when there is none
         self.last_beat = 0.0
         self.current = os.open(job.current_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 
