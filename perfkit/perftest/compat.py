@@ -25,6 +25,7 @@ import json
 import math
 import os
 import statistics
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +41,7 @@ MARK_KEYWORDS = frozenset(
     | {"warmup_iterations", "calibration_precision", "cprofile"}
 )
 _ACTIVE = pytest.StashKey[bool]()
+_SERVED: weakref.WeakSet[pytest.PytestPluginManager] = weakref.WeakSet()  # sessions whose --benchmark-* are ours
 # pytest-benchmark's other options (nargs; 0: a switch): accepted without pytest-benchmark so that configs and CI
 # scripts written for it still parse; perfkit's own --perf-* options say how to measure, save and compare.
 IGNORED_OPTIONS: dict[str, int | str] = {
@@ -75,6 +77,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     )  # fmt: skip
     parser.addini("perf_benchmark_alias", "default --perf-benchmark-alias", type="bool", default=False)
     if not _pytest_benchmark_loads(pluginmanager):  # configs written for pytest-benchmark pass its options
+        _SERVED.add(pluginmanager)
         bench = parser.getgroup("benchmark", "pytest-benchmark's options, served by perfkit")
         bench.addoption("--benchmark-skip", action="store_true", default=False, help="skip tests that benchmark")
         bench.addoption("--benchmark-only", action="store_true", default=False, help="run only tests that benchmark")
@@ -101,7 +104,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", "benchmark(group=...): pytest-benchmark's marker, served by perfkit")
         config.pluginmanager.register(_Alias(), "perfkit-benchmark-alias")
         given = [f"--{n}" for n in IGNORED_OPTIONS if config.getoption(n.replace("-", "_"), None) not in (None, False)]
-        if given:
+        if given and config.pluginmanager in _SERVED:  # declared here, not by a pytest-benchmark kept from loading
             config.issue_config_time_warning(
                 pytest.PytestConfigWarning(
                     f"perfkit serves the benchmark fixture and ignores {', '.join(given)}: measure with --perf, "
