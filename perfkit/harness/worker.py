@@ -2,6 +2,8 @@
 
 It reports every step as a message through ``emit`` before and after timing, so that the manager, which owns
 the clock deadline, can kill a worker whose call runs past the time limit and record that run as censored.
+With ``clock="wall-minus-wait"`` each value is its wall time less the time the worker waited for a CPU, and the
+message says how much was taken out (``wait_ns``); the loop count is still calibrated on the wall clock.
 """
 
 from __future__ import annotations
