@@ -8,7 +8,8 @@ improves only on what the prompt shows it:
 
 - it reads the code blocks of the prompt and finds the best rung of a three-rung ladder it can see
   (L1 a seen-set loop, L2 a comprehension with a bound ``add``, L3 ``dict.fromkeys``), and answers the next
-  rung; with probability ``REPEAT`` it respells the best program it sees instead;
+  rung; with probability ``REPEAT`` it respells the best program it sees instead, and with probability
+  ``SIDETRACK`` it offers a correct program no faster than the original (an idea that does not pay);
 - its first answer at a rung is the buggy version (order lost, or nothing kept) until the prompt shows that
   buggy version failing; then it answers the correct one.
 
@@ -58,7 +59,12 @@ BUGGY = (
     "def first_seen(items):\n    seen = set()\n    return [item for item in items if item not in seen]\n",
     "def first_seen(items):\n    return list(set(items))\n",
 )
+SIDETRACKS = (  # correct but no faster than the original: they crowd a feedback window
+    "def first_seen(items):\n    return sorted(set(items), key=items.index)\n",
+    "def first_seen(items):\n    return [item for i, item in enumerate(items) if item not in items[:i]]\n",
+)
 REPEAT = 0.35  # chance of answering with a respelling of the best program shown
+SIDETRACK = 0.2  # chance of a correct program that is no faster (an idea that does not pay)
 MISTAKE = 0.7  # chance of the buggy version at a new rung, until its failure is shown
 _CODE = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
@@ -92,9 +98,11 @@ class ScriptedModel:
             draw, spelling = self.rng.random(), self.rng.randrange(1000)
             if level == len(LADDER) or draw < REPEAT:
                 answer = respell(LADDER[level - 1] if level else TARGET, spelling)
+            elif draw < REPEAT + SIDETRACK:
+                answer = respell(SIDETRACKS[spelling % len(SIDETRACKS)], spelling)
             else:
                 failed = self.key(BUGGY[level]) in shown and "fail" in prompt
-                wrong = not failed and draw < REPEAT + (1 - REPEAT) * MISTAKE
+                wrong = not failed and draw < REPEAT + SIDETRACK + (1 - REPEAT - SIDETRACK) * MISTAKE
                 answer = BUGGY[level] if wrong else respell(LADDER[level], spelling)
             self.log.append(answer)
             return f"Here it is:\n```python\n{answer}```\n"
