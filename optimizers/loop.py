@@ -6,6 +6,13 @@ no difference on the stress inputs and on a few hundred inputs drawn from the ty
 the stress inputs, widened beyond them (:mod:`perfkit.shapes`; so an unannotated function is checked as widely
 as an annotated one), and when the lower bound of its speedup interval on the largest stress input is above
 ``min_speedup``.
+
+The search (issue 17): verified candidates form a population per function (:mod:`perfkit.optimizers.population`);
+a model is asked once per parent drawn from it by speedup and diversity, and its prompt carries the parent, other
+verified rewrites with their measured speedups, the failures with their inputs, the profile lines and the growth
+class (:mod:`perfkit.optimizers.llm_prompt`). A candidate whose normalised syntax tree was met before, from any
+proposer, is never verified again (:mod:`perfkit.optimizers.novelty`). Each attempt records where it came from:
+proposer, model, round and parent.
 """
 
 from __future__ import annotations
@@ -89,7 +96,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     verification_inputs: int = 0
     duplicates: int = 0  # candidates not verified because the same program (normalised) was met before
-    population: list[Program] = field(default_factory=list)  # the verified programs kept at the end
+    population: list[int] = field(default_factory=list)  # history numbers of the verified programs kept at the end
     complexity: str = ""  # the original's growth on the stress inputs, as the prompts saw it
 
     @property
@@ -260,7 +267,7 @@ def optimize_function(
         if idle and (idle >= IDLE_ROUNDS or not any(_samples(p) for p in chosen)):
             break  # nothing new: rules will not change their minds; a model gets IDLE_ROUNDS tries
     result.duplicates = seen.duplicates
-    result.population = list(pool.programs[1:]) if pool is not None else []
+    result.population = [p.id for p in pool.programs[1:]] if pool is not None else []
     accepted = [a for a in result.history if a.verdict == "accepted"]
     if accepted:
         result.winner = max(accepted, key=lambda a: a.speed.low if a.speed else 0.0)
