@@ -274,3 +274,15 @@ def test_a_model_that_only_repeats_itself_gets_two_idle_rounds_then_the_loop_sto
     assert [c.round for c in repeater.seen] == [1, 2, 3]  # round 1 new, rounds 2 and 3 only repeats
     assert result.duplicates == 2 and repeater.seen[2].repeats == 1
     assert "repeated a program already tried" in build_prompt(repeater.seen[2])
+
+
+def test_growth_class_is_fitted_from_the_stress_inputs_when_there_are_enough_sizes() -> None:
+    from perfkit.optimizers.loop import _growth
+
+    sizes = (100, 200, 400, 800, 1600)
+    quadratic = [InputTiming("list", n, 1e-8 * n * n) for n in sizes]
+    linear = [InputTiming("list", n, 1e-6 * n + 1e-5) for n in sizes]
+    assert _growth(quadratic) == "O(n^2)"
+    assert _growth(linear) == "O(n)"
+    assert _growth(quadratic[:3]) == ""  # too few sizes to tell
+    assert _growth([*quadratic[:4], InputTiming("list", 3200, None)]) == "O(n^2)"  # a time-out is left out
