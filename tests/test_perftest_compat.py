@@ -188,13 +188,20 @@ def test_pedantic_argument_checks_and_call_sequence(project: pytest.Pytester) ->
                                teardown=lambda n: events.append(n))
             assert len(calls) == (1 + 3) * 2 + 1 and len(events) == 1 + 3 + 1
 
+        @pytest.mark.benchmark(cprofile=True)
+        def test_cprofile(benchmark):
+            calls, events = [], []
+            benchmark.pedantic(calls.append, args=[1], teardown=lambda n: events.append(n))
+            assert calls == [1, 1] and events == [1, 1]  # the round, then one call under cProfile
+            assert benchmark.cprofile_stats is not None
+
         def test_used_twice(benchmark):
             benchmark(len, "ab")
             with pytest.raises(FixtureAlreadyUsed, match="only be used once"):
                 benchmark(len, "ab")
         """
     )
-    project.runpytest("-p", "no:benchmark", "test_checks.py").assert_outcomes(passed=10)
+    project.runpytest("-p", "no:benchmark", "test_checks.py").assert_outcomes(passed=11)
 
 
 def test_marker_checks(project: pytest.Pytester) -> None:
@@ -294,6 +301,7 @@ def test_measured_runs_store_group_and_extra_info(project: pytest.Pytester) -> N
             benchmark(lib.work, 300)
             benchmark.extra_info.update({"kind": "sum", "odd": object})
 
+        @pytest.mark.benchmark(cprofile=True)
         def test_attribute_group(benchmark):
             benchmark.group = "by-attribute"
             benchmark(lib.work, 100)
@@ -315,7 +323,8 @@ def test_measured_runs_store_group_and_extra_info(project: pytest.Pytester) -> N
     assert marker.extra["group"] == "by-marker"
     assert marker.extra["extra_info"] == {"size": 300, "kind": "sum", "odd": repr(object)}
     attribute = rows["test_stored.py::test_attribute_group"]
-    assert attribute.extra["group"] == "by-attribute"
+    assert attribute.extra["group"] == "by-attribute" and "cprofile" not in marker.extra
+    assert any("(work)" in f["function"] and f["ncalls"] == 1 for f in attribute.extra["cprofile"])
     assert marker.median > attribute.median > rows["test_stored.py::test_pedantic_measured"].median > 0
 
 

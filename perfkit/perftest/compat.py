@@ -10,7 +10,9 @@ Honoured: ``benchmark(func, *args, **kwargs)`` (returns the result), ``benchmark
 kwargs=, setup=, teardown=, rounds=, warmup_rounds=, iterations=)`` with pytest-benchmark's argument checks,
 ``benchmark.group`` and ``@pytest.mark.benchmark(group=...)`` (the report's and the store's group),
 ``benchmark.extra_info`` (stored with the measurement), ``benchmark.weave``/``patch`` for functions and methods,
-``benchmark.stats`` after a measured call, ``--benchmark-skip``, ``--benchmark-only``, ``--benchmark-disable``.
+``benchmark.stats`` after a measured call, ``cprofile=True`` in the marker or ``--benchmark-cprofile`` (one more
+call under cProfile: ``benchmark.cprofile_stats``, and its top functions stored with the measurement),
+``--benchmark-skip``, ``--benchmark-only``, ``--benchmark-disable``.
 pytest-benchmark's timing knobs (``min_rounds``, ``max_time``, ``timer``...) are accepted and left to perfkit's
 own budget (``--perf-rounds``, ``--perf-max-time``). Measuring needs ``--perf`` (or ``--perf-save``...), as for
 ``perf``; otherwise each benchmarked function runs once, as under ``--benchmark-disable``.
@@ -18,12 +20,14 @@ own budget (``--perf-rounds``, ``--perf-max-time``). Measuring needs ``--perf`` 
 
 from __future__ import annotations
 
+import cProfile
 import functools
 import importlib
 import importlib.util
 import json
 import math
 import os
+import pstats
 import statistics
 import weakref
 from collections.abc import Callable, Iterator
@@ -35,6 +39,7 @@ import pytest
 
 from perfkit.errors import InvalidArgument, PerfkitError
 
+CPROFILE_TOP = 25  # functions of a --benchmark-cprofile profile kept with the measurement, as pytest-benchmark shows
 PLUGIN_NAME = "benchmark"  # pytest-benchmark's entry-point name (``-p no:benchmark`` turns it off)
 MARK_KEYWORDS = frozenset(
     {"max_time", "min_rounds", "min_time", "precision", "confidence", "timer", "group", "disable_gc", "warmup"}
@@ -51,7 +56,7 @@ IGNORED_OPTIONS: dict[str, int | str] = {
     **dict.fromkeys(("benchmark-precision", "benchmark-confidence", "benchmark-calibration-precision"), 1),
     **dict.fromkeys(("benchmark-warmup-iterations", "benchmark-json", "benchmark-storage", "benchmark-save"), 1),
     **dict.fromkeys(("benchmark-sort", "benchmark-group-by", "benchmark-columns", "benchmark-name"), 1),
-    **dict.fromkeys(("benchmark-time-unit", "benchmark-cprofile", "benchmark-cprofile-loops"), 1),
+    **dict.fromkeys(("benchmark-time-unit", "benchmark-cprofile-loops"), 1),
     **dict.fromkeys(("benchmark-cprofile-top",), 1),
     **dict.fromkeys(("benchmark-warmup", "benchmark-compare", "benchmark-netrc", "benchmark-histogram"), "?"),
     **dict.fromkeys(("benchmark-csv", "benchmark-cprofile-dump"), "?"),
@@ -85,6 +90,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
             "--benchmark-disable", action="store_true", default=False, help="run benchmarked functions once"
         )
         bench.addoption("--benchmark-enable", action="store_true", default=False, help="undo --benchmark-disable")
+        bench.addoption("--benchmark-cprofile", metavar="COLUMN", help="also profile each benchmark once (cProfile)")
         for name, nargs in IGNORED_OPTIONS.items():
             kind: dict[str, Any] = {"action": "store_true"} if nargs == 0 else {"nargs": nargs, "default": None}
             if nargs == "?":
@@ -201,6 +207,7 @@ class BenchmarkFixture:
         params: dict[str, Any] | None = None,
         session: Any = None,
         replay: bool = False,
+        cprofile: bool = False,
     ) -> None:
         self._make_call = make_call
         self._session = session
@@ -215,6 +222,8 @@ class BenchmarkFixture:
         self.has_error = False
         self.skipped = False
         self._replay = replay and session is None
+        self._cprofile = cprofile
+        self.cprofile_stats: pstats.Stats | None = None
         self._mode: str | None = None
         self._cleanups: list[Callable[[], None]] = []
 
@@ -257,6 +266,11 @@ class BenchmarkFixture:
             params=dict(callspec.params) if callspec is not None else None,
             session=session,
             replay=not once and not run_in_callgrind_child(),
+            cprofile=not run_in_callgrind_child()
+            and bool(
+                (bench_marker is not None and bench_marker.kwargs.get("cprofile"))
+                or config.getoption("benchmark_cprofile", None)
+            ),
         )
 
     @property
@@ -279,6 +293,8 @@ class BenchmarkFixture:
             self.has_error = True
             raise
         self._collect()
+        if self._cprofile:
+            self._profile(function_to_benchmark, args, kwargs)
         return result
 
     def pedantic(
@@ -337,6 +353,13 @@ class BenchmarkFixture:
                 result = call.pedantic(
                     target, setup=prepare, rounds=rounds, iterations=iterations, warmup_rounds=warmup_rounds
                 )
+            if self._cprofile:  # pytest-benchmark's profiled calls: one setup, a teardown after each call
+                made_args, made_kwargs = prepare()
+                pending.clear()
+                for _ in range(iterations):
+                    self._profile(target, made_args, made_kwargs)
+                    if teardown is not None:
+                        teardown(*made_args, **made_kwargs)
             tear_down()
         except Exception:
             self.has_error = True
@@ -366,6 +389,16 @@ class BenchmarkFixture:
 
     patch = weave
 
+    def _profile(self, target: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """One more call of ``target`` under cProfile (``cprofile=True`` in the marker, or --benchmark-cprofile),
+        added to ``cprofile_stats``; its top functions are stored with the measurement."""
+        profile = cProfile.Profile()
+        profile.runcall(target, *args, **kwargs)
+        if self.cprofile_stats is None:
+            self.cprofile_stats = pstats.Stats(profile)
+        else:
+            self.cprofile_stats.add(profile)
+
     def _collect(self) -> None:
         """After a measured call: ``stats`` from the time values perfkit measured."""
         samples = self._session.samples.get(self.fullname, []) if self._session is not None else []
@@ -381,8 +414,11 @@ class BenchmarkFixture:
             return
         self._session.groups[self.fullname] = self.group
         info = _json_safe(self.extra_info)
+        profile = _top_functions(self.cprofile_stats) if self.cprofile_stats is not None else None
         for sample in self._session.samples[self.fullname]:
             sample.extra["extra_info"] = info
+            if profile is not None:
+                sample.extra["cprofile"] = profile
 
 
 def _replay(
@@ -433,6 +469,15 @@ def _owner_of(target: Any) -> tuple[Any, str]:
     for part in path[:-1]:
         owner = getattr(owner, part)
     return owner, path[-1]
+
+
+def _top_functions(stats: pstats.Stats, *, top: int = CPROFILE_TOP) -> list[dict[str, Any]]:
+    """The ``top`` functions of a profile by cumulative time: where, calls, own and cumulative seconds."""
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][3])[:top]  # type: ignore[attr-defined]
+    return [
+        {"function": f"{file}:{line}({name})", "ncalls": calls, "tottime": own, "cumtime": cumulative}
+        for (file, line, name), (_, calls, own, cumulative, _) in rows
+    ]
 
 
 def _json_safe(value: dict[str, Any]) -> dict[str, Any]:
