@@ -107,6 +107,14 @@ def test_clock_metrics_keep_the_judged_machine_only() -> None:
     assert counted.left_out == 0
 
 
+def test_values_of_zero_are_same_when_always_zero_and_have_no_ratio_otherwise() -> None:
+    """Builtins execute no Python line: a cost of 0, session after session, is 'same'; 0 after 5 is not judged."""
+    always = ph.assess(_points([0.0] * 8), metric="cost")
+    assert (always.verdict, always.note) == ("same", "7 session(s) since the last change, all 0")
+    dropped = ph.assess(_points([5.0] * 7 + [0.0]), metric="cost")
+    assert dropped.verdict == "no ratio" and dropped.ratio is None
+
+
 @pytest.mark.parametrize(
     ("kwargs", "name"),
     [({"threshold": -1}, "threshold"), ({"confidence": 1.0}, "confidence"), ({"min_history": 1}, "min_history")],

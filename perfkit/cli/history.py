@@ -123,7 +123,7 @@ def render(found: list[Any]) -> list[str]:
             lines.append(f"  from run {a.points[index].run_id}: measured by {a.points[index].source}")
         if a.left_out:
             lines.append(f"  {a.left_out} run(s) of other machines left out (--all-machines mixes them)")
-        if a.verdict == "short history":
+        if a.verdict in ("short history", "no ratio"):
             lines.append(f"  {a.note}")
     return lines
 

@@ -81,7 +81,7 @@ class Assessment:
     value: float | None  # the judged value
     ratio: float | None  # value / reference center
     band: tuple[float, float] | None  # the ratios the reference's spread allows at the chosen confidence
-    verdict: str  # 'regression', 'improved', 'same', 'short history'
+    verdict: str  # 'regression', 'improved', 'same', 'short history', 'no ratio' (a value of 0 among others)
     note: str = ""
     left_out: int = 0  # points of other machines left out (clock metrics)
 
@@ -141,7 +141,12 @@ def assess(
         key, metric, tuple(ordered), tuple(changes), tuple(methods), None, value, None, None, "short history",
         left_out=left_out,
     )  # fmt: skip
-    if len(reference) < min_history or value <= 0:
+    if value <= 0:
+        prior = [p.value for p in history[start:]]
+        if prior and all(v == value for v in prior):
+            return replace(found, verdict="same", note=f"{len(prior)} session(s) since the last change, all {value:g}")
+        return replace(found, verdict="no ratio", note=f"a value of {value:g} has no ratio to the sessions before it")
+    if len(reference) < min_history:
         note = f"{len(reference)} session(s) since the last change; {min_history} needed for a verdict"
         return replace(found, noise=noise(reference) if reference else None, note=note)
     model = noise(reference)
