@@ -191,43 +191,44 @@ def in_comprehension_iter(node: ast.AST, stop: ast.AST) -> bool:
     return False
 
 
-def enclosing_loop(node: ast.AST, stop: ast.AST) -> ast.For | ast.While | None:
-    """The innermost for/while statement around ``node`` below ``stop``."""
+def nearest(node: ast.AST, stop: ast.AST, kinds: tuple[type[ast.AST], ...]) -> ast.AST | None:
+    """The innermost ancestor of ``node`` of one of ``kinds``, below ``stop``."""
     for up in t.ancestors(node):
         if up is stop:
             return None
-        if isinstance(up, ast.For | ast.While):
+        if isinstance(up, kinds):
             return up
     return None
 
 
+def enclosing_loop(node: ast.AST, stop: ast.AST) -> ast.For | ast.While | None:
+    """The innermost for/while statement around ``node`` below ``stop``."""
+    return nearest(node, stop, (ast.For, ast.While))  # type: ignore[return-value]
+
+
 def in_comprehension(node: ast.AST, stop: ast.AST) -> bool:
-    for up in t.ancestors(node):
-        if up is stop:
-            return False
-        if isinstance(up, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
-            return True
-    return False
+    return nearest(node, stop, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) is not None
 
 
 def caught_around(node: ast.stmt, func: ast.FunctionDef) -> bool:
     """Whether an enclosing ``try`` or ``with`` could catch an exception from ``node`` and go on."""
-    for up in t.ancestors(node):
-        if up is func:
-            return False
-        if isinstance(up, ast.Try | ast.With):
-            return True
-    return False
+    return nearest(node, func, (ast.Try, ast.With)) is not None
+
+
+def empty_assignments(func: ast.FunctionDef, kind: type[ast.List] | type[ast.Dict]) -> list[tuple[ast.Assign, str]]:
+    """``name = []`` (or ``{}``) statements binding a single name."""
+    found = []
+    for stmt in [n for n in ast.walk(func) if isinstance(n, ast.Assign)]:
+        value = stmt.value
+        empty = isinstance(value, kind) and not (value.elts if isinstance(value, ast.List) else value.keys)  # type: ignore[attr-defined]
+        if empty and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            found.append((stmt, stmt.targets[0].id))
+    return found
 
 
 def fresh_empty_lists(func: ast.FunctionDef) -> Iterator[tuple[ast.Assign, str]]:
     """``name = []`` statements inside a statement list, for locals assigned only there."""
     fresh = fresh_locals(func)
-    for stmt in [n for n in ast.walk(func) if isinstance(n, ast.Assign)]:
-        if not (len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-            continue
-        if not (isinstance(stmt.value, ast.List) and not stmt.value.elts):
-            continue
-        name = stmt.targets[0].id
+    for stmt, name in empty_assignments(func, ast.List):
         if name in fresh and len(t.stored(func, name)) == 1 and t.containing_list(func, stmt) is not None:
             yield stmt, name

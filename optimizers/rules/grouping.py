@@ -25,12 +25,7 @@ def group_append(func: ast.FunctionDef, ctx: Context) -> bool:
     any loop that updates it), the key and items simple names, constants, attributes or indexing, and no update
     inside a ``try`` (an exception between the key's insertion and the append could be caught)."""
     fired = False
-    for stmt in [n for n in ast.walk(func) if isinstance(n, ast.Assign)]:
-        if not (len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-            continue
-        if not (isinstance(stmt.value, ast.Dict) and not stmt.value.keys):
-            continue
-        g = stmt.targets[0].id
+    for stmt, g in f.empty_assignments(func, ast.Dict):
         if len(t.stored(func, g)) != 1:
             continue
         updates = _updates(func, g)
