@@ -301,16 +301,26 @@ class _Walker:
         elif isinstance(value, types.FunctionType | functools.partial | types.MethodType):
             self.push(value, depth + 1)
         elif type(value).__module__ not in ("builtins",) and hasattr(value, "__dict__"):
-            self.push(type(value), depth + 1)
-            for attr, got in vars(value).items():
-                if isinstance(got, re.Pattern):
-                    self.add(got, 0, f"{name}.{attr}", depth, direct=attr in names, name=attr)
+            self.instance(value, name, depth)
+
+    def instance(self, value: Any, name: str, depth: int) -> None:
+        """An object the code names: its class, and what its attributes hold (followed through nested objects,
+        lists and dicts, bounded): patterns, and the functions of dispatch tables (a parser's rule list, a
+        lexer's callbacks) that the code reaches only through data."""
+        self.push(type(value), depth + 1)
+        for path, got in _held(value, name):
+            if isinstance(got, re.Pattern):
+                self.add(got, 0, path, depth, direct=True, name=path.rpartition(".")[2])
+            elif isinstance(got, types.FunctionType | types.MethodType | functools.partial | type):
+                self.push(got, depth + 1)
 
     def class_patterns(self, cls: type, depth: int, names: set[str]) -> None:
         for klass in cls.__mro__[:-1]:
             if _skipped(klass.__module__):
                 continue
             for attr, got in vars(klass).items():
+                if attr.startswith("__"):
+                    continue
                 for pattern, flags in _patterns_in(got):
                     where = f"{klass.__module__}.{klass.__qualname__}.{attr}"
                     self.add(pattern, flags, where, depth, direct=attr in names, name=attr)
@@ -448,6 +458,46 @@ def _with_search(found: FoundRegex, search: bool) -> FoundRegex:
 
 def _keyword(node: ast.Call, name: str) -> ast.AST | None:
     return next((k.value for k in node.keywords if k.arg == name), None)
+
+
+def _held(root: Any, name: str, *, limit: int = 3000, max_depth: int = 5) -> Iterator[tuple[str, Any]]:
+    """What an object holds: its attributes, the items of its lists, tuples, sets and dicts, and so on through
+    the objects found (breadth first, each object once, at most ``limit`` of them, ``max_depth`` levels)."""
+    seen = {id(root)}
+    queue = deque([(root, name, 0)])
+    count = 0
+    while queue and count < limit:
+        value, path, level = queue.popleft()
+        if isinstance(value, dict):
+            items = [(f"{path}[{k!r}]", v) for k, v in list(value.items())[:500]]
+        elif isinstance(value, list | tuple | set | frozenset):
+            items = [(f"{path}[{i}]", v) for i, v in enumerate(list(value)[:500])]
+        elif not isinstance(value, type | types.ModuleType | types.FunctionType | types.BuiltinFunctionType):
+            items = [(f"{path}.{k}", v) for k, v in _attributes(value)]
+        else:
+            continue
+        for sub_path, item in items:
+            if id(item) in seen or isinstance(item, str | bytes | int | float | bool | type(None)):
+                continue
+            seen.add(id(item))
+            count += 1
+            yield sub_path, item
+            if level + 1 < max_depth and not isinstance(item, type | types.ModuleType | types.FunctionType):
+                queue.append((item, sub_path, level + 1))
+
+
+def _attributes(value: Any) -> list[tuple[str, Any]]:
+    """An object's instance attributes: its ``__dict__`` and its ``__slots__`` (dataclasses with slots)."""
+    out = list(vars(value).items()) if hasattr(value, "__dict__") else []
+    for klass in type(value).__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        for slot in (slots,) if isinstance(slots, str) else slots:
+            if slot not in ("__dict__", "__weakref__"):
+                try:
+                    out.append((slot, object.__getattribute__(value, slot)))
+                except AttributeError:
+                    continue
+    return out
 
 
 def _patterns_in(value: Any, *, strings: bool = True, depth: int = 0) -> Iterator[tuple[Any, int]]:

@@ -93,3 +93,13 @@ def test_string_class_attribute_read_through_self() -> None:
 
 def test_pattern_passed_through_a_helper_that_calls_re() -> None:
     assert patterns(t.version_ok)[r"^(\d+\.?)+$"] == (0, False, True)
+
+
+def test_regex_reached_only_through_a_rule_table_of_slotted_records() -> None:
+    found = {r.pattern: r for r in reach(t.parse_document).regexes}
+    tag = found[r"^<[a-z]+(?:\s+[a-z]+(?:\s*=\s*[^\s>]+)?)*\s*>"]
+    assert tag.direct and tag.where == "tests.fixtures.regex_pkg.rules.tag_rule" and not tag.search
+
+
+def test_annotations_are_not_taken_for_patterns() -> None:
+    assert all("__annotations__" not in r.where for r in reach(t.parse_document).regexes)
