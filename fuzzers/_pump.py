@@ -133,7 +133,7 @@ class PumpSearch:
     ) -> tuple[list[str], list[Pattern]] | None:
         """The regex dictionary and seeds, and patterns from the attack strings, validated through the target;
         None while the analysis is not ready."""
-        data = regex_data(session, wait=0.0)
+        data = regex_data(session)
         if data is None:
             return None if session.regex is None else ([], [])
         attacks, dictionary = data
@@ -187,6 +187,10 @@ class PumpSearch:
                     if all(c is not None for c in converted):  # unvalidated forms too: screening measures them
                         patterns.append(Pattern(slot, *converted, origin="regex-validated" if ok else "regex"))
                         passed += ok
+                for part in dict.fromkeys(pump) if len(pump) > 1 else ():  # each letter of a longer pump alone:
+                    converted = [convert(x, like) for x in (prefix, part, suffix)]  # the analysis may over-fit it
+                    if all(c is not None for c in converted):
+                        patterns.append(Pattern(slot, *converted, origin="regex-read"))
             for text in texts[:4]:
                 value = convert(text, like)
                 if value is not None:
@@ -311,7 +315,7 @@ class Pumping:
 
 def code_tokens(session: Session) -> list[str]:
     """The regex dictionary (``regex`` feature) and the string constants of the target's code."""
-    data = regex_data(session, wait=0.0) if "regex" in session.job.features else None
+    data = regex_data(session) if "regex" in session.job.features else None
     tokens = list(data[1]) if data else []
     return list(dict.fromkeys([*tokens, *string_constants(session.func)]))
 
@@ -341,10 +345,10 @@ def analyse_entry(payload: tuple[Any, int, str], emit: Any) -> None:
     emit({"kind": "done"})
 
 
-def regex_data(session: Session, *, wait: float | None = None) -> tuple[list[Any], list[str]] | None:
-    """The regex analysis for this session: read from the file the campaign's analysis worker writes (waiting
-    for it up to ``wait`` s, by default a quarter of the time left), or run here when there is no such worker.
-    None (with a note) when there is none to be had."""
+def regex_data(session: Session) -> tuple[list[Any], list[str]] | None:
+    """The regex analysis for this session: read from the file the campaign's analysis worker writes, or run
+    here when there is no such worker. None while the file is not there yet (``session.regex`` stays None), or
+    when there is no analysis to be had (``session.regex`` is then ``()``, with a note)."""
     if session.regex is not None:
         return session.regex or None
     path = session.job.regex_file
@@ -355,12 +359,7 @@ def regex_data(session: Session, *, wait: float | None = None) -> tuple[list[Any
             session.notes.append(f"pump: regex analysis failed ({type(exc).__name__}: {exc})")
             session.regex = ()
         return session.regex or None
-    until = time.monotonic() + (max(0.0, session.deadline - time.monotonic()) / 4 if wait is None else wait)
-    while not os.path.exists(path) and time.monotonic() < until:
-        time.sleep(0.05)
     if not os.path.exists(path):
-        if wait is None:
-            session.notes.append("pump: the regex analysis was not ready in time")
         return None
     with open(path, "rb") as handle:
         data = pickle.load(handle)

@@ -32,6 +32,7 @@ HEARTBEAT_S = 0.25
 FEATURES = frozenset({"pump", "regex", "adaptive"})  # parts of the search that can be turned off (ablations)
 WATCH = 64  # recent inputs whose line counts and times are compared
 BLIND_FACTOR = 4.0  # time per line this many times the typical one: line counts are blind to the work
+CONFIRM_ABOVE = 0.7  # by time, inputs whose first timing reaches this share of the best cost are timed again
 RESCORED = 10  # slowest inputs measured again when the signal switches to time
 
 
@@ -173,6 +174,7 @@ class Session:
             if self.corpus.offer(finding):
                 self.emit({"kind": "finding", "finding": finding})
             self.best = max(self.best, sample.cost)
+            self.evaluator.bar = CONFIRM_ABOVE * self.best
             if self.adaptive and sample.outcome != "timeout" and not self.evaluator.by_time:
                 self.watch(sample, args, kwargs)
         now = time.monotonic()
