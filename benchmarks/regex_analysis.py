@@ -13,6 +13,9 @@ STDLIB: every compiled pattern in the globals and class attributes of this CPyth
 modules, analysed as searched (how they are used is not looked at): how many are flagged, and how many of those
 flags timing confirms (a flag refuted by timing is a false positive at the regex level).
 
+INSTALLED: ``regex_attacks`` on ``MarkdownIt().render`` (markdown-it-py, when installed): the attack it finds
+and the render time of that attack at three lengths, each run in a child with a 60 s limit.
+
 HELD-OUT (``regex_analysis_regexlib.json``): 97 regexes of regexlib that ReDoSHunter's benchmark
 (yetingli/ReDoS-Benchmarks, MIT licence) lists as vulnerable, with its published Python attack (``re.search``),
 every 6th entry by id, sampled before the analysis was ever run on them and never used to tune it. The ground
@@ -237,6 +240,7 @@ def run(*, with_held_out: bool = True) -> list[str]:
         f"precision (flags not refuted by timing): {precision:.2f}; recall on published: {found / len(vuln):.2f}"
     )
     lines.extend(stdlib_sweep())
+    lines.extend(installed())
     if with_held_out:
         lines.extend(held_out())
     lines.append(f"total {time.perf_counter() - started:.1f} s (python {sys.version.split()[0]})")
@@ -282,6 +286,52 @@ def stdlib_sweep() -> list[str]:
         "",
         f"stdlib sweep: {len(patterns)} compiled patterns, flagged {len(flagged)} (as searched), "
         f"timing refutes {len(refuted)} {refuted}",
+    ]
+
+
+def _render_time(conn: object, text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt()
+    t0 = time.perf_counter()
+    md.render(text)
+    conn.send(time.perf_counter() - t0)  # type: ignore[attr-defined]
+
+
+def installed() -> list[str]:
+    """The attack found from markdown-it-py's render, timed at growing lengths (in a child, 60 s at most)."""
+    import multiprocessing
+
+    try:
+        import markdown_it
+    except ImportError:
+        return ["", "installed: markdown-it-py not installed"]
+    from perfkit.fuzzers._regex_seeds import regex_attacks
+
+    md = markdown_it.MarkdownIt()
+
+    def render(text):  # type: ignore[no-untyped-def]
+        return md.render(text)
+
+    attacks = [a for a in regex_attacks(render, max_len=400, time_budget=20) if a.verified]
+    if not attacks:
+        return ["", f"installed: markdown-it-py {markdown_it.__version__}: no verified attack"]
+    best = attacks[0]
+    row = []
+    for n in (100, 200, 400):
+        text = best.fit(n) or ""
+        parent, child = multiprocessing.get_context("fork").Pipe(duplex=False)
+        proc = multiprocessing.get_context("fork").Process(target=_render_time, args=(child, text))
+        proc.start()
+        took = parent.recv() if parent.poll(60) else float("inf")
+        proc.kill()
+        proc.join()
+        row.append(f"{n} chars {took:.3f} s")
+    return [
+        "",
+        f"installed: markdown-it-py {markdown_it.__version__} MarkdownIt().render: {best.kind}/{best.degree} "
+        f"attack {best.prefix!r} + {best.pump!r} * k + {best.suffix!r} from {best.where}",
+        "  render time: " + ", ".join(row),
     ]
 
 
