@@ -1,20 +1,21 @@
 """Static ReDoS analysis of one regular expression, and a cheap empirical check of what it finds.
 
-The pattern is parsed by Python's own parser (``re._parser``) into a small tree of character sets, sequences,
-alternations and repeats. Ambiguity is decided by counting, on short strings, the number of ways a part of
-the tree matches (a chart parser over that tree):
+The pattern is parsed by Python's own parser into the tree of :mod:`._regex_tree`. Ambiguity is decided by
+counting, on short strings, the ways a part of the tree matches:
 
 - exponential: a repeat whose body can match one pump string ``w`` in two ways as ``body+`` (``(a+)+``,
-  ``(a|aa)*``, ``(\\w+\\s?)+``): ``w * k`` then has at least ``2**k`` parses;
-- polynomial: a run of adjacent parts of one sequence where ``d`` of them absorb arbitrarily many ``w`` and
-  those between them can be passed on ``w`` or empty (``\\d+\\.?\\d+``, ``\\s*=\\s*``): degree ``d``, and one more when
-  the pattern is searched for (``re.search``/``sub``/``findall``) from every start position of an unanchored run.
+  ``(a|aa)*``, ``(\\w+\\s?)+``, or two iterations splitting ``w`` another way): ``w * k`` has ``2**k`` parses;
+- polynomial: in a sequence (plain groups spliced in), a run of parts where ``d`` absorb any number of ``w``
+  and those between pass on a few ``w`` or empty (``\\d+\\.?\\d+``, ``\\s*=\\s*``), tested in the middle of a run of
+  pumps so anchors and lookaheads count; a part after the run that must scan it again before failing adds one;
+  a searched pattern (``re.search``/``sub``/``findall``) adds one more when it can start inside the run (what
+  comes before the run matching empty or pumps; ``^``, ``(?:^|,)`` do not).
 
 Each finding becomes an :class:`Attack` ``prefix + pump * k + suffix``: the prefix is the shortest string that leads
-from the pattern's start to the vulnerable part, the suffix one that makes the whole match fail (chosen by trying
-candidates with ``re`` at a small ``k``, so flags, anchors and ``MULTILINE`` are respected). :func:`verify` times the
-attack at growing ``k`` in a forked child with a hard timeout (``re`` cannot be interrupted mid-match).
-Lookarounds and word boundaries are approximated as always passing, backreferences as empty.
+from the pattern's start into the vulnerable part (checked with the tree, a newline tried for line anchors), the
+suffix one that leaves no match starting inside the pumps (tried with ``re`` at a small ``k``, so flags, anchors
+and ``MULTILINE`` are respected). :func:`verify` times the attack at growing ``k`` in a forked child with a hard
+timeout (``re`` cannot be interrupted mid-match). Lookbehinds are taken as passing, backreferences as empty.
 """
 
 from __future__ import annotations
@@ -25,22 +26,36 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from re import _constants as sre_c  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, Literal
+
+from perfkit.fuzzers._regex_tree import (
+    INF,
+    Builder,
+    Chart,
+    Node,
+    children,
+    entries,
+    flat,
+    literal_runs,
+    prefix_to,
+    rep_char,
+    representatives,
+    samples,
+    walk,
+    ways,
+    witness,
+)
 
 from perfkit.errors import InvalidArgument
 
-INF = 1 << 30
-_CAP = 1 << 20
+__all__ = ["Attack", "analyse", "growth", "literal_runs", "timings", "verify", "ways"]
+
 _BIG_BOUND = 16  # a bounded repeat {m,n} with n at least this counts as unbounded
 _LONG = 64  # a repeat bounded below this absorbs a bounded run only: adjacent to another, a constant factor
 _MAX_PUMPS = 20  # pump candidates tried on one sequence
 _MAX_ATTACKS = 12  # attacks kept for one pattern
 _PUMPS_PER_PART = 3  # distinct pump strings kept for one vulnerable part (the program may filter some out)
 _SUFFIXES_KEPT = 6  # failing suffixes kept per attack, for the same reason
-_PREFERRED = "az0AZ9 _-.,:;/@!~\t\n'\"=+&?#%*()[]<>{}|\\^$`"
-_EXTRA = "\x00\x0b\x0c\x1b\x7f\x85\xa0\xe9\xc9\xdf\u017f\u212a\u2028\u3000\u4e2d\u0661\U0001f600"
 # failing-suffix candidates: ordinary characters first (the code before the regex often cuts at delimiters)
 _SUFFIXES = "!\x00 _-.@a0A~\"'=<>&%[]:;,*+$^|\\`(){}\t\n/#?\u2028\xe9"
 
@@ -84,326 +99,18 @@ class Attack:
         return (0 if self.verified is not False else 1, 0 if self.kind == "exponential" else 1, -self.degree)
 
 
-# ---- the tree: ("char", frozenset) ("seq", list) ("alt", list) ("rep", lo, hi, body, mode) ("eps", tag)
-Node = tuple[Any, ...]
-
-
-class _Builder:
-    """Converts ``re._parser`` output into the small tree, over a finite universe of characters."""
-
-    def __init__(self, pattern: str, flags: int) -> None:
-        self.parsed = sre_parse.parse(pattern, flags)
-        self.flags = self.parsed.state.flags
-        literals: set[str] = set()
-        _collect_literals(self.parsed, literals)
-        extra = {v for c in literals for v in (c.lower(), c.upper()) if len(v) == 1}
-        self.universe = tuple(dict.fromkeys([chr(i) for i in range(128)] + list(_EXTRA) + sorted(literals | extra)))
-        self._cat: dict[Any, frozenset[str]] = {}
-
-    def tree(self) -> Node:
-        return self._seq(self.parsed, self.flags)
-
-    def _seq(self, items: Any, flags: int) -> Node:
-        return ("seq", [self._node(op, av, flags) for op, av in items])
-
-    def _node(self, op: Any, av: Any, flags: int) -> Node:
-        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL, sre_c.ANY, sre_c.IN):
-            return ("char", self._charset(op, av, flags))
-        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
-            lo, hi, body = av
-            mode = {sre_c.MAX_REPEAT: "greedy", sre_c.MIN_REPEAT: "lazy"}.get(op, "possessive")
-            return ("rep", lo, INF if hi == sre_c.MAXREPEAT else hi, self._seq(body, flags), mode)
-        if op is sre_c.SUBPATTERN:
-            _, add, delete, body = av
-            return self._seq(body, (flags | add) & ~delete)
-        if op is sre_c.BRANCH:
-            return ("alt", [self._seq(b, flags) for b in av[1]])
-        if op is sre_c.ATOMIC_GROUP:
-            return ("rep", 1, 1, self._seq(av, flags), "possessive")
-        if op is sre_c.GROUPREF_EXISTS:
-            yes = self._seq(av[1], flags)
-            return ("alt", [yes, self._seq(av[2], flags)]) if av[2] is not None else ("alt", [yes, ("seq", [])])
-        if op is sre_c.AT:
-            return ("eps", _anchor(av, flags))
-        if op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
-            # zero-width; a lookahead is checked, a lookbehind taken as passing; its body scans all the same
-            return ("look", self._seq(av[1], flags), op is sre_c.ASSERT, av[0] == 1)
-        return ("eps", "other")  # GROUPREF, CATEGORY at top level and the rest: approximated as empty
-
-    def _charset(self, op: Any, av: Any, flags: int) -> frozenset[str]:
-        ic = bool(flags & re.IGNORECASE)
-        if op is sre_c.ANY:
-            return frozenset(c for c in self.universe if flags & re.DOTALL or c != "\n")
-        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL):
-            hit = frozenset(c for c in self.universe if _same(c, chr(av), ic))
-            return hit if op is sre_c.LITERAL else frozenset(self.universe) - hit
-        negate = bool(av) and av[0][0] is sre_c.NEGATE
-        members = frozenset(c for c in self.universe if any(self._item(c, o, a, flags, ic) for o, a in av))
-        return frozenset(self.universe) - members if negate else members
-
-    def _item(self, c: str, op: Any, av: Any, flags: int, ic: bool) -> bool:
-        if op is sre_c.LITERAL:
-            return _same(c, chr(av), ic)
-        if op is sre_c.RANGE:
-            return any(av[0] <= ord(v) <= av[1] for v in ((c, c.lower(), c.upper()) if ic else (c,)) if len(v) == 1)
-        if op is sre_c.CATEGORY:
-            key = (av, flags & (re.ASCII | re.LOCALE))
-            if key not in self._cat:
-                rx = re.compile(_CATEGORY_RE[str(av)], flags & re.ASCII)
-                self._cat[key] = frozenset(ch for ch in self.universe if rx.fullmatch(ch))
-            return c in self._cat[key]
-        return False
-
-
-_CATEGORY_RE = {
-    "CATEGORY_DIGIT": r"\d",
-    "CATEGORY_NOT_DIGIT": r"\D",
-    "CATEGORY_SPACE": r"\s",
-    "CATEGORY_NOT_SPACE": r"\S",
-    "CATEGORY_WORD": r"\w",
-    "CATEGORY_NOT_WORD": r"\W",
-}
-
-
-def _same(c: str, lit: str, ic: bool) -> bool:
-    return c == lit or (ic and (c.lower() == lit.lower() or c.upper() == lit.upper()))
-
-
-def _anchor(av: Any, flags: int) -> str:
-    multiline = bool(flags & re.MULTILINE)
-    name = str(av)
-    if name == "AT_BEGINNING":
-        return "bol" if multiline else "bos"
-    if name == "AT_BEGINNING_STRING":
-        return "bos"
-    if name == "AT_END":
-        return "eol" if multiline else "eos_nl"
-    if name == "AT_END_STRING":
-        return "eos"
-    return "boundary"
-
-
-def _collect_literals(items: Any, out: set[str]) -> None:
-    for op, av in items:
-        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL):
-            out.add(chr(av))
-        elif op is sre_c.IN:
-            out.update(chr(a) for o, a in av if o is sre_c.LITERAL)
-            out.update(chr(v) for o, a in av if o is sre_c.RANGE for v in a)
-        elif isinstance(av, tuple | list):
-            for sub in av:
-                if isinstance(sub, sre_parse.SubPattern):
-                    _collect_literals(sub, out)
-                elif isinstance(sub, list):
-                    for branch in sub:
-                        if isinstance(branch, sre_parse.SubPattern):
-                            _collect_literals(branch, out)
-        elif isinstance(av, sre_parse.SubPattern):
-            _collect_literals(av, out)
-
-
-# ---- counting parses on short strings
-
-
-class _Chart:
-    """Counts, for a node and a start position in ``s``, the ways to match ending at each position (capped)."""
-
-    def __init__(self, s: str) -> None:
-        self.s = s
-        self.memo: dict[tuple[int, int], dict[int, int]] = {}
-
-    def ends(self, node: Node, i: int) -> dict[int, int]:
-        key = (id(node), i)
-        got = self.memo.get(key)
-        if got is None:
-            got = self.memo[key] = self._ends(node, i)
-        return got
-
-    def _ends(self, node: Node, i: int) -> dict[int, int]:
-        s, kind = self.s, node[0]
-        if kind == "char":
-            return {i + 1: 1} if i < len(s) and s[i] in node[1] else {}
-        if kind == "eps":
-            return {i: 1} if _eps_ok(node[1], s, i) else {}
-        if kind == "look":
-            if not node[3]:
-                return {i: 1}
-            return {i: 1} if bool(self.ends(node[1], i)) == node[2] else {}
-        if kind == "alt":
-            out: dict[int, int] = {}
-            for branch in node[1]:
-                _add(out, self.ends(branch, i), 1)
-            return out
-        if kind == "seq":
-            cur = {i: 1}
-            for child in node[1]:
-                nxt: dict[int, int] = {}
-                for pos, n in cur.items():
-                    _add(nxt, self.ends(child, pos), n)
-                cur = nxt
-                if not cur:
-                    break
-            return cur
-        _, lo, hi, body, mode = node
-        out = {i: 1} if lo == 0 else {}
-        frontier, count = {i: 1}, 0
-        while frontier and count < hi:
-            count += 1
-            nxt = {}
-            for pos, n in frontier.items():
-                for end, m in self.ends(body, pos).items():
-                    if end > pos or count <= lo:
-                        nxt[end] = min(_CAP, nxt.get(end, 0) + n * m)
-            frontier = nxt
-            if count >= lo:
-                _add(out, frontier, 1)
-            if count > len(s) + lo:
-                break
-        if mode == "possessive" and out:
-            return {max(out): 1}
-        return out
-
-
-def _add(into: dict[int, int], more: dict[int, int], times: int) -> None:
-    for k, v in more.items():
-        into[k] = min(_CAP, into.get(k, 0) + v * times)
-
-
-def _eps_ok(tag: str, s: str, i: int) -> bool:
-    if tag == "bos":
-        return i == 0
-    if tag == "eos":
-        return i == len(s)
-    if tag == "eos_nl":
-        return i == len(s) or (i == len(s) - 1 and s[i] == "\n")
-    if tag == "bol":
-        return i == 0 or s[i - 1] == "\n"
-    if tag == "eol":
-        return i == len(s) or s[i] == "\n"
-    return True
-
-
-def ways(node: Node, s: str) -> int:
-    """The number of ways ``node`` matches all of ``s`` (capped at about a million)."""
-    return _Chart(s).ends(node, 0).get(len(s), 0)
-
-
-# ---- walking the tree
-
-
-def _children(node: Node) -> list[Node]:
-    if node[0] in ("seq", "alt"):
-        return list(node[1])
-    if node[0] == "rep":
-        return [node[3]]
-    if node[0] == "look":
-        return [node[1]]
-    return []
-
-
-def _walk(node: Node, *, atomic: bool = False) -> Iterator[tuple[Node, bool]]:
-    """Every node, with whether it sits inside a possessive repeat or atomic group (no backtracking into it)."""
-    yield node, atomic
-    inner = atomic or (node[0] == "rep" and node[4] == "possessive")
-    for child in _children(node):
-        yield from _walk(child, atomic=inner)
-
-
-def _charsets(node: Node) -> list[frozenset[str]]:
-    return [n[1] for n, _ in _walk(node) if n[0] == "char"]
-
-
-def _char_rank(c: str) -> tuple[int, int]:
-    """Common characters first: the preferred list, then lower case, digits, upper case, the rest."""
-    if c in _PREFERRED:
-        return (0, _PREFERRED.index(c))
-    group = 1 if c.islower() else 2 if c.isdigit() else 3 if c.isupper() else 4 if c.isprintable() else 5
-    return (group, ord(c))
-
-
-def _rep_char(chars: frozenset[str]) -> str | None:
-    return min(chars, key=_char_rank) if chars else None
-
-
-def _representatives(node: Node, limit: int = 10) -> list[str]:
-    """One character per class of characters that every set in ``node`` treats alike, common ones first."""
-    sets = list(dict.fromkeys(_charsets(node)))
-    classes: dict[tuple[bool, ...], set[str]] = {}
-    for c in frozenset().union(*sets) if sets else ():
-        classes.setdefault(tuple(c in s for s in sets), set()).add(c)
-    reps = [r for r in (_rep_char(frozenset(v)) for v in classes.values()) if r is not None]
-    reps.sort(key=_char_rank)
-    return reps[:limit]
-
-
-def _witness(node: Node) -> str:
-    """A short string ``node`` matches (lookarounds ignored)."""
-    kind = node[0]
-    if kind == "char":
-        return _rep_char(node[1]) or ""
-    if kind == "seq":
-        return "".join(_witness(c) for c in node[1])
-    if kind == "alt":
-        return min((_witness(b) for b in node[1]), key=len, default="")
-    if kind == "rep":
-        return _witness(node[3]) * node[1]
-    return ""
-
-
-def _samples(node: Node, limit: int = 12, longest: int = 8) -> list[str]:
-    """A few short strings ``node`` matches: each repeat taken its least number of times and one or two more."""
-    kind = node[0]
-    if kind == "char":
-        return [_rep_char(node[1]) or ""]
-    if kind == "alt":
-        return list(dict.fromkeys(x for b in node[1] for x in _samples(b, limit, longest)))[:limit]
-    if kind == "seq":
-        out = [""]
-        for child in node[1]:
-            tails = _samples(child, limit, longest)
-            out = list(dict.fromkeys(a + b for a in out for b in tails if len(a + b) <= longest))[:limit]
-        return out
-    if kind == "rep":
-        body = _samples(node[3], limit, longest)
-        out = []
-        for n in range(node[1], min(node[2], node[1] + 2) + 1):
-            got = [""]
-            for _ in range(n):
-                got = list(dict.fromkeys(a + b for a in got for b in body if len(a + b) <= longest))[:limit]
-            out.extend(got)
-        return list(dict.fromkeys(out))[:limit]
-    return [""]
-
-
-def _prefix_to(node: Node, target: Node) -> str | None:
-    """The witness of everything matched before ``target`` on the path from ``node``, or None if not below it."""
-    if node is target:
-        return ""
-    if node[0] == "seq":
-        for idx, child in enumerate(node[1]):
-            below = _prefix_to(child, target)
-            if below is not None:
-                return "".join(_witness(c) for c in node[1][:idx]) + below
-        return None
-    for child in _children(node):
-        below = _prefix_to(child, target)
-        if below is not None:
-            return below
-    return None
+# ---- the analysis
 
 
 def _pumps(node: Node) -> list[str]:
-    reps = _representatives(node)
+    reps = representatives(node)
     singles = list(reps)
     pairs = [a + b for a in reps[:6] for b in reps[:6]]
     runs = [c * n for c in reps[:4] for n in (3, 4)]
-    walk = _witness(node[3]) if node[0] == "rep" else _witness(node)
-    body = _samples(node[3]) if node[0] == "rep" else []
+    walk = witness(node[3]) if node[0] == "rep" else witness(node)
+    body = samples(node[3]) if node[0] == "rep" else []
     joined = [a + b for a in body for b in body if 2 < len(a + b) <= 10][:60]  # two iterations split another way
     return list(dict.fromkeys([*singles, *pairs, *runs, *([walk] if 2 < len(walk) <= 6 else []), *joined]))
-
-
-# ---- the analysis
 
 
 @dataclass(frozen=True)
@@ -417,7 +124,7 @@ class _Finding:
 
 def _exponential(root: Node) -> list[_Finding]:
     found: list[_Finding] = []
-    for node, atomic in _walk(root):
+    for node, atomic in walk(root):
         if node[0] != "rep" or atomic or node[4] == "possessive" or node[2] < 2:
             continue
         plus = ("rep", 1, INF, node[3], "greedy")
@@ -446,13 +153,13 @@ def _mid_run(node: Node, pump: str, count: int) -> bool:
     """Whether ``node`` matches exactly ``count`` pumps in the middle of a run of them (so anchors and
     lookaheads see the pumps around, as in the attack string)."""
     start = 2 * len(pump)
-    return start + count * len(pump) in _Chart(pump * (count + 4)).ends(node, start)
+    return start + count * len(pump) in Chart(pump * (count + 4)).ends(node, start)
 
 
 def _absorbs(node: Node, pump: str) -> bool:
     """Whether ``node`` matches any number of pumps: it matches 5 and 8 of them and holds a long repeat
     (a repeat bounded below ``_LONG`` only costs a constant factor)."""
-    long = any(n[0] == "rep" and n[2] >= _LONG for n, _ in _walk(node))
+    long = any(n[0] == "rep" and n[2] >= _LONG for n, _ in walk(node))
     return long and _mid_run(node, pump, 5) and _mid_run(node, pump, 8)
 
 
@@ -460,16 +167,8 @@ def _passes(node: Node, pump: str) -> bool:
     return any(_mid_run(node, pump, j) for j in range(3))
 
 
-def _flat(items: list[Node]) -> list[Node]:
-    """A sequence's parts with the parts of its plain groups spliced in (concatenation is associative)."""
-    out: list[Node] = []
-    for item in items:
-        out.extend(_flat(item[1]) if item[0] == "seq" else [item])
-    return out
-
-
 def _long(node: Node) -> bool:
-    return any(n[0] == "rep" and n[2] >= _LONG for n, _ in _walk(node))
+    return any(n[0] == "rep" and n[2] >= _LONG for n, _ in walk(node))
 
 
 def _chain_pumps(elements: list[Node]) -> list[str]:
@@ -478,11 +177,11 @@ def _chain_pumps(elements: list[Node]) -> list[str]:
     out: list[str] = []
     for idx, el in enumerate(elements):
         if el[0] == "char":
-            out.extend(c for c in [_rep_char(el[1])] if c)
+            out.extend(c for c in [rep_char(el[1])] if c)
         elif _long(el):
-            out.extend(_representatives(el, limit=4))
-            out.extend(x for x in _samples(el[3] if el[0] == "rep" else el) if 2 <= len(x) <= 4)
-            lead = "".join(_witness(e) for e in elements[:idx])
+            out.extend(representatives(el, limit=4))
+            out.extend(x for x in samples(el[3] if el[0] == "rep" else el) if 2 <= len(x) <= 4)
+            lead = "".join(witness(e) for e in elements[:idx])
             if 2 <= len(lead) <= 12:
                 out.append(lead)
     return list(dict.fromkeys(out))[:_MAX_PUMPS]
@@ -498,7 +197,7 @@ def _scans(node: Node, pump: str) -> bool:
         if first[0] == "rep" and first[1] >= 1 and first[4] != "possessive":
             first = first[3]
         elif first[0] == "seq" and first[1]:
-            first = _flat(first[1])[0]
+            first = flat(first[1])[0]
         else:
             return False
 
@@ -521,7 +220,7 @@ def _sequences(node: Node, *, atomic: bool = False, spliced: bool = False) -> It
     if node[0] == "seq" and not spliced and not atomic:
         yield node
     inner = atomic or (node[0] == "rep" and node[4] == "possessive")
-    for child in _children(node):
+    for child in children(node):
         yield from _sequences(child, atomic=inner, spliced=node[0] == "seq" and child[0] == "seq")
 
 
@@ -529,10 +228,10 @@ def _polynomial(root: Node, *, search: bool) -> list[_Finding]:
     found: list[_Finding] = []
     absorbs, passes = _by_id(_absorbs), _by_id(_passes)
     for seq in _sequences(root):
-        elements = _flat(seq[1])
+        elements = flat(seq[1])
         if not elements:
             continue
-        for pump in list(dict.fromkeys(_representatives(seq, limit=8) + _chain_pumps(elements))):
+        for pump in list(dict.fromkeys(representatives(seq, limit=8) + _chain_pumps(elements))):
             chains: dict[int, int] = {}
             start = -1
             for idx, child in enumerate(elements):
@@ -561,7 +260,7 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
     if not isinstance(pattern, str):
         raise InvalidArgument("pattern", pattern, "pass the regular expression as a str (bytes are not analysed)")
     try:
-        builder = _Builder(pattern, flags)
+        builder = Builder(pattern, flags)
         compiled = re.compile(pattern, flags)
     except (re.error, OverflowError, RecursionError, ValueError):
         return []
@@ -599,13 +298,13 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
 def _reaching_prefix(root: Node, target: Node, pump: str, *, search: bool) -> str | None:
     """The shortest witness of what comes before ``target``, checked to lead into it followed by pumps (anchors
     and lookaheads included; a newline is tried after it for line anchors), or None if it does not."""
-    prefix = _prefix_to(root, target)
+    prefix = prefix_to(root, target)
     if prefix is None:
         return None
     for candidate in (prefix, prefix + "\n"):
-        chart = _Chart(candidate + pump * 4)
-        entries = _entries(root, target, chart, set(range(len(candidate) + 1)) if search else {0})
-        if entries and len(candidate) in entries:
+        chart = Chart(candidate + pump * 4)
+        entered = entries(root, target, chart, set(range(len(candidate) + 1)) if search else {0})
+        if entered and len(candidate) in entered:
             return candidate
     return None
 
@@ -628,31 +327,8 @@ def _starts_mid_run(root: Node, target: Node, pump: str) -> bool:
     comes before matching empty or pumps; anchors, ``(?:^|,)`` and the like fail there): then every start
     position in the run costs again."""
     text = pump * 8
-    entries = _entries(root, target, _Chart(text), {2 * len(pump)})
-    return any(p <= len(text) - 2 * len(pump) for p in entries or ())
-
-
-def _contains(node: Node, target: Node) -> bool:
-    return node is target or any(_contains(c, target) for c in _children(node))
-
-
-def _entries(node: Node, target: Node, chart: _Chart, starts: set[int]) -> set[int] | None:
-    """The positions at which ``target`` can be entered when ``node`` starts at one of ``starts``."""
-    if node is target:
-        return starts
-    if node[0] == "seq":
-        current = set(starts)
-        for child in node[1]:
-            if _contains(child, target):
-                return _entries(child, target, chart, current)
-            current = {end for pos in current for end in chart.ends(child, pos)}
-            if not current:
-                return set()
-        return None
-    for child in _children(node):
-        if _contains(child, target):
-            return _entries(child, target, chart, starts)
-    return None
+    entered = entries(root, target, Chart(text), {2 * len(pump)})
+    return any(p <= len(text) - 2 * len(pump) for p in entered or ())
 
 
 def _failing_suffixes(attack: Attack, compiled: re.Pattern[str]) -> list[str]:
@@ -758,32 +434,3 @@ def verify(attack: Attack, *, max_len: int = 200_000, timeout: float = 1.0) -> A
     timed_out = len(points) < len(_sizes(attack, max_len)) and bool(points) and points[-1][1] <= 0.004
     ok = slope >= 1.5 or timed_out
     return replace(attack, verified=ok, growth=round(slope, 2))
-
-
-def literal_runs(pattern: str, flags: int = 0) -> list[str]:
-    """The runs of literal characters in ``pattern`` (``'Basic '``, ``'://'``), for a fuzzing dictionary."""
-    try:
-        parsed = sre_parse.parse(pattern, flags)
-    except (re.error, OverflowError, RecursionError, ValueError):
-        return []
-    runs: list[str] = []
-    _runs(parsed, runs)
-    return [r for r in dict.fromkeys(runs) if r]
-
-
-def _runs(items: Any, out: list[str]) -> None:
-    current = ""
-    for op, av in items:
-        if op is sre_c.LITERAL:
-            current += chr(av)
-            continue
-        out.append(current)
-        current = ""
-        for sub in av if isinstance(av, tuple | list) else ():
-            if isinstance(sub, sre_parse.SubPattern):
-                _runs(sub, out)
-            elif isinstance(sub, list):
-                for branch in sub:
-                    if isinstance(branch, sre_parse.SubPattern):
-                        _runs(branch, out)
-    out.append(current)
