@@ -328,6 +328,28 @@ def test_measured_runs_store_group_and_extra_info(project: pytest.Pytester) -> N
     assert marker.median > attribute.median > rows["test_stored.py::test_pedantic_measured"].median > 0
 
 
+def test_measured_pedantic_tears_down_only_what_the_target_ran_on(project: pytest.Pytester) -> None:
+    """bidict's spelling: the target mutates what setup made, teardown asserts the mutation happened. Measured on
+    time and cost, every setup is followed by a call before its teardown."""
+    project.makepyfile(
+        test_mutating="""
+        def pop_last(table, key):
+            return table.pop(key)
+
+        def setup():
+            return (dict.fromkeys(range(50)), 49), {}
+
+        def check(table, key):
+            assert key not in table and len(table) == 49
+
+        def test_pop(benchmark):
+            assert benchmark.pedantic(pop_last, setup=setup, teardown=check, rounds=5, warmup_rounds=1) is None
+        """
+    )
+    result = project.runpytest("-p", "no:benchmark", "--perf", "--perf-metric=time,cost", "test_mutating.py")
+    result.assert_outcomes(passed=1)
+
+
 def test_stats_from_the_measured_values() -> None:
     """``benchmark.stats`` gives pytest-benchmark's fields from the time values perfkit stored for the test."""
     from perfkit.perftest.compat import BenchmarkFixture
