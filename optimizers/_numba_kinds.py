@@ -11,6 +11,7 @@ import ast
 from typing import Any
 
 from perfkit.optimizers import _ast_tools as t
+from perfkit.optimizers._numba_maps import char_keyed_maps, is_map_key
 from perfkit.optimizers._numba_scan import Shape
 from perfkit.optimizers._types import Context
 
@@ -175,24 +176,30 @@ def _homogeneous(parsed: Parsed) -> bool:
 
 
 def text_params(context: Context) -> set[str]:
-    """The parameters a string may be passed to as an array of code points without changing what the function does.
+    """The parameters a string may be passed to as an array of code points (see :func:`text_analysis`)."""
+    return text_analysis(context)[0]
+
+
+def text_analysis(context: Context) -> tuple[set[str], set[str]]:
+    """(The parameters a string may be passed to as an array of code points without changing what the function does.
 
     That holds when the body has no string constants and uses the parameter only as ``len(p)``, in a truth test,
     in ``isinstance(p, str | bytes)`` (the kernel knows the answer), swapped with another such parameter, compared
     whole with another (``p == q``: the kernel compares lengths and code points), and as characters: ``p[i]`` (no
     slices) and ``c`` of ``for c in p`` / ``for i, c in enumerate(p)``, each compared (``==``, ``<``, ...) only with
-    other such characters (a code point compares with a code point exactly as a one-character string with another)
-    or tested for truth (a character is never empty: the kernel reads True).
+    other such characters (a code point compares with a code point exactly as a one-character string with another),
+    tested for truth (a character is never empty: the kernel reads True) or used as keys of a local table that only
+    ever sees characters as keys (:mod:`perfkit.optimizers._numba_maps`); and those tables' names.
     """
     parsed = t.parse_function(context.source, context.name)
     if parsed is None:
-        return set()
+        return set(), set()
     _, func = parsed
     body = func.body[1:] if ast.get_docstring(func) is not None else func.body
     nodes = [node for stmt in body for node in ast.walk(stmt)]
     messages = {id(n) for r in nodes if isinstance(r, ast.Raise) for n in ast.walk(r)}  # raise E("message")
     if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in messages for n in nodes):
-        return set()
+        return set(), set()
     parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
     names = {a.arg for a in func.args.args}
     letters = _loop_letters(nodes, names)  # char name -> the parameter it iterates
@@ -207,6 +214,7 @@ def text_params(context: Context) -> set[str]:
         )
         or (isinstance(n, ast.Name) and n.id in letters and isinstance(n.ctx, ast.Load))
     }
+    maps = char_keyed_maps(nodes, parents, chars)  # last = defaultdict(int) read and written as last[c]
     ok = set(names)
     for node in nodes:
         if not (isinstance(node, ast.Name) and (node.id in names or node.id in letters)):
@@ -215,12 +223,14 @@ def text_params(context: Context) -> set[str]:
         if node.id in letters:
             if not isinstance(node.ctx, ast.Load) or _compared(node, parents, chars) or _kept(node, parent, letters):
                 continue
+            if is_map_key(node, parent, maps):
+                continue
             ok.discard(letters[node.id])
             continue
-        if _text_use(node, parent, parents, chars, names, letters):
+        if _text_use(node, parent, parents, chars, names, letters, maps):
             continue
         ok.discard(node.id)
-    return ok
+    return ok, maps
 
 
 def _loop_letters(nodes: list[ast.AST], names: set[str]) -> dict[str, str]:
@@ -240,7 +250,7 @@ def _loop_letters(nodes: list[ast.AST], names: set[str]) -> dict[str, str]:
             for one_source, one_target in pairs:
                 param = one_source.id if isinstance(one_source, ast.Name) and one_source.id in names else None
                 for n in ast.walk(one_target):
-                    if isinstance(n, ast.Name):
+                    if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
                         bound.setdefault(n.id, []).append(param if n is one_target else None)
         elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.NamedExpr):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -248,7 +258,7 @@ def _loop_letters(nodes: list[ast.AST], names: set[str]) -> dict[str, str]:
             value = node.value if single else None
             for target in targets:
                 for n in ast.walk(target):
-                    if isinstance(n, ast.Name):
+                    if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):  # not the c of seen[c] = 1
                         bound.setdefault(n.id, []).append(_char_source(value, names) if single else None)
     letters: dict[str, str] = {}
     changed = True
@@ -298,13 +308,19 @@ def _text_use(
     chars: set[int],
     names: set[str],
     letters: dict[str, str],
+    maps: set[str],
 ) -> bool:
     """Whether this use of a string parameter reads the same on an array of its code points."""
     if isinstance(parent, ast.Call) and t.is_call(parent, "len", 1) and parent.args[0] is node:
         return True
     if isinstance(parent, ast.Subscript) and id(parent) in chars and parent.value is node:
         up = parents.get(id(parent))
-        return _compared(parent, parents, chars) or _kept(parent, up, letters) or _truth_test(parent, up, parents)
+        return (
+            _compared(parent, parents, chars)
+            or _kept(parent, up, letters)
+            or _truth_test(parent, up, parents)
+            or is_map_key(parent, up, maps)
+        )
     if isinstance(parent, ast.Compare) and len(parent.ops) == 1 and isinstance(parent.ops[0], ast.Eq | ast.NotEq):
         sides = [parent.left, *parent.comparators]  # s1 == s2: the kernel compares lengths and code points
         return all(isinstance(side, ast.Name) and side.id in names for side in sides)

@@ -9,7 +9,8 @@ import textwrap
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._numba_flow import placeholder_rewrites
-from perfkit.optimizers._numba_kinds import NUMBERS, RANKS, result_kind, shape_of
+from perfkit.optimizers._numba_kinds import NUMBERS, RANKS, result_kind, shape_of, text_analysis
+from perfkit.optimizers._numba_maps import defaultdicts_as_dicts
 from perfkit.optimizers._numba_scan import ModuleFacts, Refused, scan, tested
 from perfkit.optimizers._types import Context
 
@@ -30,6 +31,7 @@ _DOMAINS = {  # math functions that raise ValueError outside these bounds, where
 
 
 _PRELUDE = '''import math as _pk_math
+import warnings as _pk_warnings
 from itertools import chain as _pk_chain_lists
 
 import numba as _pk_numba
@@ -42,6 +44,16 @@ def _pkb_njit(func):
         return _pk_numba.njit(cache=True, boundscheck=True)(func)
     except RuntimeError:  # no file to keep it beside (the source was run from a string)
         return _pk_numba.njit(boundscheck=True)(func)
+
+
+def _pkb_call(kernel, *args):
+    """The kernel's result; its first call compiles it, where numba's warning that a table's key type is not yet
+    known (an empty dict read before its first store) is not for the program's user."""
+    if getattr(kernel, "signatures", True):  # compiled already (or not a dispatcher)
+        return kernel(*args)
+    with _pk_warnings.catch_warnings():
+        _pk_warnings.simplefilter("ignore", _pk_numba.core.errors.NumbaTypeSafetyWarning)
+        return kernel(*args)
 
 
 @_pkb_njit
@@ -174,6 +186,7 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
     aliases = builtin_aliases(func, context.module_source)
     kernel_func = _known_types(func, {name for name, kind in kinds.items() if kind == "text"})
     kernel_func = placeholder_rewrites(_with_builtins(kernel_func, aliases))
+    kernel_func = defaultdicts_as_dicts(kernel_func, text_analysis(context)[1] if "text" in kinds.values() else set())
     found = scan(kernel_func, {name: shape_of(kind) for name, kind in kinds.items()}, module)
     renamed = {name: f"_pk_nb_{name}" for name in found.helpers}
     params = ", ".join(context.params)
@@ -227,7 +240,7 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
         lines += [f"    if _pkb_shared({', '.join(arrays)}):", f"        {call_fallback}"]
     lines += [
         "    try:",
-        f"        _pk_result = {kernel}({', '.join(converted)})",
+        f"        _pk_result = _pkb_call({kernel}, {', '.join(converted)})",
         "    except Exception:  # the original raises too: it gives the caller its exception and partial changes",
         f"        {call_fallback}",
     ]

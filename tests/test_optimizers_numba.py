@@ -414,3 +414,28 @@ def test_characters_paired_by_zip_and_an_error_message_constant() -> None:
     odd = [(("ab", "abc"), {}), (("", ""), {}), ((b"ab", "ab"), {}), (("a\x00", "a\x01"), {})]
     verdict = _verified(nf.zipped_mismatch, source, pairs + odd)
     assert verdict.ok and verdict.checked == len(pairs + odd), verdict.reason
+
+
+def test_a_table_keyed_by_characters_becomes_a_dict_of_code_points() -> None:
+    """Damerau-Levenshtein's last-row table (``defaultdict(int)`` read and written as ``last[c]``) in a kernel; a
+    table whose keys are seen (``len(seen)``) keeps its strings."""
+    from perfkit.optimizers._numba_kinds import text_analysis
+
+    rng = random.Random(31)
+
+    def word(n: int) -> str:
+        return "".join(rng.choice("abcé😀\x00") for _ in range(n))
+
+    pairs = [((word(n), word(n + 1)), {}) for n in (4, 50)]
+    assert text_analysis(_context(nf.transposition_distance, pairs)) == ({"a", "b"}, {"last_row"})
+    assert text_params(_context(nf.letter_counts_escape, [((word(9),), {})])) == set()
+    source, reason = _candidate(nf.transposition_distance, pairs)
+    assert source is not None, reason
+    kernel = source[source.index("def _pk_nb_transposition_distance") : source.index("def transposition_distance(")]
+    assert "last_row = {}" in kernel and "last_row.get(b[j - 1], 0)" in kernel
+    assert "last_row[a[i - 1]] = last_row.get(a[i - 1], 0) + 0" in kernel
+    odd = [(("", ""), {}), (("ca", "abc"), {}), (("\x00", "\x00\x00"), {}), ((b"ab", "ab"), {})]
+    verdict = _verified(nf.transposition_distance, source, pairs + odd)
+    assert verdict.ok and verdict.checked == len(pairs + odd), verdict.reason
+    distance = CodeRef(nf.transposition_distance.__module__, "transposition_distance", source).load()
+    assert distance("ca", "abc") == nf.transposition_distance("ca", "abc") == 2  # unrestricted Damerau
