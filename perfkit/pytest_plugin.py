@@ -1,5 +1,6 @@
 """perfkit's pytest plugin: options, the ``perf`` fixture and thin hooks; the work is in
-:mod:`perfkit.perftest.session`. Without a ``--perf-*`` option each ``perf(...)`` call runs its function once."""
+:mod:`perfkit.perftest.session` (same-session A/B against a git revision in :mod:`perfkit.perftest.ab`, verdicts
+in :mod:`perfkit.perftest.verdicts`). Without a ``--perf-*`` option each ``perf(...)`` call runs its function once."""
 
 from __future__ import annotations
 

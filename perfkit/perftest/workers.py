@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import random
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +23,15 @@ from perfkit.perftest.timing import WARMUPS, Series
 
 STARTUP = 60.0  # seconds for a worker to start and import the call's module
 ENTRY = "perfkit.perftest.workers:work"
+# Every worker gets an environment variable of random length and allocates a random number of small objects
+# before it loads the call: the size of the environment moves the stack, and what was allocated before moves the
+# heap, and either can change a call's speed by 10% for as long as the process lives (Mytkowicz et al., "Producing
+# Wrong Data Without Doing Anything Obviously Wrong!", ASPLOS 2009). Measured here: the same +10% slowdown timed
+# 1.12x with no padding and 1.02x with 1000 bytes more environment. Random offsets make that a noise that rounds
+# average out, instead of a bias fixed by the two trees' path lengths.
+LAYOUT_PAD = "PERFKIT_LAYOUT_PAD"
+LAYOUT_PAD_MAX = 8192
+_PADDING: list[bytes] = []
 
 
 class WorkerFailed(PerfkitError):
@@ -105,6 +115,7 @@ def run_job(
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHASHSEED", "PYTEST_XDIST_WORKER")}
     if hash_seed is not None:
         env["PYTHONHASHSEED"] = str(hash_seed)
+    env[LAYOUT_PAD] = "x" * random.randrange(LAYOUT_PAD_MAX)  # a random stack and heap offset for this worker
     try:
         with Child(ENTRY, job, cwd=cwd, env=env) as child:
             message = child.recv(timeout=timeout)
@@ -174,6 +185,8 @@ def work(job: Job, emit: Any) -> None:
 
     if job.path is not None:
         sys.path[:] = list(job.path)
+    rng = random.Random()
+    _PADDING.extend(bytes(rng.randrange(1, 512)) for _ in range(rng.randrange(1, 400)))
     before = set(sys.modules)
     try:
         func, args, kwargs = pickle.loads(job.call)
