@@ -10,9 +10,10 @@ preempted by other processes on a busy machine does not look slower. A call past
 censored there.
 
 When the session finds that line counts are blind to this target's work (see :func:`lines_blind`), it sets
-``by_time``: from then on the cost is the time alone, the best of a number of repeats chosen from the call's
-length and the budget left (:func:`repeats_for`). With ``raised_cost`` an input that makes the target raise is
-measured like any other (work done before the raise: "slow, then raised"); without it, its cost is 0.
+``by_time``: from then on lines are not counted (``lines`` -1) and the cost is the time alone, the best of a
+number of repeats chosen from the call's length and the budget left (:func:`repeats_for`). With ``raised_cost``
+an input that makes the target raise is measured like any other (work done before the raise: "slow, then
+raised"); without it, its cost is 0.
 """
 
 from __future__ import annotations
@@ -116,7 +117,8 @@ class Evaluator:
         raised = status != "ok"
         if raised and not self.raised_cost:
             return Sample(0.0, 0, first_ns / 1e9, "rejected", region, status)
-        lines, exc = self._lines(args, kwargs)
+        # by time, the traced run is skipped: its count would not be used, and tracing costs several calls
+        lines, exc = (-1, None) if self.by_time else self._lines(args, kwargs)
         if isinstance(exc, CallTimeout):  # the traced run is slower; rank it by time
             lines = -1
         elif isinstance(exc, MemoryError):

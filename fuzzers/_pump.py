@@ -185,7 +185,8 @@ class PumpSearch:
                     ok = any(_generated(text, context + prefix, pump, suffix) for text in texts)
                     converted = [convert(part, like) for part in (context + prefix, pump, suffix)]
                     if all(c is not None for c in converted):  # unvalidated forms too: screening measures them
-                        patterns.append(Pattern(slot, *converted, origin="regex-validated" if ok else "regex"))
+                        origin = "regex-validated" if ok else "regex" if not context else "regex-context"
+                        patterns.append(Pattern(slot, *converted, origin=origin))
                         passed += ok
                 for part in dict.fromkeys(pump) if len(pump) > 1 else ():  # each letter of a longer pump alone:
                     converted = [convert(x, like) for x in (prefix, part, suffix)]  # the analysis may over-fit it
@@ -244,7 +245,8 @@ class Pumping:
             for piece in self.rng.sample(self.pieces[slot], min(12, len(self.pieces[slot]))):
                 queue.append(Pattern(slot, like[:0], piece, like[:0], "constant"))
         self.rng.shuffle(queue)
-        first = {"regex-validated": 0, "regex": 1, "regex-read": 2}
+        # validated attacks, then every bare attack and its letters, then the attacks behind leading strings
+        first = {"regex-validated": 0, "regex": 1, "regex-read": 2, "regex-context": 3}
         next_look = 0.0
         while not session.expired() and not self.censored:
             if late is not None and time.monotonic() >= next_look:
@@ -254,7 +256,7 @@ class Pumping:
                     late = None
                     tokens, found = got
                     self.add_tokens(tokens)
-                    queue[:0] = sorted(found, key=lambda p: first.get(p.origin, 3))  # the regex attacks first
+                    queue[:0] = sorted(found, key=lambda p: first.get(p.origin, 4))  # the regex attacks first
                     continue
             if queue and (not self.scored or self.rng.random() < 0.5):
                 candidate = queue.pop(0)

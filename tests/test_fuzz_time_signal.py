@@ -39,11 +39,13 @@ def test_repeats_are_budget_aware() -> None:
 
 def test_time_ranks_a_regex_blow_up_that_line_counts_cannot_see() -> None:
     evaluate = Evaluator(r.parse_header, instrument(r.parse_header, []), timeout=5.0)
-    evaluate.by_time = True
     slow, fast = evaluate((SLOW,), {}), evaluate((FAST,), {})
     assert slow.outcome == fast.outcome == "ok"
     assert abs(slow.lines - fast.lines) <= 1  # the same Python lines ...
+    evaluate.by_time = True
+    slow, fast = evaluate((SLOW,), {}), evaluate((FAST,), {})
     assert slow.cost > 100 * fast.cost  # ... and thousands of times the time
+    assert slow.lines == fast.lines == -1  # by time, lines are not counted (tracing costs several calls)
 
 
 def test_the_session_switches_to_time_when_lines_are_blind(tmp_path) -> None:

@@ -260,7 +260,10 @@ def _finding_rows(label: str, finding: Any) -> list[tuple[str, str]]:
         rows.append(("class", f"{RAISED} ({finding.error or 'an exception'})"))
     elif finding.outcome == "timeout":
         rows.append(("class", "ran past the time limit (censored: the slowest kind)"))
-    lines = "censored (timeout)" if finding.outcome == "timeout" else f"{finding.lines} Python lines"
+    if finding.outcome == "timeout":
+        lines = "censored (timeout)"
+    else:
+        lines = f"{finding.lines} Python lines" if finding.lines >= 0 else "ranked by time, lines not counted"
     rows.append(
         ("cost", f"{finding.cost:,.0f} line-equivalents ({lines}, {finding.time_s * 1e3:.3g} ms, size {finding.size})")
     )
