@@ -116,7 +116,7 @@ def test_numba_declines_non_numeric_functions_and_mixed_results() -> None:
     assert (
         source is not None
         and "_pk_numba.njit(cache=True, boundscheck=True)" in source
-        and "_pk_result = _pk_jit_sum_squares(_pka_xs)" in source
+        and "_pk_result = _pkb_call(_pk_jit_sum_squares, _pka_xs)" in source
     )
     assert "if type(_pk_result) not in (float,):" in source
 
