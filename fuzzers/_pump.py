@@ -5,9 +5,11 @@ the attack strings of the regular expressions the target reaches (``regex`` feat
 _regex_seeds``; they are first validated at program level, through the target itself, with this session's
 time-bounded measure), and letters and pieces from the code's string constants and the regex dictionary.
 
-Each candidate is measured at two small sizes (about N/8 and N/4); the slope of log(cost) over log(size)
-extrapolates its cost at N, and only the candidates whose extrapolated cost is near the best are measured at N/2
-and N (successive halving: most patterns cost two cheap evaluations). The best-scored patterns are mutated
+Each candidate is measured at two small sizes (N/8 and N/4, and N/2 under a bound of 256 when it is flat from
+N/8 to N/4: there the call's fixed cost can hide the growth); the slope of log(cost) over log(size)
+extrapolates its cost at N, and only the candidates whose extrapolated cost is near the best, or whose growth
+is the steepest so far, are measured at N/2 and N
+(successive halving: most patterns cost two cheap evaluations). The best-scored patterns are mutated
 (one part changed) into the next candidates. A call cut off at the time limit is the slowest possible outcome:
 once one is found the pattern search stops (nothing can outrank it) and leaves the rest of the budget to the
 next phase. Every measurement goes through ``session.evaluate``, so every input enters the corpus by its cost.
@@ -28,6 +30,7 @@ from perfkit.fuzzers._patterns import (
     alphabet,
     convert,
     from_value,
+    growth,
     mutate,
     predicted,
     pumpable,
@@ -41,6 +44,9 @@ REGEX_SHARE = 0.4  # of the phase's budget, at most, for validating the regex at
 CHECK_SHARE = 0.1  # of the phase's budget, at most, for checking them on ``re`` alone
 PROMOTE = math.log(0.5)  # measured at N when its extrapolated cost is at least half the best's
 POOL = 8  # best-scored patterns that are mutated
+SMALL_BOUND = 256  # below this size bound, a pattern flat from N/8 to N/4 is measured at N/2 too
+FLAT = 1.5  # cost ratio from N/8 to N/4 under which a pattern counts as flat there
+STEEPER = 0.1  # a pattern whose growth beats the steepest so far by this much is measured at N
 MAX_LEADS = 16  # leading strings an attack is validated behind
 MAX_ATTACKS = 8  # attacks tried (the analysis orders them best first)
 LOOK_S = 0.25  # how often the pattern search looks for the regex analysis until it comes
@@ -219,6 +225,7 @@ class Pumping:
         self.pieces = {s: self.make_pieces(bound[s], tokens) for s in slots}
         self.scored: dict[tuple[str, str, str, str], tuple[float, Pattern, list[tuple[int, float]]]] = {}
         self.best = -math.inf
+        self.steepest = 0.0  # the largest growth (log-log slope) of a pattern so far
         self.censored = any(f.outcome == "timeout" for f in session.corpus)  # nothing can outrank it
 
     def make_pieces(self, like: Any, tokens: list[str]) -> list[Any]:
@@ -282,7 +289,9 @@ class Pumping:
         return tuple(letter) if isinstance(like, tuple) else list(letter)
 
     def try_pattern(self, pattern: Pattern) -> None:
-        """Measure at two small sizes; at N/2 and N too when its extrapolated cost is near the best."""
+        """Measure at two small sizes; at N/2 and N too when its extrapolated cost is near the best, or its cost
+        grows faster than any pattern's so far (a fixed cost of the call can hide an exponential at small sizes:
+        the steepest growth gets the full size)."""
         n = self.size
         small = sorted({max(1, n // 8), max(1, n // 4)})
         points: list[tuple[int, float]] = []
@@ -291,8 +300,17 @@ class Pumping:
             if cost is None:
                 return
             points.append((size, cost))
-        score = predicted(points, n)
-        if score >= self.best + PROMOTE and not self.censored:
+        if n < SMALL_BOUND and n // 2 not in small and points[-1][1] < FLAT * points[0][1]:
+            # under a small bound the call's fixed cost can hide the growth at N/8 and N/4: look at N/2 too
+            cost = self.measure(pattern, n // 2)
+            if cost is None:
+                return
+            points.append((n // 2, cost))
+            small.append(n // 2)
+        score, slope = predicted(points[-2:], n), growth(points[-2:])
+        steepest = slope > self.steepest + STEEPER
+        self.steepest = max(self.steepest, slope)
+        if (score >= self.best + PROMOTE or steepest) and not self.censored:
             for size in sorted({max(1, n // 2), n} - set(small)):
                 cost = self.measure(pattern, size)
                 if cost is None:
