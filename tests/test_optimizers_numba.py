@@ -439,3 +439,20 @@ def test_a_table_keyed_by_characters_becomes_a_dict_of_code_points() -> None:
     assert verdict.ok and verdict.checked == len(pairs + odd), verdict.reason
     distance = CodeRef(nf.transposition_distance.__module__, "transposition_distance", source).load()
     assert distance("ca", "abc") == nf.transposition_distance("ca", "abc") == 2  # unrestricted Damerau
+
+
+def test_a_second_kernel_in_a_module_that_already_holds_a_winner() -> None:
+    """``perfkit optimize`` writes winners into its copy one after another: the next function's module source then
+    holds the first kernel's prelude (``_pkb_same`` and friends), which must not read as the module's helpers."""
+    rng = random.Random(41)
+    pairs = [
+        (("".join(rng.choice("abc") for _ in range(n)), "".join(rng.choice("abc") for _ in range(n))), {})
+        for n in (5, 40)
+    ]
+    first, reason = _candidate(nf.common_prefix, pairs)
+    assert first is not None, reason
+    context = _context(nf.rolling_edit, pairs)
+    context = replace(context, module_source=context.module_source + "\n\n" + first)
+    proposer = NumbaProposer()
+    found = proposer.propose(context, n=1)
+    assert found, proposer.rejections
