@@ -261,7 +261,7 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
         raise InvalidArgument("pattern", pattern, "pass the regular expression as a str (bytes are not analysed)")
     try:
         builder = Builder(pattern, flags)
-        compiled = re.compile(pattern, flags)
+        re.compile(pattern, flags)  # the engine must accept it too
     except (re.error, OverflowError, RecursionError, ValueError):
         return []
     root = builder.tree()
@@ -278,21 +278,73 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
             candidates.append((finding.kind != "exponential", -degree, len(finding.pump), finding, prefix, degree))
     candidates.sort(key=lambda c: c[:3])
     seen: set[tuple[str, str]] = set()
-    per_node: dict[int, int] = {}
+    tried: dict[int, int] = {}
+    bares: list[tuple[Attack, bool, int]] = []
     for _, _, _, finding, prefix, degree in candidates:
-        if (prefix, finding.pump) in seen or per_node.get(id(finding.node), 0) >= _PUMPS_PER_PART:
+        if (prefix, finding.pump) in seen or tried.get(id(finding.node), 0) > _PUMPS_PER_PART:
             continue
         seen.add((prefix, finding.pump))
+        tried[id(finding.node)] = tried.get(id(finding.node), 0) + 1
         bare = Attack(pattern, prefix, finding.pump, "", finding.kind, degree, flags=flags, search=search)
-        restarts = search and degree > finding.degree
-        attack = _with_failing_suffix(bare, compiled, lead=restarts) if check else replace(bare, suffix="!")
-        if attack is not None:
-            per_node[id(finding.node)] = per_node.get(id(finding.node), 0) + 1
-            attacks.append(attack)
-        if len(attacks) >= _MAX_ATTACKS:
+        bares.append((bare, search and degree > finding.degree, id(finding.node)))
+        if len(bares) >= 2 * _MAX_ATTACKS:
             break
+    if check:
+        checked = _suffixes_bounded([(bare, lead) for bare, lead, _ in bares])
+    else:
+        checked = [replace(bare, suffix="!") for bare, _, _ in bares]
+    per_node: dict[int, int] = {}
+    for attack, (_, _, node) in zip(checked, bares, strict=True):
+        if attack is not None and per_node.get(node, 0) < _PUMPS_PER_PART and len(attacks) < _MAX_ATTACKS:
+            per_node[node] = per_node.get(node, 0) + 1
+            attacks.append(attack)
     attacks.sort(key=lambda a: a.rank)
     return attacks
+
+
+def _suffixes_bounded(bares: list[tuple[Attack, bool]], *, per_check: float = 0.5) -> list[Attack | None]:
+    """:func:`_with_failing_suffix` for each attack, run in a forked child: a check at a small ``k`` can already
+    backtrack for long, and ``re`` cannot be interrupted. A check that takes over ``per_check`` seconds means the
+    attack blows up already: it is kept with the prefix and suffix being tried, and the child is replaced."""
+    context = multiprocessing.get_context("fork")
+    results: list[Attack | None] = [None] * len(bares)
+    index = 0
+    while index < len(bares):
+        parent, child = context.Pipe(duplex=False)
+        proc = context.Process(target=_suffix_child, args=(child, bares[index:]), daemon=True)
+        proc.start()
+        child.close()
+        trying = ("", "")
+        try:
+            while index < len(bares):
+                if not parent.poll(per_check):
+                    results[index] = replace(bares[index][0], prefix=trying[0], suffix=trying[1])
+                    index += 1
+                    break
+                kind, value = parent.recv()
+                if kind == "try":
+                    trying = value
+                else:
+                    results[index], index, trying = value, index + 1, ("", "")
+        except EOFError:
+            index += 1  # the child died on this attack: leave it out
+        finally:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+            parent.close()
+    return results
+
+
+def _suffix_child(conn: Any, bares: list[tuple[Attack, bool]]) -> None:
+    compiled = re.compile(bares[0][0].pattern, bares[0][0].flags)
+
+    def report(prefix: str, suffix: str) -> None:
+        conn.send(("try", (prefix, suffix)))
+
+    for attack, lead in bares:
+        conn.send(("done", _with_failing_suffix(attack, compiled, lead=lead, report=report)))
+    conn.close()
 
 
 def _reaching_prefix(root: Node, target: Node, pump: str, *, search: bool) -> str | None:
@@ -309,13 +361,15 @@ def _reaching_prefix(root: Node, target: Node, pump: str, *, search: bool) -> st
     return None
 
 
-def _with_failing_suffix(attack: Attack, compiled: re.Pattern[str], *, lead: bool) -> Attack | None:
+def _with_failing_suffix(
+    attack: Attack, compiled: re.Pattern[str], *, lead: bool, report: Callable[[str, str], None] | None = None
+) -> Attack | None:
     """``attack`` with the suffixes that make it fail, or None. With ``lead`` (a search that restarts inside the
     run), when another branch matches at the string's start, the attack leads with a character the pump lacks."""
-    suffixes = _failing_suffixes(attack, compiled)
+    suffixes = _failing_suffixes(attack, compiled, report=report)
     leads = [c for c in _SUFFIXES[:16] if c not in attack.pump] if lead and not suffixes else []
     for char in leads:
-        suffixes = _failing_suffixes(replace(attack, prefix=char + attack.prefix), compiled)
+        suffixes = _failing_suffixes(replace(attack, prefix=char + attack.prefix), compiled, report=report)
         if suffixes:
             attack = replace(attack, prefix=char + attack.prefix)
             break
@@ -331,14 +385,19 @@ def _starts_mid_run(root: Node, target: Node, pump: str) -> bool:
     return any(p <= len(text) - 2 * len(pump) for p in entered or ())
 
 
-def _failing_suffixes(attack: Attack, compiled: re.Pattern[str]) -> list[str]:
+def _failing_suffixes(
+    attack: Attack, compiled: re.Pattern[str], *, report: Callable[[str, str], None] | None = None
+) -> list[str]:
     """Suffixes after which ``prefix + pump * k`` cannot match, so the engine must try every split of the pumps:
-    the empty one if it fails, then single characters outside the pump, at most a few."""
+    the empty one if it fails, then single characters outside the pump, at most a few. ``report`` is told each
+    (prefix, suffix) before it is tried."""
     k = 3 if attack.kind == "exponential" else max(6, attack.degree + 2)
     pump_chars = set(attack.pump)
     candidates = [""] + [c for c in _SUFFIXES if c not in pump_chars] + [c for c in _SUFFIXES if c in pump_chars]
     out = []
     for suffix in candidates:
+        if report is not None:
+            report(attack.prefix, suffix)
         if _fails(attack, compiled, k, suffix) and _fails(attack, compiled, k + 1, suffix):
             out.append(suffix)
             if len(out) >= _SUFFIXES_KEPT:
@@ -347,6 +406,8 @@ def _failing_suffixes(attack: Attack, compiled: re.Pattern[str]) -> list[str]:
         return out
     for a in _SUFFIXES:
         for b in _SUFFIXES[:8]:
+            if report is not None:
+                report(attack.prefix, a + b)
             if _fails(attack, compiled, k, a + b):
                 return [a + b]
     return []

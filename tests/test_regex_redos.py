@@ -208,3 +208,13 @@ def test_regexlib_shapes(pattern: str, kind: str, degree: int) -> None:
 def test_lookbehind_and_lookahead_do_not_block_the_prefix() -> None:
     (attack, *_) = analyse(r"<(?![!/]?[ABIU][>\s])[^>]*>", search=True)
     assert attack.degree == 2 and attack.pump == "<"
+
+
+def test_a_suffix_check_that_hangs_is_cut_off_and_kept() -> None:
+    from perfkit.fuzzers._regex_redos import _suffixes_bounded
+
+    hang = Attack(r"^(a+)+$", "", "a" * 12, "", "exponential", 0)  # 36 pumped characters: 2**36 paths on failure
+    t0 = time.monotonic()
+    (checked,) = _suffixes_bounded([(hang, False)], per_check=0.3)
+    assert checked is not None and checked.suffix == "!"  # kept with the suffix that hung: it blows up already
+    assert time.monotonic() - t0 < 10
