@@ -20,7 +20,7 @@ from perfkit.errors import InvalidArgument, PerfkitError
 from perfkit.executors import Failed, Unit, make_executor, run_units, unit_key
 from perfkit.executors._local import LocalExecutor
 from perfkit.progress import Step
-from perfkit.store import Store
+from perfkit.store import SCHEMA_VERSION, Store
 
 from .conftest import ROOT
 from .fixtures import slow_funcs as sf
@@ -132,7 +132,7 @@ def test_a_rerun_reuses_the_units_in_the_store(tmp_path: Path, sequential: Any) 
         assert content(optimize(first)) == content(sequential)
         assert first.ledger.tally("verify").units == 5
     with Store(store) as opened:
-        assert opened.schema_version == 2
+        assert opened.schema_version == SCHEMA_VERSION
     with LocalExecutor(jobs=2, store=store) as again:
         assert content(optimize(again)) == content(sequential)
         assert again.ledger.tally("verify").units == 0 and again.ledger.tally("verify").reused == 5
