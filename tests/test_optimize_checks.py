@@ -87,7 +87,7 @@ def mini(tmp_path: Path) -> Path:
 def test_a_winner_that_breaks_a_repository_test_is_dropped(
     mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(optimize_module, "_proposers", lambda config, **_: [WrongOnLongLists()])
+    monkeypatch.setattr(optimize_module, "_proposers", lambda llm: [WrongOnLongLists()])
     config = RepoConfig(workload="python bench.py", functions=("mini.core:dedupe",), threshold=0.0, fuzz_budget=0)
     report = optimize_module.optimize_repo(mini, config, offline=True)
 
@@ -126,7 +126,7 @@ def test_a_jit_winner_that_slows_the_whole_workload_is_dropped(mini: Path, monke
     so there is no pure-Python candidate to fall back on)."""
     from perfkit.optimizers.numba_jit import NumbaProposer
 
-    monkeypatch.setattr(optimize_module, "_proposers", lambda config, **_: [NumbaProposer()])
+    monkeypatch.setattr(optimize_module, "_proposers", lambda llm: [NumbaProposer()])
     (mini / "mini" / "core.py").write_text(SPREAD)
     (mini / "bench.py").write_text(SHORT_BENCH)
     (mini / "tests" / "test_distinct.py").write_text(
@@ -166,7 +166,7 @@ def test_a_dropped_jit_winner_gives_way_to_the_best_pure_python_candidate(
 ) -> None:
     from perfkit.optimizers.numba_jit import NumbaProposer
 
-    monkeypatch.setattr(optimize_module, "_proposers", lambda config, **_: [SkipsTheUpperHalf(), NumbaProposer()])
+    monkeypatch.setattr(optimize_module, "_proposers", lambda llm: [SkipsTheUpperHalf(), NumbaProposer()])
     (mini / "mini" / "core.py").write_text(WASTEFUL_SPREAD)
     (mini / "bench.py").write_text(SHORT_BENCH)
     (mini / "tests" / "test_distinct.py").write_text(

@@ -161,9 +161,7 @@ def _optimize_each(
     say: Progress,
     executor: Any = None,
 ) -> None:
-    from perfkit.optimizers import default_proposers
-
-    proposers: list[Any] = [*default_proposers(), *([llm] if llm is not None else [])]
+    proposers = _proposers(llm)
     with importable(patched.path):
         if executor is not None:
             executor.ship(patched.path, import_roots(patched.path))
@@ -243,6 +241,13 @@ def _optimize_one(
     outcome.status = "improved"
     apply_winners(patched, report.improved, touched=report.improved)
     refresh_diffs(patched, [outcome])
+
+
+def _proposers(llm: Any) -> list[Any]:
+    """The proposers of a run: the offline ones, and the LLM's when there is one."""
+    from perfkit.optimizers import default_proposers
+
+    return [*default_proposers(), *([llm] if llm is not None else [])]
 
 
 def llm_proposer(config: RepoConfig, *, offline: bool, say: Progress | None = None) -> Any:
