@@ -92,6 +92,17 @@ def _re_func_name(obj: Any) -> str | None:
     return name if name in _RE_FUNCS and module in ("re", "regex", "regex.regex") else None
 
 
+def _pattern_of(obj: Any) -> tuple[re.Pattern[Any], str] | None:
+    """A compiled pattern and the method it is used through: the pattern itself (``""``: not known), or a method
+    bound to one (``PATTERN.match`` kept in a table or a global: ``"match"``)."""
+    if isinstance(obj, re.Pattern):
+        return obj, ""
+    owner = getattr(obj, "__self__", None)
+    if isinstance(obj, types.BuiltinMethodType) and isinstance(owner, re.Pattern):
+        return owner, obj.__name__
+    return None
+
+
 def _code_strings(code: types.CodeType) -> Iterator[str]:
     for const in code.co_consts:
         if isinstance(const, str):
@@ -238,15 +249,20 @@ class _Walker:
             if isinstance(call, types.FunctionType):
                 self.push(call, depth)
 
-    def add(self, pattern: Any, flags: int, where: str, depth: int, *, direct: bool, name: str | None) -> None:
+    def add(
+        self, pattern: Any, flags: int, where: str, depth: int, *, direct: bool, name: str | None, method: str = ""
+    ) -> None:
+        """Record a pattern; ``method``: the ``re`` method it is known to be used through (a bound method)."""
         key = _normal(pattern, flags)
         if key is None:
             return
         pattern, flags = key
         old = self.patterns.get(key)
         if old is None or (direct, -depth) > (old.direct, -old.depth):
-            search = old.search if old is not None else True
+            search = old.search if old is not None else method not in _MATCH_ONLY
             self.patterns[key] = FoundRegex(pattern, flags, search, where, depth, direct)
+        if old is not None and method and method not in _MATCH_ONLY:
+            self.patterns[key] = _with_search(self.patterns[key], True)
         if name:
             self.pattern_names.setdefault(key, set()).add(name)
 
@@ -283,16 +299,21 @@ class _Walker:
         return obj if isinstance(obj, type) else None
 
     def referenced(self, value: Any, name: str, where: str, depth: int, names: set[str]) -> None:
-        if isinstance(value, re.Pattern):
-            self.add(value, 0, where, depth, direct=True, name=name)
+        bound = _pattern_of(value)
+        if bound is not None:
+            self.add(bound[0], 0, where, depth, direct=True, name=name, method=bound[1])
+        elif isinstance(value, list | tuple | dict) and value:  # a table of patterns (a lexer's token rules)
+            for pattern, flags, method in _patterns_in(value, depth=1):
+                self.add(pattern, flags, f"{where}:{name}", depth, direct=True, name=None, method=method)
         elif isinstance(value, types.ModuleType):
             self.push(value, depth)
             if _skipped(value.__name__):
                 return
             for attr in names:
                 got = inspect.getattr_static(value, attr, None)
-                if isinstance(got, re.Pattern):
-                    self.add(got, 0, f"{value.__name__}.{attr}", depth, direct=True, name=attr)
+                bound = _pattern_of(got)
+                if bound is not None:
+                    self.add(bound[0], 0, f"{value.__name__}.{attr}", depth, direct=True, name=attr, method=bound[1])
                 elif isinstance(got, types.FunctionType | type):
                     self.push(got, depth + 1)
         elif isinstance(value, type):
@@ -309,8 +330,9 @@ class _Walker:
         lexer's callbacks) that the code reaches only through data."""
         self.push(type(value), depth + 1)
         for path, got in _held(value, name):
-            if isinstance(got, re.Pattern):
-                self.add(got, 0, path, depth, direct=True, name=path.rpartition(".")[2])
+            bound = _pattern_of(got)
+            if bound is not None:
+                self.add(bound[0], 0, path, depth, direct=True, name=path.rpartition(".")[2], method=bound[1])
             elif isinstance(got, types.FunctionType | types.MethodType | functools.partial | type):
                 self.push(got, depth + 1)
 
@@ -321,9 +343,9 @@ class _Walker:
             for attr, got in vars(klass).items():
                 if attr.startswith("__"):
                     continue
-                for pattern, flags in _patterns_in(got):
+                for pattern, flags, method in _patterns_in(got):
                     where = f"{klass.__module__}.{klass.__qualname__}.{attr}"
-                    self.add(pattern, flags, where, depth, direct=attr in names, name=attr)
+                    self.add(pattern, flags, where, depth, direct=attr in names, name=attr, method=method)
 
     def klass(self, cls: type, depth: int) -> None:
         self.class_patterns(cls, depth, set())
@@ -336,8 +358,9 @@ class _Walker:
 
     def module_patterns(self, module: types.ModuleType, depth: int) -> None:
         for attr, got in list(vars(module).items()):
-            for pattern, flags in _patterns_in(got, strings=False):
-                self.add(pattern, flags, f"{module.__name__}.{attr}", depth + 1, direct=False, name=attr)
+            for pattern, flags, method in _patterns_in(got, strings=False):
+                where = f"{module.__name__}.{attr}"
+                self.add(pattern, flags, where, depth + 1, direct=False, name=attr, method=method)
 
     def calls(self, tree: ast.AST, evaluator: _Evaluator, where: str, func: types.FunctionType, depth: int) -> None:
         _local_constants(tree, evaluator)
@@ -500,20 +523,22 @@ def _attributes(value: Any) -> list[tuple[str, Any]]:
     return out
 
 
-def _patterns_in(value: Any, *, strings: bool = True, depth: int = 0) -> Iterator[tuple[Any, int]]:
-    """Compiled patterns in ``value`` (and in its lists, tuples, dicts); with ``strings``, also regex-looking
-    strings inside such containers (lexer token tables keep their patterns as strings until first use)."""
-    if isinstance(value, re.Pattern):
-        yield value, 0
+def _patterns_in(value: Any, *, strings: bool = True, depth: int = 0) -> Iterator[tuple[Any, int, str]]:
+    """Compiled patterns in ``value`` (and in its lists, tuples, dicts), also as bound methods (``P.match``), with
+    the method they are used through ("" when unknown); with ``strings``, also regex-looking strings inside such
+    containers (lexer token tables keep their patterns as strings until first use)."""
+    bound = _pattern_of(value)
+    if bound is not None:
+        yield bound[0], 0, bound[1]
     elif depth < 5 and isinstance(value, list | tuple | dict):
         items = list(value.items()) if isinstance(value, dict) else list(value)
         for item in items[:500]:
             if strings and depth > 0 and isinstance(item, str) and _REGEXY.search(item):
-                yield item, 0
+                yield item, 0, ""
             else:
                 yield from _patterns_in(item, strings=strings, depth=depth + 1)
 
 
-def reach(func: Callable[..., Any], *, max_depth: int = 3, max_functions: int = 300) -> Reach:
+def reach(func: Callable[..., Any], *, max_depth: int = 6, max_functions: int = 400) -> Reach:
     """The regexes and string constants reached from ``func`` (see the module docstring)."""
     return _Walker(max_depth=max_depth, max_functions=max_functions).run(func)

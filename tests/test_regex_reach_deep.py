@@ -1,0 +1,34 @@
+"""The regex finder follows calls several levels down and reads patterns kept as bound methods in tables and
+globals (a lexer's rule list of ``re.compile(rx).match``, ``_valid = re.compile(rx).match``, a dict of ``.split``)."""
+
+from __future__ import annotations
+
+from perfkit.fuzzers._regex_find import reach
+
+from tests.fixtures import regex_deep as d
+
+STRING = r"'(''|\\\\|\\'|[^'])*'"
+
+
+def found(func: object, **kw: int) -> dict[str, tuple[bool, bool, int]]:
+    return {r.pattern: (r.search, r.direct, r.depth) for r in reach(func, **kw).regexes}  # type: ignore[arg-type]
+
+
+def test_lexer_table_of_bound_match_methods_five_calls_down() -> None:
+    got = found(d.parse_sql)
+    assert got[STRING] == (False, True, 5)  # matched at a position, not searched; named by the lexer's code
+    assert got[r"/\*[\s\S]*?\*/"][:2] == (False, True)
+    shallow = found(d.parse_sql, max_depth=3)  # the walk must go that deep to see the code that uses it
+    assert STRING not in shallow or not shallow[STRING][1]
+
+
+def test_regex_in_a_filter_method_beside_the_lexer_table() -> None:
+    got = found(d.format_sql)
+    assert got[r"((\r\n|\r|\n)+) *$"] == (True, True, 2)
+    assert got[STRING][:2] == (False, True)
+
+
+def test_bound_methods_in_a_global_and_in_a_dict() -> None:
+    got = found(d.header)
+    assert got[r"^([a-z]+-?)+$"] == (False, True, 1)  # `.match` bound: matched
+    assert got[r"\s*;\s*"] == (True, True, 1)  # `.split` bound: searched
