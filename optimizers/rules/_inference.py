@@ -286,14 +286,16 @@ class Inference:
 
     def _resolve(self, name: str) -> Types | None:
         stores = t.stored(self.func, name)
+        out: set[str] = set()
         if name in t.params(self.func):
-            if stores:
-                return None
             seen = self.ctx.arg_types.get(name)
-            return frozenset(seen) if seen else None  # observed types only; never empty
+            if not seen:
+                return None  # observed types only; never empty
+            if not stores:
+                return frozenset(seen)
+            out |= seen  # a parameter rebound (``word = word.lower()``): its own types or those of its new values
         if not stores:
             return None
-        out: set[str] = set()
         for store in stores:
             up = t.parent(store)
             if (isinstance(up, ast.Assign) and up.targets == [store]) or (
@@ -412,7 +414,7 @@ class Inference:
             if parts is None:
                 if owner == frozenset({"str"}) and node.func.attr in ("split", "splitlines"):
                     return frozenset({"str"})
-                return None
+                return frozenset({"str"}) if self.types(node) == {"str"} else None  # ``for c in word.lower()``
             keys, values = parts
             method = node.func.attr
             if method == "keys":

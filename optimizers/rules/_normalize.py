@@ -16,6 +16,7 @@ from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
 from perfkit.optimizers.rules import _facts as f
 from perfkit.optimizers.rules._inference import Inference, is_builtin
+from perfkit.optimizers.rules._split import split_parallel
 
 StepFunc = Callable[[ast.FunctionDef, Context], int]
 
@@ -439,6 +440,7 @@ def _indexes(use: ast.Name, xs: str) -> bool:
 
 
 STEPS: tuple[Step, ...] = (
+    Step("split-parallel", split_parallel, False, "a, b = set(), [x] → a = set(); b = [x] (when exact)"),
     Step("not-in", not_in, False, "not x in y → x not in y"),
     Step("dict-keys", dict_keys, False, "x in d.keys() / for k in d.keys() → d (dicts only)"),
     Step("count-membership", count_membership, True, "xs.count(x) > 0 / == 0 → x in xs / x not in xs"),

@@ -17,12 +17,14 @@ import ast
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
 from perfkit.optimizers.rules import _facts as f
+from perfkit.optimizers.rules._imports import imported
+from perfkit.optimizers.rules._inference import Inference
 
 _MATH = frozenset(
     {"sqrt", "isqrt", "log", "log2", "log10", "exp", "floor", "ceil", "factorial", "comb", "perm", "gcd", "fabs"}
 )
 _STR_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "split", "title"})
-_FRESH_RESULT = frozenset({"sorted", "set", "list", "tuple", "dict", "sum", "reversed", "enumerate", "zip"})
+_FRESH_RESULT = frozenset({"sorted", "set", "list", "tuple", "dict", "sum", "reversed", "enumerate", "zip", "Counter"})
 _EXPENSIVE = frozenset({"sorted", "set", "frozenset", "list", "tuple", "dict", "sum", "max", "min", "any", "all"})
 _ARG_NODES = (
     ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Slice, ast.expr_context, ast.operator,
@@ -67,6 +69,8 @@ def _pure_call(call: ast.Call, func: ast.FunctionDef, ctx: Context, bound: set[s
     if call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
         return None
     callee = call.func
+    if _stdlib_origin(callee, func, ctx) == "collections.Counter":
+        return "Counter" if len(call.args) == 1 and _counted_safely(call.args[0], func, ctx) else None
     if isinstance(callee, ast.Name):
         if callee.id in bound or callee.id not in f.PURE_BUILTINS | {"frozenset", "any", "all"}:
             return None
@@ -88,6 +92,28 @@ def _pure_call(call: ast.Call, func: ast.FunctionDef, ctx: Context, bound: set[s
             if not isinstance(n, _ARG_NODES):
                 return None
     return kind
+
+
+def _stdlib_origin(callee: ast.expr, func: ast.FunctionDef, ctx: Context) -> str | None:
+    """``Counter`` (from collections import Counter) or ``collections.Counter`` → "collections.Counter"."""
+    if isinstance(callee, ast.Name):
+        return imported(func, callee.id, ctx)
+    if isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name):
+        module = imported(func, callee.value.id, ctx)
+        return f"{module}.{callee.attr}" if module else None
+    return None
+
+
+def _counted_safely(arg: ast.expr, func: ast.FunctionDef, ctx: Context) -> bool:
+    """Counting ``arg`` runs no user code: a str or bytes, or a list or tuple of hashable scalars."""
+    if not isinstance(arg, ast.Name):
+        return False
+    kinds = Inference(func, ctx).types(arg)
+    if not kinds:
+        return False
+    return kinds <= {"str", "bytes"} or (
+        all(k.startswith(("list[", "tuple[")) for k in kinds) and t.elements_hashable(kinds)
+    )
 
 
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
