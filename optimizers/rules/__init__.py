@@ -17,6 +17,7 @@ from perfkit.optimizers.rules.invariants import hoist_invariant
 from perfkit.optimizers.rules.joins import index_join
 from perfkit.optimizers.rules.membership import index_dict, membership_local_list, membership_param_list, remove_loop
 from perfkit.optimizers.rules.number_theory import divisor_scan, gcd_and_factorial
+from perfkit.optimizers.rules.pairs import pair_loops
 from perfkit.optimizers.rules.primes import prime_bound, trial_division
 from perfkit.optimizers.rules.queues import pop0_deque
 from perfkit.optimizers.rules.recursion import memoize_inner_helper, memoize_recursion
@@ -43,6 +44,7 @@ RULES: tuple[Rule, ...] = (
     Rule("sorted-pick", sorted_pick, "sorted(xs)[0] / [-1] / [:n] → min / max / heapq.nsmallest (guarded)"),
     Rule("running-extreme", running_extreme, "max(seen) over a list that only grows → running maximum"),
     Rule("insort", insort, "append then sort() on a sorted list → bisect.insort"),
+    Rule("pair-loops", pair_loops, "double loop over i < j (slice copy or index pairs) → itertools.combinations"),
     Rule("hoist-invariant", hoist_invariant, "pure call on values a loop never changes → computed once per loop entry"),
     Rule("trial-division", trial_division, "primality by trial division in a loop → sieve"),
     Rule("prime-bound", prime_bound, "trial division of n up to n → up to isqrt(n), same answer"),
