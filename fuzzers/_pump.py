@@ -51,6 +51,9 @@ MAX_LEADS = 16  # leading strings an attack is validated behind
 MAX_ATTACKS = 8  # attacks tried (the analysis orders them best first)
 LOOK_S = 0.25  # how often the pattern search looks for the regex analysis until it comes
 SEEDS = 6  # regex seeds (attack strings sized to the bound) measured as they are
+TRACED = 4  # corpus inputs (the costliest, and the longest) the target is traced on for the regexes it runs
+TRACE_CALL_S = 0.05  # only inputs quicker than this are traced
+TRACE_SHARE = 0.1  # of the phase's budget, at most, for analysing the patterns seen only at run time
 
 
 def _generated(text: str, prefix: str, pump: str, suffix: str) -> bool:
@@ -174,7 +177,14 @@ class PumpSearch:
             # the attack must survive the code before the regex: try it behind the code's leading strings and
             # behind the starts of real inputs (cut after a separator or constant), validated through the target
             leads = lead_strings(session, slot, [*dictionary, *string_constants(session.func)], limit // 3)
-            widened = [_with_contexts(a, leads) for a in attacks[:MAX_ATTACKS]]
+            here = attacks
+            if not session.expired():  # the patterns the target runs on real inputs, and where their subject sits
+                try:
+                    traced = trace_slot(session, slot)
+                    here = regex.traced_attacks(attacks, traced, deadline=time.monotonic() + TRACE_SHARE * budget)
+                except Exception as exc:
+                    session.notes.append(f"pump: tracing the regexes failed ({type(exc).__name__}: {exc})")
+            widened = [_with_contexts(a, leads) for a in here[:MAX_ATTACKS]]
             validated: list[tuple[str, float]] = []
             if widened and not session.expired():
                 try:
@@ -187,11 +197,13 @@ class PumpSearch:
                 if parts is None:
                     continue
                 prefix, pump, suffix = parts
-                for context in ("", *getattr(attack, "contexts", ())):
-                    ok = any(_generated(text, context + prefix, pump, suffix) for text in texts)
-                    converted = [convert(part, like) for part in (context + prefix, pump, suffix)]
+                around = [("", ""), *getattr(attack, "enclosures", ())]
+                around += [(context, "") for context in getattr(attack, "contexts", ())]
+                for context, trail in dict.fromkeys(around):
+                    ok = any(_generated(text, context + prefix, pump, suffix + trail) for text in texts)
+                    converted = [convert(part, like) for part in (context + prefix, pump, suffix + trail)]
                     if all(c is not None for c in converted):  # unvalidated forms too: screening measures them
-                        origin = "regex-validated" if ok else "regex" if not context else "regex-context"
+                        origin = "regex-validated" if ok else "regex" if not context + trail else "regex-context"
                         patterns.append(Pattern(slot, *converted, origin=origin))
                         passed += ok
                 for part in dict.fromkeys(pump) if len(pump) > 1 else ():  # each letter of a longer pump alone:
@@ -331,6 +343,29 @@ class Pumping:
             self.session.notes.append(f"pump: {pattern.show()} ran past the time limit at size {len(value)}")
             return None
         return self.session.feedback(sample) or 0.0
+
+
+def trace_slot(session: Session, slot: str) -> list[Any]:
+    """The regexes the target runs on the corpus' inputs (the costliest quick ones, then the longest), and where
+    their subjects sit in parameter ``slot`` (:func:`perfkit.fuzzers._regex_trace.trace`)."""
+    import copy
+
+    from perfkit.fuzzers._regex_trace import trace
+
+    quick = [f for f in session.corpus if f.outcome != "timeout" and f.time_s < TRACE_CALL_S]
+    chosen = sorted(quick, key=lambda f: -f.cost)[:TRACED] + sorted(quick, key=lambda f: -f.size)[:TRACED]
+    calls, seen = [], set()
+    for found in chosen:
+        value = (session.bind(found.args, found.kwargs) or {}).get(slot)
+        if isinstance(value, str) and value not in seen:
+            seen.add(value)
+            calls.append(copy.deepcopy((found.args, found.kwargs)))
+
+    def text_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+        value = (session.bind(args, kwargs) or {}).get(slot)
+        return value if isinstance(value, str) else None
+
+    return trace(session.func, calls, text_of=text_of, timeout=min(1.0, session.job.timeout))
 
 
 def code_tokens(session: Session) -> list[str]:

@@ -67,7 +67,9 @@ class Attack:
     ``kind`` is ``'exponential'`` or ``'polynomial'`` (of ``degree`` in the string's length, counting the search
     loop when ``search``); ``verified`` is None until :func:`verify` ran; ``contexts`` are leading strings taken
     from the code around the regex (for program-level wrappers); ``where`` names the code that uses it;
-    ``suffixes`` other suffixes that also make the match fail (the program may strip or reject some).
+    ``suffixes`` other suffixes that also make the match fail (the program may strip or reject some);
+    ``enclosures`` pairs ``(lead, trail)`` the attack string goes between so that the program hands it to the
+    regex (the input around the regex's subject seen at run time, a token the lexer must cut).
     """
 
     pattern: str
@@ -83,6 +85,7 @@ class Attack:
     where: str = ""
     growth: float = field(default=0.0, compare=False)
     suffixes: tuple[str, ...] = field(default=(), compare=False)
+    enclosures: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def string(self, k: int) -> str:
         """The attack string with ``k`` pumps."""

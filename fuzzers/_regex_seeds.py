@@ -11,6 +11,7 @@ let the string through).
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,7 +22,7 @@ from perfkit.fuzzers._regex_redos import Attack, analyse, literal_runs, verify
 
 from perfkit.errors import InvalidArgument
 
-__all__ = ["Attack", "regex_attacks", "regex_dictionary", "regex_seeds", "validate"]
+__all__ = ["Attack", "regex_attacks", "regex_dictionary", "regex_seeds", "traced_attacks", "validate"]
 
 _MAX_PATTERNS = 200
 _MAX_CONTEXTS = 16
@@ -83,6 +84,26 @@ def regex_attacks(
     return checked
 
 
+def traced_attacks(attacks: list[Attack], traced: list[Any], *, deadline: float, max_new: int = 12) -> list[Attack]:
+    """``attacks`` and the attacks on the patterns the target was seen running (:mod:`._regex_trace`) that the
+    static walk missed (analysed until ``deadline``, at most ``max_new`` patterns), each with the enclosures seen
+    around its pattern's subjects; best first."""
+    by_pattern = {(t.pattern, t.flags): t for t in traced}
+    out = []
+    for attack in attacks:
+        seen = by_pattern.get((attack.pattern, attack.flags & ~re.UNICODE))
+        out.append(replace(attack, enclosures=tuple(seen.splices)) if seen is not None else attack)
+    known = {(a.pattern, a.flags & ~re.UNICODE) for a in attacks}
+    new = [t for t in traced if (t.pattern, t.flags) not in known][:max_new]
+    for seen in new:
+        if time.monotonic() >= deadline:
+            break
+        for attack in analyse(seen.pattern, seen.flags, search=seen.search):
+            out.append(replace(attack, where="seen at run time", enclosures=tuple(seen.splices)))
+    out.sort(key=lambda a: a.rank)
+    return out
+
+
 def _fit_variants(attack: Attack, max_len: int) -> list[str]:
     full = attack.fit(max_len)
     if full is None:
@@ -90,6 +111,11 @@ def _fit_variants(attack: Attack, max_len: int) -> list[str]:
     out = [full]
     k = (max_len - len(attack.prefix) - len(attack.suffix)) // len(attack.pump)
     out.append(attack.prefix + attack.pump * k)  # no suffix: the code after may supply the failing character
+    for lead, trail in attack.enclosures[:2]:
+        wrapped = Attack(attack.pattern, lead + attack.prefix, attack.pump, attack.suffix + trail, attack.kind, 1)
+        got = wrapped.fit(max_len)
+        if got is not None:
+            out.append(got)
     for context in attack.contexts[:4]:
         wrapped = Attack(attack.pattern, context + attack.prefix, attack.pump, attack.suffix, attack.kind, 1)
         got = wrapped.fit(max_len)
@@ -125,8 +151,13 @@ def regex_dictionary(func: Callable[..., Any], *, limit: int = 400) -> list[str]
 
 
 def _forms(attack: Attack) -> list[Attack]:
-    """The attack bare with each failing suffix, then behind each leading context (main suffix first)."""
+    """The attack bare with each failing suffix, then between each enclosure (the input seen around the regex's
+    subject at run time; a non-empty suffix too, as the program may strip an empty one), then behind each
+    leading context (main suffix first)."""
     forms = [attack] + [replace(attack, suffix=x) for x in attack.suffixes]
+    for lead, trail in attack.enclosures:
+        ends = dict.fromkeys([attack.suffix, *[x for x in attack.suffixes if x.strip()][:1]])
+        forms.extend(replace(attack, prefix=lead + attack.prefix, suffix=end + trail) for end in ends)
     for context in attack.contexts:
         forms.append(replace(attack, prefix=context + attack.prefix))
     for context in attack.contexts[:4]:
