@@ -48,9 +48,9 @@ class HiddenVerdict:
 def hidden_inputs(name: str, *, seed: int = HIDDEN_SEED) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     """The hidden check's inputs for the entry ``name`` (deterministic in ``seed``)."""
     from corpus.generators import GENERATORS
-    from corpus.manifest import FUNCTIONS
+    from corpus.manifest import ALL_FUNCTIONS
 
-    entry = next(e for e in FUNCTIONS if e.name == name)
+    entry = next(e for e in ALL_FUNCTIONS if e.name == name)
     gen = GENERATORS[entry.gen]
     rng = random.Random(f"{seed}:{name}")
     wide = [gen(rng, entry.check_size, True) for _ in range(WIDE_INPUTS)]
@@ -69,9 +69,9 @@ def check(name: str, source: str, *, timeout: float = 900.0) -> HiddenVerdict:
         theirs = _run(name, source, hash_seed=3, timeout=timeout)
     except RuntimeError as exc:
         return HiddenVerdict(len(first), len(first), f"the candidate's process failed: {exc}")
-    from corpus.manifest import FUNCTIONS
+    from corpus.manifest import ALL_FUNCTIONS
 
-    rel = 1e-9 if next(e for e in FUNCTIONS if e.name == name).compare == "float" else 1e-12
+    rel = 1e-9 if next(e for e in ALL_FUNCTIONS if e.name == name).compare == "float" else 1e-12
     mismatches, described = 0, ""
     for i, (a, b, c) in enumerate(zip(first, second, theirs, strict=True)):
         stable = _same(a, b, rel)
@@ -107,10 +107,10 @@ def _run(name: str, source: str | None, *, hash_seed: int, timeout: float) -> li
 def _child(name: str, out: str) -> None:
     """Child mode: build the inputs, install the candidate if any, call, write the canonical records."""
     from _corpus_fetch import load
-    from corpus.manifest import FUNCTIONS
+    from corpus.manifest import ALL_FUNCTIONS
 
     job = json.loads(sys.stdin.read())
-    entry = next(e for e in FUNCTIONS if e.name == name)
+    entry = next(e for e in ALL_FUNCTIONS if e.name == name)
     inputs = hidden_inputs(name)
     if job["source"] is not None:
         import importlib

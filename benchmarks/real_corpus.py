@@ -11,6 +11,12 @@ broken (accepted candidates the hidden check rejects; must be 0), and with ``--r
     python benchmarks/real_corpus.py --half held-out --runs 3 --json /tmp/held-out.json
     python benchmarks/real_corpus.py --only pylev.wf_levenshtein primepy.first
     python benchmarks/real_corpus.py --list tuning            # the functions of a half, without running
+    python benchmarks/real_corpus.py --validate held-out-2    # fetch, import, time the originals; no perfkit run
+
+``--validate`` never runs perfkit: per function it times the original on the stress input of each size (a plain
+timer, best of up to 3 calls), calls it on the hidden check's wide inputs (counting what they raise), and runs the
+hidden check with the original's own source as the candidate (the original under two hash seeds, the reinstalled
+copy under a third); it must pass. The ``held-out-2`` half is for the final figures only: nobody tunes on it.
 
 The projects are downloaded with pip into a cache under the temporary folder (PERFKIT_CORPUS_CACHE overrides it)
 and imported from there; nothing is installed.
@@ -150,6 +156,50 @@ def _memory_cap() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
+def _call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    result = func(*args, **kwargs)
+    return list(result) if hasattr(result, "__next__") else result  # a generator: run it to the end
+
+
+def validate_entry(entry: Entry, *, budget: float = 1.5) -> tuple[bool, str]:
+    """Check one corpus function without perfkit: import, time at each size, wide inputs, hidden self-check."""
+    import copy
+    import inspect
+    import textwrap
+    from collections import Counter
+
+    try:
+        func = fetch.load(entry)
+        times = []
+        for args, kwargs in stress_inputs(entry):
+            best, spent, calls = math.inf, 0.0, 0
+            while calls < 3 and (calls == 0 or spent + best < budget):
+                fresh_args, fresh_kwargs = copy.deepcopy((args, kwargs))  # in-place functions get the same input
+                started = time.perf_counter()
+                _call(func, fresh_args, fresh_kwargs)
+                took = time.perf_counter() - started
+                best, spent, calls = min(best, took), spent + took, calls + 1
+            times.append(best)
+        raised: Counter[str] = Counter()
+        wide = hidden.hidden_inputs(entry.name)
+        for args, kwargs in wide:
+            try:
+                _call(func, args, kwargs)
+            except Exception as exc:  # the hidden check compares exception types: count them
+                raised[type(exc).__name__] += 1
+        verdict = hidden.check(entry.name, textwrap.dedent(inspect.getsource(func)))
+    except Exception as exc:
+        return False, f"{entry.name:34s} ERROR {type(exc).__name__}: {exc}"
+    shown = " ".join(f"{size}:{1000 * t:.1f}ms" for size, t in zip(entry.sizes, times, strict=True))
+    flag = "" if 0.05 <= times[-1] <= 2.0 else "  (largest size outside 50 ms-2 s)"
+    raises = ", ".join(f"{n} {name}" for name, n in raised.most_common()) or "none"
+    check = f"{verdict.checked} inputs, {verdict.mismatches} mismatches" + (
+        f" ({verdict.first})" if not verdict.ok else ""
+    )
+    line = f"{entry.name:34s} {shown}{flag}\n{'':36s}wide inputs raising: {raises}; hidden self-check: {check}"
+    return verdict.ok, line
+
+
 def geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
@@ -230,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measure-rounds", type=int, default=3, help="timing rounds per candidate (3)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per function before it is ended (600)")
     parser.add_argument("--list", choices=(*HALVES, "all"), help="print the functions of a half and exit")
+    parser.add_argument(
+        "--validate",
+        choices=(*HALVES, "all"),
+        help="check a half's originals, generators and hidden check (no perfkit)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)  # internal: one function, its row to --json
     args = parser.parse_args(argv)
     if args.worker:
@@ -244,13 +299,22 @@ def main(argv: list[str] | None = None) -> int:
             hints = "hints" if e.hints else "no hints"
             print(f"{e.name:44s} {project.requirement:22s} {e.module}:{e.qualname}  [{hints}] {e.pattern}")
         return 0
-    chosen = entries(args.half)
+    chosen = entries(args.validate or args.half)
     if args.only:
         unknown = sorted(set(args.only) - {e.name for e in entries("all")})
         if unknown:
             parser.error(f"--only: unknown function {unknown[0]!r}; see --list all")
         chosen = [e for e in entries("all") if e.name in args.only]
     fetch.activate(fetch.import_paths(sorted({e.project for e in chosen})))
+    if args.validate:
+        print(f"validating {len(chosen)} originals (no perfkit run): time per call at each stress size")
+        results = []
+        for entry in chosen:
+            ok, line = validate_entry(entry)
+            print(line, flush=True)
+            results.append(ok)
+        print(f"hidden self-check passed for {sum(results)}/{len(results)} functions")
+        return 0 if all(results) else 1
     git = ["git", "-C", str(HERE.parent)]
     commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(

@@ -305,6 +305,270 @@ def grid(rng: random.Random, size: int, wide: bool) -> Args:
     return (m, size - m), {}
 
 
+# --- generators of the held-out-2 half (written before any perfkit run on it)
+
+_PRIMES = (2, 3, 7, 65537, 1000003, 2**31 - 1, 2**61 - 1)
+
+
+def int_limit(rng: random.Random, size: int, wide: bool) -> Args:
+    """An int limit or count equal to ``size``; wide: small values, zero and negatives."""
+    if wide:
+        return (rng.choice((-3, -1, 0, 1, 2, 3, rng.randint(0, size))),), {}
+    return (size,), {}
+
+
+def pool_and_r(rng: random.Random, size: int, wide: bool) -> Args:
+    """``permutations(iterable, r)``: ``size`` distinct items (wide: mixed items, duplicates, a string, any r)."""
+    if not wide:
+        return (list(range(size)),), {}
+    n = rng.randint(0, size)
+    pool: Any = [rng.choice((1, -2, "a", (1, 2), None, 3.5, "é", 1)) for _ in range(n)]
+    if rng.random() < 0.3:
+        pool = "".join(rng.choice(WIDE) for _ in range(n))
+    r = rng.choice((None, None, 0, -1, rng.randint(0, n)))
+    return (pool,), ({} if r is None and rng.random() < 0.5 else {"r": r})
+
+
+def _fft_vector(rng: random.Random, n: int, wide: bool) -> Any:
+    from array import array
+
+    values = _floats(rng, n, wide)
+    return list(values) if wide and rng.random() < 0.3 else array("d", values)
+
+
+def fft_data(rng: random.Random, size: int, wide: bool) -> Args:
+    """``(N, data)`` for scimark's FFT: ``size`` complex points as 2*size doubles (wide: other powers of two, a
+    length that is not one, N unlike the data's length, a list instead of an array)."""
+    if not wide:
+        return (2 * size, _fft_vector(rng, 2 * size, False)), {}
+    points = rng.choice((0, 1, 2, 4, 8, 2 ** rng.randint(0, max(0, size.bit_length() - 1)), rng.randint(0, size)))
+    data = _fft_vector(rng, 2 * points, True)
+    n = 2 * points if rng.random() < 0.8 else rng.choice((0, 1, 3, 2 * points + 2, max(0, 2 * points - 2)))
+    return (n, data), {}
+
+
+def fft_transform_args(rng: random.Random, size: int, wide: bool) -> Args:
+    """``(N, data, direction)`` for scimark's FFT (direction -1 forward, +1 inverse; wide: other values)."""
+    (n, data), _ = fft_data(rng, size, wide)
+    return (n, data, rng.choice((-1, 1)) if not wide else rng.choice((-1, 1, 0, 2, -1.5))), {}
+
+
+def semiprime(rng: random.Random, size: int, wide: bool) -> Args:
+    """A number of ``size`` digits with two large prime factors (trial division's worst case); wide: 0, 1,
+    negatives, primes, prime powers, squares of large primes, smooth numbers."""
+    if wide:
+        big = _prime_near(rng, 10**4)
+        choices = (
+            0,
+            1,
+            2,
+            3,
+            -7,
+            4,
+            1024,
+            3**15,
+            2**40,
+            big,
+            big * big,
+            2 * 3 * 5 * 7 * 11 * 13,
+            rng.randint(2, 10**7),
+        )
+        return (rng.choice(choices),), {}
+    half = max(1, size // 2)
+    return (_prime_near(rng, 10**half) * _prime_near(rng, 10 ** (size - half)),), {}
+
+
+def unit_mod_prime(rng: random.Random, size: int, wide: bool) -> Args:
+    """``order_mod(x, m)``: a prime modulus up to ``size`` and a generator x of its group (wide: composite and tiny
+    moduli, x not a unit, negative x, x above m)."""
+    if not wide:  # a generator of the group: the order is m - 1 (a primality or discrete-log workload's worst case)
+        m = _prime_near(rng, max(5, size // 2))
+        factors, rest, d = [], m - 1, 2
+        while d * d <= rest:
+            if rest % d == 0:
+                factors.append(d)
+                while rest % d == 0:
+                    rest //= d
+            d += 1
+        factors += [rest] if rest > 1 else []
+        x = rng.randint(2, m - 2)
+        while any(pow(x, (m - 1) // q, m) == 1 for q in factors):
+            x = rng.randint(2, m - 2)
+        return (x, m), {}
+    m = rng.choice((0, 1, 2, 15, 64, 97, rng.randint(2, size), _prime_near(rng, max(3, size // 2))))
+    x = rng.choice((1, 2, -1, -3, m + 1, rng.randint(-m - 3, 2 * m + 3)))
+    return (x, m), {}
+
+
+def _monic(rng: random.Random, degree: int, p: int) -> list[int]:
+    return [rng.randrange(p) for _ in range(degree)] + [1]
+
+
+def poly_exp_args(rng: random.Random, size: int, wide: bool) -> Args:
+    """``polynomial_exp_mod(base, exponent, polymod, p)``: degree-``size`` polynomials over a large prime field
+    (wide: small primes, exponent 0 or 1 or too large, a non-monic modulus, an empty base, negative coefficients)."""
+    if not wide:
+        p = rng.choice(_PRIMES[-3:])
+        base = [rng.randrange(p) for _ in range(size)]
+        return (base, rng.randrange(p), _monic(rng, size, p), p), {}
+    p = rng.choice(_PRIMES)
+    degree = rng.randint(1, max(1, size))
+    base = [rng.randint(-p, p) for _ in range(rng.randint(0, degree + 2))]
+    polymod = _monic(rng, degree, p)
+    if rng.random() < 0.1:
+        polymod[-1] = rng.choice((0, 2, p + 1))
+    exponent = rng.choice((0, 1, 2, p - 1, p, rng.randrange(p)))
+    return (base, exponent, polymod, p), {}
+
+
+def poly_mul_args(rng: random.Random, size: int, wide: bool) -> Args:
+    """``polynomial_multiply_mod(m1, m2, polymod, p)``: two degree-``size`` polynomials and a monic modulus of the
+    same degree over a large prime field (wide: small primes, empty or short operands, a non-monic modulus)."""
+    if not wide:
+        p = rng.choice(_PRIMES[-3:])
+        m1 = [rng.randrange(p) for _ in range(size)]
+        m2 = [rng.randrange(p) for _ in range(size)]
+        return (m1, m2, _monic(rng, size, p), p), {}
+    p = rng.choice(_PRIMES)
+    m1 = [rng.randint(-p, 2 * p) for _ in range(rng.randint(0, size))]
+    m2 = [rng.randint(-p, 2 * p) for _ in range(rng.randint(0, size))]
+    polymod = _monic(rng, rng.randint(0, size), p)
+    if rng.random() < 0.1:
+        polymod[-1] = 3
+    return (m1, m2, polymod, p), {}
+
+
+def squarefree_int(rng: random.Random, size: int, wide: bool) -> Args:
+    """``moebius(n)``: a squarefree n about ``size`` (the loop runs to n); wide: negatives, 0, 1, squares, primes,
+    a float and a numeric string (the function calls int() on its argument)."""
+    if wide:
+        return (rng.choice((0, 1, -1, 2, 4, 12, -30, 97, 30.0, "30", 49, rng.randint(-size, size))),), {}
+    return (6 * _prime_near(rng, max(5, size // 12)),), {}
+
+
+def n_and_k(rng: random.Random, size: int, wide: bool) -> Args:
+    """Stirling numbers' ``(n, k)``: n = ``size``, k = n // 2 (wide: negatives, k = 0, 1, n and above n)."""
+    if wide:
+        n = rng.choice((-1, 0, 1, 2, rng.randint(0, size)))
+        return (n, rng.choice((-1, 0, 1, n, n + 1, rng.randint(0, max(0, n))))), {}
+    return (size, size // 2), {}
+
+
+def big_int_radix(rng: random.Random, size: int, wide: bool) -> Args:
+    """``small_numeral(n, base, digits)``: a positive number of ``size`` digits and a base in 2..36 other than 10
+    (wide: 0, base 10 and 36, base 0, short digit strings)."""
+    if wide:
+        n = rng.choice((0, 1, 35, 36, rng.randint(0, 10**size)))
+        kwargs: dict[str, Any] = {"digits": rng.choice(("01", "0123456789abcdef"))} if rng.random() < 0.2 else {}
+        return (n, rng.choice((0, 2, 3, 10, 16, 36, 37))), kwargs
+    return (rng.randint(10 ** (size - 1), 10**size), rng.choice((2, 3, 7, 16, 36))), {}
+
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def payload_bytes(rng: random.Random, size: int, wide: bool) -> Args:
+    """``b58encode(v)``: ``size`` random bytes after a few zero bytes (wide: empty, all zeros, ASCII and
+    non-ASCII str, bytearray)."""
+    if not wide:
+        return (bytes(rng.randint(0, 3)) + bytes(rng.randrange(256) for _ in range(size)),), {}
+    n = rng.randint(0, size)
+    data = bytes(rng.choice((0, 0, 1, 255, rng.randrange(256))) for _ in range(n))
+    shape = rng.random()
+    if shape < 0.15:
+        return ("".join(rng.choice(LETTERS) for _ in range(n)),), {}
+    if shape < 0.25:
+        return (_text(rng, n, True),), {}
+    if shape < 0.3:
+        return (bytearray(data),), {}
+    return (data,), {}
+
+
+def base58_text(rng: random.Random, size: int, wide: bool) -> Args:
+    """``b58decode(v)``: ``size`` Base58 characters as bytes after a few '1's (wide: str, trailing whitespace,
+    characters outside the alphabet, empty)."""
+    if not wide:
+        text = "1" * rng.randint(0, 3) + "".join(rng.choice(_B58) for _ in range(size))
+        return (text.encode("ascii"),), {}
+    text = "1" * rng.randint(0, 3) + "".join(rng.choice(_B58) for _ in range(rng.randint(0, size)))
+    shape = rng.random()
+    if shape < 0.15:
+        text += rng.choice(("0", "O", "l", "I", "-", "é"))
+    elif shape < 0.3:
+        text += rng.choice(("\n", "  ", "\t"))
+    return (text if rng.random() < 0.3 else text.encode("utf-8"),), {}
+
+
+def nonnegative_big_int(rng: random.Random, size: int, wide: bool) -> Args:
+    """``b58encode_int(i, default_one)``: a number of ``size`` digits (wide: 0 and small values, either flag)."""
+    if wide:
+        n = rng.choice((0, 1, 57, 58, rng.randint(0, 10**size)))
+        return (n,), ({"default_one": rng.random() < 0.5} if rng.random() < 0.6 else {})
+    return (rng.randint(10 ** (size - 1), 10**size),), {}
+
+
+def edit_distance_args(rng: random.Random, size: int, wide: bool) -> Args:
+    """nltk's ``edit_distance(s1, s2, substitution_cost, transpositions)``."""
+    (first, second), _ = two_strings(rng, size, wide)
+    cost = rng.choice((1, 2)) if not wide else rng.choice((0, 1, 2, 3))
+    return (first, second), {"substitution_cost": cost, "transpositions": rng.random() < 0.5}
+
+
+def jaro_winkler_args(rng: random.Random, size: int, wide: bool) -> Args:
+    """nltk's ``jaro_winkler_similarity(s1, s2, p, max_l)`` (wide: other scaling factors and prefix bounds)."""
+    (first, second), _ = two_strings(rng, size, wide)
+    if not wide:
+        return (first, second), {}
+    return (first, second), {"p": rng.choice((0.0, 0.1, 0.2, 0.25)), "max_l": rng.choice((0, 1, 4, 10))}
+
+
+def lower_word(rng: random.Random, size: int, wide: bool) -> Args:
+    """``soundex(source, size)``: a lower-case word of ``size`` letters (wide: empty, upper case, spaces,
+    non-ASCII, other code sizes)."""
+    if not wide:
+        return ("".join(rng.choice(LETTERS) for _ in range(size)),), {}
+    word = "".join(rng.choice(LETTERS + "AZ -é") for _ in range(rng.randint(0, size)))
+    return (word,), ({"size": rng.choice((0, 1, 4, 10, -1))} if rng.random() < 0.4 else {})
+
+
+def _crc_table(width: int, poly: int, reflected: bool) -> list[int]:
+    top, mask, table = 1 << (width - 1), (1 << width) - 1, []
+    for i in range(256):
+        c = i if reflected else i << (width - 8)
+        for _ in range(8):
+            if reflected:
+                c = (c >> 1) ^ poly if c & 1 else c >> 1
+            else:
+                c = ((c << 1) ^ poly) & mask if c & top else (c << 1) & mask
+        table.append(c)
+    return table
+
+
+def _crc_args(rng: random.Random, size: int, wide: bool, *, table: list[int], mask: int) -> Args:
+    if not wide:
+        return (bytes(rng.randrange(256) for _ in range(size)), rng.choice((0, mask)), table), {}
+    data: Any = bytes(rng.randrange(256) for _ in range(rng.randint(0, size)))
+    shape = rng.random()
+    if shape < 0.1:
+        data = bytearray(data)
+    elif shape < 0.2:
+        data = data.decode("latin-1")  # a str: the function refuses it
+    if rng.random() < 0.2:
+        table = [rng.randint(0, mask) for _ in range(rng.choice((256, 256, 16)))]
+    return (data, rng.choice((0, mask, -1, mask + 5, rng.randint(0, mask))), table), {}
+
+
+def crc16_args(rng: random.Random, size: int, wide: bool) -> Args:
+    """crcmod's ``_crc16(data, crc, table)``: ``size`` bytes, an initial CRC, the CRC-16 (0x8005) table (wide:
+    empty data, bytearray, str, initial values out of range, other and short tables)."""
+    return _crc_args(rng, size, wide, table=_crc_table(16, 0x8005, False), mask=0xFFFF)
+
+
+def crc32r_args(rng: random.Random, size: int, wide: bool) -> Args:
+    """crcmod's ``_crc32r(data, crc, table)``: as :func:`crc16_args` with the reflected CRC-32 table."""
+    return _crc_args(rng, size, wide, table=_crc_table(32, 0xEDB88320, True), mask=0xFFFFFFFF)
+
+
 GENERATORS: dict[str, Generator] = {
     name: value
     for name, value in globals().items()
