@@ -21,7 +21,9 @@ timeout (``re`` cannot be interrupted mid-match). Lookbehinds are taken as passi
 from __future__ import annotations
 
 import math
+import mmap
 import multiprocessing
+import pickle
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -308,45 +310,64 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
 def _suffixes_bounded(bares: list[tuple[Attack, bool]], *, per_check: float = 0.5) -> list[Attack | None]:
     """:func:`_with_failing_suffix` for each attack, run in a forked child: a check at a small ``k`` can already
     backtrack for long, and ``re`` cannot be interrupted. A check that takes over ``per_check`` seconds means the
-    attack blows up already: it is kept with the prefix and suffix being tried, and the child is replaced."""
+    attack blows up already: it is kept with the prefix and suffix being tried, and the child is replaced. The
+    child writes the (prefix, suffix) it tries into shared memory (no message per try: tens of thousands of
+    tries on a big lexer cost seconds in pipe round trips)."""
     context = multiprocessing.get_context("fork")
     results: list[Attack | None] = [None] * len(bares)
+    shared = mmap.mmap(-1, _SHARED)
     index = 0
-    while index < len(bares):
-        parent, child = context.Pipe(duplex=False)
-        proc = context.Process(target=_suffix_child, args=(child, bares[index:]), daemon=True)
-        proc.start()
-        child.close()
-        trying = ("", "")
-        try:
-            while index < len(bares):
-                if not parent.poll(per_check):
-                    results[index] = replace(bares[index][0], prefix=trying[0], suffix=trying[1])
-                    index += 1
-                    break
-                kind, value = parent.recv()
-                if kind == "try":
-                    trying = value
-                else:
-                    results[index], index, trying = value, index + 1, ("", "")
-        except EOFError:
-            index += 1  # the child died on this attack: leave it out
-        finally:
-            if proc.is_alive():
-                proc.kill()
-            proc.join()
-            parent.close()
+    try:
+        while index < len(bares):
+            parent, child = context.Pipe(duplex=False)
+            proc = context.Process(target=_suffix_child, args=(child, bares[index:], shared), daemon=True)
+            proc.start()
+            child.close()
+            try:
+                while index < len(bares):
+                    if not parent.poll(per_check):
+                        prefix, suffix = _read_trying(shared)
+                        results[index] = replace(bares[index][0], prefix=prefix, suffix=suffix)
+                        index += 1
+                        break
+                    results[index], index = parent.recv(), index + 1
+            except EOFError:
+                index += 1  # the child died on this attack: leave it out
+            finally:
+                if proc.is_alive():
+                    proc.kill()
+                proc.join()
+                parent.close()
+    finally:
+        shared.close()
     return results
 
 
-def _suffix_child(conn: Any, bares: list[tuple[Attack, bool]]) -> None:
+_SHARED = 1 << 16  # bytes of the (prefix, suffix) being tried
+
+
+def _read_trying(shared: mmap.mmap) -> tuple[str, str]:
+    size = int.from_bytes(shared[:4], "little")
+    if not 0 < size <= _SHARED - 4:
+        return "", ""
+    try:
+        got = pickle.loads(shared[4 : 4 + size])
+    except Exception:
+        return "", ""
+    return got if isinstance(got, tuple) and len(got) == 2 else ("", "")
+
+
+def _suffix_child(conn: Any, bares: list[tuple[Attack, bool]], shared: mmap.mmap) -> None:
     compiled = re.compile(bares[0][0].pattern, bares[0][0].flags)
 
     def report(prefix: str, suffix: str) -> None:
-        conn.send(("try", (prefix, suffix)))
+        data = pickle.dumps((prefix, suffix))
+        if len(data) <= _SHARED - 4:
+            shared[4 : 4 + len(data)] = data
+            shared[:4] = len(data).to_bytes(4, "little")
 
     for attack, lead in bares:
-        conn.send(("done", _with_failing_suffix(attack, compiled, lead=lead, report=report)))
+        conn.send(_with_failing_suffix(attack, compiled, lead=lead, report=report))
     conn.close()
 
 
