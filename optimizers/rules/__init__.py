@@ -12,6 +12,7 @@ from __future__ import annotations
 from perfkit.optimizers.rules._base import Rule, RuleFunc
 from perfkit.optimizers.rules.building import tuple_build
 from perfkit.optimizers.rules.counting import count_in_loop, counting_dict
+from perfkit.optimizers.rules.generators import map_builtin
 from perfkit.optimizers.rules.grouping import group_append
 from perfkit.optimizers.rules.invariants import hoist_invariant
 from perfkit.optimizers.rules.joins import index_join
@@ -45,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     Rule("running-extreme", running_extreme, "max(seen) over a list that only grows → running maximum"),
     Rule("insort", insort, "append then sort() on a sorted list → bisect.insort"),
     Rule("pair-loops", pair_loops, "double loop over i < j (slice copy or index pairs) → itertools.combinations"),
+    Rule("map-builtin", map_builtin, "generator of a builtin or operator over str/bytes/range items → map (guarded)"),
     Rule("hoist-invariant", hoist_invariant, "pure call on values a loop never changes → computed once per loop entry"),
     Rule("trial-division", trial_division, "primality by trial division in a loop → sieve"),
     Rule("prime-bound", prime_bound, "trial division of n up to n → up to isqrt(n), same answer"),
