@@ -24,19 +24,19 @@ class Stopper:
 
 
 def hamming(seq1, seq2, normalized=False):  # Distance 0.1.3's spelling
-    L = len(seq1)  # noqa: N806
-    if L != len(seq2):
+    size = len(seq1)
+    if size != len(seq2):
         raise ValueError("expected two strings of the same length")
-    if L == 0:
+    if size == 0:
         return 0.0 if normalized else 0
-    dist = sum(c1 != c2 for c1, c2 in zip(seq1, seq2))
+    dist = sum(c1 != c2 for c1, c2 in zip(seq1, seq2))  # noqa: B905
     if normalized:
-        return dist / float(L)
+        return dist / float(size)
     return dist
 
 
 def matches(s, t):
-    return sum(1 for a, b in zip(s, t) if a == b)
+    return sum(1 for a, b in zip(s, t) if a == b)  # noqa: B905
 
 
 def checksum(word):
@@ -49,7 +49,7 @@ def decode(data):
 
 
 def pairs_joined(xs, ys):
-    return list(a + b for a, b in zip(xs, ys))  # noqa: C400
+    return list(a + b for a, b in zip(xs, ys))  # noqa: B905
 
 
 def lazy(s):
@@ -57,7 +57,7 @@ def lazy(s):
 
 
 def swapped(s, t):
-    return sum(b != a for a, b in zip(s, t))
+    return sum(b != a for a, b in zip(s, t))  # noqa: B905
 
 
 def _compiled(source: str) -> Callable[..., object]:
@@ -84,7 +84,7 @@ def test_hamming_spelling() -> None:
     new, fired, verdict = verified(hamming, [(a, b), (a, b, True)], wide)
     assert "map-builtin" in fired and "map(_pk_operator.ne, seq1, seq2)" in new, new
     assert verdict.ok, verdict.reason
-    assert _outcome(hamming, [Stopper()], [1]) == _outcome(_compiled(new), [Stopper()], [1]) == RuntimeError
+    assert _outcome(hamming, [Stopper()], [1]) is _outcome(_compiled(new), [Stopper()], [1]) is RuntimeError
 
 
 def test_counted_matches_and_operator_pairs() -> None:
