@@ -11,13 +11,18 @@ with ``pip install --no-deps --target`` under ``$PERFKIT_REDOS_CACHE`` or ``<tmp
 3. re-time each method's slowest input exactly as the exploit, and report worst / exploit, capped at 1.0.
 
 Prints one row per bug and the median per method per half, the settings and ``uptime`` (the machine's load).
-The halves were fixed in the manifest before any run; perfkit may be tuned on the tuning half only.
+The halves were fixed in the manifest before any run; perfkit may be tuned on the tuning half only. ``--half``
+defaults to "seen" (tuning and held-out); the second held-out half ("held-out-2", fixed before any perfkit run
+on it) is searched only with ``--final``, which says that this run is the one whose figure is reported (``--half
+all`` and ``--only`` on its bugs too). ``--check-fixed`` and ``--exploit-only`` time exploits only: no search.
 
     python benchmarks/redos_corpus.py --half tuning --budget 5              # quick check of the harness
-    python benchmarks/redos_corpus.py --half all --budget 30 --out /tmp/redos.json
+    python benchmarks/redos_corpus.py --budget 30 --out /tmp/redos.json     # both halves already looked at
+    python benchmarks/redos_corpus.py --half held-out-2 --final --budget 30 --out /tmp/redos-h2.json  # once, at the end
     python benchmarks/redos_corpus.py --only wheel-filename,jinja2-urlize --methods perfkit,random
     python benchmarks/redos_corpus.py --methods perfkit --out /tmp/redos.json --keep   # keep the other methods
     python benchmarks/redos_corpus.py --check-fixed --repeats 1       # each exploit: slow before, fast after the fix
+    python benchmarks/redos_corpus.py --half held-out-2 --exploit-only   # each exploit's time on its release only
 
 With ``--keep``, rows of methods not run now are kept from the existing ``--out`` file.
 """
@@ -38,7 +43,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from redos.fetch import CACHE, environment
-from redos.manifest import BY_ID, HALVES, Bug, half
+from redos.manifest import BY_ID, HALVES, HELD_OUT_2, Bug, half
 from redos.methods import METHODS
 from redos.timing import Timing, limit_memory, time_input
 
@@ -128,7 +133,7 @@ def format_row(row: dict[str, Any], methods: list[str]) -> str:
     for method in methods:
         got = row["methods"].get(method)
         cells.append(f"{got['fraction']:>10.3f}" if got else f"{'-':>10}")
-    head = f"{row['id']:<30} {row['half']:<8} {row['length']:>6} {mark}{row['exploit_s']:>7.2f}"
+    head = f"{row['id']:<30} {row['half']:<10} {row['length']:>6} {mark}{row['exploit_s']:>7.2f}"
     return head + " " + " ".join(cells)
 
 
@@ -150,19 +155,26 @@ def summary(rows: list[dict[str, Any]], methods: list[str]) -> list[str]:
     return lines
 
 
-def check_fixed(bugs: list[Bug], args: argparse.Namespace) -> None:
-    """Print the exploit's time on the vulnerable and on the fixed release: the exploit must hit the advisory's
-    bug (slow on the first, fast on the second)."""
-    print(f"{'bug':<30} {'version':>8} {'s':>7}   {'fixed':>8} {'s':>7}")
+def check_fixed(bugs: list[Bug], args: argparse.Namespace, *, fixed: bool = True) -> None:
+    """Print the exploit's time on the vulnerable and (``fixed``) on the fixed release: the exploit must hit the
+    advisory's bug (slow on the first, fast on the second). What a call raised is shown in brackets."""
+    print(f"{'bug':<30} {'half':<10} {'length':>6} {'version':>8} {'s':>7}" + (f"   {'fixed':>8} {'s':>7}" * fixed))
     for bug in bugs:
         slow = time_input(bug, bug.exploit, repeats=args.repeats, limit=args.limit)
-        head = f"{bug.id:<30} {bug.version:>8} {'≥' if slow.censored else ' '}{slow.seconds:>6.3f}"
+        raised = f" ({slow.error})" if slow.error else ""
+        head = f"{bug.id:<30} {bug.half:<10} {bug.length:>6} {bug.version:>8} {'≥' if slow.censored else ' '}"
+        head += f"{slow.seconds:>6.3f}"
+        if not fixed:
+            print(head + raised, flush=True)
+            continue
         if not bug.has_fix:
-            print(f"{head}   no fix: {bug.fixed}", flush=True)
+            print(f"{head}   no fix: {bug.fixed}{raised}", flush=True)
             continue
         fast = time_input(bug, bug.exploit, repeats=args.repeats, limit=args.limit, fixed=True)
         error = f" ({fast.error})" if fast.error else ""
-        print(f"{head}   {bug.fixed:>8} {'≥' if fast.censored else ' '}{fast.seconds:>6.3f}{error}", flush=True)
+        ratio = slow.seconds / max(fast.seconds, 1e-6)
+        cell = f"{bug.fixed:>8} {'≥' if fast.censored else ' '}{fast.seconds:>6.3f}"
+        print(f"{head}   {cell}  {ratio:>8.0f}x{raised}{error}", flush=True)
 
 
 def write_atomic(path: Path, data: dict[str, Any]) -> None:
@@ -173,7 +185,12 @@ def write_atomic(path: Path, data: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--half", choices=[*HALVES, "all"], default="all")
+    parser.add_argument(
+        "--half",
+        choices=[*HALVES, "seen", "all"],
+        default="seen",
+        help='"seen": tuning and held-out (the default); "all": every half, held-out-2 included (module doc)',
+    )
     parser.add_argument("--budget", type=float, default=30.0, help="seconds of search per method and bug")
     parser.add_argument("--only", default="", help="comma-separated bug ids")
     parser.add_argument("--methods", default=",".join(METHODS), help=f"comma-separated, of {', '.join(METHODS)}")
@@ -185,6 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check-fixed", action="store_true", help="only time each exploit on its vulnerable and fixed release"
     )
+    parser.add_argument(
+        "--exploit-only", action="store_true", help="only time each exploit on its vulnerable release (no search)"
+    )
+    parser.add_argument(
+        "--final",
+        action="store_true",
+        help=f"allow the searches on {HELD_OUT_2} bugs: the one run whose held-out figure is reported",
+    )
     args = parser.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
     unknown = [m for m in methods if m not in METHODS]
@@ -193,10 +218,16 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or missing:
         parser.error(f"unknown methods {unknown} or bugs {missing}; bugs: {', '.join(sorted(BY_ID))}")
     bugs = [BY_ID[i] for i in ids] if ids else half(args.half)
-    if args.check_fixed:
+    if args.check_fixed or args.exploit_only:
         print(f"load: {uptime()}")
-        check_fixed(bugs, args)
+        check_fixed(bugs, args, fixed=args.check_fixed)
         return 0
+    unseen = [bug.id for bug in bugs if bug.half == HELD_OUT_2]
+    if unseen and methods and not args.final:
+        parser.error(
+            f"{len(unseen)} bugs of the {HELD_OUT_2} half ({', '.join(unseen[:3])}, ...) are searched only in the"
+            " final held-out run: add --final for that run, or pick --half seen/tuning/held-out"
+        )
     old: dict[str, Any] = {}
     earlier: list[dict[str, Any]] = []  # --keep: the settings and load of the runs whose rows are kept
     if args.keep and args.out and args.out.exists():

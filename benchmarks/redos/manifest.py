@@ -17,7 +17,15 @@ the advisory names. Each exploit was checked to be slow on ``version`` and fast 
 
 The halves were fixed on 2026-11-29 (SPLIT_DATE) before any run, by package: the packages, sorted by name,
 alternate tuning, held-out, tuning, ... (all bugs of one package share its half). perfkit may be tuned on the
-tuning half only; no test or example may use a held-out bug.
+tuning half only; no test or example may use a held-out bug. The "held-out" half has since been looked at (its
+per-bug figures were read and reported), so it is now tuning material too; the README says how.
+
+SPLIT (second held-out half, ``held-out-2``): 12 more bugs in 11 packages that are in neither half above
+(HELD_OUT_2_PACKAGES), chosen and fixed on 2026-11-29 (SPLIT_DATE), before any perfkit run on them, by a helper who
+never ran perfkit or any fuzzer on them; only each exploit was timed on its vulnerable and fixed release
+(``redos_corpus.py --half held-out-2 --check-fixed``). Nobody may tune on them, and no test or example may use
+them; the runner refuses to run the searches on them without ``--final`` (the held-out figure is taken once, at
+the end). Two of them are in one package (idna: CVE-2024-3651 and its 2026 bypass, CVE-2026-45409).
 """
 
 from __future__ import annotations
@@ -25,7 +33,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SPLIT_DATE = "2026-11-29"
-HALVES = ("tuning", "held-out")
+HALVES = ("tuning", "held-out", "held-out-2")
+HELD_OUT_2 = "held-out-2"
+# the packages of the second held-out half, fixed on SPLIT_DATE before any run (module doc, SPLIT)
+HELD_OUT_2_PACKAGES = frozenset(
+    {
+        "bleach",
+        "dparse",
+        "idna",
+        "mako",
+        "markdown2",
+        "mistune",
+        "mpmath",
+        "pydantic",
+        "tornado",
+        "ua-parser",
+        "validators",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -321,17 +346,224 @@ BUGS: tuple[Bug, ...] = (
         shape="fix",
         note="raises WheelError after the slow match: slow, then raised",
     ),
+    # held-out-2 (module doc, SPLIT): fixed on 2026-11-29 before any perfkit run, never tuned on
+    Bug(
+        id="bleach-css-gauntlet",
+        package="bleach",
+        version="3.1.3",
+        fixed="3.1.4",
+        advisory="CVE-2020-6817 (GHSA-vqhp-cxgc-6wmm): bleach.clean's style-attribute sanitizer, a regex whose"
+        " alternatives overlap on '-', quotes and word characters",
+        function="bleach:clean",
+        complexity="exponential",
+        prefix='<a style="',
+        pump="a-",
+        k=32,
+        suffix='a@">x</a>',
+        half="held-out-2",
+        shape="fix",
+        needs=("six==1.16.0", "webencodings==0.5.1", "setuptools==65.5.1"),
+        note="setuptools for pkg_resources, which bleach 3.1 imports; the wrapper puts back the collections ABCs"
+        " that its vendored html5lib imports (gone in Python 3.10)",
+    ),
+    Bug(
+        id="dparse-index-url",
+        package="dparse",
+        version="0.5.1",
+        fixed="0.5.2",
+        advisory="CVE-2022-39280 (GHSA-8fg9-p83m-x5pq): the URL regex that parses a requirements file's"
+        " --index-url line",
+        function="dparse:parse",
+        complexity="quadratic",
+        prefix="--index-url https://",
+        pump="a",
+        k=8000,
+        suffix="",
+        half="held-out-2",
+        shape="fix",
+        needs=("pyyaml==6.0.1", "toml==0.10.2", "packaging==23.2"),
+    ),
+    Bug(
+        id="idna-contextj",
+        package="idna",
+        version="3.6",
+        fixed="3.7",
+        advisory="CVE-2024-3651 (GHSA-jjg7-2v4v-x38h): idna.encode's CONTEXTJ check scans the whole label for"
+        " every zero-width non-joiner",
+        function="idna:encode",
+        complexity="quadratic",
+        prefix="\u0628",
+        pump="\u200c",
+        k=3000,
+        suffix="\u0628",
+        half="held-out-2",
+        shape="fix",
+        note="raises IDNAError (label too long) after the slow check: slow, then raised",
+    ),
+    Bug(
+        id="idna-contexto",
+        package="idna",
+        version="3.13",
+        fixed="3.14",
+        advisory="CVE-2026-45409 (GHSA-65pc-fj4g-8rjx, a bypass of CVE-2024-3651's fix): valid_contexto on a"
+        " long run of Arabic-Indic digits before the length check",
+        function="idna:encode",
+        complexity="quadratic",
+        prefix="",
+        pump="\u0660",
+        k=4000,
+        suffix="",
+        half="held-out-2",
+        note="raises after the slow check (bidi rule): slow, then raised",
+    ),
+    Bug(
+        id="mako-tag-attributes",
+        package="mako",
+        version="1.2.1",
+        fixed="1.2.2",
+        advisory='CVE-2022-40023 (Mako #366): the lexer\'s tag regex, whose attribute alternatives ".*?" overlap,'
+        " on an unterminated tag",
+        function="mako.template:Template",
+        complexity="exponential",
+        prefix="<%a",
+        pump='""',
+        k=17,
+        suffix="",
+        half="held-out-2",
+        shape="fix",
+        needs=("markupsafe==2.1.5",),
+        note="raises SyntaxException after the slow match: slow, then raised",
+    ),
+    Bug(
+        id="markdown2-headers",
+        package="markdown2",
+        version="2.4.0",
+        fixed="2.4.1",
+        advisory="python-markdown2 #402 (ReDoS reported by NTT): _do_headers' _h_re on a long run of spaces"
+        " followed by a character",
+        function="markdown2:markdown",
+        complexity="quadratic",
+        prefix="",
+        pump=" ",
+        k=40000,
+        suffix="$",
+        half="held-out-2",
+    ),
+    Bug(
+        id="mistune-emphasis",
+        package="mistune",
+        version="2.0.2",
+        fixed="2.0.3",
+        advisory="CVE-2022-34749 (GHSA-fw3v-x4f2-v673): the inline emphasis regex, where a backslash is both an"
+        " escape and an ordinary character, on an unclosed '*' with backslashes",
+        function="mistune:html",
+        complexity="exponential",
+        prefix="*",
+        pump="\\",
+        k=34,
+        suffix="",
+        half="held-out-2",
+        shape="fix",
+    ),
+    Bug(
+        id="mpmath-mpmathify",
+        package="mpmath",
+        version="1.2.1",
+        fixed="1.3.0",
+        advisory="CVE-2021-29063 (mpmath #548): mpmathify's complex-number regex \\d*\\.?\\d* on a long run of digits",
+        function="mpmath:mpmathify",
+        complexity="polynomial",
+        prefix="(",
+        pump="1",
+        k=150,
+        suffix="j!",
+        half="held-out-2",
+        note="raises after the slow match (in both releases: the string is not a number)",
+    ),
+    Bug(
+        id="pydantic-name-email",
+        package="pydantic",
+        version="1.10.12",
+        fixed="1.10.13",
+        advisory="CVE-2024-3772 (GHSA-mr82-8j83-vxmv): validate_email's pretty_email_regex on a crafted e-mail string",
+        function="pydantic.networks:validate_email",
+        complexity="quadratic",
+        prefix="",
+        pump=" ",
+        k=40000,
+        suffix="",
+        half="held-out-2",
+        shape="fix",
+        needs=("typing_extensions==4.12.2", "email-validator==2.0.0", "dnspython==2.6.1", "idna==3.7"),
+        note="the fix rejects addresses longer than 2048 characters before the regex; raises ValidationError"
+        " after the slow match: slow, then raised",
+    ),
+    Bug(
+        id="tornado-cookie",
+        package="tornado",
+        version="6.4.1",
+        fixed="6.4.2",
+        advisory="CVE-2024-52804 (GHSA-8w49-h785-mj3c; CPython's CVE-2024-7592): parse_cookie's _unquote_cookie"
+        " on a quoted value with many backslash escapes",
+        function="tornado.httputil:parse_cookie",
+        complexity="quadratic",
+        prefix='a="',
+        pump="\\\\",
+        k=15000,
+        suffix='"',
+        half="held-out-2",
+        shape="fix",
+    ),
+    Bug(
+        id="ua-parser-smartwatch",
+        package="ua-parser",
+        version="0.9.0",
+        fixed="0.10.0",
+        advisory="GHSA-cmcx-xhr8-3w9p (uap-core <= 0.7.2, in ua-parser before 0.10.0): the SmartWatch device"
+        " regex on a long run of spaces",
+        function="ua_parser.user_agent_parser:ParseDevice",
+        complexity="cubic",
+        prefix="SmartWatch(",
+        pump=" ",
+        k=1500,
+        suffix="x",
+        half="held-out-2",
+        shape="fix",
+    ),
+    Bug(
+        id="validators-domain",
+        package="validators",
+        version="0.12.5",
+        fixed="0.12.6",
+        advisory="CVE-2019-19588: validators.domain's regex, whose label alternatives overlap",
+        function="validators:domain",
+        complexity="exponential",
+        prefix="",
+        pump="ab.",
+        k=21,
+        suffix="1",
+        half="held-out-2",
+        shape="fix",
+        needs=("decorator==4.4.2", "six==1.16.0"),
+    ),
 )
 
 BY_ID = {bug.id: bug for bug in BUGS}
 
 
 def half(name: str) -> list[Bug]:
-    """The bugs of a half ("tuning", "held-out"), or all of them ("all")."""
-    return list(BUGS) if name == "all" else [bug for bug in BUGS if bug.half == name]
+    """The bugs of a half ("tuning", "held-out", "held-out-2"), of the first two ("seen"), or all of them ("all")."""
+    if name == "all":
+        return list(BUGS)
+    if name == "seen":
+        return [bug for bug in BUGS if bug.half != HELD_OUT_2]
+    return [bug for bug in BUGS if bug.half == name]
 
 
 def split_rule() -> dict[str, str]:
-    """The half each package gets by the stated rule: sorted package names alternate tuning, held-out, ..."""
-    packages = sorted({bug.package for bug in BUGS})
-    return {package: HALVES[i % 2] for i, package in enumerate(packages)}
+    """The half each package gets by the stated rules: HELD_OUT_2_PACKAGES are "held-out-2"; the other packages,
+    sorted by name, alternate tuning, held-out, ..."""
+    first = sorted({bug.package for bug in BUGS} - HELD_OUT_2_PACKAGES)
+    rule = {package: HALVES[i % 2] for i, package in enumerate(first)}
+    rule.update(dict.fromkeys(HELD_OUT_2_PACKAGES, HELD_OUT_2))
+    return rule

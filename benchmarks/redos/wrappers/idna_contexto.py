@@ -1,0 +1,7 @@
+"""idna 3.13: encode a domain name to its ASCII (punycode) form."""
+
+import idna
+
+
+def target(s: str) -> bytes:
+    return idna.encode(s)
