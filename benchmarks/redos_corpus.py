@@ -60,12 +60,12 @@ def uptime() -> str:
         return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def search(bug: Bug, method: str, *, budget: float, seed: int) -> dict[str, Any]:
+def search(bug: Bug, method: str, *, budget: float, seed: int, final: bool = False) -> dict[str, Any]:
     """Run one method on one bug in its own process; its saved best (input None when it found nothing)."""
     with tempfile.TemporaryDirectory(prefix="redos-search-") as tmp:
         out = Path(tmp) / "best.json"
         command = [sys.executable, "-m", "redos.methods", method, bug.id, "--budget", str(budget)]
-        command += ["--seed", str(seed), "--out", str(out)]
+        command += ["--seed", str(seed), "--out", str(out), *(["--final"] if final else [])]
         start, killed, stderr = time.monotonic(), False, ""
         try:
             done = subprocess.run(
@@ -106,7 +106,7 @@ def run_bug(bug: Bug, methods: list[str], args: argparse.Namespace, kept: dict[s
         "methods": dict(kept.get("methods", {})),
     }
     for method in methods:
-        found = search(bug, method, budget=args.budget, seed=args.seed)
+        found = search(bug, method, budget=args.budget, seed=args.seed, final=args.final)
         s = found.get("input")
         worst = time_input(bug, s, repeats=args.repeats, limit=args.limit) if isinstance(s, str) else None
         keys = ("failure", "outcome", "signal", "searcher", "note")
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"redos corpus: {len(bugs)} bugs; {json.dumps(settings)}")
     print(f"load at start: {uptime()}")
-    print(f"{'bug':<30} {'half':<8} {'length':>6} {'exploit s':>8} " + " ".join(f"{m:>10}" for m in shown))
+    print(f"{'bug':<30} {'half':<10} {'length':>6} {'exploit s':>8} " + " ".join(f"{m:>10}" for m in shown))
     started, rows = uptime(), []
     for bug in bugs:
         try:
