@@ -382,6 +382,7 @@ BUGS: tuple[Bug, ...] = (
         half="held-out-2",
         shape="fix",
         needs=("pyyaml==6.0.1", "toml==0.10.2", "packaging==23.2"),
+        note="0.5.1 imports configparser.SafeConfigParser, gone in Python 3.12: this bug needs Python <= 3.11",
     ),
     Bug(
         id="idna-contextj",
@@ -513,6 +514,7 @@ BUGS: tuple[Bug, ...] = (
         suffix='"',
         half="held-out-2",
         shape="fix",
+        note="old stdlib code on PyPI: 6.4.1's _unquote_cookie is Python 3.5's http.cookies._unquote, copied verbatim",
     ),
     Bug(
         id="ua-parser-smartwatch",
