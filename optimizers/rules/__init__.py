@@ -14,6 +14,7 @@ from perfkit.optimizers.rules.building import tuple_build
 from perfkit.optimizers.rules.counting import count_in_loop, counting_dict
 from perfkit.optimizers.rules.generators import map_builtin
 from perfkit.optimizers.rules.grouping import group_append
+from perfkit.optimizers.rules.inlining import inline_helper
 from perfkit.optimizers.rules.invariants import hoist_invariant
 from perfkit.optimizers.rules.joins import index_join
 from perfkit.optimizers.rules.membership import index_dict, membership_local_list, membership_param_list, remove_loop
@@ -29,6 +30,7 @@ from perfkit.optimizers.rules.windows import window_extreme, window_sums
 __all__ = ["RULES", "Rule", "RuleFunc"]
 
 RULES: tuple[Rule, ...] = (
+    Rule("inline-helper", inline_helper, "one-expression module helper called in a loop → its expression in place"),
     Rule("membership-local-list", membership_local_list, "membership test on a growing list → shadow set"),
     Rule("membership-param-list", membership_param_list, "membership test on a list argument → set made once"),
     Rule("index-dict", index_dict, "xs.index(x) in a loop that never changes xs → dict of first positions"),

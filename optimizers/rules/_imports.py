@@ -18,38 +18,65 @@ def imported(func: ast.FunctionDef, name: str, ctx: Context) -> str | None:
     return _origins(ctx.module_source).get(name)
 
 
+def module_function(func: ast.FunctionDef, name: str, ctx: Context) -> ast.FunctionDef | None:
+    """The module's top-level ``def name`` as ``func`` sees it: the module binds ``name`` only there (no other
+    assignment, import, ``global`` declaration or ``del`` anywhere in the file), and ``func`` does not bind it."""
+    if name in t.params(func) or t.stored(func, name) or not ctx.module_source:
+        return None
+    found = _parsed(ctx.module_source)
+    if found is None or _bindings(ctx.module_source).get(name) != 1:
+        return None
+    return next((n for n in found.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+
 @functools.lru_cache(maxsize=64)
-def _origins(module_source: str) -> dict[str, str]:
+def _parsed(module_source: str) -> ast.Module | None:
     try:
-        tree = ast.parse(module_source)
+        return ast.parse(module_source)
     except SyntaxError:
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _bindings(module_source: str) -> dict[str, int]:
+    """How many times each name is bound anywhere in the module (a star import: every name, many times)."""
+    tree = _parsed(module_source)
+    if tree is None:
         return {}
     bindings: dict[str, int] = {}
-    origins: dict[str, str] = {}
     for node in ast.walk(tree):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [(a.asname or a.name).split(".")[0] for a in node.names]
-            for alias in node.names:
-                if alias.asname is None and "." not in alias.name and node in tree.body:
-                    origins[alias.name] = alias.name
         elif isinstance(node, ast.ImportFrom):
+            if any(a.name == "*" for a in node.names):
+                return {}
             names = [a.asname or a.name for a in node.names]
-            for alias in node.names:
-                if node.module and not node.level and node in tree.body and alias.name != "*":
-                    origins[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-                if alias.name == "*":
-                    return {}  # a star import may rebind anything
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names = [node.name]
         elif isinstance(node, ast.Global | ast.Nonlocal):
             names = list(node.names)
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names = [node.id]
-        elif isinstance(node, ast.alias | ast.arg):
-            continue
         for bound in names:
             bindings[bound] = bindings.get(bound, 0) + 1
-    # a name bound inside a function body is that function's local; only module-level and ``global`` rebinding
-    # count, but counting every binding keeps the rule simple and errs on the side of refusing
-    return {name: origin for name, origin in origins.items() if bindings.get(name) == 1}
+    # a name bound inside a function body is that function's local; counting it too errs on the side of refusing
+    return bindings
+
+
+@functools.lru_cache(maxsize=64)
+def _origins(module_source: str) -> dict[str, str]:
+    tree = _parsed(module_source)
+    counts = _bindings(module_source)
+    if tree is None or not counts:
+        return {}
+    origins: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname is None and "." not in alias.name:
+                    origins[alias.name] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                origins[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return {name: origin for name, origin in origins.items() if counts.get(name) == 1}

@@ -1,0 +1,126 @@
+"""Small module helpers called in hot loops → their expression written in place.
+
+A call costs a frame; ``def eval_A(i, j): return 1.0 / ((i + j) * (i + j + 1) // 2 + i + 1)`` called once per
+matrix cell spends more on the call than on the arithmetic. Written in place, the same operations run in the same
+order on the same values, so results (floats included) and exceptions are the same; only the traceback loses a
+frame. Inlining also lets the other rules see what the helper does.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from perfkit.optimizers import _ast_tools as t
+from perfkit.optimizers._types import Context
+from perfkit.optimizers.rules import _facts as f
+from perfkit.optimizers.rules._imports import module_function
+
+_ROUNDS = 3  # a helper's expression may call another helper: inlined up to this depth
+_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr, ast.Yield, ast.Await)
+
+
+def inline_helper(func: ast.FunctionDef, ctx: Context) -> bool:
+    """``h(a, b)`` in a loop or comprehension, ``h`` a module function whose body is one ``return EXPR``, → EXPR
+    with the arguments in place of the parameters. Guards: the module binds ``h`` only by its ``def`` (and ``func``
+    does not); ``h`` has plain positional parameters (no defaults, ``*args``, keywords or decorators) and does not
+    call itself; EXPR makes no scope of its own and reads no name ``func`` binds (it must see the module's); each
+    argument is a constant or a name certainly bound at the call (a parameter, an enclosing loop's variable, or a
+    name set by an earlier top-level statement), so evaluating it later, twice or never changes nothing."""
+    fired = False
+    for _ in range(_ROUNDS):
+        bound = f.assigned_names(func)
+        changed = False
+        for call in [n for n in ast.walk(func) if isinstance(n, ast.Call)]:
+            if f.detached(call) or not isinstance(call.func, ast.Name) or call.func.id == func.name:
+                continue
+            if not (t.inside_loop(call, func) or f.in_comprehension(call, func)):
+                continue
+            body = _expression(call, func, ctx, bound)
+            if body is None:
+                continue
+            f.replace_node(call, body)
+            t.link_parents(func)
+            changed = fired = True
+        if not changed:
+            break
+    return fired
+
+
+def _expression(call: ast.Call, func: ast.FunctionDef, ctx: Context, bound: set[str]) -> ast.expr | None:
+    """The helper's expression with the call's arguments in place, or None when a guard fails."""
+    assert isinstance(call.func, ast.Name)
+    helper = module_function(func, call.func.id, ctx)
+    if helper is None or helper.decorator_list:
+        return None
+    spec = helper.args
+    if spec.posonlyargs or spec.vararg or spec.kwonlyargs or spec.kwarg or spec.defaults:
+        return None
+    body = [s for s in helper.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return None
+    expr = body[0].value
+    params = [a.arg for a in spec.args]
+    if call.keywords or len(call.args) != len(params) or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    if any(isinstance(n, _SCOPES) for n in ast.walk(expr)):
+        return None
+    for name in {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)} - set(params):
+        if name in bound or name == helper.name or name.startswith("_pk_"):
+            return None  # it would read the caller's local, or recurse
+    if not all(_settled(arg, call, func) for arg in call.args):
+        return None
+    values = dict(zip(params, call.args, strict=True))
+    inlined = copy.deepcopy(expr)
+    for node in [n for n in ast.walk(inlined) if isinstance(n, ast.Name) and n.id in values]:
+        t.link_parents(inlined)
+        holder = t.parent(node)
+        if holder is None:  # the whole expression is one parameter
+            inlined = copy.deepcopy(values[node.id])
+            break
+        f.replace_node(node, copy.deepcopy(values[node.id]))
+    return ast.copy_location(inlined, call)
+
+
+def _settled(arg: ast.expr, call: ast.Call, func: ast.FunctionDef) -> bool:
+    """``arg`` is a constant or a name bound wherever ``call`` runs, and ``del`` never unbinds."""
+    if isinstance(arg, ast.Constant):
+        return True
+    if not isinstance(arg, ast.Name):
+        return False
+    name = arg.id
+    if any(isinstance(n.ctx, ast.Del) for n in t.name_nodes(func, name)):
+        return False
+    if any(isinstance(n, ast.ExceptHandler) and n.name == name for n in ast.walk(func)):
+        return False  # ``except E as name`` unbinds it at the handler's end
+    if name in t.params(func):
+        return True
+    child: ast.AST = call
+    for up in t.ancestors(call):
+        if isinstance(up, ast.For) and any(child is s for s in up.body) and _targets(up.target, name):
+            return True
+        if isinstance(up, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            if isinstance(child, ast.comprehension):
+                return False  # in a header: the first iterable runs before any target is bound
+            if any(_targets(g.target, name) for g in up.generators):
+                return True
+        if isinstance(child, ast.stmt):  # the statements before it in its block have all run
+            block = next((b for b in t.statement_lists(up) if any(s is child for s in b)), None)
+            if block is not None and any(_sets(s, name) for s in block[: [id(s) for s in block].index(id(child))]):
+                return True
+        if up is func:
+            break
+        child = up
+    return False
+
+
+def _targets(target: ast.expr, name: str) -> bool:
+    """``target`` binds ``name`` (as itself or inside a tuple; ``xs[name] = ...`` does not)."""
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(target))
+
+
+def _sets(stmt: ast.stmt, name: str) -> bool:
+    """A top-level statement that always binds ``name`` when it completes (an assignment to it)."""
+    if isinstance(stmt, ast.Assign):
+        return any(_targets(tgt, name) for tgt in stmt.targets)
+    return isinstance(stmt, ast.AnnAssign | ast.AugAssign) and _targets(stmt.target, name)

@@ -1,0 +1,121 @@
+"""One-expression module helpers called in hot loops are written in place: spectral-norm's eval_A spelling, a
+comprehension, a while loop through two helper levels; verified on unannotated functions at real sizes (floats
+compared exactly). Helpers rebound, recursive, with defaults, reading a name the caller binds, or called with a
+computed argument stay calls."""
+
+from __future__ import annotations
+
+import math
+import random
+
+from .test_optimizers_rewrite import rewrite_real, verified
+
+SCALE = 3
+
+
+def eval_a(i, j):
+    return 1.0 / ((i + j) * (i + j + 1) // 2 + i + 1)
+
+
+def square(x):
+    """The square."""
+    return x * x
+
+
+def norm2(a, b):
+    return math.sqrt(square(a) + square(b)) * SCALE
+
+
+def fact(n):
+    return 1 if n <= 1 else n * fact(n - 1)
+
+
+def shifted(x, by=1):
+    return x + by
+
+
+def uses_total(x):
+    return x + total  # noqa: F821 (a global nobody defines: reading the caller's local would be wrong)
+
+
+def rebound(x):
+    return x + 1
+
+
+rebound = square  # noqa: F811 (the module rebinds the name: not a helper one can inline)
+
+
+def times_u(i_u):  # spectral-norm's spelling
+    i, u = i_u
+    partial_sum = 0
+    for j, u_j in enumerate(u):
+        partial_sum += eval_a(i, j) * u_j
+    return partial_sum
+
+
+def squares_plus(xs):
+    return [square(x) + 1 for x in xs if x]
+
+
+def walk(points):
+    out = 0.0
+    k = 0
+    while k < len(points):
+        x, y = points[k]
+        out += norm2(x, y)
+        k += 1
+    return out
+
+
+def recursive_in_loop(xs):
+    return [fact(x) for x in xs]
+
+
+def defaults_in_loop(xs):
+    return [shifted(x) for x in xs]
+
+
+def caller_binds(xs):
+    total = 0
+    for x in xs:
+        total += uses_total(x)
+    return total
+
+
+def rebound_in_loop(xs):
+    return [rebound(x) for x in xs]
+
+
+def computed_argument(xs):
+    return [square(x + 1) for x in xs]
+
+
+def test_spectral_norm_spelling() -> None:
+    rng = random.Random(1)
+    u = [rng.uniform(-2, 2) for _ in range(3000)]
+    wide = [((0, []),), ((5, [1, 2.5, -0.0]),), ((-1, [1.0]),), ((0, [math.inf, 1]),), ((2, [10**20, 3]),)]
+    new, fired, verdict = verified(times_u, [((7, u),)], wide)
+    assert "inline-helper" in fired and "eval_a" not in new and "1.0 / ((i + j) * (i + j + 1) // 2 + i + 1)" in new
+    assert verdict.ok, verdict.reason
+
+
+def test_comprehension_and_docstring_helper() -> None:
+    rng = random.Random(2)
+    xs = [rng.randint(-(10**6), 10**6) for _ in range(50_000)]
+    new, fired, verdict = verified(squares_plus, [(xs,)], [([],), ([0, 1.5, -2],), (["ab"],), ([True, None],)])
+    assert "inline-helper" in fired and "[x * x + 1 for x in xs if x]" in new, new
+    assert verdict.ok, verdict.reason
+
+
+def test_two_levels_in_a_while_loop() -> None:
+    rng = random.Random(3)
+    pts = [(rng.uniform(-9, 9), rng.uniform(-9, 9)) for _ in range(20_000)]
+    new, fired, verdict = verified(walk, [(pts,)], [([],), ([(3, 4)],), ([(math.nan, 1)],), ([("a", 1)],)])
+    assert "inline-helper" in fired and "math.sqrt(x * x + y * y) * SCALE" in new, new
+    assert verdict.ok, verdict.reason
+
+
+def test_unsafe_helpers_stay_calls() -> None:
+    for func in (recursive_in_loop, defaults_in_loop, caller_binds, rebound_in_loop, computed_argument):
+        _, fired = rewrite_real(func, [([1, 2, 3],)])
+        assert "inline-helper" not in fired, func.__name__
