@@ -4,7 +4,9 @@ unpack them in a cache under the temporary folder, and import corpus functions f
 Nothing is installed: each project's code folder goes on ``sys.path`` and on ``PYTHONPATH`` (so perfkit's
 worker processes and the hidden check find the same modules). Scripts that are not importable under a unique
 name (pyperformance's ``bm_*/run_benchmark.py``) get a symlink named after their benchmark; the file is the
-project's, byte for byte.
+project's, byte for byte. The parts of one release in different halves (``Project.part``) share its download,
+its unpacked folder and its folder of links; files are linked under ``Project.modules`` the same way when the
+package's ``__init__`` needs what the corpus does not install (nltk's distance module).
 """
 
 from __future__ import annotations

@@ -161,6 +161,14 @@ def _call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     return list(result) if hasattr(result, "__next__") else result  # a generator: run it to the end
 
 
+class _TooLong(BaseException):
+    """Raised by the alarm in :func:`validate_entry` (not an Exception, so the function under test cannot catch it)."""
+
+
+def _too_long(signum: int, frame: Any) -> None:
+    raise _TooLong("the hidden check's wide inputs did not finish in time")
+
+
 def validate_entry(entry: Entry, *, budget: float = 1.5) -> tuple[bool, str]:
     """Check one corpus function without perfkit: import, time at each size, wide inputs, hidden self-check."""
     import copy
@@ -181,14 +189,18 @@ def validate_entry(entry: Entry, *, budget: float = 1.5) -> tuple[bool, str]:
                 best, spent, calls = min(best, took), spent + took, calls + 1
             times.append(best)
         raised: Counter[str] = Counter()
-        wide = hidden.hidden_inputs(entry.name)
-        for args, kwargs in wide:
-            try:
-                _call(func, args, kwargs)
-            except Exception as exc:  # the hidden check compares exception types: count them
-                raised[type(exc).__name__] += 1
-        verdict = hidden.check(entry.name, textwrap.dedent(inspect.getsource(func)))
-    except Exception as exc:
+        signal.signal(signal.SIGALRM, _too_long)
+        signal.alarm(int(budget * 60))  # a wide input that never ends is a bug of its generator
+        try:
+            for args, kwargs in hidden.hidden_inputs(entry.name):
+                try:
+                    _call(func, args, kwargs)
+                except Exception as exc:  # the hidden check compares exception types: count them
+                    raised[type(exc).__name__] += 1
+        finally:
+            signal.alarm(0)
+        verdict = hidden.check(entry.name, textwrap.dedent(inspect.getsource(func)), timeout=budget * 200)
+    except (Exception, _TooLong) as exc:
         return False, f"{entry.name:34s} ERROR {type(exc).__name__}: {exc}"
     shown = " ".join(f"{size}:{1000 * t:.1f}ms" for size, t in zip(entry.sizes, times, strict=True))
     flag = "" if 0.05 <= times[-1] <= 2.0 else "  (largest size outside 50 ms-2 s)"
