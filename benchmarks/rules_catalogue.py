@@ -38,6 +38,7 @@ class Case:
     source: str
     name: str
     inputs: tuple[Any, ...]
+    module: str = ""  # a real module holding the function (its source is the context's module source)
 
 
 def _cases() -> list[Case]:
@@ -115,7 +116,48 @@ def _cases() -> list[Case]:
     out.append(
         Case("recursion", "inner helper", "memoize-inner-helper", lcs, "lcs", ("ACGTTGCAAGTCA", "TGCATGCAGTCAA"))
     )
-    return out
+    return out + _module_cases()
+
+
+def _module_cases() -> list[Case]:
+    """Rules that need the function's module (helpers, imports): the test modules' own functions, larger inputs."""
+    import inspect
+
+    from tests import test_rules_generators as gens
+    from tests import test_rules_imports as imports
+    from tests import test_rules_inlining as inlining
+    from tests import test_rules_pairs as pairs
+    from tests import test_rules_split as split
+
+    def case(group: str, spelling: str, rule: str, func: Any, *inputs: Any) -> Case:
+        return Case(group, spelling, rule, inspect.getsource(func), func.__name__, inputs, func.__module__)
+
+    rng = random.Random(7)
+    floats = [rng.uniform(-2, 2) for _ in range(200_000)]
+    pts = [(rng.uniform(-9, 9), rng.uniform(-9, 9)) for _ in range(1500)]
+    text_a, text_b = gens.text(500_000, 1), gens.text(500_000, 2)
+    adj = {v: [(v * 7 + 1) % 20_000, (v * 3) % 20_000] for v in range(20_000)}
+    many, window = imports.words(200_000), "".join(rng.choice("abcab") for _ in range(200_000))
+    short = ["".join(rng.choice("ab") for _ in range(3)) for _ in range(1500)]
+    data = bytes(rng.randrange(256) for _ in range(500_000))
+    return [
+        case("queues", "visited, queue = set(), [v]", "pop0-deque", split.bfs_set_queue, split.graph(60_000), 0),
+        case("queues", "three names, one line", "pop0-deque", split.bfs_order, adj, 0),
+        case("invariants", "Counter(word) per candidate", "hoist-invariant", imports.anagrams_of, "Bead", many),
+        case("invariants", "collections.Counter, comprehension", "hoist-invariant", imports.same_letters, "de", many),
+        case("invariants", "Counter(key), while window", "hoist-invariant", imports.anagram_windows, window, "abca"),
+        case("pairs", "for y in l[x + 1:] collecting pairs", "pair-loops", pairs.pairs_by_slice, list(range(2000))),
+        case("pairs", "index pairs, arithmetic, continue", "pair-loops", pairs.close_pairs, pts, 4.0),
+        case("pairs", "enumerate + index, condition", "pair-loops", pairs.mirrored, short),
+        case("pairs", "enumerate + slice, collecting", "pair-loops", pairs.collect_enumerated, list(range(2000))),
+        case("pairs", "comprehension of index pairs", "pair-loops", pairs.all_pairs, list(range(1500))),
+        case("generators", "sum(c1 != c2 for ... zip)", "map-builtin", gens.hamming, text_a, text_b),
+        case("generators", "sum/max(ord(c) for c in s)", "map-builtin", gens.checksum, text_a),
+        case("generators", '"".join(chr(b) for b in data)', "map-builtin", gens.decode, data),
+        case("inlining", "spectral-norm eval_A per element", "inline-helper", inlining.times_u, (7, floats)),
+        case("inlining", "helper in a comprehension", "inline-helper", inlining.squares_plus, list(range(300_000))),
+        case("inlining", "two levels in a while loop", "inline-helper", inlining.walk, pts * 100),
+    ]
 
 
 def _best(func: Callable[..., Any], arguments: tuple[Any, ...]) -> float:
@@ -126,6 +168,9 @@ def _best(func: Callable[..., Any], arguments: tuple[Any, ...]) -> float:
 
 def run(case: Case, *, repeat: int, check: bool) -> tuple[bool, str, float | None]:
     """(fired, verdict, speedup) for one spelling."""
+    import importlib
+    import inspect
+
     from perfkit.optimizers._code import CodeRef, bound_types
     from perfkit.optimizers._types import Context
     from perfkit.optimizers.rewrite import apply_rules
@@ -133,18 +178,20 @@ def run(case: Case, *, repeat: int, check: bool) -> tuple[bool, str, float | Non
 
     from tests.fixtures import slow_funcs
 
+    module = importlib.import_module(case.module) if case.module else slow_funcs
+    module_source = inspect.getsource(module) if case.module else ""
     source = textwrap.dedent(case.source)
-    old_ns, new_ns = dict(vars(slow_funcs)), dict(vars(slow_funcs))
+    old_ns, new_ns = dict(vars(module)), dict(vars(module))
     exec(source, old_ns)
     inputs = [(case.inputs, {})]
     types = {k: frozenset(v) for k, v in bound_types(old_ns[case.name], inputs).items()}
-    context = Context(case.name, source, slow_funcs.__name__, params=tuple(types), arg_types=types)
+    context = Context(case.name, source, module.__name__, module_source, params=tuple(types), arg_types=types)
     new, fired = apply_rules(source, case.name, context)
     if case.rule not in fired:
         return False, "-", None
     verdict = "not checked"
     if check:
-        result = verify(CodeRef(slow_funcs.__name__, case.name, source), CodeRef(slow_funcs.__name__, case.name, new),
+        result = verify(CodeRef(module.__name__, case.name, source), CodeRef(module.__name__, case.name, new),
                         inputs)  # fmt: skip
         verdict = "verified" if result.ok else f"REJECTED: {result.reason[:60]}"
     exec(new, new_ns)
@@ -158,7 +205,9 @@ def run(case: Case, *, repeat: int, check: bool) -> tuple[bool, str, float | Non
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("groups", nargs="*", help="classes to run (counting, grouping, joins, sorting, ...)")
+    parser.add_argument(
+        "groups", nargs="*", help="classes to run (counting, joins, sorting, pairs, generators, inlining, ...)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed calls of each, interleaved (default 3)")
     parser.add_argument("--no-verify", action="store_true", help="skip the verifier (timing only)")
     options = parser.parse_args(argv)

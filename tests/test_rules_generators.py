@@ -87,12 +87,10 @@ def test_hamming_spelling() -> None:
     assert _outcome(hamming, [Stopper()], [1]) is _outcome(_compiled(new), [Stopper()], [1]) is RuntimeError
 
 
-def test_counted_matches_and_operator_pairs() -> None:
+def test_operator_pairs_and_counted_matches() -> None:
     a, b = text(50_000, 3), text(40_000, 4)
-    wide = [("", ""), (range(5), range(2, 9)), ([1, 2], (1, 2))]
-    new, fired, verdict = verified(matches, [(a, b)], wide)
-    assert "map-builtin" in fired and "map(_pk_operator.eq, s, t)" in new, new
-    assert verdict.ok, verdict.reason
+    _, fired = rewrite_real(matches, [(a, b)])
+    assert "map-builtin" not in fired  # summing map's bools leaves sum's int fast path: no faster
     new, fired, verdict = verified(pairs_joined, [(a, b)], [("", "x"), (["a"], ["b"]), (range(3), range(3))])
     assert "map-builtin" in fired and "map(_pk_operator.add, xs, ys)" in new, new
     assert verdict.ok, verdict.reason
