@@ -163,11 +163,13 @@ class PumpSearch:
             like = bound[slot]
 
             def measure(text: str, slot: str = slot, like: Any = like) -> float:
+                """Seconds of the target on ``text`` (0 when it is rejected): the unit of ``validate``'s
+                ``enough`` (the search's cost is in line-equivalents)."""
                 value = convert(text, like)
                 if value is None or session.expired():
                     return 0.0
                 sample = session.evaluate(*session.unbind({**bound, slot: value[: session.max_size]}))
-                return session.feedback(sample) or 0.0
+                return sample.time_s if session.feedback(sample) is not None else 0.0
 
             for text in seeds[:SEEDS]:
                 measure(text)
@@ -182,6 +184,11 @@ class PumpSearch:
                 try:
                     traced = trace_slot(session, slot)
                     here = regex.traced_attacks(attacks, traced, deadline=time.monotonic() + TRACE_SHARE * budget)
+                    new = sum(a.where == regex.RUN_TIME for a in here)
+                    session.notes.append(
+                        f"pump: {len(traced)} regex(es) seen running on {slot!r}, {new} attack(s) on those the code "
+                        "walk missed"
+                    )
                 except Exception as exc:
                     session.notes.append(f"pump: tracing the regexes failed ({type(exc).__name__}: {exc})")
             widened = [_with_contexts(a, leads) for a in here[:MAX_ATTACKS]]

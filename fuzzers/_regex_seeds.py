@@ -25,8 +25,10 @@ from perfkit.errors import InvalidArgument
 __all__ = ["Attack", "regex_attacks", "regex_dictionary", "regex_seeds", "traced_attacks", "validate"]
 
 _MAX_PATTERNS = 200
+RUN_TIME = "seen at run time"  # the ``where`` of an attack on a pattern only the trace saw
 _MAX_CONTEXTS = 16
 _EXP_TOP = 48
+_SCREENED = 8  # polynomial attacks measured once before the climbs, to order them
 
 
 def _check_len(max_len: int) -> None:
@@ -99,7 +101,7 @@ def traced_attacks(attacks: list[Attack], traced: list[Any], *, deadline: float,
         if time.monotonic() >= deadline:
             break
         for attack in analyse(seen.pattern, seen.flags, search=seen.search):
-            out.append(replace(attack, where="seen at run time", enclosures=tuple(seen.splices)))
+            out.append(replace(attack, where=RUN_TIME, enclosures=tuple(seen.splices)))
     out.sort(key=lambda a: a.rank)
     return out
 
@@ -229,6 +231,22 @@ def _climb(
     return form.string(last_k), last
 
 
+def _screened(attacks: list[Attack], measure: Callable[[str], float], *, max_len: int, deadline: float) -> list[Attack]:
+    """``attacks`` with the polynomial ones ordered by what their bare form costs at a quarter of the room, one
+    measurement each (the analysis cannot tell which of several pumps of one degree the program lets through or
+    makes costliest; climbing each in turn can spend the budget on the cheapest); exponential ones stay first."""
+    screened: dict[int, float] = {}
+    polynomial = [i for i, a in enumerate(attacks) if a.kind == "polynomial"][:_SCREENED]
+    for i in polynomial if len(polynomial) > 1 else ():
+        room = _room(attacks[i], max_len)
+        if time.monotonic() >= deadline:
+            break
+        if room >= 8:
+            screened[i] = measure(attacks[i].string(room // 4))
+    order = sorted(range(len(attacks)), key=lambda i: (attacks[i].kind != "exponential", -screened.get(i, -1.0), i))
+    return [attacks[i] for i in order]
+
+
 def validate(
     attacks: list[Attack],
     measure: Callable[[str], float],
@@ -240,8 +258,9 @@ def validate(
     """Attack strings that make the real target's cost grow, with the cost ``measure`` gave, costliest first.
 
     ``measure`` runs the target on one string and returns its cost (it must bound its own time). Each attack is
-    tried bare with each of its failing suffixes, then behind the leading strings of the code (``contexts``):
-    the program must let the string reach the regex. A form is measured at growing sizes up to ``max_len``
+    tried bare with each of its failing suffixes, then between its enclosures, then behind the leading strings of
+    the code (``contexts``): the program must let the string reach the regex. Polynomial attacks are first
+    screened by one measurement each and climbed costliest first. A form is measured at growing sizes up to ``max_len``
     until its cost reaches ``enough``; it is kept when the cost grew faster than the length (confirmed by measuring
     both ends twice), at the most pumps that fit ``max_len`` (measured once more) if that costs more. One form per
     attack is kept. Stops after ``budget`` seconds.
@@ -251,7 +270,7 @@ def validate(
         raise InvalidArgument("budget", budget, "pass a positive number of seconds")
     deadline = time.monotonic() + budget
     kept: dict[str, float] = {}
-    for attack in attacks:
+    for attack in _screened(attacks, measure, max_len=max_len, deadline=deadline):
         forms = _forms(attack)
         for form in forms if attack.verified is not False else forms[:2]:  # did not grow even on the bare regex
             if time.monotonic() >= deadline:

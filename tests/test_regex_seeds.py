@@ -83,3 +83,24 @@ def test_arguments_are_checked() -> None:
         regex_seeds(t.safe, max_len=0)
     with pytest.raises(InvalidArgument, match="budget"):
         validate([], lambda s: 0.0, max_len=10, budget=0)
+
+
+def test_validate_screens_polynomial_attacks_costliest_first() -> None:
+    """Three quadratic attacks of one degree; the program lets only the '.' run cost (a deterministic cost
+    model, no timing): with a budget for about one climb, the screen must pick '.' first."""
+    from perfkit.fuzzers._regex_seeds import _screened
+
+    attacks = [Attack(r"\S*[.!?]x", "", p, "", "polynomial", 2, search=True) for p in ("a", ":", ".")]
+    calls: list[str] = []
+
+    def cost(text: str) -> float:
+        calls.append(text)
+        return (text.count(".") / 100) ** 2 + len(text) * 1e-6
+
+    order = _screened(attacks, cost, max_len=4000, deadline=time.monotonic() + 60)
+    assert [a.pump for a in order] == [".", "a", ":"]
+    assert len(calls) == 3  # one measurement per attack
+    exponential = Attack(r"(a+)+$", "", "a", "!", "exponential", 0)
+    assert _screened([*attacks, exponential], cost, max_len=4000, deadline=time.monotonic() + 60)[0] is exponential
+    kept = validate(attacks, cost, max_len=4000, budget=60, enough=50.0)
+    assert kept and kept[0][0].startswith("....")
