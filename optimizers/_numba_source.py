@@ -9,12 +9,15 @@ import textwrap
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._numba_flow import placeholder_rewrites
+from perfkit.optimizers._numba_ints import PRELUDE as INT_PRELUDE
+from perfkit.optimizers._numba_ints import checked_ints
 from perfkit.optimizers._numba_kinds import NUMBERS, RANKS, result_kind, shape_of, text_analysis
 from perfkit.optimizers._numba_maps import defaultdicts_as_dicts
 from perfkit.optimizers._numba_scan import ModuleFacts, Refused, scan, tested
 from perfkit.optimizers._types import Context
 
-_INT_LIMIT = 2**20  # elements; scalars may reach 2**31 (keeps sums and products of a few inside int64)
+_INT_LIMIT = 2**20  # lengths; and elements (scalars: 2**31) where numba made an int a float (see candidate_source)
+_EXACT_LIMIT = 2**63 - 1  # ints the kernel takes where its int operations are checked (_numba_ints)
 _REDUCERS = frozenset({"sum", "min", "max", "any", "all", "sorted", "list"})
 _TRUTHS = {"all": ("not x", "False", "True"), "any": ("x", "True", "False")}  # numba lacks these builtins
 _DOMAINS = {  # math functions that raise ValueError outside these bounds, where numba returns NaN
@@ -67,17 +70,19 @@ def _pkb_same(a, b):
     return True
 
 
-def _pkb_scalar(value):
-    """The number as numba takes it, or None: ints past 2**31, NaN, infinities and other types go to the original."""
+def _pkb_scalar(value, limit=LIMIT31):
+    """The number as numba takes it, or None: ints past ``limit``, NaN, infinities and other types go to the
+    original."""
     kind = type(value)
-    if kind is bool or (kind is int and -LIMIT31 <= value <= LIMIT31) or (kind is float and _pk_math.isfinite(value)):
+    if kind is bool or (kind is int and -limit <= value <= limit) or (kind is float and _pk_math.isfinite(value)):
         return value
     return None
 
 
-def _pkb_array(value, rank, writable):
+def _pkb_array(value, rank, writable, limit=LIMIT20):
     """A non-empty list (a tuple when not written to) of numbers as an int64/float64 array of ``rank``
-    dimensions, or None when that is not exact: ragged, mixed, huge or non-finite elements, or shared rows."""
+    dimensions, or None when that is not exact: ragged, mixed, non-finite elements or ints past ``limit``, or
+    shared rows."""
     kinds = (list,) if writable else (list, tuple)
     if type(value) not in kinds or not value or len(value) > LIMIT20:
         return None
@@ -102,15 +107,17 @@ def _pkb_array(value, rank, writable):
             array = _pk_np.fromiter(flat, dtype=_pk_np.int64, count=len(flat)).reshape(shape)
         except OverflowError:
             return None
-        return array if -LIMIT20 <= array.min() and array.max() <= LIMIT20 else None
+        return array if -limit <= array.min() and array.max() <= limit else None
     return None
 
 
-def _pkb_record(value, ranks):
-    """A tuple of numbers and lists of numbers, each converted, or None."""
+def _pkb_record(value, ranks, limits=(LIMIT31, LIMIT20)):
+    """A tuple of numbers and lists of numbers, each converted (ints within ``limits``: scalars, elements), or
+    None."""
     if type(value) is not tuple or len(value) != len(ranks):
         return None
-    items = tuple(_pkb_array(v, r, False) if r else _pkb_scalar(v) for v, r in zip(value, ranks))
+    scalar, element = limits
+    items = tuple(_pkb_array(v, r, False, element) if r else _pkb_scalar(v, scalar) for v, r in zip(value, ranks))
     return None if any(item is None for item in items) else items
 
 
@@ -191,7 +198,7 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
     renamed = {name: f"_pk_nb_{name}" for name in found.helpers}
     params = ", ".join(context.params)
     kernel, fallback = f"_pk_jit_{context.name}", f"_pk_py_{context.name}"
-    lines = [_PRELUDE, "", f"def {fallback}({params}):", textwrap.indent(_body(func), "    "), "", ""]
+    lines = [_PRELUDE, INT_PRELUDE, "", f"def {fallback}({params}):", textwrap.indent(_body(func), "    "), "", ""]
     used: set[str] = set()
     compiled = []
     for name in found.helpers:
@@ -224,15 +231,16 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
         same = " and ".join(f"{alias} is {builtin}" for alias, builtin in sorted(aliases.items()))
         lines += [f"    if not ({same}):", f"        {call_fallback}"]
     converted = []
+    limits = (2**31, _INT_LIMIT) if whole_floats else (_EXACT_LIMIT, _EXACT_LIMIT)
     for name, kind in kinds.items():
         if kind == "scalar":
-            value = f"_pkb_scalar({name})"
+            value = f"_pkb_scalar({name}, {limits[0]})"
         elif kind == "text":
             value = _TEXT.format(name=name)
         elif kind.startswith("record("):
-            value = f"_pkb_record({name}, {shape_of(kind)!r})"
+            value = f"_pkb_record({name}, {shape_of(kind)!r}, {limits})"
         else:
-            value = f"_pkb_array({name}, {RANKS[kind]}, {name in found.stores})"
+            value = f"_pkb_array({name}, {RANKS[kind]}, {name in found.stores}, {limits[1]})"
         lines += [f"    _pka_{name} = {value}", f"    if _pka_{name} is None:", f"        {call_fallback}"]
         converted.append(f"_pka_{name}")
     arrays = [name for name, kind in kinds.items() if kind in ("array", "matrix")]
@@ -262,8 +270,6 @@ def _result_guard(context: Context, call_fallback: str) -> list[str]:
     if kind == "scalar":
         names = sorted(context.return_types)
         problem = f"type(_pk_result) not in ({', '.join(names)},)"
-        if "int" in names:  # past this, int64 arithmetic may have wrapped around
-            problem += f" or (type(_pk_result) is int and not -{2**62} < _pk_result < {2**62})"
         return [f"    if {problem}:", f"        {call_fallback}"]
     if kind == "none":
         return ["    if _pk_result is not None:", f"        {call_fallback}"]
@@ -389,8 +395,9 @@ def _renamed(
     new_name: str | None = None,
 ) -> ast.FunctionDef:
     """A copy of ``func`` for the kernel: calls to module helpers use their compiled copies, a truth test of an
-    array (``if xs:``, true for every list the boundary converts) reads ``len(xs) > 0``, and ``math.sqrt(x)``
-    (and the other functions of ``_DOMAINS``) raise ValueError where Python's do (their names land in ``used``)."""
+    array (``if xs:``, true for every list the boundary converts) reads ``len(xs) > 0``, ``math.sqrt(x)``
+    (and the other functions of ``_DOMAINS``) raise ValueError where Python's do (their names land in ``used``),
+    and integer operations are checked (:func:`perfkit.optimizers._numba_ints.checked_ints`)."""
     copy = ast.parse(ast.unparse(func)).body[0]
     assert isinstance(copy, ast.FunctionDef)
     t.link_parents(copy)
@@ -433,7 +440,7 @@ def _renamed(
                 node.id = renamed[node.id]
             return node
 
-    copy = Rewrite().visit(copy)
+    copy = checked_ints(Rewrite().visit(copy), math_names=math_names, local=local)
     copy.decorator_list, copy.returns = [], None
     for arg in [*copy.args.posonlyargs, *copy.args.args, *copy.args.kwonlyargs]:
         arg.annotation = None

@@ -7,15 +7,17 @@ or lists/tuples of numbers nested once (:mod:`perfkit.optimizers._numba_kinds`).
 compile with it as ``_pk_nb_<name>``, and uses where an array would not behave like the list it replaces are
 refused (:mod:`perfkit.optimizers._numba_scan`); module number constants are frozen by numba.
 
-The wrapper (:mod:`perfkit.optimizers._numba_source`) converts each argument exactly or hands the call to a
-renamed copy of the original: a rectangular, non-empty list of all-int (within ±2**20) or all-float (finite)
-elements becomes an int64/float64 array; ragged rows, mixed or huge numbers, empty lists, shared rows and tuples
-the kernel would write into go to the original. The kernel's changes to an argument are written back into the
-caller's lists and rows; a kernel that raises, and an output holding NaN, hand the call to the original; math
-functions raise where Python's do; the kernel runs with bounds checks. Before offering it, the proposer compiles
-the candidate on sample inputs in a child process and reads numba's typing (:func:`widened_ints`): a kernel that
-would store a float into an int array or a bool as a number is dropped, and where an int became a float, a float
-output that is a whole number is recomputed by the original.
+The wrapper (:mod:`perfkit.optimizers._numba_source`) converts each argument exactly or hands the call to a renamed
+copy of the original: ints within int64 are taken (every integer operation of the kernel is checked, and one that
+would leave int64 hands the call to the original: :mod:`perfkit.optimizers._numba_ints`); a rectangular, non-empty
+list of all-int or all-float (finite) elements becomes an int64/float64 array; ragged rows, mixed numbers, ints past
+int64, empty lists, shared rows and tuples the kernel would write into go to the original. The kernel's changes to
+an argument are written back into the caller's lists and rows; a kernel that raises, and an output holding NaN, hand
+the call to the original; math functions raise where Python's do; the kernel runs with bounds checks. Before
+offering it, the proposer compiles the candidate on sample inputs in a child process and reads numba's typing
+(:func:`widened_ints`): a kernel that would store a float into an int array or a bool as a number is dropped, and
+where an int became a float, a float output that is a whole number is recomputed by the original (and ints past
+2**31, elements past 2**20, go to the original, since numba's float may round an int Python keeps exact).
 """
 
 from __future__ import annotations
