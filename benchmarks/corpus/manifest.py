@@ -730,7 +730,7 @@ HELD_OUT_2: tuple[Entry, ...] = (
         "order_mod",
         "multiplicative order by repeated multiplication (linear in the modulus)",
         "unit_mod_prime",
-        (100000, 500000, 2000000),
+        (200000, 1000000, 8000000),
         2000,
     ),
     Entry(
