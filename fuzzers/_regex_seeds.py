@@ -212,6 +212,8 @@ def _climb(
         points.append((k, cost))
         if cost >= enough:
             break
+        if form.kind == "exponential" and len(points) >= 2 and cost >= max(enough / 20, 3 * points[-2][1]):
+            break  # it multiplies by steps already: the most pumps that fit are measured next, not every k up
         if form.kind == "polynomial" and len(points) >= 4 and not _grows(points[-4:]):
             return None  # flat while the length grew eightfold: not worth the budget
     if len(points) < 2:
