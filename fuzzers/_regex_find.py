@@ -97,10 +97,10 @@ def _pattern_of(obj: Any) -> tuple[re.Pattern[Any], str] | None:
     bound to one (``PATTERN.match`` kept in a table or a global: ``"match"``)."""
     if isinstance(obj, re.Pattern):
         return obj, ""
-    owner = getattr(obj, "__self__", None)
-    if isinstance(obj, types.BuiltinMethodType) and isinstance(owner, re.Pattern):
-        return owner, obj.__name__
-    return None
+    if not isinstance(obj, types.BuiltinMethodType):  # (never getattr on anything else: lazy modules import)
+        return None
+    owner = obj.__self__
+    return (owner, obj.__name__) if isinstance(owner, re.Pattern) else None
 
 
 def _code_strings(code: types.CodeType) -> Iterator[str]:

@@ -32,3 +32,10 @@ def test_bound_methods_in_a_global_and_in_a_dict() -> None:
     got = found(d.header)
     assert got[r"^([a-z]+-?)+$"] == (False, True, 1)  # `.match` bound: matched
     assert got[r"\s*;\s*"] == (True, True, 1)  # `.split` bound: searched
+
+
+def test_objects_that_import_on_attribute_access_are_not_touched() -> None:
+    from tests.fixtures.regex_deep_pkg import tables
+
+    assert tables.MOVES  # a module-level list holding one: the walk reads the module's tables
+    assert STRING in found(d.parse_sql)
