@@ -17,6 +17,7 @@ from perfkit.optimizers.rules.grouping import group_append
 from perfkit.optimizers.rules.inlining import inline_helper
 from perfkit.optimizers.rules.invariants import hoist_invariant
 from perfkit.optimizers.rules.joins import index_join
+from perfkit.optimizers.rules.lookups import module_alias
 from perfkit.optimizers.rules.membership import index_dict, membership_local_list, membership_param_list, remove_loop
 from perfkit.optimizers.rules.number_theory import divisor_scan, gcd_and_factorial
 from perfkit.optimizers.rules.pairs import pair_loops
@@ -56,4 +57,5 @@ RULES: tuple[Rule, ...] = (
     Rule("gcd-factorial", gcd_and_factorial, "gcd or factorial by loop → math.gcd / math.factorial (guarded)"),
     Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
     Rule("memoize-inner-helper", memoize_inner_helper, "pure inner helper recursing twice or more → memo per call"),
+    Rule("module-alias", module_alias, "math.f read in a loop that calls nothing unknown → a local bound once"),
 )

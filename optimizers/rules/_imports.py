@@ -39,12 +39,16 @@ def _parsed(module_source: str) -> ast.Module | None:
 
 @functools.lru_cache(maxsize=64)
 def _bindings(module_source: str) -> dict[str, int]:
-    """How many times each name is bound anywhere in the module (a star import: every name, many times)."""
+    """How many times each module global is bound: by top-level code (in any block, not inside a ``def``, ``lambda``
+    or ``class`` body, whose names are their own), and once more for each ``global`` declaration anywhere. A star
+    import could bind anything: then nothing is known."""
     tree = _parsed(module_source)
     if tree is None:
         return {}
     bindings: dict[str, int] = {}
-    for node in ast.walk(tree):
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [(a.asname or a.name).split(".")[0] for a in node.names]
@@ -54,13 +58,17 @@ def _bindings(module_source: str) -> dict[str, int]:
             names = [a.asname or a.name for a in node.names]
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names = [node.name]
-        elif isinstance(node, ast.Global | ast.Nonlocal):
-            names = list(node.names)
+            pending.extend(node.decorator_list)
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names = [node.id]
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            pending.extend(ast.iter_child_nodes(node))
         for bound in names:
             bindings[bound] = bindings.get(bound, 0) + 1
-    # a name bound inside a function body is that function's local; counting it too errs on the side of refusing
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            for name in node.names:
+                bindings[name] = bindings.get(name, 0) + 1
     return bindings
 
 
