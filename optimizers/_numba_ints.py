@@ -433,28 +433,45 @@ class _Bits:
                     if isinstance(bound, ast.Name):
                         stores.setdefault(bound.id, []).append(node)
                         targets.add(id(bound))
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                stores.setdefault(node.targets[0].id, []).append(node)
-                targets.add(id(node.targets[0]))
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                for target, value in _pairs(node.targets[0], node.value):  # a = v, and a, b = v, w
+                    stores.setdefault(target.id, []).append(value)
+                    targets.add(id(target))
         for node in ast.walk(func):  # any other binding (x += 1, a, b = ..., walrus) makes a name unknown
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and id(node) not in targets:
                 stores.setdefault(node.id, []).append(node)
         params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
         self.known: dict[str, int] = {}
+        stores = {name: bindings for name, bindings in stores.items() if name not in params}
         for _ in range(4):  # a bound may use another known name (``for j in range(i)``, ``width = len(b) + 2``)
-            for name, bindings in stores.items():
-                if name in params:
-                    continue
-                found = [self._binding(name, binding) for binding in bindings]
+            for name, bindings in stores.items():  # a copy from a name not yet known (a swap) is assumed for now
+                found = [self._binding(name, b) for b in bindings if not self._pending_copy(b)]
                 sizes = [bits for bits in found if bits is not None]
                 if sizes and len(sizes) == len(found):
                     self.known[name] = max(sizes)
+        changed = True
+        while changed:  # then every binding, copies included, must stay within its name's bound (or the name goes)
+            changed = False
+            for name in list(self.known):
+                found = [self._binding(name, binding) for binding in stores[name]]
+                sizes = [bits for bits in found if bits is not None]
+                if len(sizes) < len(found) or max(sizes) > 62:
+                    del self.known[name]
+                    changed = True
+                elif max(sizes) > self.known[name]:
+                    self.known[name] = max(sizes)
+                    changed = True
+
+    def _pending_copy(self, binding: ast.AST) -> bool:
+        return isinstance(binding, ast.Name) and isinstance(binding.ctx, ast.Load) and binding.id not in self.known
 
     def _binding(self, name: str, binding: ast.AST) -> int | None:
-        if isinstance(binding, ast.Assign):
-            return self.of(binding.value)
         if isinstance(binding, ast.For | ast.comprehension):
             return self._counter(name, binding)
+        if isinstance(binding, ast.expr) and not isinstance(binding, ast.Name | ast.Starred):
+            return self.of(binding)
+        if isinstance(binding, ast.Name) and isinstance(binding.ctx, ast.Load):
+            return self.of(binding)
         return None
 
     def _counter(self, name: str, loop: ast.For | ast.comprehension) -> int | None:
@@ -522,7 +539,7 @@ class _Checked(ast.NodeTransformer):
         target = node.target
         if isinstance(target, ast.Name):
             read: ast.expr = ast.Name(target.id, ast.Load())
-        elif isinstance(target, ast.Subscript) and _pure(target) and not _walrus(node.value):
+        elif isinstance(target, ast.Subscript) and pure_expr(target) and not _walrus(node.value):
             read = ast.Subscript(_copy(target.value), _copy(target.slice), ast.Load())
         else:
             raise Refused(f"`{ast.unparse(node)}` would repeat an operand that may have side effects")
@@ -533,7 +550,7 @@ class _Checked(ast.NodeTransformer):
         exact = [self.bits.within(sides[i], 53) or self.bits.within(sides[i + 1], 53) for i in range(len(node.ops))]
         self.generic_visit(node)
         sides = [node.left, *node.comparators]
-        if len(node.ops) > 1 and not all(_pure(side) for side in sides[1:-1]):
+        if len(node.ops) > 1 and not all(pure_expr(side) for side in sides[1:-1]):
             raise Refused(f"`{ast.unparse(node)}` chains comparisons around an operand with side effects")
         parts: list[ast.expr] = []
         for i, op in enumerate(node.ops):
@@ -573,6 +590,21 @@ class _Checked(ast.NodeTransformer):
         return _call(helper, *node.args) if helper else node
 
 
+def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.Name, ast.expr]]:
+    """The (name, value) bindings of ``a = v`` and ``a, b = v, w`` (values taken before any name is bound)."""
+    if isinstance(target, ast.Name):
+        return [(target, value)]
+    if (
+        isinstance(target, ast.Tuple)
+        and isinstance(value, ast.Tuple)
+        and len(target.elts) == len(value.elts)
+        and all(isinstance(e, ast.Name) for e in target.elts)
+        and not any(isinstance(e, ast.Starred) for e in value.elts)
+    ):
+        return list(zip(target.elts, value.elts, strict=True))  # type: ignore[arg-type]
+    return []
+
+
 def _call(name: str, *args: ast.expr) -> ast.Call:
     return ast.Call(ast.Name(name, ast.Load()), list(args), [])
 
@@ -585,7 +617,7 @@ def _walrus(node: ast.AST) -> bool:
     return any(isinstance(n, ast.NamedExpr) for n in ast.walk(node))
 
 
-def _pure(node: ast.AST) -> bool:
+def pure_expr(node: ast.AST) -> bool:
     """Whether evaluating ``node`` twice gives the same value and changes nothing: names, constants, indexing,
     arithmetic and comparisons, and calls of the checked helpers and of side-effect-free builtins."""
     for n in ast.walk(node):

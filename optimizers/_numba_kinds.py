@@ -11,6 +11,7 @@ import ast
 from typing import Any
 
 from perfkit.optimizers import _ast_tools as t
+from perfkit.optimizers._numba_arrays import array_names
 from perfkit.optimizers._numba_maps import char_keyed_maps, is_map_key
 from perfkit.optimizers._numba_scan import Shape
 from perfkit.optimizers._types import Context
@@ -183,13 +184,14 @@ def text_params(context: Context) -> set[str]:
 def text_analysis(context: Context) -> tuple[set[str], set[str]]:
     """(The parameters a string may be passed to as an array of code points without changing what the function does.
 
-    That holds when the body has no string constants and uses the parameter only as ``len(p)``, in a truth test,
-    in ``isinstance(p, str | bytes)`` (the kernel knows the answer), swapped with another such parameter, compared
-    whole with another (``p == q``: the kernel compares lengths and code points), and as characters: ``p[i]`` (no
-    slices) and ``c`` of ``for c in p`` / ``for i, c in enumerate(p)``, each compared (``==``, ``<``, ...) only with
-    other such characters (a code point compares with a code point exactly as a one-character string with another),
-    tested for truth (a character is never empty: the kernel reads True) or used as keys of a local table that only
-    ever sees characters as keys (:mod:`perfkit.optimizers._numba_maps`); and those tables' names.
+    That holds when the body has no string constants (error messages and array type codes aside) and uses the
+    parameter only as ``len(p)``, in a truth test, in ``isinstance(p, str | bytes)`` (the kernel knows the answer),
+    swapped with another such parameter, compared whole with another (``p == q``: the kernel compares lengths and
+    code points), and as characters: ``p[i]`` (no slices) and ``c`` of ``for c in p`` / ``for i, c in
+    enumerate(p)``, each compared (``==``, ``<``, ...) only with other such characters (a code point compares with a
+    code point exactly as a one-character string with another), tested for truth (a character is never empty: the
+    kernel reads True) or used as keys of a local table that only ever sees characters as keys
+    (:mod:`perfkit.optimizers._numba_maps`); and those tables' names.
     """
     parsed = t.parse_function(context.source, context.name)
     if parsed is None:
@@ -198,6 +200,8 @@ def text_analysis(context: Context) -> tuple[set[str], set[str]]:
     body = func.body[1:] if ast.get_docstring(func) is not None else func.body
     nodes = [node for stmt in body for node in ast.walk(stmt)]
     messages = {id(n) for r in nodes if isinstance(r, ast.Raise) for n in ast.walk(r)}  # raise E("message")
+    types, modules = array_names(context.module_source)
+    messages |= {id(n.args[0]) for n in nodes if isinstance(n, ast.Call) and _array_call(n, types, modules)}
     if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in messages for n in nodes):
         return set(), set()
     parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
@@ -231,6 +235,20 @@ def text_analysis(context: Context) -> tuple[set[str], set[str]]:
             continue
         ok.discard(node.id)
     return ok, maps
+
+
+def _array_call(node: ast.Call, types: frozenset[str], modules: frozenset[str]) -> bool:
+    """``array(code, ...)`` or ``array.array(code, ...)``, the names as the module imports them (the code is a
+    type code, not text)."""
+    if not node.args:
+        return False
+    func = node.func
+    return (isinstance(func, ast.Name) and func.id in types) or (
+        isinstance(func, ast.Attribute)
+        and func.attr == "array"
+        and isinstance(func.value, ast.Name)
+        and func.value.id in modules
+    )
 
 
 def _loop_letters(nodes: list[ast.AST], names: set[str]) -> dict[str, str]:

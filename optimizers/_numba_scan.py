@@ -32,7 +32,9 @@ BUILTINS = frozenset(
     }
 )  # fmt: skip
 _NUMERIC_MODULES = frozenset({"math", "cmath", "numpy"})
-_OWN_HELPERS = frozenset({"_pkb_same"})  # compiled helpers the candidate's prelude defines
+_OWN_HELPERS = frozenset({"_pkb_same", "_pkb_carray", "_pkb_farray", "_pkb_store"})  # the candidate's prelude
+_LOCAL_ARRAYS = frozenset({"_pkb_carray", "_pkb_farray"})  # an array.array the kernel builds (_numba_arrays)
+LOCAL = "<local>"  # the root of such an array: stored into without write-back
 _ROW_FUNCS = frozenset({"sum", "min", "max", "list"})  # fine on one row (rank 1), not on a table
 
 
@@ -178,6 +180,8 @@ class _Walk:
 
     # shapes -----------------------------------------------------------------------------------------------------
     def shape(self, node: ast.AST) -> Shape:
+        if _builds_array(node):
+            return 1
         if isinstance(node, ast.Name):
             return self.shapes.get(node.id, 0)
         if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
@@ -187,6 +191,8 @@ class _Walk:
         return 0
 
     def root(self, node: ast.AST) -> str | None:
+        if _builds_array(node):
+            return LOCAL
         while isinstance(node, ast.Subscript):
             node = node.value
         return self.roots.get(node.id) if isinstance(node, ast.Name) else None
@@ -313,6 +319,8 @@ class _Walk:
         root = self.root(node)
         if root is None:
             raise Refused(f"{self.func.name} stores into {ast.unparse(node)}, which it cannot trace to an argument")
+        if root == LOCAL:
+            return
         if self.shapes.get(root) is not None and isinstance(self.shapes[root], tuple):
             raise Refused(f"{self.func.name} stores into a list inside the tuple {root}")
         self.result.stores.add(root)
@@ -359,6 +367,8 @@ class _Walk:
             self.result.truth_tests.setdefault(func_name, set()).update(tested_names)
         for stored in walk.result.stores:
             root = roots.get(stored)
+            if root == LOCAL:
+                continue
             if root is None:
                 raise Refused(f"helper {name} stores into an array the kernel cannot trace")
             self.result.stores.add(root)
@@ -381,6 +391,10 @@ def tested(node: ast.expr) -> bool:
     if isinstance(up, ast.UnaryOp) and isinstance(up.op, ast.Not):
         return True
     return isinstance(up, ast.BoolOp) and tested(up)
+
+
+def _builds_array(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _LOCAL_ARRAYS
 
 
 def _norm(shape: Shape) -> Shape:

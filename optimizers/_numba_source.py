@@ -8,6 +8,8 @@ import ast
 import textwrap
 
 from perfkit.optimizers import _ast_tools as t
+from perfkit.optimizers._numba_arrays import PRELUDE as ARRAY_PRELUDE
+from perfkit.optimizers._numba_arrays import array_names, local_arrays, same_type_test
 from perfkit.optimizers._numba_flow import placeholder_rewrites
 from perfkit.optimizers._numba_ints import PRELUDE as INT_PRELUDE
 from perfkit.optimizers._numba_ints import checked_ints
@@ -194,11 +196,22 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
     kernel_func = _known_types(func, {name for name, kind in kinds.items() if kind == "text"})
     kernel_func = placeholder_rewrites(_with_builtins(kernel_func, aliases))
     kernel_func = defaultdicts_as_dicts(kernel_func, text_analysis(context)[1] if "text" in kinds.values() else set())
+    array_types, array_modules = array_names(context.module_source)
+    kernel_func, arrays_used = local_arrays(kernel_func, types=array_types, modules=array_modules)
     found = scan(kernel_func, {name: shape_of(kind) for name, kind in kinds.items()}, module)
     renamed = {name: f"_pk_nb_{name}" for name in found.helpers}
     params = ", ".join(context.params)
     kernel, fallback = f"_pk_jit_{context.name}", f"_pk_py_{context.name}"
-    lines = [_PRELUDE, INT_PRELUDE, "", f"def {fallback}({params}):", textwrap.indent(_body(func), "    "), "", ""]
+    lines = [
+        _PRELUDE,
+        INT_PRELUDE,
+        ARRAY_PRELUDE,
+        "",
+        f"def {fallback}({params}):",
+        textwrap.indent(_body(func), "    "),
+        "",
+        "",
+    ]
     used: set[str] = set()
     compiled = []
     for name in found.helpers:
@@ -230,6 +243,8 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
     if aliases:  # the kernel calls the builtin itself: only while the imported name really is that builtin
         same = " and ".join(f"{alias} is {builtin}" for alias, builtin in sorted(aliases.items()))
         lines += [f"    if not ({same}):", f"        {call_fallback}"]
+    if any(arrays_used):  # the kernel builds numpy arrays where the original calls array.array
+        lines += [f"    if not ({same_type_test(*arrays_used)}):", f"        {call_fallback}"]
     converted = []
     limits = (2**31, _INT_LIMIT) if whole_floats else (_EXACT_LIMIT, _EXACT_LIMIT)
     for name, kind in kinds.items():

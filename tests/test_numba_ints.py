@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import copy
 import math
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,7 @@ def _context(func: Any, inputs: Inputs) -> Context:
         name=func.__name__,
         source=function_source(func)[0],
         module_name=func.__module__,
-        module_source=Path(__file__).read_text(encoding="utf-8"),
+        module_source=Path(sys.modules[func.__module__].__file__ or "").read_text(encoding="utf-8"),
         params=tuple(types),
         arg_types=types,
         return_types=frozenset(results),
