@@ -126,6 +126,7 @@ def _module_cases() -> list[Case]:
     from tests import test_rules_generators as gens
     from tests import test_rules_imports as imports
     from tests import test_rules_inlining as inlining
+    from tests import test_rules_lookups as lookups
     from tests import test_rules_pairs as pairs
     from tests import test_rules_split as split
 
@@ -157,6 +158,11 @@ def _module_cases() -> list[Case]:
         case("inlining", "spectral-norm eval_A per element", "inline-helper", inlining.times_u, (7, floats)),
         case("inlining", "helper in a comprehension", "inline-helper", inlining.squares_plus, list(range(300_000))),
         case("inlining", "two levels in a while loop", "inline-helper", inlining.walk, pts * 100),
+        case("inlining", "primality helper in comprehension ifs", "trial-division", inlining.primes_below, 20_000),
+        case("inlining", "sqrt primality helper in a for loop", "trial-division", inlining.count_primes, 300_000),
+        case("lookups", "math.sqrt in a for loop", "module-alias", lookups.norms, pts * 100),
+        case("lookups", "math.sin/cos/pi in a while loop", "module-alias", lookups.wave, 150_000, 0.001),
+        case("lookups", "math.log in a comprehension", "module-alias", lookups.logs, floats),
     ]
 
 

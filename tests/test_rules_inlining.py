@@ -26,6 +26,14 @@ def norm2(a, b):
     return math.sqrt(square(a) + square(b)) * SCALE
 
 
+def is_prime(n):
+    return n > 1 and all(n % d for d in range(2, n))
+
+
+def is_prime_sqrt(n):
+    return n >= 2 and all(n % i != 0 for i in range(2, int(math.sqrt(n)) + 1))
+
+
 def fact(n):
     return 1 if n <= 1 else n * fact(n - 1)
 
@@ -90,6 +98,22 @@ def computed_argument(xs):
     return [square(x + 1) for x in xs]
 
 
+def primes_below(limit):
+    return [x for x in range(limit) if is_prime(x)]
+
+
+def count_primes(limit):
+    total = 0
+    for k in range(limit):
+        if is_prime_sqrt(k):
+            total += 1
+    return total
+
+
+def captured(limit):
+    return [d for d in range(limit) if is_prime(d)]  # the helper's own ``d`` would capture the argument
+
+
 def test_spectral_norm_spelling() -> None:
     rng = random.Random(1)
     u = [rng.uniform(-2, 2) for _ in range(3000)]
@@ -115,7 +139,19 @@ def test_two_levels_in_a_while_loop() -> None:
     assert verdict.ok, verdict.reason
 
 
+def test_primality_helpers_become_a_sieve() -> None:
+    wide = [(0,), (1,), (2,), (3,), (-5,), (True,), (30.0,)]
+    new, fired, verdict = verified(primes_below, [(4000,)], wide)
+    assert {"inline-helper", "trial-division"} <= set(fired) and "is_prime" not in new, new
+    assert verdict.ok, verdict.reason
+    new, fired, verdict = verified(count_primes, [(60_000,)], wide)
+    assert {"inline-helper", "trial-division"} <= set(fired), new
+    assert verdict.ok, verdict.reason
+
+
 def test_unsafe_helpers_stay_calls() -> None:
+    _, fired = rewrite_real(captured, [(50,)])
+    assert "inline-helper" not in fired
     for func in (recursive_in_loop, defaults_in_loop, caller_binds, rebound_in_loop, computed_argument):
         _, fired = rewrite_real(func, [([1, 2, 3],)])
         assert "inline-helper" not in fired, func.__name__

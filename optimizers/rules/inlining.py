@@ -17,14 +17,16 @@ from perfkit.optimizers.rules import _facts as f
 from perfkit.optimizers.rules._imports import module_function
 
 _ROUNDS = 3  # a helper's expression may call another helper: inlined up to this depth
-_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr, ast.Yield, ast.Await)
+_SCOPES = (ast.Lambda, ast.NamedExpr, ast.Yield, ast.Await)
+_COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 def inline_helper(func: ast.FunctionDef, ctx: Context) -> bool:
     """``h(a, b)`` in a loop or comprehension, ``h`` a module function whose body is one ``return EXPR``, → EXPR
     with the arguments in place of the parameters. Guards: the module binds ``h`` only by its ``def`` (and ``func``
     does not); ``h`` has plain positional parameters (no defaults, ``*args``, keywords or decorators) and does not
-    call itself; EXPR makes no scope of its own and reads no name ``func`` binds (it must see the module's); each
+    call itself; EXPR holds no lambda, ``:=``, ``yield`` or ``await``, reads no name ``func`` binds (it must see the
+    module's), and its comprehensions bind no name an argument reads; each
     argument is a constant or a name certainly bound at the call (a parameter, an enclosing loop's variable, or a
     name set by an earlier top-level statement), so evaluating it later, twice or never changes nothing."""
     fired = False
@@ -70,6 +72,10 @@ def _expression(call: ast.Call, func: ast.FunctionDef, ctx: Context, bound: set[
             return None  # it would read the caller's local, or recurse
     if not all(_settled(arg, call, func) for arg in call.args):
         return None
+    inner = {n.id for c in ast.walk(expr) if isinstance(c, _COMPS) for g in c.generators for n in ast.walk(g.target)
+             if isinstance(n, ast.Name)}  # fmt: skip
+    if inner & {n.id for a in call.args for n in ast.walk(a) if isinstance(n, ast.Name)}:
+        return None  # ``all(n % d for d in ...)`` called as ``h(d)``: the argument would be captured
     values = dict(zip(params, call.args, strict=True))
     inlined = copy.deepcopy(expr)
     for node in [n for n in ast.walk(inlined) if isinstance(n, ast.Name) and n.id in values]:
@@ -100,9 +106,12 @@ def _settled(arg: ast.expr, call: ast.Call, func: ast.FunctionDef) -> bool:
         if isinstance(up, ast.For) and any(child is s for s in up.body) and _targets(up.target, name):
             return True
         if isinstance(up, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
-            if isinstance(child, ast.comprehension):
-                return False  # in a header: the first iterable runs before any target is bound
-            if any(_targets(g.target, name) for g in up.generators):
+            gens = up.generators
+            if isinstance(child, ast.comprehension):  # a header: its ifs see its own target, its iterable only earlier
+                inside = {id(n) for cond in child.ifs for n in ast.walk(cond)}
+                seen = gens[: [id(g) for g in gens].index(id(child)) + (1 if id(call) in inside else 0)]
+                return any(_targets(g.target, name) for g in seen)
+            if any(_targets(g.target, name) for g in gens):
                 return True
         if isinstance(child, ast.stmt):  # the statements before it in its block have all run
             block = next((b for b in t.statement_lists(up) if any(s is child for s in b)), None)
