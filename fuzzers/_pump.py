@@ -372,7 +372,8 @@ def trace_slot(session: Session, slot: str) -> list[Any]:
         value = (session.bind(args, kwargs) or {}).get(slot)
         return value if isinstance(value, str) else None
 
-    return trace(session.func, calls, text_of=text_of, timeout=min(1.0, session.job.timeout))
+    left = max(0.0, session.deadline - time.monotonic())
+    return trace(session.func, calls, text_of=text_of, timeout=min(1.0, session.job.timeout), budget=TRACE_SHARE * left)
 
 
 def code_tokens(session: Session) -> list[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import signal
 import sys
+import time
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -93,10 +94,13 @@ def trace(
     *,
     text_of: Callable[[tuple[Any, ...], dict[str, Any]], str | None] = lambda a, k: None,
     timeout: float = 1.0,
+    budget: float = 2.0,
 ) -> list[Traced]:
     """The patterns ``func`` runs on ``calls`` (each cut off after ``timeout`` seconds; what it raises is
-    ignored), most called first. ``text_of`` gives the input string of a call, to place the subjects in it."""
+    ignored; no call starts after ``budget`` seconds), most called first. ``text_of`` gives the input string of
+    a call, to place the subjects in it."""
     recorder = _Recorder()
+    end = time.monotonic() + budget
 
     def stop(signum: int, frame: Any) -> None:
         raise _Stop
@@ -104,6 +108,8 @@ def trace(
     previous = signal.signal(signal.SIGALRM, stop)
     try:
         for args, kwargs in calls:
+            if time.monotonic() >= end:
+                break
             recorder.text = text_of(args, kwargs) or ""
             signal.setitimer(signal.ITIMER_REAL, timeout)
             sys.setprofile(recorder)

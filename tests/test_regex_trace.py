@@ -75,3 +75,9 @@ def test_forms_put_enclosures_before_contexts() -> None:
     attack = Attack(**{**attack.__dict__, "enclosures": (("k=", ";"),)})
     strings = [f.string(2) for f in _forms(attack)]
     assert strings.index("k=aa!;") < strings.index("Xaa!")
+
+
+def test_trace_starts_no_call_past_its_budget() -> None:
+    calls = [(("Version: 1.2.3",), {})] * 3
+    assert trace(r.version_line, calls, text_of=lambda a, k: a[0], budget=0.0) == []
+    assert trace(r.version_line, calls, text_of=lambda a, k: a[0], budget=5.0)[0].calls == 3
