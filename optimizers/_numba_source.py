@@ -10,6 +10,7 @@ import textwrap
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._numba_arrays import PRELUDE as ARRAY_PRELUDE
 from perfkit.optimizers._numba_arrays import array_names, local_arrays, same_type_test
+from perfkit.optimizers._numba_flags import guard
 from perfkit.optimizers._numba_flow import placeholder_rewrites
 from perfkit.optimizers._numba_ints import PRELUDE as INT_PRELUDE
 from perfkit.optimizers._numba_ints import checked_ints
@@ -174,17 +175,28 @@ def build_source(context: Context, kinds: dict[str, str], *, whole_floats: bool 
         return None
 
 
-def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: bool = False) -> str:
+def candidate_source(
+    context: Context,
+    kinds: dict[str, str],
+    *,
+    whole_floats: bool = False,
+    fixed: dict[str, object] | None = None,
+    original: str | None = None,
+) -> str:
     """The boundary helpers, the original renamed (the fallback), the helpers and kernel, and the typed wrapper.
 
     ``whole_floats``: numba typed a variable that Python may keep an int as a float (``total = 0`` meeting a
     float); any float output that is a whole number then hands the call to the original, which gives its type.
-    Raises :class:`Refused` with the reason when the function or a helper cannot run the same way in numba.
+    ``fixed``: flags the kernel (``context.source``) takes at these values (:mod:`._numba_flags`); other calls go
+    to the fallback, made from ``original`` (the function's own source). Raises :class:`Refused` with the reason
+    when the function or a helper cannot run the same way in numba.
     """
     parsed = t.parse_function(context.source, context.name)
-    if parsed is None:
+    whole = t.parse_function(original, context.name) if original is not None else parsed
+    if parsed is None or whole is None:
         raise Refused("its source does not parse")
     _, func = parsed
+    fallback_body = _body(whole[1])
     a = func.args
     if a.vararg or a.kwarg or t.has_nested_scopes(func):
         raise Refused("it takes *args or **kwargs, or has nested functions, classes or global statements")
@@ -208,7 +220,7 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
         ARRAY_PRELUDE,
         "",
         f"def {fallback}({params}):",
-        textwrap.indent(_body(func), "    "),
+        textwrap.indent(fallback_body, "    "),
         "",
         "",
     ]
@@ -233,7 +245,7 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
         lines += [f"def _pkb_m_{name}(x):", f"    if {_DOMAINS[name]}:", raises, f"    return _pk_math.{name}(x)"]
         lines += ["", "", f"_pkb_m_{name} = _pkb_njit(_pkb_m_{name})", "", ""]
     lines += compiled
-    if _body(own) != _body(func):
+    if _body(own) != fallback_body:
         lines += [f"def _pk_nb_{context.name}({params}):", textwrap.indent(_body(own), "    ")]
         lines += ["", "", f"{kernel} = _pkb_njit(_pk_nb_{context.name})", "", ""]
     else:
@@ -243,6 +255,8 @@ def candidate_source(context: Context, kinds: dict[str, str], *, whole_floats: b
     if aliases:  # the kernel calls the builtin itself: only while the imported name really is that builtin
         same = " and ".join(f"{alias} is {builtin}" for alias, builtin in sorted(aliases.items()))
         lines += [f"    if not ({same}):", f"        {call_fallback}"]
+    if fixed:  # the kernel was made for these flag values
+        lines += [f"    if not ({guard(fixed)}):", f"        {call_fallback}"]
     if any(arrays_used):  # the kernel builds numpy arrays where the original calls array.array
         lines += [f"    if not ({same_type_test(*arrays_used)}):", f"        {call_fallback}"]
     converted = []

@@ -5,7 +5,11 @@ lists of lists or of tuples of numbers (2-D: a matrix, a DP table, points as ``(
 and such lists (``(i, u)``), and strings used only as characters to compare; and whose results are numbers, None,
 or lists/tuples of numbers nested once (:mod:`perfkit.optimizers._numba_kinds`). Module functions the kernel calls
 compile with it as ``_pk_nb_<name>``, and uses where an array would not behave like the list it replaces are
-refused (:mod:`perfkit.optimizers._numba_scan`); module number constants are frozen by numba.
+refused (:mod:`perfkit.optimizers._numba_scan`); module number constants are frozen by numba. Local
+``array.array`` tables of ints or doubles become arrays the kernel owns, with stores checked against the type code
+(:mod:`perfkit.optimizers._numba_arrays`). A function that cannot be compiled as a whole because of a branch a flag
+parameter switches (``normalized=False``) gets a kernel for the flag's default; other calls run the original
+(:mod:`perfkit.optimizers._numba_flags`).
 
 The wrapper (:mod:`perfkit.optimizers._numba_source`) converts each argument exactly or hands the call to a renamed
 copy of the original: ints within int64 are taken (every integer operation of the kernel is checked, and one that
@@ -23,9 +27,11 @@ where an int became a float, a float output that is a whole number is recomputed
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from typing import Any
 
 from perfkit.optimizers._code import CodeRef
+from perfkit.optimizers._numba_flags import flags_fixed, guard
 from perfkit.optimizers._numba_kinds import classify, numeric_kinds, result_kind, shape_of, text_params, why_not_numeric
 from perfkit.optimizers._numba_scan import Refused
 from perfkit.optimizers._numba_source import build_source, candidate_source
@@ -59,25 +65,48 @@ class NumbaProposer:
         """The jitted candidate, or nothing (the reason lands in ``self.rejections``)."""
         if context.round > 1 or n < 1:
             return []
-        kinds = numeric_kinds(context)
-        if kinds is None:
-            self.rejections.append(f"{context.name}: {why_not_numeric(context)}")
+        found = _kernel_context(context)
+        if isinstance(found, str):
+            self.rejections.append(f"{context.name}: {found}")
             return []
-        try:
-            source = candidate_source(context, kinds)
-        except Refused as exc:
-            self.rejections.append(f"{context.name}: {exc}")
-            return []
+        original = context.source
+        context, kinds, fixed, source = found
         note = "numba.njit kernel with list/str→array boundary"
+        if fixed:
+            note += f"; for calls with {guard(fixed)} (others run the original)"
         if self.check_compile:
             problem, widened = compile_check(CodeRef(context.module_name, context.name, source), context)
             if problem:
                 self.rejections.append(f"{context.name}: {problem}")
                 return []
             if widened:  # the kernel is the same; the wrapper also checks for whole floats
-                source = candidate_source(context, kinds, whole_floats=True)
+                source = candidate_source(context, kinds, whole_floats=True, fixed=fixed, original=original)
                 note += f"; whole-number floats go to the original ({', '.join(widened[:3])})"
         return [Candidate(source, self.name, note)]
+
+
+def _kernel_context(context: Context) -> tuple[Context, dict[str, str], dict[str, Any], str] | str:
+    """(The context the kernel is made from, the boundary kinds, flags fixed at their defaults, the candidate), or
+    why there is none: the function as it stands, else with its flags fixed (:mod:`._numba_flags`)."""
+    kinds = numeric_kinds(context)
+    try:
+        if kinds is not None:
+            return context, kinds, {}, candidate_source(context, kinds)
+        problem = why_not_numeric(context)
+    except Refused as exc:
+        problem = str(exc)
+    specialised = flags_fixed(context.source, context.name)
+    if specialised is None:
+        return problem
+    source, fixed = specialised
+    narrowed = replace(context, source=source)
+    kinds = numeric_kinds(narrowed)
+    if kinds is None:
+        return problem
+    try:
+        return narrowed, kinds, fixed, candidate_source(narrowed, kinds, fixed=fixed, original=context.source)
+    except Refused:
+        return problem
 
 
 def compile_check(candidate: CodeRef, context: Context) -> tuple[str | None, list[str]]:
