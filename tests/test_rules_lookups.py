@@ -34,6 +34,13 @@ def calls_unknown(xs, f):
     return [math.sqrt(f(x)) for x in xs]
 
 
+def key_function(rows, f):
+    out = []
+    for row in rows:
+        out.append(math.sqrt(sorted(row, key=f)[0]))
+    return out
+
+
 def binds_math(xs):
     out = 0.0
     for x in xs:
@@ -69,6 +76,7 @@ def test_comprehension() -> None:
 
 
 def test_unknown_calls_and_local_names_keep_the_lookups() -> None:
-    for func, observed in ((calls_unknown, [([1.0, 4.0], abs)]), (binds_math, [([1.0],)])):
+    cases = ((calls_unknown, [([1.0, 4.0], abs)]), (binds_math, [([1.0],)]), (key_function, [([[4.0, 1.0]], abs)]))
+    for func, observed in cases:
         _, fired = rewrite_real(func, observed)
         assert "module-alias" not in fired, func.__name__

@@ -71,6 +71,8 @@ def _known_calls(loop: ast.AST, func: ast.FunctionDef, fresh: set[str], bound: s
         callee = call.func
         if call.keywords and not (isinstance(callee, ast.Name) and callee.id in ("sorted", "min", "max")):
             return False
+        if any(not isinstance(k.value, ast.Lambda | ast.Constant) for k in call.keywords):
+            return False  # ``key=some_function`` runs code this walk does not see (a lambda's calls it does)
         if isinstance(callee, ast.Name):
             if callee.id not in f.PURE_BUILTINS or callee.id in bound:
                 return False
