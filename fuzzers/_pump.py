@@ -147,6 +147,7 @@ class PumpSearch:
             return None if session.regex is None else ([], [])
         attacks, dictionary = data
         from perfkit.fuzzers import _regex_seeds as regex
+        from perfkit.fuzzers._regex_redos import class_mates
 
         limit = session.max_size
         budget = max(0.0, session.deadline - time.monotonic())
@@ -213,6 +214,11 @@ class PumpSearch:
                         origin = "regex-validated" if ok else "regex" if not context + trail else "regex-context"
                         patterns.append(Pattern(slot, *converted, origin=origin))
                         passed += ok
+                    if ok and len(pump) == 1:  # the same form pumping another character of the pump's class
+                        for mate in class_mates(getattr(attack, "pattern", ""), getattr(attack, "flags", 0), pump):
+                            converted = [convert(x, like) for x in (context + prefix, mate, suffix + trail)]
+                            if all(c is not None for c in converted):
+                                patterns.append(Pattern(slot, *converted, origin="regex-mate"))
                 for part in dict.fromkeys(pump) if len(pump) > 1 else ():  # each letter of a longer pump alone:
                     converted = [convert(x, like) for x in (prefix, part, suffix)]  # the analysis may over-fit it
                     if all(c is not None for c in converted):
@@ -272,7 +278,7 @@ class Pumping:
                 queue.append(Pattern(slot, like[:0], piece, like[:0], "constant"))
         self.rng.shuffle(queue)
         # validated attacks, then every bare attack and its letters, then the attacks behind leading strings
-        first = {"regex-validated": 0, "regex": 1, "regex-read": 2, "regex-context": 3}
+        first = {"regex-validated": 0, "regex-mate": 0, "regex": 1, "regex-read": 2, "regex-context": 3}
         next_look = 0.0
         while not session.expired() and not self.censored:
             if late is not None and time.monotonic() >= next_look:

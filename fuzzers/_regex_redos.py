@@ -50,7 +50,7 @@ from perfkit.fuzzers._regex_tree import (
 
 from perfkit.errors import InvalidArgument
 
-__all__ = ["Attack", "analyse", "growth", "literal_runs", "timings", "verify", "ways"]
+__all__ = ["Attack", "analyse", "class_mates", "growth", "literal_runs", "timings", "verify", "ways"]
 
 _BIG_BOUND = 16  # a bounded repeat {m,n} with n at least this counts as unbounded
 _LONG = 64  # a repeat bounded below this absorbs a bounded run only: adjacent to another, a constant factor
@@ -443,6 +443,22 @@ def _fails(attack: Attack, compiled: re.Pattern[str], k: int, suffix: str) -> bo
     text = attack.string(k)[: len(attack.string(k)) - len(attack.suffix)] + suffix
     found = (compiled.search if attack.search else compiled.match)(text)
     return found is None or (attack.search and found.start() >= len(attack.prefix) + len(attack.pump) * k)
+
+
+def class_mates(pattern: str, flags: int, char: str, *, limit: int = 3) -> list[str]:
+    """Other characters every character set of ``pattern`` treats as it treats ``char``, characters outside
+    ASCII first (a pump of one of them backtracks the same way, and ``re`` often spends longer per step on
+    them: a negated class or ``\\s`` checked against Unicode ranges)."""
+    try:
+        root = Builder(pattern, flags).tree()
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return []
+    sets = list(dict.fromkeys(n[1] for n, _ in walk(root) if n[0] == "char"))
+    if not any(char in x for x in sets):
+        return []
+    mark = tuple(char in x for x in sets)
+    universe = sorted(frozenset().union(*sets), key=lambda c: (c.isascii(), not c.isprintable(), ord(c)))
+    return [c for c in universe if c != char and tuple(c in x for x in sets) == mark][:limit]
 
 
 # ---- empirical check

@@ -218,3 +218,14 @@ def test_a_suffix_check_that_hangs_is_cut_off_and_kept() -> None:
     (checked,) = _suffixes_bounded([(hang, False)], per_check=0.3)
     assert checked is not None and checked.suffix == "!"  # kept with the suffix that hung: it blows up already
     assert time.monotonic() - t0 < 10
+
+
+def test_class_mates_are_treated_alike_by_every_set_non_ascii_first() -> None:
+    from perfkit.fuzzers._regex_redos import class_mates
+
+    mates = class_mates(r"^\s*([^ \t\r\n=]+)\s*=", 0, "\x0b")  # vertical tab: a space to \s, a name char too
+    assert mates and not mates[0].isascii() and "\xa0" in class_mates(r"^\s*([^ \t\r\n=]+)\s*=", 0, "\x0b", limit=9)
+    assert " " not in class_mates(r"^\s*([^ \t\r\n=]+)\s*=", 0, "\x0b", limit=99)  # a space is not a name char
+    assert class_mates(r"^(\d+)+$", 0, "1")[0] == "\u0661"  # an Arabic-Indic digit matches \d too
+    assert class_mates(r"^(\d+)+$", re.ASCII, "1", limit=99) == [c for c in "0123456789" if c != "1"]
+    assert class_mates(r"(a+)+$", 0, "a") == [] and class_mates(r"(a+)+$", re.IGNORECASE, "a") == ["A"]
