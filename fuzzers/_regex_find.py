@@ -33,6 +33,7 @@ _SKIP_MODULES = frozenset(
     | {"perfkit", "hypothesis", "atheris", "_pytest", "pytest", "pluggy", "inspect", "ast", "dis", "types", "copyreg"}
 )
 _GUARD_CALLS = {"startswith", "endswith", "find", "index", "split", "partition", "count"}
+_RE_FLAGS = re.IGNORECASE | re.LOCALE | re.MULTILINE | re.DOTALL | re.UNICODE | re.VERBOSE | re.ASCII
 _REGEXY = re.compile(r"[*+?{}\[\]\\()|^$]")
 
 
@@ -92,15 +93,22 @@ def _re_func_name(obj: Any) -> str | None:
     return name if name in _RE_FUNCS and module in ("re", "regex", "regex.regex") else None
 
 
-def _pattern_of(obj: Any) -> tuple[re.Pattern[Any], str] | None:
+def compiled(obj: Any) -> bool:
+    """Whether ``obj`` is a compiled pattern: ``re``'s, or the ``regex`` package's (read by type only: never
+    ``getattr`` on an unknown object, lazy modules import on attribute access)."""
+    kind = type(obj)
+    return isinstance(obj, re.Pattern) or (kind.__name__ == "Pattern" and kind.__module__ in ("_regex", "regex"))
+
+
+def _pattern_of(obj: Any) -> tuple[Any, str] | None:
     """A compiled pattern and the method it is used through: the pattern itself (``""``: not known), or a method
     bound to one (``PATTERN.match`` kept in a table or a global: ``"match"``)."""
-    if isinstance(obj, re.Pattern):
+    if compiled(obj):
         return obj, ""
-    if not isinstance(obj, types.BuiltinMethodType):  # (never getattr on anything else: lazy modules import)
+    if not isinstance(obj, types.BuiltinMethodType):
         return None
     owner = obj.__self__
-    return (owner, obj.__name__) if isinstance(owner, re.Pattern) else None
+    return (owner, obj.__name__) if compiled(owner) else None
 
 
 def _code_strings(code: types.CodeType) -> Iterator[str]:
@@ -466,8 +474,8 @@ class _Walker:
 def _normal(pattern: Any, flags: Any) -> tuple[str, int] | None:
     """(pattern text, flags) as analysed: a compiled pattern's own flags; a bytes pattern read as Latin-1 with
     ``re.ASCII`` (what bytes patterns mean by ``\\w``, ``\\d``, ``\\s`` and case)."""
-    if isinstance(pattern, re.Pattern):
-        pattern, flags = pattern.pattern, pattern.flags & ~re.UNICODE
+    if compiled(pattern):  # the regex package's own flags (VERSION0, ...) are dropped
+        pattern, flags = pattern.pattern, pattern.flags & _RE_FLAGS & ~re.UNICODE
     if not isinstance(flags, int):
         return None
     if isinstance(pattern, bytes):

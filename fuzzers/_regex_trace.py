@@ -2,12 +2,13 @@
 
 The static walk (:mod:`._regex_find`) misses patterns built at run time (``fmt % {...: self.prop}`` compiled on
 first use, patterns from configuration). :func:`trace` runs the target on a few inputs under ``sys.setprofile``
-and records every call of a compiled pattern's method (``match``, ``search``, ``finditer``, ``sub``, ... as the
-C call it is; ``re.search(rx, s)`` ends in one too): the pattern, whether it is only matched at a position, and
-the subjects it was given. A subject is read off the calling frame's string locals that occur in the input
-(``the_rest`` of a ``split``, a token of a lexer, a line): the input around it, ``(lead, trail)``, is where an
-attack string must go so that the program hands it to that regex; for a subject that opens and closes with
-punctuation (a comment, a quoted string), also the input around what lies between (``Traced.splices``).
+and records every call of a compiled pattern's method (``re``'s or the ``regex`` package's ``match``, ``search``,
+``finditer``, ``sub``, ... as the C call it is; ``re.search(rx, s)`` ends in one too): the pattern, whether it is
+only matched at a position, and the subjects it was given. A subject is read off the calling frame's string
+locals that occur in the input (``the_rest`` of a ``split``, a token of a lexer, a line): the input around it,
+``(lead, trail)``, is where an attack string must go so that the program hands it to that regex; for a subject
+that opens and closes with punctuation (a comment, a quoted string), also the input around what lies between
+(``Traced.splices``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from perfkit.fuzzers._regex_find import _RE_FLAGS, compiled
 
 _METHODS = frozenset({"match", "fullmatch", "search", "finditer", "findall", "sub", "subn", "split"})
 _MATCH_ONLY = frozenset({"match", "fullmatch"})
@@ -49,10 +52,10 @@ class _Recorder:
     def __call__(self, frame: types.FrameType, event: str, arg: Any) -> None:
         if event != "c_call" or getattr(arg, "__name__", None) not in _METHODS:
             return
-        owner = getattr(arg, "__self__", None)
-        if not isinstance(owner, re.Pattern) or not isinstance(owner.pattern, str):
+        owner: Any = getattr(arg, "__self__", None)
+        if not compiled(owner) or not isinstance(owner.pattern, str):
             return
-        key = (owner.pattern, owner.flags & ~re.UNICODE)
+        key = (owner.pattern, owner.flags & _RE_FLAGS & ~re.UNICODE)
         got = self.found.get(key)
         if got is None:
             if len(self.found) >= _MAX_PATTERNS:

@@ -39,3 +39,23 @@ def test_objects_that_import_on_attribute_access_are_not_touched() -> None:
 
     assert tables.MOVES  # a module-level list holding one: the walk reads the module's tables
     assert STRING in found(d.parse_sql)
+
+
+def test_patterns_of_the_regex_package_are_read_by_type() -> None:
+    """A compiled pattern of the third-party ``regex`` package (its type is ``_regex.Pattern``, its flags carry
+    the package's own VERSION0 bit): recognised by its type, flags reduced to ``re``'s."""
+    import re
+
+    from perfkit.fuzzers._regex_find import _normal, _pattern_of, compiled
+
+    class Pattern:  # stands in for _regex.Pattern (the package is not a dependency)
+        pattern, flags = r"(a+)+$", re.IGNORECASE | re.UNICODE | 0x2000
+
+        def match(self, s: str) -> None:
+            return None
+
+    Pattern.__module__ = "_regex"
+    fake = Pattern()
+    assert compiled(fake) and _normal(fake, 0) == (r"(a+)+$", re.IGNORECASE)
+    assert _pattern_of(fake) == (fake, "")
+    assert not compiled(object()) and _pattern_of(len) is None
