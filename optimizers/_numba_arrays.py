@@ -23,7 +23,6 @@ from perfkit.optimizers._numba_scan import Refused
 _INT_CODES = frozenset("bBhHiIlLqQ")
 
 PRELUDE = '''
-import array as _pk_array
 
 def _pkb_carray(values, low, high):
     return _pk_np.array(list(values), dtype=_pk_np.int64)

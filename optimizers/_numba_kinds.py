@@ -70,6 +70,8 @@ def classify(description: str) -> str:
         return "scalar"
     if name == "str":
         return "text"
+    if name == "array" and not positions:  # array.array: ints or floats, read as a list of numbers (the boundary
+        return "array"  # checks the type code; one that is written to goes to the original)
     if name not in ("list", "tuple"):
         return "other"
     if not positions:

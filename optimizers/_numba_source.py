@@ -36,7 +36,8 @@ _DOMAINS = {  # math functions that raise ValueError outside these bounds, where
 }
 
 
-_PRELUDE = '''import math as _pk_math
+_PRELUDE = '''import array as _pk_array
+import math as _pk_math
 import warnings as _pk_warnings
 from itertools import chain as _pk_chain_lists
 
@@ -87,6 +88,8 @@ def _pkb_array(value, rank, writable, limit=LIMIT20):
     dimensions, or None when that is not exact: ragged, mixed, non-finite elements or ints past ``limit``, or
     shared rows."""
     kinds = (list,) if writable else (list, tuple)
+    if type(value) is _pk_array.array and rank == 1 and not writable:
+        return _pkb_typed(value, limit)
     if type(value) not in kinds or not value or len(value) > LIMIT20:
         return None
     if rank == 2:
@@ -112,6 +115,20 @@ def _pkb_array(value, rank, writable, limit=LIMIT20):
             return None
         return array if -limit <= array.min() and array.max() <= limit else None
     return None
+
+
+def _pkb_typed(value, limit):
+    """A non-empty ``array.array`` of ints or floats (read, never written) as an int64/float64 array, or None."""
+    if not value or len(value) > LIMIT20 or value.typecode not in "bBhHiIlLqQfd":
+        return None
+    raw = _pk_np.frombuffer(value, dtype=value.typecode)
+    if value.typecode in "fd":
+        array = raw.astype(_pk_np.float64)
+        return array if _pk_np.isfinite(array).all() else None
+    if raw.dtype.kind == "u" and raw.max() > limit:
+        return None
+    array = raw.astype(_pk_np.int64)
+    return array if -limit <= array.min() and array.max() <= limit else None
 
 
 def _pkb_record(value, ranks, limits=(LIMIT31, LIMIT20)):

@@ -82,6 +82,11 @@ class NumbaProposer:
             if widened:  # the kernel is the same; the wrapper also checks for whole floats
                 source = candidate_source(context, kinds, whole_floats=True, fixed=fixed, original=original)
                 note += f"; whole-number floats go to the original ({', '.join(widened[:3])})"
+                # compiled once more, from its own file: numba's disk cache then serves the verifier's processes
+                problem, _ = compile_check(CodeRef(context.module_name, context.name, source), context)
+                if problem:
+                    self.rejections.append(f"{context.name}: {problem}")
+                    return []
         return [Candidate(source, self.name, note)]
 
 

@@ -70,6 +70,19 @@ def countdown(n):
     return left[0]
 
 
+def weighted(xs, ws):
+    total = 0
+    for i in range(len(xs)):
+        total += xs[i] * ws[i]
+    return total
+
+
+def bump(xs):
+    for i in range(len(xs)):
+        xs[i] += 1
+    return xs[0]
+
+
 def test_array_constructors_are_found_through_imports_only() -> None:
     source = "from array import array as arr\nimport array as am\nimport numpy as array\n"
     assert array_names(source) == (frozenset({"arr"}), frozenset({"am"}))
@@ -128,3 +141,23 @@ def test_an_unsigned_column_through_the_real_verifier() -> None:
     assert attempt.check is not None and attempt.check.ok, attempt.reason
     assert "_pkb_carray(range(len2 + 1), 0, " in attempt.source
     assert CodeRef(__name__, "column_distance", attempt.source).load()("flaw", "lawn") == 2
+
+
+def test_array_arguments_are_read_as_arrays_and_written_ones_go_to_the_original() -> None:
+    pairs = [((typed_array("l", [1, 2, 3]), typed_array("l", [4, 5, 6])), {})]
+    pairs.append(((typed_array("l", [7, 8]), typed_array("l", [1, 2])), {}))
+    candidate = _candidate(weighted, pairs)
+    kernel = candidate.__globals__["_pk_jit_weighted"]
+    seen: list[Any] = []
+    candidate.__globals__["_pk_jit_weighted"] = lambda *args: seen.append(args) or kernel(*args)
+    trials = [(typed_array(a, [1, 2, 3]), typed_array(b, [4, 5, 6])) for a in "lLbd" for b in "lHf"]
+    trials += [
+        (typed_array("L", [2**63 + 1]), typed_array("l", [1])),
+        (typed_array("q", [2**62]), typed_array("q", [4])),
+    ]
+    trials += [([1, 2], [3, 4]), (typed_array("l"), typed_array("l"))]
+    assert not _mismatches(weighted, candidate, trials)
+    assert len(seen) == 12 + 2  # every int and float code, the int64 one and the lists; not past int64, not empty
+    written = _candidate(bump, [(([1, 2, 3],), {}), (([4, 5],), {})])
+    xs = typed_array("L", [1, 2])
+    assert written(xs) == 2 and xs == typed_array("L", [2, 3])  # written to: the original ran on it
