@@ -27,6 +27,13 @@ def wave(n, step):
 
 
 def logs(xs):
+    out = []
+    for x in xs:
+        out.append(math.log(x) if x > 0 else -math.inf)
+    return out
+
+
+def logs_comprehension(xs):
     return [math.log(x) if x > 0 else -math.inf for x in xs]
 
 
@@ -69,14 +76,19 @@ def test_while_loop_with_functions_and_a_constant() -> None:
     assert verdict.ok, verdict.reason
 
 
-def test_comprehension() -> None:
+def test_conditional_expression_in_a_loop() -> None:
     new, fired, verdict = verified(logs, [(floats(100_000, 2),)], [([],), ([0, -1, 1e-320],), ([math.nan],), (["a"],)])
     assert "module-alias" in fired and "_pk_math_log(x)" in new, new
     assert verdict.ok, verdict.reason
 
 
 def test_unknown_calls_and_local_names_keep_the_lookups() -> None:
-    cases = ((calls_unknown, [([1.0, 4.0], abs)]), (binds_math, [([1.0],)]), (key_function, [([[4.0, 1.0]], abs)]))
+    cases = (
+        (calls_unknown, [([1.0, 4.0], abs)]),
+        (binds_math, [([1.0],)]),
+        (key_function, [([[4.0, 1.0]], abs)]),
+        (logs_comprehension, [([1.0, 2.0],)]),  # a comprehension's own scope: the alias would be a cell read
+    )
     for func, observed in cases:
         _, fired = rewrite_real(func, observed)
         assert "module-alias" not in fired, func.__name__
