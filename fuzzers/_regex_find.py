@@ -16,7 +16,9 @@ import ast
 import builtins
 import functools
 import inspect
+import os
 import re
+import sys
 import textwrap
 import types
 from collections import deque
@@ -208,6 +210,49 @@ def _local_constants(tree: ast.AST, evaluator: _Evaluator) -> None:
                 evaluator.local[node.targets[0].id] = got
 
 
+@dataclass(frozen=True)
+class _CompiledSource:
+    """A function compiled to C (mypyc) and its definition in the ``.py`` its module ships beside the extension."""
+
+    module: types.ModuleType
+    qualname: str
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@functools.lru_cache(maxsize=256)
+def _module_source(path: str) -> ast.Module | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _compiled_source(obj: Any) -> _CompiledSource | None:
+    """The source definition of a compiled function or method (``builtin_function_or_method`` or
+    ``method_descriptor`` of an extension module with a ``.py`` of the same name beside it), or None."""
+    owner = getattr(obj, "__objclass__", None)
+    module_name = getattr(owner if owner is not None else obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    module = sys.modules.get(module_name) if isinstance(module_name, str) else None
+    path = getattr(module, "__file__", None) or ""
+    if not isinstance(qualname, str) or not path.endswith((".so", ".pyd")):
+        return None
+    source = os.path.join(os.path.dirname(path), os.path.basename(path).split(".")[0] + ".py")
+    tree = _module_source(source) if os.path.exists(source) else None
+    body: list[ast.stmt] = tree.body if tree is not None else []
+    node: ast.AST | None = None
+    for part in qualname.split("."):
+        node = next((n for n in body if isinstance(n, _DEFS) and n.name == part), None)
+        body = node.body if isinstance(node, _DEFS) else []
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and module is not None:
+        return _CompiledSource(module, qualname, node)
+    return None
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
 def _source_tree(func: types.FunctionType) -> ast.AST | None:
     try:
         return ast.parse(textwrap.dedent(inspect.getsource(func)))
@@ -219,7 +264,7 @@ class _Walker:
     def __init__(self, *, max_depth: int, max_functions: int) -> None:
         self.max_depth = max_depth
         self.max_functions = max_functions
-        self.queue: deque[tuple[Any, int]] = deque()
+        self.queue: deque[tuple[Any, int]] = deque()  # functions, classes and compiled sources, with depths
         self.seen: set[int] = set()
         self.reach = Reach()
         self.patterns: dict[tuple[str, int], FoundRegex] = {}
@@ -234,6 +279,8 @@ class _Walker:
             obj, depth = self.queue.popleft()
             if isinstance(obj, types.FunctionType):
                 self.function(obj, depth)
+            elif isinstance(obj, _CompiledSource):
+                self.compiled_function(obj, depth)
             elif isinstance(obj, type):
                 self.klass(obj, depth)
         for module, depth in self.modules.values():
@@ -252,6 +299,11 @@ class _Walker:
         elif isinstance(obj, types.ModuleType):
             if not _skipped(obj.__name__) and obj.__name__ not in self.modules:
                 self.modules[obj.__name__] = (obj, depth)
+        elif isinstance(obj, types.BuiltinFunctionType | types.MethodDescriptorType):
+            source = _compiled_source(obj)
+            if source is not None and (depth == 0 or not _skipped(source.module.__name__)):
+                self.seen.add(id(obj))
+                self.queue.append((source, depth))
         elif callable(obj) and not isinstance(obj, types.BuiltinFunctionType) and depth <= self.max_depth:
             call = inspect.getattr_static(type(obj), "__call__", None)
             if isinstance(call, types.FunctionType):
@@ -297,7 +349,30 @@ class _Walker:
                 namespace[args[0]] = owner  # self.PATTERN / cls.PATTERN: the class attribute, read statically
         tree = _source_tree(func)
         if tree is not None:
-            self.calls(tree, _Evaluator(namespace, {}), where, func, depth)
+            self.calls(tree, _Evaluator(namespace, {}), where, func.__code__.co_firstlineno, depth)
+
+    def compiled_function(self, func: _CompiledSource, depth: int) -> None:
+        """A function compiled to C whose module ships its Python source: walked from that source, its names
+        resolved in the module (and its class, for ``self.X``)."""
+        where = f"{func.module.__name__}.{func.qualname}"
+        self.reach.functions.append(where)
+        node = func.node
+        self.reach.constants.extend(
+            n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        )
+        namespace = dict(vars(func.module))
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        names |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+        for name in names:
+            if name in namespace:
+                self.referenced(namespace[name], name, where, depth, names)
+        owner = namespace.get(func.qualname.split(".")[0]) if "." in func.qualname else None
+        if isinstance(owner, type):
+            self.referenced(owner, owner.__name__, where, depth, names)
+            args = node.args.posonlyargs + node.args.args
+            if args and args[0].arg not in namespace:
+                namespace[args[0].arg] = owner
+        self.calls(node, _Evaluator(namespace, {}), where, 1, depth)
 
     def owner(self, func: types.FunctionType) -> type | None:
         parts = func.__qualname__.split(".<locals>.")[-1].split(".")[:-1]
@@ -322,13 +397,15 @@ class _Walker:
                 bound = _pattern_of(got)
                 if bound is not None:
                     self.add(bound[0], 0, f"{value.__name__}.{attr}", depth, direct=True, name=attr, method=bound[1])
-                elif isinstance(got, types.FunctionType | type):
+                elif isinstance(got, types.FunctionType | type | types.BuiltinFunctionType):
                     self.push(got, depth + 1)
         elif isinstance(value, type):
             self.push(value, depth + 1 if depth else 1)
             self.class_patterns(value, depth, names)
         elif isinstance(value, types.FunctionType | functools.partial | types.MethodType):
             self.push(value, depth + 1)
+        elif isinstance(value, types.BuiltinFunctionType) and not _skipped(getattr(value, "__module__", None)):
+            self.push(value, depth + 1)  # a function compiled to C (mypyc): followed through its source
         elif type(value).__module__ not in ("builtins",) and hasattr(value, "__dict__"):
             self.instance(value, name, depth)
 
@@ -361,7 +438,7 @@ class _Walker:
             if _skipped(klass.__module__):
                 continue
             for value in vars(klass).values():
-                if isinstance(_unwrap(value), types.FunctionType):
+                if isinstance(_unwrap(value), types.FunctionType | types.MethodDescriptorType):
                     self.push(value, depth)
 
     def module_patterns(self, module: types.ModuleType, depth: int) -> None:
@@ -370,9 +447,8 @@ class _Walker:
                 where = f"{module.__name__}.{attr}"
                 self.add(pattern, flags, where, depth + 1, direct=False, name=attr, method=method)
 
-    def calls(self, tree: ast.AST, evaluator: _Evaluator, where: str, func: types.FunctionType, depth: int) -> None:
+    def calls(self, tree: ast.AST, evaluator: _Evaluator, where: str, first: int, depth: int) -> None:
         _local_constants(tree, evaluator)
-        first = func.__code__.co_firstlineno
         for node in ast.walk(tree):
             self.guard(node)
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute | ast.Name):
