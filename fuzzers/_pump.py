@@ -125,8 +125,8 @@ class PumpSearch:
         pumping = Pumping(session, bound, slots, string_constants(session.func), rng)
         if "regex" in session.job.features and self.guided:  # the analysis may come while the search runs
             pumping.run(late=lambda: self.regex_sources(session, bound, slots))
-            if session.regex is None:
-                session.notes.append("pump: the regex analysis was not ready in time")
+            if session.regex is None and regex_data(session) is None and session.regex is None:
+                session.notes.append("pump: the regex analysis was not ready in time")  # (not: no time to use it)
         else:
             pumping.run()
 
