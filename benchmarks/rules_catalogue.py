@@ -160,6 +160,8 @@ def _module_cases() -> list[Case]:
         case("inlining", "two levels in a while loop", "inline-helper", inlining.walk, pts * 100),
         case("inlining", "primality helper in comprehension ifs", "trial-division", inlining.primes_below, 20_000),
         case("inlining", "sqrt primality helper in a for loop", "trial-division", inlining.count_primes, 300_000),
+        case("inlining", "if/for/return primality helper", "trial-division", inlining.primes_listed, 300_000),
+        case("inlining", "if/elif/else helper in a loop", "inline-helper", inlining.signs, list(range(-150_000, 150_000))),
         case("lookups", "math.sqrt in a for loop", "module-alias", lookups.norms, pts * 100),
         case("lookups", "math.sin/cos/pi in a while loop", "module-alias", lookups.wave, 150_000, 0.001),
         case("lookups", "math.log, math.inf in a conditional", "module-alias", lookups.logs, floats),

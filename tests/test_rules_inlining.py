@@ -34,6 +34,39 @@ def is_prime_sqrt(n):
     return n >= 2 and all(n % i != 0 for i in range(2, int(math.sqrt(n)) + 1))
 
 
+def is_prime_loop(n):
+    """Trial division, written as most libraries write it."""
+    if n < 2:
+        return False
+    for d in range(2, int(n**0.5) + 1):  # noqa: SIM110 (the spelling the rule takes)
+        if n % d == 0:
+            return False
+    return True
+
+
+def sign(x):
+    if x > 0:
+        return 1
+    elif x < 0:
+        return -1
+    else:
+        return 0
+
+
+def has_factor(n, lo, hi):
+    for d in range(lo, hi):  # noqa: SIM110
+        if pred(d):  # noqa: F821 (a user function: its StopIteration would turn into RuntimeError in a generator)
+            return True
+    return False
+
+
+def last_divisor(n):
+    for d in range(2, n):
+        if n % d == 0:
+            return True
+    return d  # the loop variable after the loop
+
+
 def fact(n):
     return 1 if n <= 1 else n * fact(n - 1)
 
@@ -110,6 +143,29 @@ def count_primes(limit):
     return total
 
 
+def primes_listed(limit):
+    return [p for p in range(limit) if is_prime_loop(p)]
+
+
+def twin_count(limit):
+    count = 0
+    for k in range(3, limit):
+        if is_prime_loop(k) and is_prime_loop(k + 2):
+            count += 1
+    return count
+
+
+def signs(xs):
+    total = 0
+    for v in xs:
+        total += sign(v)
+    return total
+
+
+def statement_helpers_stay(xs):
+    return [has_factor(x, 2, x) or last_divisor(x) for x in xs]
+
+
 def captured(limit):
     return [d for d in range(limit) if is_prime(d)]  # the helper's own ``d`` would capture the argument
 
@@ -149,7 +205,24 @@ def test_primality_helpers_become_a_sieve() -> None:
     assert verdict.ok, verdict.reason
 
 
+def test_statement_helpers_become_expressions() -> None:
+    wide = [(0,), (1,), (2,), (3,), (-5,), (True,), (30.0,), (2.5,)]
+    new, fired, verdict = verified(primes_listed, [(20_000,)], wide)
+    assert {"inline-helper", "trial-division"} <= set(fired), new
+    assert verdict.ok, verdict.reason
+    new, fired, verdict = verified(twin_count, [(20_000,)], wide)
+    assert {"inline-helper", "trial-division"} <= set(fired) and "is_prime_loop(k + 2)" in new, new
+    assert verdict.ok, verdict.reason
+    rng = random.Random(4)
+    xs = [rng.randint(-5, 5) for _ in range(100_000)]
+    new, fired, verdict = verified(signs, [(xs,)], [([],), ([0.0, -0.0, math.nan],), ([True, -math.inf],)])
+    assert "inline-helper" in fired and "1 if v > 0 else -1 if v < 0 else 0" in new, new
+    assert verdict.ok, verdict.reason
+
+
 def test_unsafe_helpers_stay_calls() -> None:
+    _, fired = rewrite_real(statement_helpers_stay, [([4, 9],)])
+    assert "inline-helper" not in fired
     _, fired = rewrite_real(captured, [(50,)])
     assert "inline-helper" not in fired
     for func in (recursive_in_loop, defaults_in_loop, caller_binds, rebound_in_loop, computed_argument):

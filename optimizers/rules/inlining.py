@@ -14,11 +14,16 @@ import copy
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
 from perfkit.optimizers.rules import _facts as f
-from perfkit.optimizers.rules._imports import module_function
+from perfkit.optimizers.rules._helper_expr import as_expression
+from perfkit.optimizers.rules._imports import imported, module_function
+from perfkit.optimizers.rules._inference import is_builtin
 
 _ROUNDS = 3  # a helper's expression may call another helper: inlined up to this depth
 _SCOPES = (ast.Lambda, ast.NamedExpr, ast.Yield, ast.Await)
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SCALARS = "(int, float, bool)"  # the run-time check before an expression made from a search loop
+_PLAIN_CALLS = frozenset({"any", "range", "len", "int", "abs", "min", "max", "pow", "round", "float", "divmod"})
+_MATH_CALLS = frozenset({"isqrt", "sqrt", "floor", "ceil", "gcd"})
 
 
 def inline_helper(func: ast.FunctionDef, ctx: Context) -> bool:
@@ -58,11 +63,13 @@ def _expression(call: ast.Call, func: ast.FunctionDef, ctx: Context, bound: set[
     spec = helper.args
     if spec.posonlyargs or spec.vararg or spec.kwonlyargs or spec.kwarg or spec.defaults:
         return None
-    body = [s for s in helper.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+    converted = as_expression(helper.body)
+    if converted is None:
         return None
-    expr = body[0].value
+    expr, searched = converted
     params = [a.arg for a in spec.args]
+    if searched and not _plain_arithmetic(expr, params, func, ctx):
+        return None
     if call.keywords or len(call.args) != len(params) or any(isinstance(a, ast.Starred) for a in call.args):
         return None
     if any(isinstance(n, _SCOPES) for n in ast.walk(expr)):
@@ -85,7 +92,40 @@ def _expression(call: ast.Call, func: ast.FunctionDef, ctx: Context, bound: set[
             inlined = copy.deepcopy(values[node.id])
             break
         f.replace_node(node, copy.deepcopy(values[node.id]))
+    if searched:  # exact builtin scalars only: no user code can raise StopIteration inside the search
+        checks = [f"type({a.id}) in {_SCALARS}" for a in call.args if isinstance(a, ast.Name)]
+        if checks:
+            guarded = t.expr(f"(None if {' and '.join(checks)} else None)")
+            assert isinstance(guarded, ast.IfExp)
+            guarded.body, guarded.orelse = inlined, copy.deepcopy(call)
+            inlined = guarded
     return ast.copy_location(inlined, call)
+
+
+def _plain_arithmetic(expr: ast.expr, params: list[str], func: ast.FunctionDef, ctx: Context) -> bool:
+    """EXPR reads only its parameters, its own loop names and a few builtins (or ``math``), and calls only those:
+    on exact scalars nothing in it runs user code."""
+    inner = {n.id for c in ast.walk(expr) if isinstance(c, _COMPS) for g in c.generators for n in ast.walk(g.target)
+             if isinstance(n, ast.Name)}  # fmt: skip
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call):
+            callee = node.func
+            plain = isinstance(callee, ast.Name) and callee.id in _PLAIN_CALLS and is_builtin(func, callee.id, ctx)
+            in_math = (
+                isinstance(callee, ast.Attribute)
+                and isinstance(callee.value, ast.Name)
+                and callee.value.id == "math"
+                and callee.attr in _MATH_CALLS
+            )
+            if not (plain or in_math) or node.keywords:
+                return False
+        elif isinstance(node, ast.Name) and node.id not in set(params) | inner:
+            if node.id == "math":
+                if imported(func, "math", ctx) != "math":
+                    return False
+            elif node.id not in _PLAIN_CALLS or not is_builtin(func, node.id, ctx):
+                return False
+    return True
 
 
 def _settled(arg: ast.expr, call: ast.Call, func: ast.FunctionDef) -> bool:
