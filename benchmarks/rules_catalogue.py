@@ -141,6 +141,7 @@ def _module_cases() -> list[Case]:
     many, window = imports.words(200_000), "".join(rng.choice("abcab") for _ in range(200_000))
     short = ["".join(rng.choice("ab") for _ in range(3)) for _ in range(1500)]
     data = bytes(rng.randrange(256) for _ in range(500_000))
+    ints300k = list(range(-150_000, 150_000))
     return [
         case("queues", "visited, queue = set(), [v]", "pop0-deque", split.bfs_set_queue, split.graph(60_000), 0),
         case("queues", "three names, one line", "pop0-deque", split.bfs_order, adj, 0),
@@ -161,7 +162,7 @@ def _module_cases() -> list[Case]:
         case("inlining", "primality helper in comprehension ifs", "trial-division", inlining.primes_below, 20_000),
         case("inlining", "sqrt primality helper in a for loop", "trial-division", inlining.count_primes, 300_000),
         case("inlining", "if/for/return primality helper", "trial-division", inlining.primes_listed, 300_000),
-        case("inlining", "if/elif/else helper in a loop", "inline-helper", inlining.signs, list(range(-150_000, 150_000))),
+        case("inlining", "if/elif/else helper in a loop", "inline-helper", inlining.signs, ints300k),
         case("lookups", "math.sqrt in a for loop", "module-alias", lookups.norms, pts * 100),
         case("lookups", "math.sin/cos/pi in a while loop", "module-alias", lookups.wave, 150_000, 0.001),
         case("lookups", "math.log, math.inf in a conditional", "module-alias", lookups.logs, floats),
