@@ -15,6 +15,8 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from re import _constants as sre_c  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from perfkit.fuzzers._regex_find import FoundRegex, Reach, reach
@@ -25,9 +27,12 @@ from perfkit.errors import InvalidArgument
 __all__ = ["Attack", "regex_attacks", "regex_dictionary", "regex_seeds", "traced_attacks", "validate"]
 
 _MAX_PATTERNS = 200
+_MAX_TOKENS = 60  # other regexes looked at as tokens that could hold an attack
+_MAX_ENCLOSURES = 4
 RUN_TIME = "seen at run time"  # the ``where`` of an attack on a pattern only the trace saw
 _MAX_CONTEXTS = 16
 _EXP_TOP = 48
+_EXP_FLAT = 8  # measured sizes (k from 6 by 2) after which an exponential form that stays flat is dropped
 _SCREENED = 8  # polynomial attacks measured once before the climbs, to order them
 
 
@@ -53,6 +58,45 @@ def _contexts(found: FoundRegex, reached: Reach) -> tuple[str, ...]:
     return tuple(c for c in dict.fromkeys(out) if c != found.pattern)[:_MAX_CONTEXTS]
 
 
+def _token_ends(pattern: str, flags: int) -> tuple[str, str]:
+    """The literal text a token regex opens and closes with (``/*`` and ``*/``, quotes), or empty strings."""
+    try:
+        parsed = list(sre_parse.parse(pattern, flags))
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return "", ""
+    opens = ""
+    for op, av in parsed:
+        if op is not sre_c.LITERAL:
+            break
+        opens += chr(av)
+    closes = ""
+    for op, av in reversed(parsed[len(opens) :]):
+        if op is not sre_c.LITERAL:
+            break
+        closes = chr(av) + closes
+    return opens, closes
+
+
+def _enclosures(attack: Attack, reached: Reach) -> tuple[tuple[str, str], ...]:
+    """Tokens of the other regexes the code reaches (a lexer's comment, string, bracket rules) that can hold the
+    attack string between their opening and closing text, checked with ``re`` (the whole token must match at two
+    sizes): a program that hands the regex only such tokens needs the attack inside one."""
+    out: list[tuple[str, str]] = []
+    for other in reached.regexes[:_MAX_TOKENS]:
+        if other.pattern == attack.pattern:
+            continue
+        opens, closes = _token_ends(other.pattern, other.flags)
+        if not opens or opens.isalnum() or not closes:
+            continue
+        try:
+            token = re.compile(other.pattern, other.flags)
+        except (re.error, OverflowError, RecursionError, ValueError):
+            continue
+        if all(token.fullmatch(opens + attack.string(k) + closes) for k in (3, 4)):
+            out.append((opens, closes))
+    return tuple(dict.fromkeys(out))[:_MAX_ENCLOSURES]
+
+
 def regex_attacks(
     func: Callable[..., Any], *, max_len: int, check: bool = True, time_budget: float = 10.0
 ) -> list[Attack]:
@@ -73,6 +117,7 @@ def regex_attacks(
             break
         for attack in analyse(regex.pattern, regex.flags, search=regex.search):
             attack = replace(attack, where=regex.where, contexts=_contexts(regex, found))
+            attack = replace(attack, enclosures=_enclosures(attack, found))
             attacks.append((0 if regex.direct else 1, attack))
     attacks.sort(key=lambda pair: (pair[1].rank, pair[0]))
     ordered = [a for _, a in attacks]
@@ -94,7 +139,8 @@ def traced_attacks(attacks: list[Attack], traced: list[Any], *, deadline: float,
     out = []
     for attack in attacks:
         seen = by_pattern.get((attack.pattern, attack.flags & ~re.UNICODE))
-        out.append(replace(attack, enclosures=tuple(seen.splices)) if seen is not None else attack)
+        around = (*seen.splices, *attack.enclosures) if seen is not None else attack.enclosures
+        out.append(replace(attack, enclosures=tuple(dict.fromkeys(around))))
     known = {(a.pattern, a.flags & ~re.UNICODE) for a in attacks}
     new = [t for t in traced if (t.pattern, t.flags) not in known][:max_new]
     for seen in new:
@@ -160,6 +206,11 @@ def _forms(attack: Attack) -> list[Attack]:
     for lead, trail in attack.enclosures:
         ends = dict.fromkeys([attack.suffix, *[x for x in attack.suffixes if x.strip()][:1]])
         forms.extend(replace(attack, prefix=lead + attack.prefix, suffix=end + trail) for end in ends)
+    for context in attack.contexts[:2]:  # a token usually needs another one before it (a comment after a name)
+        forms.extend(
+            replace(attack, prefix=context + lead + attack.prefix, suffix=attack.suffix + trail)
+            for lead, trail in attack.enclosures
+        )
     for context in attack.contexts:
         forms.append(replace(attack, prefix=context + attack.prefix))
     for context in attack.contexts[:4]:
@@ -216,6 +267,8 @@ def _climb(
             break  # it multiplies by steps already: the most pumps that fit are measured next, not every k up
         if form.kind == "polynomial" and len(points) >= 4 and not _grows(points[-4:]):
             return None  # flat while the length grew eightfold: not worth the budget
+        if form.kind == "exponential" and len(points) >= _EXP_FLAT and cost < 1.5 * points[0][1]:
+            return None  # 2**14 times the paths and not even half again the cost: the regex is not reached
     if len(points) < 2:
         return None
     first_k, last_k = points[0][0], points[-1][0]

@@ -81,3 +81,23 @@ def test_trace_starts_no_call_past_its_budget() -> None:
     calls = [(("Version: 1.2.3",), {})] * 3
     assert trace(r.version_line, calls, text_of=lambda a, k: a[0], budget=0.0) == []
     assert trace(r.version_line, calls, text_of=lambda a, k: a[0], budget=5.0)[0].calls == 3
+
+
+def test_static_enclosures_from_the_lexer_s_token_rules() -> None:
+    """Without any input that holds a comment, the lexer's own comment rule gives the enclosure: the attack
+    inside '/* */' (behind a leading word from the code) reaches the regex that runs on comment tokens."""
+    from perfkit.fuzzers._regex_seeds import regex_attacks
+
+    from tests.fixtures import regex_deep as d
+
+    pattern = r"((\r\n|\r|\n)+) *$"
+    attacks = [a for a in regex_attacks(d.format_sql, max_len=60, check=False) if a.pattern == pattern]
+    assert attacks and all(("/*", "*/") in a.enclosures for a in attacks)
+    attack = attacks[0]
+    reached = []
+    for form in _forms(attack):
+        text = form.string(4)
+        got = traced(d.format_sql, text).get(pattern)
+        subjects = [text[len(a) : len(text) - len(b)] for a, b in got.splices] if got else []
+        reached.append(any(attack.pump * 4 in x for x in subjects))
+    assert any(reached) and not reached[0]  # some form gets there; the bare attack does not
