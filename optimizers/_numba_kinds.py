@@ -13,7 +13,7 @@ from typing import Any
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._numba_arrays import array_names
 from perfkit.optimizers._numba_maps import char_keyed_maps, is_map_key
-from perfkit.optimizers._numba_scan import Shape
+from perfkit.optimizers._numba_scan import Seq, Shape
 from perfkit.optimizers._types import Context
 
 _SCALARS = {"int", "float", "bool"}
@@ -90,7 +90,41 @@ def classify(description: str) -> str:
     alternatives = positions[0]
     if all(alt[0] in ("list", "tuple") and _is_numbers(alt) for alt in alternatives):
         return "matrix"
+    nests = {_nest(alt) for alt in alternatives} if name == "list" and len(positions) == 1 else {None}
+    if len(nests) == 1 and isinstance(item := nests.pop(), tuple) and 1 in _flat(item):
+        return f"objects:{item!r}"  # a list of records: (list, list, number), or pairs of such
     return "other"
+
+
+def _nest(parsed: Parsed) -> int | tuple | None:  # type: ignore[type-arg]
+    """0 for a number, 1 for a list or tuple of numbers (or an empty one), a tuple of nests for a fixed-size tuple
+    of those (two levels at most), None otherwise."""
+    name, positions = parsed
+    if name in NUMBERS and not positions:
+        return 0
+    if (
+        name in ("list", "tuple")
+        and (not positions or _is_numbers(parsed))
+        and not (name == "tuple" and len(positions) > 1)
+    ):
+        return 1
+    if name != "tuple" or len(positions) < 2:
+        return None
+    items = []
+    for position in positions:
+        nests = {_nest(alt) for alt in position}
+        if len(nests) != 1 or None in nests or _depth(next(iter(nests))) > 1:
+            return None
+        items.append(nests.pop())
+    return tuple(items)
+
+
+def _depth(nest: object) -> int:
+    return 1 + max(map(_depth, nest)) if isinstance(nest, tuple) else 0
+
+
+def _flat(nest: object) -> list[object]:
+    return [leaf for item in nest for leaf in _flat(item)] if isinstance(nest, tuple) else [nest]
 
 
 def _unparse(parsed: Parsed) -> str:
@@ -135,6 +169,8 @@ def _merged(kinds: set[str]) -> set[str]:
 
 def shape_of(kind: str) -> Shape:
     """The shape :func:`perfkit.optimizers._numba_scan.scan` follows for a boundary kind."""
+    if kind.startswith("objects:"):
+        return Seq(ast.literal_eval(kind[len("objects:") :]))
     if kind.startswith("record("):
         return tuple(RANKS.get(item, 0) for item in kind[len("record(") : -1].split(","))
     return RANKS.get(kind, 0)

@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 
 from perfkit.optimizers import _ast_tools as t
 
-Shape = int | tuple  # type: ignore[type-arg]  # 0, a rank, or a tuple of shapes
+
+@dataclass(frozen=True)
+class Seq:
+    """A list of tuples (records) that hold numbers and lists of numbers: nbody's ``bodies`` and ``pairs``."""
+
+    item: object  # the shape of one element (a tuple of shapes)
+
+
+Shape = int | tuple | Seq  # type: ignore[type-arg]  # 0, a rank, a tuple of shapes, or a list of records
 
 MAX_HELPERS = 8
 MAX_DEPTH = 3
@@ -210,6 +218,8 @@ class _Walk:
             if name == "reversed" and len(args) == 1:
                 return self.element(args[0])
         shape = self.shape(node)
+        if isinstance(shape, Seq):
+            return shape.item, self.root(node)  # type: ignore[return-value]
         if isinstance(shape, tuple):
             if any(shape):
                 raise Refused(f"{self.func.name} iterates over a tuple holding arrays")
@@ -227,10 +237,12 @@ class _Walk:
                 self.shapes[target.id] = shape
                 self.roots.setdefault(target.id, root if isinstance(root, str) else None)
         elif isinstance(target, ast.Tuple | ast.List):
+            if isinstance(shape, Seq):
+                raise Refused(f"{self.func.name} unpacks a list of records")
             if isinstance(shape, tuple):
                 if len(shape) != len(target.elts):
                     raise Refused(f"{self.func.name} unpacks a tuple of the wrong length")
-                roots = root if isinstance(root, tuple) else (None,) * len(shape)
+                roots = root if isinstance(root, tuple) else (root if isinstance(root, str) else None,) * len(shape)
                 for elt, sub, sub_root in zip(target.elts, shape, roots, strict=True):
                     self.bind(elt, sub, sub_root, strict=strict)
             else:
@@ -303,7 +315,7 @@ class _Walk:
         ):
             return
         if isinstance(up, ast.Return) and isinstance(node, ast.Name) and node.id in self.params:
-            if self.chain == (self.func.name,):
+            if self.chain == (self.func.name,) and not isinstance(shape, Seq | tuple):
                 return
             raise Refused(f"helper {self.func.name} returns its array argument {name}")
         if isinstance(up, ast.Tuple) and isinstance(t.parent(up), ast.Assign) and t.parent(up).value is up:
@@ -407,6 +419,8 @@ def _norm(shape: Shape) -> Shape:
 
 def _item(shape: Shape, index: ast.expr) -> Shape:
     """The shape of ``value[index]`` for a value of ``shape``."""
+    if isinstance(shape, Seq):
+        return shape.item  # type: ignore[return-value]
     if isinstance(shape, tuple):
         if isinstance(index, ast.Constant) and type(index.value) is int and -len(shape) <= index.value < len(shape):
             return _norm(shape[index.value])

@@ -131,6 +131,58 @@ def _pkb_typed(value, limit):
     return array if -limit <= array.min() and array.max() <= limit else None
 
 
+def _pkb_objects(value, nest, memo, writable, limits):
+    """A non-empty list of records (tuples of numbers and lists of numbers, shaped like ``nest``) as a numba
+    typed list of tuples of arrays, each list object converted once (``memo``: id -> (list, array)), so that
+    lists shared between records or arguments stay shared; None when not exact or not of one type."""
+    if type(value) is not list or not value or len(value) > LIMIT20:
+        return None
+    items = _pk_numba.typed.List()
+    kinds = None
+    for item in value:
+        converted = _pkb_nest(item, nest, memo, writable, limits)
+        if converted is None:
+            return None
+        kind = _pkb_kind_of(converted)
+        if kinds is not None and kind != kinds:
+            return None
+        kinds = kind
+        items.append(converted)
+    return items
+
+
+def _pkb_nest(value, nest, memo, writable, limits):
+    if nest == 0:
+        return _pkb_scalar(value, limits[0])
+    if nest == 1:
+        if writable and type(value) is not list:
+            return None
+        known = memo.get(id(value))
+        if known is not None:
+            return known[1] if known[0] is value else None
+        array = _pkb_array(value, 1, writable, limits[1])
+        if array is not None:
+            memo[id(value)] = (value, array)
+        return array
+    if type(value) is not tuple or len(value) != len(nest):
+        return None
+    items = tuple(_pkb_nest(v, n, memo, writable, limits) for v, n in zip(value, nest))
+    return None if any(item is None for item in items) else items
+
+
+def _pkb_kind_of(value):
+    if isinstance(value, tuple):
+        return tuple(_pkb_kind_of(v) for v in value)
+    return value.dtype.str if isinstance(value, _pk_np.ndarray) else type(value)
+
+
+def _pkb_write_memo(memo):
+    """The kernel's changes copied into every list inside the records (the same list objects)."""
+    for target, array in memo.values():
+        if type(target) is list:
+            target[:] = array.tolist()
+
+
 def _pkb_record(value, ranks, limits=(LIMIT31, LIMIT20)):
     """A tuple of numbers and lists of numbers, each converted (ints within ``limits``: scalars, elements), or
     None."""
@@ -227,6 +279,8 @@ def candidate_source(
     kernel_func = defaultdicts_as_dicts(kernel_func, text_analysis(context)[1] if "text" in kinds.values() else set())
     array_types, array_modules = array_names(context.module_source)
     kernel_func, arrays_used = local_arrays(kernel_func, types=array_types, modules=array_modules)
+    kernel_func.args.defaults = []  # the wrapper passes every argument: defaults (bodies=SYSTEM) are its own
+    kernel_func.args.kw_defaults = [None] * len(kernel_func.args.kwonlyargs)
     found = scan(kernel_func, {name: shape_of(kind) for name, kind in kinds.items()}, module)
     renamed = {name: f"_pk_nb_{name}" for name in found.helpers}
     params = ", ".join(context.params)
@@ -278,8 +332,18 @@ def candidate_source(
         lines += [f"    if not ({same_type_test(*arrays_used)}):", f"        {call_fallback}"]
     converted = []
     limits = (2**31, _INT_LIMIT) if whole_floats else (_EXACT_LIMIT, _EXACT_LIMIT)
+    objects = [name for name, kind in kinds.items() if kind.startswith("objects:")]
+    if objects:
+        lists = [kind for kind in kinds.values() if kind in ("array", "matrix") or kind.startswith("record(")]
+        if lists and found.stores:
+            raise Refused("it writes into lists of records and takes other lists (their sharing is not followed)")
+        if result_kind(context) not in ("scalar", "none"):
+            raise Refused("it takes lists of records and returns more than a number")
+        lines.append("    _pk_memo = {}  # every list inside the records, once: shared lists stay shared")
     for name, kind in kinds.items():
-        if kind == "scalar":
+        if kind.startswith("objects:"):
+            value = f"_pkb_objects({name}, {shape_of(kind).item!r}, _pk_memo, {name in found.stores}, {limits})"  # type: ignore[union-attr]
+        elif kind == "scalar":
             value = f"_pkb_scalar({name}, {limits[0]})"
         elif kind == "text":
             value = _TEXT.format(name=name)
@@ -302,9 +366,13 @@ def candidate_source(
     written = [name for name in arrays if name in found.stores]
     whole = whole_floats or len(context.return_types & NUMBERS) > 1
     outputs = ", ".join(["_pk_result", *(f"_pka_{name}" for name in written)])
+    if any(name in found.stores for name in objects):
+        outputs += ", *(array for _, array in _pk_memo.values())"
     lines += [f"    if _pkb_suspect(({outputs},), {whole}):", f"        {call_fallback}"]
     for name in written:
         lines.append(f"    _pkb_write({name}, _pka_{name})")
+    if any(name in found.stores for name in objects):
+        lines.append("    _pkb_write_memo(_pk_memo)")
     pairs = ", ".join(f"({name}, _pka_{name})" for name in arrays)
     lines.append(f"    return _pkb_back(_pk_result, {pairs})" if pairs else "    return _pk_result")
     return "\n".join(lines) + "\n"

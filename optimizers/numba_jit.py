@@ -1,12 +1,14 @@
 """The numba proposer: a ``numba.njit`` copy of a numeric function behind a boundary that keeps its signature.
 
 It fires for functions whose arguments (as seen in the inputs) are numbers, lists or tuples of numbers (1-D),
-lists of lists or of tuples of numbers (2-D: a matrix, a DP table, points as ``(x, y)``), tuples mixing numbers
-and such lists (``(i, u)``), and strings used only as characters to compare; and whose results are numbers, None,
-or lists/tuples of numbers nested once (:mod:`perfkit.optimizers._numba_kinds`). Module functions the kernel calls
-compile with it as ``_pk_nb_<name>``, and uses where an array would not behave like the list it replaces are
-refused (:mod:`perfkit.optimizers._numba_scan`); module number constants are frozen by numba. Local
-``array.array`` tables of ints or doubles become arrays the kernel owns, with stores checked against the type code
+``array.array`` of numbers (read only), lists of lists or of tuples of numbers (2-D: a matrix, a DP table, points as
+``(x, y)``), tuples mixing numbers and such lists (``(i, u)``), lists of records holding lists (nbody's ``bodies``
+and ``pairs``: typed lists of tuples of arrays, each list object converted once so that shared lists stay shared,
+written back into the same objects), and strings used only as characters to compare; and whose results are numbers,
+None, or lists/tuples of numbers nested once (:mod:`perfkit.optimizers._numba_kinds`). Module functions the kernel
+calls compile with it as ``_pk_nb_<name>``, and uses where an array would not behave like the list it replaces are
+refused (:mod:`perfkit.optimizers._numba_scan`); module number constants are frozen by numba. Local ``array.array``
+tables of ints or doubles become arrays the kernel owns, with stores checked against the type code
 (:mod:`perfkit.optimizers._numba_arrays`). A function that cannot be compiled as a whole because of a branch a flag
 parameter switches (``normalized=False``) gets a kernel for the flag's default; other calls run the original
 (:mod:`perfkit.optimizers._numba_flags`).
