@@ -130,8 +130,29 @@ def local_arrays(
                 ast.Name("_pkb_carray", ast.Load()), [values, ast.Constant(low), ast.Constant(high)], []
             )
     if any(bounds is not None for bounds in ranges.values()):
+        _only_plain_stores(copy, {name for name, bounds in ranges.items() if bounds is not None})
         _StoreChecks(ranges).visit(copy)
     return ast.fix_missing_locations(copy), (types & used, modules & used)
+
+
+def _only_plain_stores(func: ast.FunctionDef, names: set[str]) -> None:
+    """Refuse a store into one of the int arrays ``names`` other than ``a[i] = v`` or ``a[i] op= v`` (a tuple
+    target ``a[i], a[j] = ...`` or a loop target would escape the range check)."""
+    plain = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign):
+            plain |= {id(target) for target in node.targets}
+        elif isinstance(node, ast.AugAssign):
+            plain.add(id(node.target))
+    for node in ast.walk(func):
+        if (
+            isinstance(node, ast.Subscript)
+            and not isinstance(node.ctx, ast.Load)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in names
+            and id(node) not in plain
+        ):
+            raise Refused(f"{func.name} stores into the array {node.value.id} other than by `a[i] = v`")
 
 
 def _array_code(value: ast.expr, types: frozenset[str], modules: frozenset[str]) -> str | None:

@@ -49,6 +49,7 @@ _COMPARE = {
     ast.GtE: "_pkb_ge",
 }
 _CALLS = {("int", 1): "_pkb_int", ("round", 1): "_pkb_round", ("pow", 2): "_pkb_pow", ("sum", 1): "_pkb_sum"}
+_CALLS |= {("sum", 2): "_pkb_sum_from"}
 _CALLS |= {("range", 2): "_pkb_range2", ("range", 3): "_pkb_range3"}
 _MATH = {"floor": "_pkb_floor", "ceil": "_pkb_ceil", "trunc": "_pkb_trunc", "isqrt": "_pkb_isqrt"}
 _PURE_CALLS = frozenset({"len", "abs", "int", "float", "min", "max", "round"})
@@ -368,6 +369,23 @@ def _pkb_sum_typed(xs):
             return total
         return checked
     return lambda xs: sum(xs)
+
+
+def _pkb_sum_from(xs, start):
+    return sum(xs, start)
+
+
+@_pk_overload(_pkb_sum_from)
+def _pkb_sum_from_typed(xs, start):
+    item = getattr(xs, "dtype", None)
+    if item is not None and _pkb_kind(item) and _pkb_kind(start):
+        def checked(xs, start):
+            total = _pkb_i64(start)
+            for x in xs:
+                total = _pkb_add(total, x)
+            return total
+        return checked
+    return lambda xs, start: sum(xs, start)
 
 
 def _pkb_range2(a, b):

@@ -332,6 +332,8 @@ class _Walk:
         if root is None:
             raise Refused(f"{self.func.name} stores into {ast.unparse(node)}, which it cannot trace to an argument")
         if root == LOCAL:
+            if len(self.chain) > 1:  # the caller's array.array: its type code is checked in the kernel only
+                raise Refused(f"helper {self.func.name} stores into an array the kernel builds")
             return
         if self.shapes.get(root) is not None and isinstance(self.shapes[root], tuple):
             raise Refused(f"{self.func.name} stores into a list inside the tuple {root}")

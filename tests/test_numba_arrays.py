@@ -15,11 +15,13 @@ import textwrap
 from array import array as typed_array
 from typing import Any
 
+import pytest
 from perfkit.optimizers import NumbaProposer, optimize_function
 from perfkit.optimizers._code import CodeRef
 from perfkit.optimizers._numba_arrays import array_names, local_arrays
+from perfkit.optimizers._numba_scan import Refused
 
-from .test_numba_ints import _candidate, _mismatches
+from .test_numba_ints import _candidate, _context, _mismatches
 
 
 def column_distance(seq1, seq2):
@@ -81,6 +83,32 @@ def bump(xs):
     for i in range(len(xs)):
         xs[i] += 1
     return xs[0]
+
+
+def set_first(col, v):
+    col[0] = v
+
+
+def filled(n):
+    col = typed_array("L", range(n))
+    set_first(col, n - 5)
+    return col[0]
+
+
+def test_stores_the_range_check_would_not_see_are_refused() -> None:
+    proposer = NumbaProposer()
+    assert not proposer.propose(_context(filled, [((9,), {}), ((20,), {})]), n=1)  # a helper stores into it
+    assert "helper set_first stores into an array the kernel builds" in proposer.rejections[-1]
+
+    def rewritten(body: str) -> str:
+        func = ast.parse("def f(xs, i, j):\n    a = arr('L', xs)\n" + textwrap.indent(body, "    ")).body[0]
+        assert isinstance(func, ast.FunctionDef)
+        return ast.unparse(local_arrays(func, types=frozenset({"arr"}), modules=frozenset())[0])
+
+    assert "a[i] = _pkb_store(a[j], 0, " in rewritten("a[i] = a[j]\nreturn a[0]")
+    for body in ("a[i], a[j] = a[j], a[i]", "for a[i] in xs:\n    pass"):
+        with pytest.raises(Refused, match="other than"):
+            rewritten(body + "\nreturn a[0]")
 
 
 def test_array_constructors_are_found_through_imports_only() -> None:

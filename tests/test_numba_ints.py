@@ -160,7 +160,7 @@ def test_small_counters_stay_and_everything_else_is_checked() -> None:
                     total = total << 1
             while total * total > n:
                 total = int(math.sqrt(total)) + isqrt(n)
-            return [x ** 2 for x in range(n, 2 * n, 3)], sum(a), total / n, 5 in a
+            return [x ** 2 for x in range(n, 2 * n, 3)], sum(a), total / n, 5 in a, sum(a, n)
         """
     )
     assert "a[i - 1]" in out and "range(1, len(a) + 1)" in out  # small by construction: untouched
@@ -168,7 +168,7 @@ def test_small_counters_stay_and_everything_else_is_checked() -> None:
     assert "_pkb_lt(a[i], n) and _pkb_lt(n, total)" in out and "_pkb_lshift(total, 1)" in out
     assert "_pkb_gt(_pkb_mul(total, total), n)" in out and "_pkb_int(" in out and "_pkb_isqrt(n)" in out
     assert "_pkb_range3(n, _pkb_mul(2, n), 3)" in out and "_pkb_pow(x, 2)" in out and "_pkb_sum(a)" in out
-    assert "_pkb_truediv(total, n)" in out and "_pkb_in(5, a)" in out
+    assert "_pkb_truediv(total, n)" in out and "_pkb_in(5, a)" in out and "_pkb_sum_from(a, n)" in out
 
 
 def test_repeated_operands_with_side_effects_and_huge_constants_are_refused() -> None:
