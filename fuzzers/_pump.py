@@ -214,8 +214,11 @@ class PumpSearch:
                         origin = "regex-validated" if ok else "regex" if not context + trail else "regex-context"
                         patterns.append(Pattern(slot, *converted, origin=origin))
                         passed += ok
-                    if ok and len(pump) == 1:  # the same form pumping another character of the pump's class
-                        for mate in class_mates(getattr(attack, "pattern", ""), getattr(attack, "flags", 0), pump):
+                    # the same form pumping another character of the pump's class, or each letter of a longer pump
+                    if ok:
+                        regex_of = (getattr(attack, "pattern", ""), getattr(attack, "flags", 0))
+                        mates = class_mates(*regex_of, pump) if len(pump) == 1 else list(dict.fromkeys(pump))
+                        for mate in mates:
                             converted = [convert(x, like) for x in (context + prefix, mate, suffix + trail)]
                             if all(c is not None for c in converted):
                                 patterns.append(Pattern(slot, *converted, origin="regex-mate"))

@@ -516,8 +516,11 @@ class _Walker:
         for operand in operands:
             items = operand.elts if isinstance(operand, ast.Tuple | ast.List | ast.Set) else [operand]
             for item in items:
-                if isinstance(item, ast.Constant) and isinstance(item.value, str) and 0 < len(item.value) <= 40:
-                    self.reach.guards.append(item.value)
+                value = item.value if isinstance(item, ast.Constant) else None
+                if isinstance(value, bytes):  # b";" in a str target that encodes its input: the same characters
+                    value = value.decode("latin-1")
+                if isinstance(value, str) and 0 < len(value) <= 40:
+                    self.reach.guards.append(value)
 
     def literal(
         self, node: ast.Call, ev: _Evaluator, method: str, where: str, first: int, depth: int, *, used: str = ""

@@ -101,3 +101,12 @@ def test_static_enclosures_from_the_lexer_s_token_rules() -> None:
         subjects = [text[len(a) : len(text) - len(b)] for a, b in got.splices] if got else []
         reached.append(any(attack.pump * 4 in x for x in subjects))
     assert any(reached) and not reached[0]  # some form gets there; the bare attack does not
+
+
+def test_bytes_checks_give_leading_strings_for_a_str_target() -> None:
+    from perfkit.fuzzers._regex_find import reach
+    from perfkit.fuzzers._regex_seeds import regex_attacks
+
+    assert ";" in reach(r.options).guards  # b";" in value, value.split(b";", 1): decoded as Latin-1
+    attacks = regex_attacks(r.options, max_len=40, check=False)
+    assert attacks and ";" in attacks[0].contexts[:2]
