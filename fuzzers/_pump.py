@@ -207,21 +207,24 @@ class PumpSearch:
                 prefix, pump, suffix = parts
                 around = [("", ""), *getattr(attack, "enclosures", ())]
                 around += [(context, "") for context in getattr(attack, "contexts", ())]
+                ends = [suffix, *getattr(attack, "suffixes", ())]  # the failing suffix validate kept may be another
                 for context, trail in dict.fromkeys(around):
-                    ok = any(_generated(text, context + prefix, pump, suffix + trail) for text in texts)
-                    converted = [convert(part, like) for part in (context + prefix, pump, suffix + trail)]
-                    if all(c is not None for c in converted):  # unvalidated forms too: screening measures them
-                        origin = "regex-validated" if ok else "regex" if not context + trail else "regex-context"
-                        patterns.append(Pattern(slot, *converted, origin=origin))
-                        passed += ok
-                    # the same form pumping another character of the pump's class, or each letter of a longer pump
-                    if ok:
-                        regex_of = (getattr(attack, "pattern", ""), getattr(attack, "flags", 0))
-                        mates = class_mates(*regex_of, pump) if len(pump) == 1 else list(dict.fromkeys(pump))
-                        for mate in mates:
-                            converted = [convert(x, like) for x in (context + prefix, mate, suffix + trail)]
-                            if all(c is not None for c in converted):
-                                patterns.append(Pattern(slot, *converted, origin="regex-mate"))
+                    kept = [e for e in ends if any(_generated(t, context + prefix, pump, e + trail) for t in texts)]
+                    for end in kept[:1] or [suffix]:
+                        ok = bool(kept)
+                        converted = [convert(part, like) for part in (context + prefix, pump, end + trail)]
+                        if all(c is not None for c in converted):  # unvalidated forms too: screening measures them
+                            origin = "regex-validated" if ok else "regex" if not context + trail else "regex-context"
+                            patterns.append(Pattern(slot, *converted, origin=origin))
+                            passed += ok
+                        # the same form pumping another character of the pump's class, or each letter of a longer pump
+                        if ok:
+                            regex_of = (getattr(attack, "pattern", ""), getattr(attack, "flags", 0))
+                            mates = class_mates(*regex_of, pump) if len(pump) == 1 else list(dict.fromkeys(pump))
+                            for mate in mates:
+                                converted = [convert(x, like) for x in (context + prefix, mate, end + trail)]
+                                if all(c is not None for c in converted):
+                                    patterns.append(Pattern(slot, *converted, origin="regex-mate"))
                 for part in dict.fromkeys(pump) if len(pump) > 1 else ():  # each letter of a longer pump alone:
                     converted = [convert(x, like) for x in (prefix, part, suffix)]  # the analysis may over-fit it
                     if all(c is not None for c in converted):
@@ -280,8 +283,10 @@ class Pumping:
             for piece in self.rng.sample(self.pieces[slot], min(12, len(self.pieces[slot]))):
                 queue.append(Pattern(slot, like[:0], piece, like[:0], "constant"))
         self.rng.shuffle(queue)
-        # validated attacks, then every bare attack and its letters, then the attacks behind leading strings
-        first = {"regex-validated": 0, "regex-mate": 0, "regex": 1, "regex-read": 2, "regex-context": 3}
+        # variants of validated attacks, validated attacks, then every bare attack and its letters, then the
+        # attacks behind leading strings
+        # (a validated form was measured at N already: the variants of it that were not come first)
+        first = {"regex-mate": 0, "regex-validated": 1, "regex": 2, "regex-read": 3, "regex-context": 4}
         next_look = 0.0
         while not session.expired() and not self.censored:
             if late is not None and time.monotonic() >= next_look:
