@@ -29,6 +29,7 @@ _MATCH_ONLY = frozenset({"match", "fullmatch"})
 _PER_PATTERN = 24  # calls of one pattern whose subjects are read (a lexer calls its rules at every position)
 _MAX_PATTERNS = 64
 _SPLICES = 4  # (lead, trail) pairs kept per pattern
+_QUIET = 2  # inputs after which a target that ran no regex is not traced further
 
 
 @dataclass
@@ -100,8 +101,8 @@ def trace(
     budget: float = 2.0,
 ) -> list[Traced]:
     """The patterns ``func`` runs on ``calls`` (each cut off after ``timeout`` seconds; what it raises is
-    ignored; no call starts after ``budget`` seconds), most called first. ``text_of`` gives the input string of
-    a call, to place the subjects in it."""
+    ignored; no call starts after ``budget`` seconds, nor after two calls that ran no regex), most called first.
+    ``text_of`` gives the input string of a call, to place the subjects in it."""
     recorder = _Recorder()
     end = time.monotonic() + budget
 
@@ -110,9 +111,9 @@ def trace(
 
     previous = signal.signal(signal.SIGALRM, stop)
     try:
-        for args, kwargs in calls:
-            if time.monotonic() >= end:
-                break
+        for index, (args, kwargs) in enumerate(calls):
+            if time.monotonic() >= end or (index >= _QUIET and not recorder.found):
+                break  # out of time, or the first inputs ran no regex at all
             recorder.text = text_of(args, kwargs) or ""
             signal.setitimer(signal.ITIMER_REAL, timeout)
             sys.setprofile(recorder)

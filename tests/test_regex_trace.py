@@ -110,3 +110,14 @@ def test_bytes_checks_give_leading_strings_for_a_str_target() -> None:
     assert ";" in reach(r.options).guards  # b";" in value, value.split(b";", 1): decoded as Latin-1
     attacks = regex_attacks(r.options, max_len=40, check=False)
     assert attacks and ";" in attacks[0].contexts[:2]
+
+
+def test_trace_stops_early_on_a_target_that_runs_no_regex() -> None:
+    seen: list[str] = []
+
+    def plain(s: str) -> str:
+        seen.append(s)
+        return s.replace("()", "")
+
+    assert trace(plain, [((str(i),), {}) for i in range(6)], text_of=lambda a, k: a[0]) == []
+    assert seen == ["0", "1"]
