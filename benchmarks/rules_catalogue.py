@@ -163,7 +163,7 @@ def _module_cases() -> list[Case]:
         case("inlining", "sqrt primality helper in a for loop", "trial-division", inlining.count_primes, 300_000),
         case("inlining", "if/for/return primality helper", "trial-division", inlining.primes_listed, 300_000),
         case("inlining", "if/elif/else helper in a loop", "inline-helper", inlining.signs, ints300k),
-        case("lookups", "math.sqrt in a for loop", "module-alias", lookups.norms, pts * 100),
+        case("lookups", "math.sqrt in a for loop", "module-alias", lookups.norms, pts * 600),
         case("lookups", "math.sin/cos/pi in a while loop", "module-alias", lookups.wave, 150_000, 0.001),
         case("lookups", "math.log, math.inf in a conditional", "module-alias", lookups.logs, floats),
     ]
