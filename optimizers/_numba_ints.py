@@ -541,6 +541,7 @@ class _Checked(ast.NodeTransformer):
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         small = self.bits.within(node, 62)  # decided on the original operands, before they are rewritten
+        small = small or _sequence(node.left) or _sequence(node.right)  # [x] * n, xs + [y]: no int arithmetic
         self.generic_visit(node)
         helper = _BINARY.get(type(node.op))
         return _call(helper, node.left, node.right) if helper and not small else node
@@ -552,7 +553,7 @@ class _Checked(ast.NodeTransformer):
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt:
         self.generic_visit(node)
         helper = _IN_PLACE.get(type(node.op)) or _BINARY.get(type(node.op))
-        if helper is None:
+        if helper is None or _sequence(node.value):  # xs += [x] extends a list (numba types an empty one by it)
             return node
         target = node.target
         if isinstance(target, ast.Name):
@@ -621,6 +622,13 @@ def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.Name, ast.expr]]
     ):
         return list(zip(target.elts, value.elts, strict=True))  # type: ignore[arg-type]
     return []
+
+
+def _sequence(node: ast.expr) -> bool:
+    """A list or tuple display or comprehension, or one concatenated or repeated: never an int."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult):
+        return _sequence(node.left) or _sequence(node.right)
+    return isinstance(node, ast.List | ast.Tuple | ast.ListComp)
 
 
 def _call(name: str, *args: ast.expr) -> ast.Call:

@@ -171,6 +171,11 @@ def test_small_counters_stay_and_everything_else_is_checked() -> None:
     assert "_pkb_truediv(total, n)" in out and "_pkb_in(5, a)" in out and "_pkb_sum_from(a, n)" in out
 
 
+def test_list_displays_are_sequences_not_ints() -> None:
+    out = _rewritten("def f(xs, n, k):\n    xs += [n]\n    ys = [0] * n + xs\n    return ys, n * k")
+    assert "xs += [n]" in out and "ys = [0] * n + xs" in out and "_pkb_mul(n, k)" in out
+
+
 def test_repeated_operands_with_side_effects_and_huge_constants_are_refused() -> None:
     with pytest.raises(Refused, match="chains"):
         _rewritten("def f(a, g):\n    return 0 < g(a) < 5")
