@@ -139,7 +139,7 @@ def test_numba_candidate_is_accepted_for_a_numeric_loop() -> None:
     [attempt] = result.history
     assert attempt.verdict == "accepted", attempt.reason
     assert attempt.speed is not None and attempt.speed.speedup > 2
-    assert "+_pk_jit_collatz_total = _pkb_njit(_pk_py_collatz_total)" in result.diff
+    assert "+_pk_jit_collatz_total = _pkb_njit(_pk_nb_collatz_total)" in result.diff  # its int operations checked
 
 
 SNEAKY = "def dedupe(xs):\n    if len(xs) == 7777:\n        return []\n    return list(dict.fromkeys(xs))\n"
