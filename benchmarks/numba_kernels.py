@@ -1,9 +1,9 @@
 """The numba proposer on third-party numeric and combinatorial kernels: does it fire, is it verified, how much faster.
 
 Every kernel is the project's own code from its PyPI sdist (pyperformance's benchmark programs, jellyfish, primePy,
-eulerlib, linalg-basic/-deluxe), downloaded with ``pip download --no-deps --no-binary :all:`` into a cache under the
-temporary folder and imported from there (nothing is installed). Only the inputs are ours: seeded, at the sizes the
-benchmark programs use. Each kernel goes through ``perfkit.optimizers.optimize_function`` with
+Distance, eulerlib, linalg-basic/-deluxe), downloaded with ``pip download --no-deps --no-binary :all:`` into a cache
+under the temporary folder and imported from there (nothing is installed). Only the inputs are ours: seeded, at the
+sizes the benchmark programs use. Each kernel goes through ``perfkit.optimizers.optimize_function`` with
 ``proposers=[NumbaProposer()]`` once: the real verifier (drawn inputs included), then one interleaved timing against
 the original on the largest input. Printed per kernel: whether numba fired (or why not), whether the candidate was
 verified, its measured speedup, and what perfkit keeps (the speedup when accepted, else 1.0); then the geometric
@@ -46,6 +46,7 @@ PROJECTS = {  # requirement, import roots inside the sdist, (module, script) pai
         "spectral_norm", "nbody", "fannkuch", "nqueens", "float", "scimark")), "tuning"),
     "jellyfish": ("jellyfish==0.5.6", ("",), (), "tuning"),
     "primePy": ("primePy==1.3", ("",), (), "tuning"),
+    "Distance": ("Distance==0.1.3", ("",), (), "tuning"),
     "eulerlib": ("eulerlib==0.2", ("",), (), "tuning"),
     "linalg-basic": ("linalg-basic==0.1.0", ("src",), (), "outside"),
     "linalg-deluxe": ("linalg-deluxe==0.1.3", ("src",), (), "outside"),
@@ -109,6 +110,12 @@ KERNELS = (
     Kernel("primepy.check", "primePy", "primePy.primes", "check",
            lambda r: [((p,), {}) for p in (7919, 1_000_000_007)]),
     Kernel("primepy.phi", "primePy", "primePy.primes", "phi", lambda r: [((n,), {}) for n in (360, 99_991 * 7)]),
+    Kernel("primepy.check@1e12", "primePy", "primePy.primes", "check",
+           lambda r: [((p,), {}) for p in (1_000_000_007, 999_999_000_001)]),
+    Kernel("primepy.factors@1e12", "primePy", "primePy.primes", "factors",
+           lambda r: [((n,), {}) for n in (1_000_003 * 97, 1_000_003 * 1_000_033)]),
+    Kernel("distance.levenshtein", "Distance", "distance._levenshtein", "levenshtein",
+           lambda r: [((_words(r, n), _words(r, n)), {}) for n in (20, 300)]),
     Kernel("eulerlib.lcm_n", "eulerlib", "eulerlib.numtheory", "lcm_n",
            lambda r: [(([r.randrange(1, 30) for _ in range(n)],), {}) for n in (10, 60)]),
     Kernel("eulerlib.digital_sum", "eulerlib", "eulerlib.numtheory", "digital_sum",
