@@ -31,6 +31,29 @@ def close_pairs(pts, limit):
     return close
 
 
+def closest_pair(points):
+    best = None
+    n = len(points)
+    count = 0
+    for i in range(n - 1):
+        for j in range(i + 1, n):
+            d = abs(points[i] - points[j])
+            if best is None or d < best:
+                best = d
+            count += 1
+    return best, count
+
+
+def stale_length(xs):
+    n = len(xs)
+    xs.append(0)
+    out = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            out.append((xs[i], xs[j]))
+    return out
+
+
 def mirrored(words):
     found = []
     for i, a in enumerate(words):
@@ -134,6 +157,14 @@ def test_index_pairs_with_continue_and_arithmetic() -> None:
     assert verdict.ok, verdict.reason
 
 
+def test_length_held_in_a_local() -> None:
+    rng = random.Random(7)
+    xs = [rng.uniform(-1e6, 1e6) for _ in range(700)]
+    new, fired, verdict = verified(closest_pair, [(xs,)], [([],), ([1.0],), ([1, 1],), ("ab",), ((3, -3, 0.5),)])
+    assert "pair-loops" in fired and "_pk_combinations(points, 2)" in new, new
+    assert verdict.ok, verdict.reason
+
+
 def test_enumerate_with_index_or_collecting_slice() -> None:
     rng = random.Random(3)
     words = ["".join(rng.choice("ab") for _ in range(3)) for _ in range(500)]
@@ -160,6 +191,7 @@ def test_break_change_index_use_and_unknown_calls_stay() -> None:
         (unknown_call, [(ints(30), max)]),
         (two_sum, [(ints(30), 3)]),  # over a slice, another body than collecting is not faster
         (slice_body, [(["ab", "ba"],)]),
+        (stale_length, [(ints(20),)]),  # the length was taken before the list grew
     ):
         _, fired = rewrite_real(func, observed)
         assert "pair-loops" not in fired, func.__name__

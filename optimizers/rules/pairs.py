@@ -64,7 +64,7 @@ def _match(outer: ast.For, func: ast.FunctionDef, fresh: set[str]) -> _Pairs | N
     if outer.orelse:
         return None
     body = list(outer.body)
-    head = _outer_head(outer)
+    head = _outer_head(outer, _lengths(outer, func, fresh))
     if head is None:
         return None
     seq, index, element = head
@@ -91,7 +91,7 @@ def _match(outer: ast.For, func: ast.FunctionDef, fresh: set[str]) -> _Pairs | N
             return None
         second = list(loads)
         loads_slice = True
-    elif isinstance(inner.target, ast.Name) and _is_range_after(inner.iter, seq, index):
+    elif isinstance(inner.target, ast.Name) and _is_range_after(inner.iter, seq, index, _lengths(outer, func, fresh)):
         second_name = inner.target.id
         reads = [_indexed(u, seq) for u in _uses_in(inner.body, second_name)]
         if any(r is None for r in reads):
@@ -122,16 +122,46 @@ def _match(outer: ast.For, func: ast.FunctionDef, fresh: set[str]) -> _Pairs | N
     return _Pairs(outer, inner, seq, first, second, names, indexed=not loads_slice)
 
 
-def _outer_head(outer: ast.For) -> tuple[str, str, str | None] | None:
-    """(xs, i, element or None) for ``for i in range(len(xs) [- 1])`` or ``for i, x in enumerate(xs)``."""
+def _lengths(outer: ast.For, func: ast.FunctionDef, fresh: set[str]) -> dict[str, str]:
+    """``{n: xs}`` for each ``n = len(xs)`` that still holds when ``outer`` starts: its only binding, earlier in the
+    same block, with nothing in between that rebinds or changes ``xs`` or calls unknown code."""
+    block = t.containing_list(func, outer)
+    if block is None:
+        return {}
+    at = [id(s) for s in block].index(id(outer))
+    out: dict[str, str] = {}
+    for k in range(at):
+        stmt = block[k]
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        value = stmt.value
+        if not (t.is_call(value, "len", 1) and isinstance(value.args[0], ast.Name)):  # type: ignore[attr-defined]
+            continue
+        n, xs = stmt.targets[0].id, value.args[0].id  # type: ignore[attr-defined]
+        if len(t.stored(func, n)) != 1:
+            continue
+        if all(f.unchanged_in(s2, xs, func, fresh=fresh) for s2 in block[k + 1 : at]):
+            out[n] = xs
+    return out
+
+
+def _is_length(node: ast.expr, lengths: dict[str, str]) -> str | None:
+    """The sequence whose length ``node`` is: ``len(xs)``, or a name ``n`` known to hold it."""
+    if t.is_call(node, "len", 1) and isinstance(node.args[0], ast.Name):  # type: ignore[attr-defined]
+        return node.args[0].id  # type: ignore[attr-defined]
+    return lengths.get(node.id) if isinstance(node, ast.Name) else None
+
+
+def _outer_head(outer: ast.For, lengths: dict[str, str] | None = None) -> tuple[str, str, str | None] | None:
+    """(xs, i, element or None) for ``for i in range(len(xs) [- 1])`` (or ``n = len(xs)`` before it and
+    ``range(n)``) or ``for i, x in enumerate(xs)``."""
     it = outer.iter
     if isinstance(outer.target, ast.Name) and t.is_call(it, "range", 1) and not it.keywords:  # type: ignore[attr-defined]
         bound = it.args[0]  # type: ignore[attr-defined]
         if isinstance(bound, ast.BinOp) and isinstance(bound.op, ast.Sub) and _const(bound.right, 1):
             bound = bound.left
-        if t.is_call(bound, "len", 1) and isinstance(bound.args[0], ast.Name):  # type: ignore[attr-defined]
-            return bound.args[0].id, outer.target.id, None  # type: ignore[attr-defined]
-        return None
+        seq = _is_length(bound, lengths or {})
+        return (seq, outer.target.id, None) if seq is not None else None
     target = outer.target
     pair = isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name) for e in target.elts)
     if pair and t.is_call(it, "enumerate", 1) and not it.keywords:  # type: ignore[attr-defined]
@@ -176,13 +206,12 @@ def _is_tail_slice(node: ast.expr, seq: str, index: str) -> bool:
     )
 
 
-def _is_range_after(node: ast.expr, seq: str, index: str) -> bool:
-    """``range(i + 1, len(xs))``."""
+def _is_range_after(node: ast.expr, seq: str, index: str, lengths: dict[str, str] | None = None) -> bool:
+    """``range(i + 1, len(xs))`` (or ``range(i + 1, n)`` with ``n = len(xs)``)."""
     if not (t.is_call(node, "range", 2) and not node.keywords):  # type: ignore[attr-defined]
         return False
     lo, hi = node.args  # type: ignore[attr-defined]
-    bound = hi.args[0] if t.is_call(hi, "len", 1) else None
-    return _plus_one(lo, index) and isinstance(bound, ast.Name) and bound.id == seq
+    return _plus_one(lo, index) and _is_length(hi, lengths or {}) == seq
 
 
 def _uses_in(stmts: list[ast.stmt], name: str) -> list[ast.Name]:
