@@ -150,6 +150,7 @@ def _module_cases() -> list[Case]:
         case("invariants", "Counter(key), while window", "hoist-invariant", imports.anagram_windows, window, "abca"),
         case("pairs", "for y in l[x + 1:] collecting pairs", "pair-loops", pairs.pairs_by_slice, list(range(2000))),
         case("pairs", "index pairs, arithmetic, continue", "pair-loops", pairs.close_pairs, pts, 4.0),
+        case("pairs", "n = len(xs); range(i + 1, n)", "pair-loops", pairs.closest_pair, floats[:1500]),
         case("pairs", "enumerate + index, condition", "pair-loops", pairs.mirrored, short),
         case("pairs", "enumerate + slice, collecting", "pair-loops", pairs.collect_enumerated, list(range(2000))),
         case("pairs", "comprehension of index pairs", "pair-loops", pairs.all_pairs, list(range(1500))),
