@@ -44,6 +44,14 @@ def closest_pair(points):
     return best, count
 
 
+def best_gain(prices):
+    best = 0
+    for i in range(0, len(prices) - 1):
+        for j in range(i + 1, len(prices)):
+            best = max(best, prices[j] - prices[i])
+    return best
+
+
 def stale_length(xs):
     n = len(xs)
     xs.append(0)
@@ -162,6 +170,10 @@ def test_length_held_in_a_local() -> None:
     xs = [rng.uniform(-1e6, 1e6) for _ in range(700)]
     new, fired, verdict = verified(closest_pair, [(xs,)], [([],), ([1.0],), ([1, 1],), ("ab",), ((3, -3, 0.5),)])
     assert "pair-loops" in fired and "_pk_combinations(points, 2)" in new, new
+    assert verdict.ok, verdict.reason
+    prices = [rng.randint(1, 10**6) for _ in range(700)]
+    new, fired, verdict = verified(best_gain, [(prices,)], [([],), ([5],), ([5, 3, 9],), ((2.5, 1),), ([1, "a"],)])
+    assert "pair-loops" in fired and "_pk_combinations(prices, 2)" in new, new
     assert verdict.ok, verdict.reason
 
 

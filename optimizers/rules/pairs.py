@@ -156,8 +156,9 @@ def _outer_head(outer: ast.For, lengths: dict[str, str] | None = None) -> tuple[
     """(xs, i, element or None) for ``for i in range(len(xs) [- 1])`` (or ``n = len(xs)`` before it and
     ``range(n)``) or ``for i, x in enumerate(xs)``."""
     it = outer.iter
-    if isinstance(outer.target, ast.Name) and t.is_call(it, "range", 1) and not it.keywords:  # type: ignore[attr-defined]
-        bound = it.args[0]  # type: ignore[attr-defined]
+    from_zero = t.is_call(it, "range", 2) and _const(it.args[0], 0)  # type: ignore[attr-defined]
+    if isinstance(outer.target, ast.Name) and (t.is_call(it, "range", 1) or from_zero) and not it.keywords:  # type: ignore[attr-defined]
+        bound = it.args[-1]  # type: ignore[attr-defined]
         if isinstance(bound, ast.BinOp) and isinstance(bound.op, ast.Sub) and _const(bound.right, 1):
             bound = bound.left
         seq = _is_length(bound, lengths or {})
