@@ -20,7 +20,7 @@ from perfkit.repo.loading import fresh_module, importable, plain_function
 from perfkit.repo.report import FunctionOutcome, OptimizeReport, llm_lines
 from perfkit.repo.selection import hot_functions
 from perfkit.repo.sources import FunctionInfo, import_roots, python_files
-from perfkit.repo.stress import fuzz_all
+from perfkit.repo.stress import fuzz_all, restored
 from perfkit.repo.winners import apply_winners, refresh_diffs
 from perfkit.repo.workload import repo_env, run_checked
 from perfkit.repo.workspace import Workspace
@@ -201,7 +201,7 @@ def _optimize_one(
         return
     samples = captured.get(info.key)
     inputs = samples.arguments() if samples else []  # unpickled now: instances of the classes just imported
-    fuzzed = fuzzed_by_key.get(info.key, [])
+    fuzzed = restored(fuzzed_by_key.get(info.key, []))  # after the fresh import too, for the same reason
     if "." in info.qualname and not inputs:
         outcome.status = "skipped"
         outcome.reason = "a method is optimised on the calls the workload makes, and it made none we could keep"

@@ -63,7 +63,7 @@ def fuzz_all(
         elif isinstance(outcome, str):
             report.notes.append(f"{unit.label} was not fuzzed: {outcome}")
         else:
-            inputs[unit.label] = stress_inputs(outcome)
+            inputs[unit.label] = kept(stress_inputs(outcome))
     return inputs
 
 
@@ -98,3 +98,21 @@ def stress_inputs(result: Any) -> list[Any]:
     for finding in found:
         unique.setdefault(repr((finding.args, finding.kwargs)), (tuple(finding.args), dict(finding.kwargs)))
     return list(unique.values())[:FUZZ_INPUTS]
+
+
+def kept(inputs: list[Any]) -> list[bytes | Any]:
+    """``inputs`` pickled one by one, for :func:`restored` after the function's module is imported afresh (an
+    instance unpickled before that import belongs to a class object the module no longer holds, and pickling it
+    for verification would fail); an input that cannot be pickled stays as it is."""
+    out: list[bytes | Any] = []
+    for item in inputs:
+        try:
+            out.append(pickle.dumps(item))
+        except Exception:
+            out.append(item)
+    return out
+
+
+def restored(inputs: list[bytes | Any]) -> list[Any]:
+    """The inputs :func:`kept` put away, unpickled now, where the repository's modules import."""
+    return [pickle.loads(item) if isinstance(item, bytes) else item for item in inputs]
