@@ -87,6 +87,11 @@ def test_a_method_is_optimised_and_written_back_inside_its_class(tmp_path: Path)
     diff = outcomes["Registry.unique"].diff
     assert "+        _pk_seen_out = set()\n" in diff  # indented as a method of the class
     assert report.speedup is not None and report.speedup.low > 1.0
+    tied = outcomes["Child.unique"]  # out of reach: skipped with the reason, not reported as an error
+    assert (tied.status, tied.reason) == (
+        "skipped",
+        "perfkit leaves it alone: a method that uses super only works inside its class body",
+    ), tied.reason
 
     assert (repo / "mini" / "core.py").read_text() == CORE  # the user's tree is untouched
     patched = tmp_path / "patched.py"
