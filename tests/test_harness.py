@@ -7,6 +7,7 @@ import math
 import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,27 @@ def test_inprocess_mode_accepts_local_callables_and_censors_with_an_alarm() -> N
 
     slow = perfkit.measure(hang, options=QUICK.replace(inprocess=True, timeout=0.05, cost=False, memory=False))
     assert slow.censored == [True, True]
+
+
+class _SwallowsTheAlarm:
+    """A finaliser busy past the in-process deadline: the alarm's exception raised in it is ignored by Python."""
+
+    def __del__(self) -> None:
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:
+            pass
+
+
+def _hang_after_a_finaliser() -> None:
+    _SwallowsTheAlarm()  # dropped at once: its __del__ runs here, and swallows the first alarm
+    while True:
+        pass
+
+
+def test_inprocess_alarm_lost_in_a_finaliser_still_stops_the_call() -> None:
+    options = QUICK.replace(inprocess=True, timeout=0.05, cost=False, memory=False, processes=1)
+    slow = perfkit.measure(_hang_after_a_finaliser, options=options)
+    assert slow.censored and all(slow.censored)
 
 
 def test_main_module_functions_are_refused_for_workers() -> None:

@@ -29,6 +29,9 @@ STARTUP_TIMEOUT = 60.0  # seconds for a worker to import the target and send its
 _TIMED_PHASES = ("calibrate", "warmup", "value")
 
 
+ALARM_REPEAT = 0.05  # seconds between alarms past an in-process deadline, until the run stops
+
+
 class _Censored(BaseException):
     """Raised by the in-process alarm to stop a call that passed the time limit."""
 
@@ -233,33 +236,52 @@ def _run_child(task: Task, collector: _Collector, options: Options) -> None:
 
 
 def _run_inprocess(task: Task, collector: _Collector) -> None:
-    """Run the worker loop here; the time limit is a SIGALRM timer where this is the main thread."""
+    """Run the worker loop here; the time limit is a SIGALRM timer where this is the main thread.
+
+    The timer repeats every :data:`ALARM_REPEAT` seconds past the deadline until it is disarmed: Python runs a
+    signal handler wherever the interpreter next checks, and an exception raised inside a finaliser that
+    ``gc.collect()`` runs is swallowed ("Exception ignored in ..."), so a one-shot alarm can be lost and a call
+    that never returns would then never be stopped. The handler raises only while the timer is armed."""
     use_alarm = collector.options.timeout is not None and threading.current_thread() is threading.main_thread()
+    armed = [False]
 
     def on_alarm(signum: int, frame: object) -> None:
-        raise _Censored
+        if armed[0]:
+            raise _Censored
+
+    def disarm() -> None:
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
     def emit(message: dict[str, Any]) -> None:
         if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            disarm()
         collector.feed(message)
         if collector.stop_process:
             raise _Censored
         if use_alarm and message["kind"] == "start":
             deadline = collector.deadline()
             if deadline:
-                signal.setitimer(signal.ITIMER_REAL, deadline)
+                armed[0] = True
+                signal.setitimer(signal.ITIMER_REAL, deadline, ALARM_REPEAT)
 
     previous = signal.signal(signal.SIGALRM, on_alarm) if use_alarm else None
+    censored = False
     try:
         run_task(task, emit)
     except _Censored:
-        if not collector.stop_process:
-            collector.timed_out()
+        censored = True
     finally:
         if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            while True:  # an alarm landing before the timer is off changes nothing: the run has ended
+                try:
+                    disarm()
+                    break
+                except _Censored:
+                    continue
             signal.signal(signal.SIGALRM, previous)
+    if censored and not collector.stop_process:
+        collector.timed_out()
 
 
 def _display_name(target: Callable[..., Any] | str) -> str:
