@@ -38,7 +38,7 @@ def test_instances_from_before_a_fresh_import_cannot_be_pickled_but_kept_ones_ca
     assert all(isinstance(item, bytes) for item in put_away)
     again = fresh_module("lazypkg.text")  # what perfkit optimize does before each function
     with pytest.raises(pickle.PicklingError):
-        pickle.dumps(inputs[0])  # the failure seen on phonetics' LazyString: a class the module no longer holds
+        pickle.dumps(inputs[0])  # a class the module no longer holds
     back = restored(put_away)
     assert type(back[0][0][0]) is again.Lazy
     assert pickle.loads(pickle.dumps(back)) is not None
