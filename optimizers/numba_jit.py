@@ -36,7 +36,9 @@ from perfkit.optimizers._code import CodeRef
 from perfkit.optimizers._numba_flags import flags_fixed, guard
 from perfkit.optimizers._numba_kinds import classify, numeric_kinds, result_kind, shape_of, text_params, why_not_numeric
 from perfkit.optimizers._numba_scan import Refused
+from perfkit.optimizers._numba_source import _PRELUDE as PRELUDE
 from perfkit.optimizers._numba_source import build_source, candidate_source
+from perfkit.optimizers._numba_strings import string_candidate, string_result
 from perfkit.optimizers._types import Candidate, Context
 
 __all__ = [
@@ -67,7 +69,7 @@ class NumbaProposer:
         """The jitted candidate, or nothing (the reason lands in ``self.rejections``)."""
         if context.round > 1 or n < 1:
             return []
-        found = _kernel_context(context)
+        found = _string_kernel(context) if string_result(context) else _kernel_context(context)
         if isinstance(found, str):
             self.rejections.append(f"{context.name}: {found}")
             return []
@@ -81,6 +83,9 @@ class NumbaProposer:
             if problem:
                 self.rejections.append(f"{context.name}: {problem}")
                 return []
+            if widened and not kinds:  # a string kernel holds no floats: numba made one where Python does not
+                self.rejections.append(f"{context.name}: numba made an int a float ({', '.join(widened[:3])})")
+                return []
             if widened:  # the kernel is the same; the wrapper also checks for whole floats
                 source = candidate_source(context, kinds, whole_floats=True, fixed=fixed, original=original)
                 note += f"; whole-number floats go to the original ({', '.join(widened[:3])})"
@@ -90,6 +95,14 @@ class NumbaProposer:
                     self.rejections.append(f"{context.name}: {problem}")
                     return []
         return [Candidate(source, self.name, note)]
+
+
+def _string_kernel(context: Context) -> tuple[Context, dict[str, str], dict[str, Any], str] | str:
+    """A kernel that returns a string as code points (:mod:`._numba_strings`), or why there is none."""
+    try:
+        return context, {}, {}, string_candidate(context, prelude=PRELUDE)
+    except Refused as exc:
+        return str(exc)
 
 
 def _kernel_context(context: Context) -> tuple[Context, dict[str, str], dict[str, Any], str] | str:

@@ -1,0 +1,178 @@
+"""numba kernels that return strings (:mod:`perfkit.optimizers._numba_strings`): unannotated functions building a
+string character by character, in several spellings, checked by the real verifier on unicode, empty and long
+inputs; a plausible wrong kernel is rejected; shapes that cannot be exact on code points get no candidate."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from perfkit.optimizers import Context, NumbaProposer
+from perfkit.optimizers._code import CodeRef, bound_types, describe_type, function_source
+from perfkit.optimizers.verify import verify
+
+# --- the functions (no type hints: as written in everyday code) ----------------------------------------------------
+
+
+def masked_join(s):  # type: ignore[no-untyped-def]
+    out = []
+    for c in s:
+        if c in "aeiou":
+            out.append("*")
+        elif c == " ":
+            out.append("_")
+        else:
+            out.append(c.upper())
+    return "".join(out)
+
+
+def digits_marked(word):  # type: ignore[no-untyped-def]
+    result = ""
+    for i in range(len(word)):
+        ch = word[i]
+        if "0" <= ch <= "9":
+            result += "#"
+        else:
+            result = result + ch + "."
+    return result
+
+
+def leet(text):  # type: ignore[no-untyped-def]
+    res = []
+    i = 0
+    while i < len(text):
+        letter = text[i].lower()
+        if letter in "ae":
+            res += "4"
+        else:
+            res += letter
+        i += 1
+    return "".join(res)
+
+
+def table_code(s):  # type: ignore[no-untyped-def]
+    if not s:
+        return s
+    out = ""
+    for c in s[1:]:
+        k = ord(c.upper()) - 65
+        if 0 <= k < 26:
+            out += "01230120022455012623010202"[k]
+    return out + "0" * (3 - len(out))
+
+
+def table_code_off_by_one(s):  # type: ignore[no-untyped-def]
+    """table_code with one table entry wrong (Z): a plausible kernel that must not pass."""
+    if not s:
+        return s
+    out = ""
+    for c in s[1:]:
+        k = ord(c.upper()) - 65
+        if 0 <= k < 26:
+            out += "01230120022455012623010203"[k]
+    return out + "0" * (3 - len(out))
+
+
+def doubled(s):  # type: ignore[no-untyped-def]
+    out = ""
+    for c in s:
+        out += c * 2  # str repetition: not a code point product
+    return out
+
+
+def read_before_bound(s):  # type: ignore[no-untyped-def]
+    out = ""
+    for c in s:  # noqa: B007
+        pass
+    out += c  # UnboundLocalError on "" in Python; numba would read a zero
+    return out
+
+
+def char_truth(s):  # type: ignore[no-untyped-def]
+    out = []
+    for c in s:
+        if c:
+            out.append(c)
+    return "".join(out)
+
+
+def _context(func: Any, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> Context:
+    types = {k: frozenset(v) for k, v in bound_types(func, inputs).items()}
+    results = set()
+    for args, kwargs in inputs:
+        try:
+            results.add(describe_type(func(*args, **kwargs)))
+        except Exception:  # ord() of a character whose upper case is two: the original's own exception
+            continue
+    return Context(
+        name=func.__name__,
+        source=function_source(func)[0],
+        module_name=func.__module__,
+        params=tuple(types),
+        arg_types=types,
+        return_types=frozenset(results),
+        sample_inputs=tuple(inputs[:2]),
+    )
+
+
+def _proposed(func: Any, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> tuple[str | None, list[str]]:
+    proposer = NumbaProposer()
+    found = proposer.propose(_context(func, inputs), n=1)
+    return (found[0].source if found else None), proposer.rejections
+
+
+def _words(seed: int) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Workload-like words, then unicode (non-ASCII case mapping: ß, ﬃ, ǆ), a lone surrogate, empty, long."""
+    rng = random.Random(seed)
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "
+    words = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 12))) for _ in range(30)]
+    words += ["Zebra zz", "é😀 aB9", "straße", "ﬃx", "ǆemal", "a\udc80b", "", "x", "z" * 5000]
+    words += ["".join(rng.choice(alphabet + "éß😀") for _ in range(3000))]
+    return [((w,), {}) for w in words]
+
+
+@pytest.mark.parametrize("func", [masked_join, digits_marked, leet, table_code])
+def test_a_string_built_character_by_character_becomes_a_verified_kernel(func: Any) -> None:
+    inputs = _words(7)
+    source, rejections = _proposed(func, inputs)
+    assert source is not None, rejections
+    assert "_pk_acc.append" in source and "decode('utf-32-le', 'surrogatepass')" in source
+    original = CodeRef(func.__module__, func.__name__)
+    verdict = verify(original, CodeRef(func.__module__, func.__name__, source), inputs, min_timeout=60.0)
+    assert verdict.ok and verdict.checked == len(inputs), verdict.reason
+    candidate = CodeRef(func.__module__, func.__name__, source).load()
+    for (word,), _ in inputs:
+        try:
+            expected: Any = func(word)
+        except Exception as exc:  # the original's own exceptions (ord of 'SS'): the candidate raises the same
+            expected = type(exc)
+        try:
+            got: Any = candidate(word)
+        except Exception as exc:
+            got = type(exc)
+        assert got == expected and type(got) is type(expected), word[:20]
+
+
+def test_a_plausible_wrong_kernel_is_rejected_by_the_verifier() -> None:
+    inputs = _words(8)
+    source, rejections = _proposed(table_code_off_by_one, inputs)
+    assert source is not None, rejections
+    wrong = source.replace("table_code_off_by_one", "table_code")
+    original = CodeRef(table_code.__module__, "table_code")
+    verdict = verify(original, CodeRef(table_code.__module__, "table_code", wrong), inputs, min_timeout=60.0)
+    assert not verdict.ok
+
+
+@pytest.mark.parametrize(
+    ("func", "reason"),
+    [
+        (doubled, "adds c * 2"),
+        (read_before_bound, "may read c before binding it"),
+        (char_truth, "character c other than"),
+    ],
+)
+def test_shapes_that_are_not_exact_on_code_points_get_no_candidate(func: Any, reason: str) -> None:
+    source, rejections = _proposed(func, [(("abc",), {}), (("xy z",), {})])
+    assert source is None
+    assert any(reason in r for r in rejections), rejections
