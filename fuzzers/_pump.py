@@ -54,6 +54,9 @@ SEEDS = 6  # regex seeds (attack strings sized to the bound) measured as they ar
 TRACED = 4  # corpus inputs (the costliest, and the longest) the target is traced on for the regexes it runs
 TRACE_CALL_S = 0.05  # only inputs quicker than this are traced
 TRACE_SHARE = 0.1  # of the phase's budget, at most, for analysing the patterns seen only at run time
+HARVEST_SHARE = 0.05  # of the phase's budget, at most, for harvesting valid inputs
+PLACE_SHARE = 0.25  # of the phase's budget, at most, for placing attacks inside them
+PLACED = 4  # attacks (the best ranked) placed inside harvested inputs
 
 
 def _generated(text: str, prefix: str, pump: str, suffix: str) -> bool:
@@ -181,10 +184,14 @@ class PumpSearch:
             # behind the starts of real inputs (cut after a separator or constant), validated through the target
             leads = lead_strings(session, slot, [*dictionary, *string_constants(session.func)], limit // 3)
             here = attacks
+            harvested = harvest_slot(session, bound, slot, budget=HARVEST_SHARE * budget)
             if not session.expired():  # the patterns the target runs on real inputs, and where their subject sits
                 try:
-                    traced = trace_slot(session, slot)
+                    first = [session.unbind({**bound, slot: text}) for text in harvested]
+                    traced = trace_slot(session, slot, first=first)
                     here = regex.traced_attacks(attacks, traced, deadline=time.monotonic() + TRACE_SHARE * budget)
+                    if harvested:  # the regexes called from compiled code: the trace cannot see them
+                        here = place_in(session, here, harvested, traced, measure, budget=PLACE_SHARE * budget)
                     new = sum(a.where == regex.RUN_TIME for a in here)
                     session.notes.append(
                         f"pump: {len(traced)} regex(es) seen running on {slot!r}, {new} attack(s) on those the code "
@@ -366,9 +373,58 @@ class Pumping:
         return self.session.feedback(sample) or 0.0
 
 
-def trace_slot(session: Session, slot: str) -> list[Any]:
-    """The regexes the target runs on the corpus' inputs (the costliest quick ones, then the longest), and where
-    their subjects sit in parameter ``slot`` (:func:`perfkit.fuzzers._regex_trace.trace`)."""
+def harvest_slot(session: Session, bound: dict[str, Any], slot: str, *, budget: float) -> list[str]:
+    """When most inputs so far made the target raise (a parser's syntax errors: its regexes are never reached),
+    inputs it accepts harvested from its packages' files (:func:`perfkit.fuzzers._harvest.harvest`), cut to a
+    third of the size bound (room is left for an attack string inside), each measured through the session."""
+    from perfkit.fuzzers._harvest import harvest
+
+    like = bound[slot]
+    evaluations = session.counts["evaluations"]
+    if not isinstance(like, str) or evaluations == 0 or session.counts["rejected"] * 2 < evaluations:
+        return []
+
+    def accepts(text: str) -> bool:
+        if session.expired():
+            return False
+        return session.evaluate(*session.unbind({**bound, slot: text})).outcome == "ok"
+
+    try:
+        found = harvest(session.func, accepts, max_len=max(1, session.max_size // 3), budget=max(budget, 1e-3))
+    except Exception as exc:  # the harvest must never stop the search
+        session.notes.append(f"pump: harvesting inputs failed ({type(exc).__name__}: {exc})")
+        return []
+    session.notes.append(f"pump: {len(found)} input(s) the target accepts harvested from its packages' files")
+    return found
+
+
+def place_in(
+    session: Session,
+    attacks: list[Any],
+    seeds: list[str],
+    traced: list[Any],
+    measure: Callable[[str], float],
+    *,
+    budget: float,
+) -> list[Any]:
+    """The first attacks placed in the harvested ``seeds`` where their string makes the cost grow, ahead of
+    ``attacks`` (:func:`perfkit.fuzzers._harvest.placed`); those the trace saw running are not placed."""
+    from perfkit.fuzzers._harvest import placed
+
+    seen = frozenset((t.pattern, t.flags) for t in traced if t.splices)
+    head = placed(
+        attacks[:PLACED], seeds, measure, max_len=session.max_size, deadline=time.monotonic() + budget, skip=seen
+    )
+    session.notes.append(f"pump: {len(head) - len(attacks[:PLACED])} attack(s) placed in harvested inputs")
+    return [*head, *attacks[PLACED:]]
+
+
+def trace_slot(
+    session: Session, slot: str, *, first: list[tuple[tuple[Any, ...], dict[str, Any]]] | None = None
+) -> list[Any]:
+    """The regexes the target runs on the calls ``first`` (harvested inputs) and the corpus' inputs (the costliest quick
+    ones, then the longest), and where their subjects sit in parameter ``slot``
+    (:func:`perfkit.fuzzers._regex_trace.trace`)."""
     import copy
 
     from perfkit.fuzzers._regex_trace import trace
@@ -376,6 +432,7 @@ def trace_slot(session: Session, slot: str) -> list[Any]:
     quick = [f for f in session.corpus if f.outcome != "timeout" and f.time_s < TRACE_CALL_S]
     chosen = sorted(quick, key=lambda f: -f.cost)[:TRACED] + sorted(quick, key=lambda f: -f.size)[:TRACED]
     calls, seen = [], set()
+    calls = [copy.deepcopy(call) for call in first or ()]
     for found in chosen:
         value = (session.bind(found.args, found.kwargs) or {}).get(slot)
         if isinstance(value, str) and value not in seen:
