@@ -42,18 +42,15 @@ def _code_names(code: types.CodeType) -> Iterator[str]:
 
 
 def _root_of(module_name: str | None) -> tuple[Path, bool] | None:
-    """The folder of a module's top-level package, walked recursively, or the folder of a module in no package,
-    not walked below; None for the standard library, perfkit itself and modules without a file."""
-    if not module_name:
+    """The folder of a module's file, walked below when it is a package's folder; None for the standard library,
+    perfkit itself and modules without a file."""
+    if not module_name or module_name.partition(".")[0] in (*sys.stdlib_module_names, "perfkit", "builtins"):
         return None
-    top = module_name.partition(".")[0]
-    if top in sys.stdlib_module_names or top in ("perfkit", "builtins"):
-        return None
-    module = sys.modules.get(top) or sys.modules.get(module_name)
-    path = getattr(module, "__file__", None)
+    path = getattr(sys.modules.get(module_name), "__file__", None)
     if not isinstance(path, str):
         return None
-    return Path(path).resolve().parent, getattr(module, "__path__", None) is not None
+    folder = Path(path).resolve().parent
+    return folder, (folder / "__init__.py").exists()
 
 
 def package_roots(func: Callable[..., Any]) -> list[tuple[Path, bool]]:
@@ -123,13 +120,13 @@ def blocks(text: str, *, max_len: int) -> list[str]:
         body = next((j for j in range(i + 1, len(lines)) if depth[j] >= 0), None)
         if body is None or depth[body] <= depth[i]:
             continue
-        size, best = len(line), None
+        size, best = len(line) - depth[i], None  # the size once dedented
         for j in range(i + 1, len(lines)):
             if j > body and 0 <= depth[j] <= depth[body]:
                 best = j  # the chunk lines[i:j] is whole statements
                 if depth[j] <= depth[i]:
                     break
-            size += len(lines[j])
+            size += len(lines[j]) - min(depth[i], max(0, depth[j]))
             if size > max_len:
                 break
         else:
