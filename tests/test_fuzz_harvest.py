@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import time
 
 import pytest
@@ -154,11 +155,12 @@ def test_placed_puts_the_attack_inside_a_docstring_line():
 def test_fuzz_formatter_finds_the_docstring_blowup():
     from perfkit.fuzzers import fuzz
 
-    result = fuzz("tests.fixtures.harvest_fmt.fmt:format_source", max_size=600, budget=15, seed=0)
+    samples = [(("print(1)\n",), {})]  # a program without a docstring: drawn variants of it mostly raise
+    result = fuzz(format_source, max_size=600, budget=15, seed=0, samples=samples)
     worst = result.worst
     assert worst is not None and worst.outcome == "ok"
     text = worst.args[0] if worst.args else next(iter(worst.kwargs.values()))
-    assert any("harvested" in note for note in result.notes)
+    assert any(re.match(r"pump: [1-9]\d* input\(s\) the target accepts harvested", note) for note in result.notes)
     ast.parse(text)
     assert max(len(line) for line in text.splitlines()) >= 200  # a long docstring line: the attack
 
@@ -167,7 +169,7 @@ def test_fuzz_formatter_finds_the_docstring_blowup():
 def test_fuzz_works_when_nothing_is_harvested():
     from perfkit.fuzzers import fuzz
 
-    result = fuzz("tests.fixtures.harvest_none.config:read_config", max_size=600, budget=10, seed=0)
+    result = fuzz(read_config, max_size=600, budget=10, seed=0, samples=[(("PKV1\nname=1\n",), {})])
     worst = result.worst
     assert worst is not None
     text = worst.args[0] if worst.args else next(iter(worst.kwargs.values()))
