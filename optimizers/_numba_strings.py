@@ -77,6 +77,24 @@ def _pks_lower(c):
 
 
 @_pkb_njit
+def _pks_upper_all(points):
+    """``s.upper()`` of an ASCII string; raises for others (non-ASCII case maps may change the length)."""
+    out = points.copy()
+    for i in range(len(out)):
+        out[i] = _pks_upper(out[i])
+    return out
+
+
+@_pkb_njit
+def _pks_lower_all(points):
+    """``s.lower()`` of an ASCII string; raises for others."""
+    out = points.copy()
+    for i in range(len(out)):
+        out[i] = _pks_lower(out[i])
+    return out
+
+
+@_pkb_njit
 def _pks_chr(n):
     """``chr(n)`` as a code point; raises where Python's chr does."""
     if n < 0 or n > 0x10FFFF:
@@ -106,7 +124,7 @@ def string_candidate(context: Context, *, prelude: str) -> str:
         raise Refused("only plain positional string parameters are taken")
     params = [arg.arg for arg in a.args]
     body = func.body[1:] if ast.get_docstring(func) is not None else func.body
-    if not body or not isinstance(body[-1], ast.Return):
+    if not _always_returns(body):
         raise Refused("it does not end in a return")
     kernel, tables = _Kernel(params, body).build()
     kernel.name = f"_pk_nb_{context.name}"
@@ -157,7 +175,9 @@ class _Kernel:
         self.tables: dict[str, list[int]] = {}
         nodes = [n for s in self.body for n in ast.walk(s)]
         self.acc, self.listed = self._accumulator(nodes)
+        self.maybe: set[str] = set()
         self.chars = self._char_names(nodes)
+        self.single = not self.listed or self._one_per_item(nodes)  # len(result) is the string's length
         stored = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
         self.local = stored | self.params
         _assigned_before_use(self.body, set(self.params), stored)
@@ -214,7 +234,7 @@ class _Kernel:
 
     def _char_names(self, nodes: list[ast.AST]) -> set[str]:
         """Names every binding of which is a character of a string argument."""
-        binds: dict[str, list[bool]] = {}
+        binds: dict[str, list[bool | None]] = {}  # None: bound to None (a character or None)
         for node in nodes:
             if isinstance(node, ast.For):
                 target, source = node.target, node.iter
@@ -230,8 +250,10 @@ class _Kernel:
                     for n in ast.walk(target):
                         if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
                             one = n is target and value is not None and self._direct_char(value)
-                            binds.setdefault(n.id, []).append(one)
-        chars = {name for name, ok in binds.items() if all(ok)}
+                            none = n is target and isinstance(value, ast.Constant) and value.value is None
+                            binds.setdefault(n.id, []).append(None if none else one)
+        chars = {name for name, ok in binds.items() if False not in ok and True in ok}
+        self.maybe = {name for name in chars if None in binds[name]}
         changed = True
         while changed:  # c = d with d a character name
             changed = False
@@ -244,7 +266,29 @@ class _Kernel:
                     if name in chars and isinstance(value, ast.Name) and value.id not in chars:
                         chars.discard(name)
                         changed = True
+                    if name in chars and isinstance(value, ast.Name) and value.id in self.maybe - {name}:
+                        self.maybe.add(name)
+                        changed = True
+        self.maybe &= chars
         return chars
+
+    def _one_per_item(self, nodes: list[ast.AST]) -> bool:
+        """Whether every item appended to the result list is one character (its length is then the string's)."""
+        for node in nodes:
+            if isinstance(node, ast.AugAssign) and _is_name(node.target, self.acc):  # type: ignore[arg-type]
+                return False
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and _is_name(node.func.value, self.acc)
+            ) and not (len(node.args) == 1 and (len(_str(node.args[0]) or "") == 1 or self._one_char(node.args[0]))):
+                return False
+        return True
+
+    def _one_char(self, node: ast.expr) -> bool:
+        return (isinstance(node, ast.Name) and node.id in self.chars and node.id not in self.maybe) or (
+            not isinstance(node, ast.Name) and self._direct_char(node)
+        )
 
     def _text(self, node: ast.expr) -> bool:
         """A string argument, or a slice of one (iterated)."""
@@ -264,7 +308,7 @@ class _Kernel:
 
     def _char(self, node: ast.expr) -> ast.expr | None:
         """The code point of a character expression, or None when ``node`` is not one."""
-        if isinstance(node, ast.Name) and node.id in self.chars:
+        if isinstance(node, ast.Name) and node.id in self.chars and node.id not in self.maybe:
             return node
         if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
             if isinstance(node.value, ast.Name) and node.value.id in self.params:
@@ -305,7 +349,7 @@ class _Kernel:
             raise Refused(f"it slices {node.value.id}")
         if t.is_call(node, "len", 1) and isinstance(node.args[0], ast.Name) and node.args[0].id in self.params:  # type: ignore[attr-defined]
             return node
-        if t.is_call(node, "len", 1) and not self.listed and _is_name(node.args[0], self.acc):  # type: ignore[attr-defined]
+        if t.is_call(node, "len", 1) and self.single and _is_name(node.args[0], self.acc):  # type: ignore[attr-defined]
             return ast.Call(ast.Name("len", ast.Load()), [ast.Name(_ACC, ast.Load())], [])  # one per code point
         for field, value in ast.iter_fields(node):
             if isinstance(value, ast.expr):
@@ -324,6 +368,11 @@ class _Kernel:
             return ast.UnaryOp(ast.Not(), self._test(node.operand))
         if isinstance(node, ast.BoolOp):
             return ast.BoolOp(node.op, [self._test(v) for v in node.values])
+        if t.is_call(node, "isinstance", 2) and "isinstance" not in self.local:
+            p, kind = node.args  # type: ignore[attr-defined]
+            named = isinstance(p, ast.Name) and p.id in self.params and isinstance(kind, ast.Name)
+            if named and kind.id in ("str", "bytes") and kind.id not in self.local:
+                return ast.Constant(kind.id == "str")  # the wrapper takes exactly str
         return self._expr(node)
 
     def _compare(self, node: ast.Compare) -> ast.expr:
@@ -339,7 +388,18 @@ class _Kernel:
             found: ast.expr = ast.BoolOp(ast.Or(), tests) if len(tests) > 1 else (tests or [ast.Constant(False)])[0]
             return found if isinstance(node.ops[0], ast.In) else ast.UnaryOp(ast.Not(), found)
         points: list[ast.expr | None] = []
+        if len(node.ops) == 1 and isinstance(node.ops[0], ast.Is | ast.IsNot) and any(map(_is_none, sides)):
+            name = sides[0] if _is_none(sides[1]) else sides[1]
+            if isinstance(name, ast.Name) and name.id in self.maybe:  # None is -1 in the kernel
+                same = ast.Eq() if isinstance(node.ops[0], ast.Is) else ast.NotEq()
+                return ast.Compare(ast.Name(name.id, ast.Load()), [same], [ast.Constant(-1)])
+        maybe_none = any(isinstance(side, ast.Name) and side.id in self.maybe for side in sides)
+        if maybe_none and not all(isinstance(op, ast.Eq | ast.NotEq) for op in node.ops):
+            raise Refused("it orders a character that may be None")
         for side in sides:
+            if isinstance(side, ast.Name) and side.id in self.maybe:
+                points.append(side)  # None is -1 in the kernel: no code point equals it
+                continue
             one = _str(side)
             points.append(ast.Constant(ord(one)) if one is not None and len(one) == 1 else self._char(side))
         if all(p is None for p in points):
@@ -378,8 +438,8 @@ class _Kernel:
         if self.listed and isinstance(value, ast.Call) and not value.keywords and len(value.args) == 1:
             func = value.func
             joined = isinstance(func, ast.Attribute) and func.attr == "join" and _str(func.value) == ""
-            if joined and isinstance(value.args[0], ast.Name) and value.args[0].id == self.acc:
-                return ast.Call(ast.Name("_pks_out", ast.Load()), [ast.Name(_ACC, ast.Load())], [])
+            if joined:
+                return self._joined(value.args[0])
         if not self.listed and isinstance(value, ast.Name) and value.id == self.acc:
             return ast.Call(ast.Name("_pks_out", ast.Load()), [ast.Name(_ACC, ast.Load())], [])
         if isinstance(value, ast.Name) and value.id in self.params:
@@ -388,6 +448,24 @@ class _Kernel:
         if text is not None:
             return ast.Call(ast.Name("_pks_copy", ast.Load()), [ast.Name(self._table(text), ast.Load())], [])
         raise Refused("it returns something other than its result, an argument or a string constant")
+
+    def _joined(self, node: ast.expr) -> ast.expr:
+        """The code points of ``"".join(node)``: the list, and (when it holds one character per item) its slices
+        and their concatenations."""
+        whole = ast.Call(ast.Name("_pks_out", ast.Load()), [ast.Name(_ACC, ast.Load())], [])
+        if _is_name(node, self.acc):
+            return whole
+        if (
+            self.single
+            and isinstance(node, ast.Subscript)
+            and _is_name(node.value, self.acc)
+            and isinstance(node.slice, ast.Slice)
+        ):
+            return ast.Call(ast.Name("_pks_copy", ast.Load()), [ast.Subscript(whole, self._slice(node.slice))], [])
+        if self.single and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            pair = ast.Tuple([self._joined(node.left), self._joined(node.right)], ast.Load())
+            return ast.Call(ast.Attribute(ast.Name("_pk_np", ast.Load()), "concatenate", ast.Load()), [pair], [])
+        raise Refused(f"it joins {ast.unparse(node)}, not its result")
 
     def _block(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
         out: list[ast.stmt] = []
@@ -405,6 +483,12 @@ class _Kernel:
                 if not self.listed and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
                     return self._grow(value, acc)
                 raise Refused(f"it sets its result {acc} other than by growing it")
+            if name in self.maybe and (_is_none(value) or (isinstance(value, ast.Name) and value.id in self.maybe)):
+                copied = ast.Constant(-1) if _is_none(value) else value
+                return [ast.Assign([ast.Name(name, ast.Store())], copied)]
+            if name in self.params and _case_of(value, name):  # s = s.upper(): ASCII only, others raise
+                mapped = ast.Call(ast.Name(f"_pks_{_case_of(value, name)}_all", ast.Load()), [value.func.value], [])  # type: ignore[attr-defined]
+                return [ast.Assign([ast.Name(name, ast.Store())], mapped)]
             if name in self.chars:
                 point = self._char(value)
                 if point is None:
@@ -445,7 +529,10 @@ class _Kernel:
                 raise Refused("it uses while-else")
             return [ast.While(self._test(stmt.test), self._block(stmt.body), [])]
         if isinstance(stmt, ast.If):
-            return [ast.If(self._test(stmt.test), self._block(stmt.body), self._block(stmt.orelse))]
+            test = self._test(stmt.test)
+            if isinstance(test, ast.Constant) and isinstance(test.value, bool):  # isinstance(s, bytes): dead
+                return self._block(stmt.body if test.value else stmt.orelse)
+            return [ast.If(test, self._block(stmt.body), self._block(stmt.orelse))]
         if isinstance(stmt, ast.Assign | ast.AugAssign | ast.Expr | ast.Break | ast.Continue | ast.Pass):
             for field, value in ast.iter_fields(stmt):
                 if isinstance(value, ast.expr) and field not in ("target", "targets"):
@@ -510,6 +597,27 @@ def _assigned_before_use(stmts: list[ast.stmt], bound: set[str], local: set[str]
                 raise Refused(f"it may read {min(stores - bound)} before binding it")
             reads(stmt, bound)
     return bound
+
+
+def _always_returns(stmts: list[ast.stmt]) -> bool:
+    """Whether every path through ``stmts`` ends in a return (numba would otherwise return None on some)."""
+    last = stmts[-1] if stmts else None
+    if isinstance(last, ast.If):
+        return _always_returns(last.body) and _always_returns(last.orelse)
+    return isinstance(last, ast.Return | ast.Raise)
+
+
+def _is_none(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _case_of(value: ast.expr, name: str) -> str:
+    """ "upper" or "lower" for ``name.upper()`` / ``name.lower()``, else ""."""
+    if isinstance(value, ast.Call) and not value.args and not value.keywords:
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr in ("upper", "lower") and _is_name(func.value, name):
+            return func.attr
+    return ""
 
 
 def _is_name(node: ast.expr, name: str) -> bool:

@@ -62,6 +62,21 @@ def table_code(s):  # type: ignore[no-untyped-def]
     return out + "0" * (3 - len(out))
 
 
+def consonant_key(name):  # type: ignore[no-untyped-def]
+    if isinstance(name, bytes):
+        raise TypeError("expected str")
+    name = name.upper()
+    kept = []
+    last = None
+    for pos, ch in enumerate(name):
+        if (pos == 0 and ch in "AEIOU") or (ch not in "AEIOU " and ch != last):
+            kept.append(ch)
+        last = ch
+    if len(kept) > 6:
+        return "".join(kept[:3] + kept[-3:])
+    return "".join(kept)
+
+
 def table_code_off_by_one(s):  # type: ignore[no-untyped-def]
     """table_code with one table entry wrong (Z): a plausible kernel that must not pass."""
     if not s:
@@ -94,6 +109,25 @@ def char_truth(s):  # type: ignore[no-untyped-def]
     for c in s:
         if c:
             out.append(c)
+    return "".join(out)
+
+
+def ordered_after_none(s):  # type: ignore[no-untyped-def]
+    out = []
+    prev = None
+    for c in s:
+        if prev is not None and prev < c:
+            out.append(c)
+        prev = c
+    return "".join(out)
+
+
+def pairs_cut(s):  # type: ignore[no-untyped-def]
+    out = []
+    for c in s:
+        out.append(c + c)  # two characters per item: len(out) is not the string's length
+    if len(out) > 3:
+        return "".join(out[:3])
     return "".join(out)
 
 
@@ -132,7 +166,7 @@ def _words(seed: int) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     return [((w,), {}) for w in words]
 
 
-@pytest.mark.parametrize("func", [masked_join, digits_marked, leet, table_code])
+@pytest.mark.parametrize("func", [masked_join, digits_marked, leet, table_code, consonant_key])
 def test_a_string_built_character_by_character_becomes_a_verified_kernel(func: Any) -> None:
     inputs = _words(7)
     source, rejections = _proposed(func, inputs)
@@ -170,6 +204,8 @@ def test_a_plausible_wrong_kernel_is_rejected_by_the_verifier() -> None:
         (doubled, "adds c * 2"),
         (read_before_bound, "may read c before binding it"),
         (char_truth, "character c other than"),
+        (ordered_after_none, "orders a character that may be None"),
+        (pairs_cut, "out"),
     ],
 )
 def test_shapes_that_are_not_exact_on_code_points_get_no_candidate(func: Any, reason: str) -> None:
