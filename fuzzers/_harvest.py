@@ -7,7 +7,13 @@ formatter's own ``.py`` files, a markup library's ``.md``/``.rst`` documents. :f
 under the folders of the target's module and of the packages its code names, cuts each to a size bound at a
 top-level line (a line that starts without indentation), and keeps the cuts the target accepts (``accepts``, the
 caller's check that runs the target), smallest files first. An extension whose first files are all rejected is
-given up (the target does not read that language).
+given up (the target does not read that language). Files are cut to whole top-level prefixes and to blocks (a
+function or a list item with its body, dedented).
+
+The trace finds where a regex's subject sits inside an accepted input only when Python code calls the regex; for
+a compiled target (mypyc) :func:`placed` finds it through the target: it puts the attack string at each line of
+the harvested inputs (:func:`line_splices`: the line's text, or inside its quotes or brackets), with each of the
+attack's failing suffixes, and keeps the places where the cost grows faster than the string.
 """
 
 from __future__ import annotations
