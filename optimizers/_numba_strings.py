@@ -55,6 +55,12 @@ def _pks_out(acc):
 
 
 @_pkb_njit
+def _pks_u32(points):
+    """The code points (0 to 0x10FFFF) as UTF-32 units."""
+    return points.astype(_pk_np.uint32)
+
+
+@_pkb_njit
 def _pks_copy(points):
     """A fresh array of the code points (an argument or a constant returned)."""
     return points.copy()
@@ -139,15 +145,14 @@ def string_candidate(context: Context, *, prelude: str) -> str:
     test = " or ".join(f"type({p}) is not str" for p in params)
     lines += [f"    if {test}:", f"        {call_fallback}"]
     codes = ", ".join(
-        f"_pk_np.frombuffer({p}.encode('utf-32-le', 'surrogatepass'), dtype=_pk_np.uint32).astype(_pk_np.int64)"
-        for p in params
+        f"_pk_np.frombuffer({p}.encode('utf-32-le', 'surrogatepass'), dtype=_pk_np.uint32)" for p in params
     )
     lines += [
         "    try:",
         f"        _pk_result = _pkb_call({jit}, {codes})",
         "    except Exception:  # the original raises too, or a character the kernel does not map exactly",
         f"        {call_fallback}",
-        "    return _pk_result.astype(_pk_np.uint32).tobytes().decode('utf-32-le', 'surrogatepass')",
+        "    return _pk_result.tobytes().decode('utf-32-le', 'surrogatepass')",
     ]
     return "\n".join(lines) + "\n"
 
@@ -183,11 +188,12 @@ class _Kernel:
         _assigned_before_use(self.body, set(self.params), stored)
 
     def build(self) -> tuple[ast.FunctionDef, dict[str, list[int]]]:
-        body = [ast.parse(f"{_ACC} = _pks_List.empty_list(_pks_types.int64)").body[0]]
+        body = [ast.parse(f"{p} = _pkr_{p}.astype(_pk_np.int64)").body[0] for p in self.order]  # code points
+        body += [ast.parse(f"{_ACC} = _pks_List.empty_list(_pks_types.int64)").body[0]]
         body += self._block(self.body)
         func = ast.FunctionDef(
             name="_pk_nb_kernel",
-            args=ast.arguments([], [ast.arg(p) for p in self.order], None, [], [], None, []),
+            args=ast.arguments([], [ast.arg(f"_pkr_{p}") for p in self.order], None, [], [], None, []),
             body=body,
             decorator_list=[],
             returns=None,
@@ -507,8 +513,8 @@ class _Kernel:
         if isinstance(stmt, ast.Return):
             returned = stmt.value
             if not self.listed and isinstance(returned, ast.BinOp) and _starts_with(returned, acc):  # out + "0" * k
-                return [*self._grow(returned, acc), ast.Return(self._returned(ast.Name(acc, ast.Load())))]
-            return [ast.Return(self._returned(returned))]
+                return [*self._grow(returned, acc), _return(self._returned(ast.Name(acc, ast.Load())))]
+            return [_return(self._returned(returned))]
         if isinstance(stmt, ast.For):
             target, source = stmt.target, stmt.iter
             if not all(isinstance(n, ast.Name | ast.Tuple | ast.expr_context) for n in ast.walk(target)):
@@ -629,6 +635,11 @@ def _starts_with(value: ast.expr, name: str) -> bool:
     while isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         value = value.left
     return isinstance(value, ast.Name) and value.id == name and value is not None
+
+
+def _return(points: ast.expr) -> ast.stmt:
+    """``return`` of code points, as the UTF-32 units the wrapper decodes."""
+    return ast.Return(ast.Call(ast.Name("_pks_u32", ast.Load()), [points], []))
 
 
 def _append(point: ast.expr) -> ast.stmt:
