@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pickle
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -245,13 +246,17 @@ def _run_inprocess(task: Task, collector: _Collector) -> None:
     use_alarm = collector.options.timeout is not None and threading.current_thread() is threading.main_thread()
     armed = [False]
 
-    def on_alarm(signum: int, frame: object) -> None:
-        if armed[0]:
+    def on_alarm(signum: int, frame: Any) -> None:
+        # never in this driver's own frames: a repeat landing after the call stopped, while the stop is handled
+        # or the timer disarmed, would otherwise escape from here
+        if armed[0] and (frame is None or frame.f_code not in own):
             raise _Censored
 
     def disarm() -> None:
         armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
+
+    own = {sys._getframe().f_code, disarm.__code__}
 
     def emit(message: dict[str, Any]) -> None:
         if use_alarm:
@@ -273,12 +278,7 @@ def _run_inprocess(task: Task, collector: _Collector) -> None:
         censored = True
     finally:
         if use_alarm:
-            while True:  # an alarm landing before the timer is off changes nothing: the run has ended
-                try:
-                    disarm()
-                    break
-                except _Censored:
-                    continue
+            disarm()
             signal.signal(signal.SIGALRM, previous)
     if censored and not collector.stop_process:
         collector.timed_out()
