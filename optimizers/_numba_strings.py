@@ -520,9 +520,13 @@ class _Kernel:
             if not all(isinstance(n, ast.Name | ast.Tuple | ast.expr_context) for n in ast.walk(target)):
                 raise Refused("its loop stores into something other than a local name")
             if t.is_call(source, "enumerate", 1) and self._text(source.args[0]):  # type: ignore[attr-defined]
+                if not (isinstance(target, ast.Tuple) and len(target.elts) == 2 and self._one_char(target.elts[1])):
+                    raise Refused("its loop over a string binds something that is not only a character")
                 inner = source.args[0]  # type: ignore[attr-defined]
                 if isinstance(inner, ast.Subscript):
                     source.args[0] = ast.Subscript(inner.value, self._slice(inner.slice), ast.Load())  # type: ignore[attr-defined,arg-type]
+            elif self._text(source) and not self._one_char(target):
+                raise Refused("its loop over a string binds something that is not only a character")
             elif self._text(source) and isinstance(source, ast.Subscript):
                 source = ast.Subscript(source.value, self._slice(source.slice), ast.Load())  # type: ignore[arg-type]
             elif not self._text(source):

@@ -131,6 +131,15 @@ def pairs_cut(s):  # type: ignore[no-untyped-def]
     return "".join(out)
 
 
+def loop_letter_rebound(s):  # type: ignore[no-untyped-def]
+    out = ""
+    for c in s:
+        if c:  # a character is never empty; its code point may be 0
+            out += "."
+        c += "!"
+    return out
+
+
 def _context(func: Any, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> Context:
     types = {k: frozenset(v) for k, v in bound_types(func, inputs).items()}
     results = set()
@@ -206,6 +215,7 @@ def test_a_plausible_wrong_kernel_is_rejected_by_the_verifier() -> None:
         (char_truth, "character c other than"),
         (ordered_after_none, "orders a character that may be None"),
         (pairs_cut, "out"),
+        (loop_letter_rebound, "not only a character"),
     ],
 )
 def test_shapes_that_are_not_exact_on_code_points_get_no_candidate(func: Any, reason: str) -> None:
