@@ -13,6 +13,10 @@ tables of ints or doubles become arrays the kernel owns, with stores checked aga
 parameter switches (``normalized=False``) gets a kernel for the flag's default; other calls run the original
 (:mod:`perfkit.optimizers._numba_flags`).
 
+A function taking only strings and returning a string built character by character (``out += piece``,
+``out.append(piece)`` then ``"".join(out)``) gets a kernel that builds the result as code points
+(:mod:`perfkit.optimizers._numba_strings`).
+
 The wrapper (:mod:`perfkit.optimizers._numba_source`) converts each argument exactly or hands the call to a renamed
 copy of the original: ints within int64 are taken (every integer operation of the kernel is checked, and one that
 would leave int64 hands the call to the original: :mod:`perfkit.optimizers._numba_ints`); a rectangular, non-empty
