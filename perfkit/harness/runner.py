@@ -10,6 +10,7 @@ is recorded as censored at the limit, never dropped.
 
 from __future__ import annotations
 
+import gc
 import pickle
 import signal
 import sys
@@ -247,9 +248,10 @@ def _run_inprocess(task: Task, collector: _Collector) -> None:
     armed = [False]
 
     def on_alarm(signum: int, frame: Any) -> None:
-        # never in this driver's own frames: a repeat landing after the call stopped, while the stop is handled
-        # or the timer disarmed, would otherwise escape from here
-        if armed[0] and (frame is None or frame.f_code not in own):
+        # raised only where it reaches this driver: not in its own frames (a repeat landing while the stop is
+        # handled would escape from here), nor in a finaliser or the unraisable hook (Python swallows it there;
+        # the next repeat lands in the call)
+        if armed[0] and _reaches_the_driver(frame, own):
             raise _Censored
 
     def disarm() -> None:
@@ -267,6 +269,7 @@ def _run_inprocess(task: Task, collector: _Collector) -> None:
         if use_alarm and message["kind"] == "start":
             deadline = collector.deadline()
             if deadline:
+                gc.collect()  # finalisers of the process's garbage run now, not in the timed window
                 armed[0] = True
                 signal.setitimer(signal.ITIMER_REAL, deadline, ALARM_REPEAT)
 
@@ -282,6 +285,21 @@ def _run_inprocess(task: Task, collector: _Collector) -> None:
             signal.signal(signal.SIGALRM, previous)
     if censored and not collector.stop_process:
         collector.timed_out()
+
+
+def _reaches_the_driver(frame: Any, own: set[Any]) -> bool:
+    """Whether an exception raised in ``frame`` propagates to the in-process driver: False inside the driver's own
+    frames, a ``__del__`` method, or the unraisable hook, where Python swallows or mishandles it."""
+    if frame is None:
+        return True
+    if frame.f_code in own:
+        return False
+    hook = getattr(sys.unraisablehook, "__code__", None)
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code is hook:
+            return False
+        frame = frame.f_back
+    return True
 
 
 def _display_name(target: Callable[..., Any] | str) -> str:
