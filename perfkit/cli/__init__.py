@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 from perfkit import __version__
-from perfkit.cli._common import err, sigterm_as_interrupt
+from perfkit.cli._common import err
 from perfkit.errors import PerfkitError
+from perfkit.interrupts import interrupts_kept
 
 COMMANDS = [
     "perfkit.cli.measure",  # measure, counters, compare
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if command and not getattr(options, "takes_command", False):
         parser.error(f"'perfkit {options.command}' takes no command after '--'")
     try:
-        with sigterm_as_interrupt():  # SIGTERM cleans up as Ctrl-C does: children, temporary folders, partial results
+        with interrupts_kept():  # SIGTERM cleans up as Ctrl-C does; neither is lost in a finaliser
             return int(options.handler(options))
     except PerfkitError as exc:
         if options.debug:

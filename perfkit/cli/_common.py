@@ -64,16 +64,25 @@ def progress(what: str) -> Iterator[Callable[[int, int], None]]:
 @contextmanager
 def steps(prefix: str = "perfkit") -> Iterator[Callable[[object], None]]:
     """Progress of a job in phases, on stderr. The callback takes a message (a line) or a counted event with
-    ``phase``, ``done`` and ``total`` (one bar per phase). Without a terminal, events are plain lines for logs."""
+    ``phase``, ``done`` and ``total`` (one bar per phase). Without a terminal, events are plain lines for logs.
+    Each message first raises a pending interrupt (:mod:`perfkit.interrupts`)."""
     from rich.progress import TaskID
+
+    from perfkit.interrupts import raise_if_pending
 
     with _bars(transient=False) as bars:
         if bars.disable:
-            yield lambda event: err(f"{prefix}: {event}")
+
+            def line(event: object) -> None:
+                raise_if_pending()
+                err(f"{prefix}: {event}")
+
+            yield line
             return
         tasks: dict[str, TaskID] = {}
 
         def update(event: object) -> None:
+            raise_if_pending()  # a Ctrl-C Python swallowed in a finaliser stops the run here
             phase = getattr(event, "phase", None)
             if phase is None:
                 bars.console.print(f"{prefix}: {event}", highlight=False, markup=False)
@@ -127,20 +136,3 @@ def check_at_least(option: str, value: float | None, minimum: float, example: st
 
     if value is not None and value < minimum:
         raise InvalidArgument(option, value, f"give at least {minimum:g}, e.g. {option} {example}")
-
-
-class sigterm_as_interrupt:
-    """While inside, SIGTERM stops the run the way Ctrl-C does: the copies are removed and the report saved."""
-
-    def __enter__(self) -> None:
-        import signal
-
-        def stop(signum: int, frame: object) -> None:
-            raise KeyboardInterrupt
-
-        self.previous = signal.signal(signal.SIGTERM, stop)
-
-    def __exit__(self, *exc: object) -> None:
-        import signal
-
-        signal.signal(signal.SIGTERM, self.previous)

@@ -25,6 +25,7 @@ from perfkit.harness.options import Options
 from perfkit.harness.result import Measurement
 from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
 from perfkit.harness.worker import Task, run_task
+from perfkit.interrupts import swallowed_here
 
 Progress = Callable[[int, int], None]
 STARTUP_TIMEOUT = 60.0  # seconds for a worker to import the target and send its first message
@@ -251,7 +252,7 @@ def _run_inprocess(task: Task, collector: _Collector) -> None:
         # raised only where it reaches this driver: not in its own frames (a repeat landing while the stop is
         # handled would escape from here), nor in a finaliser or the unraisable hook (Python swallows it there;
         # the next repeat lands in the call)
-        if armed[0] and _reaches_the_driver(frame, own):
+        if armed[0] and (frame is None or frame.f_code not in own) and not swallowed_here(frame):
             raise _Censored
 
     def disarm() -> None:
@@ -285,21 +286,6 @@ def _run_inprocess(task: Task, collector: _Collector) -> None:
             signal.signal(signal.SIGALRM, previous)
     if censored and not collector.stop_process:
         collector.timed_out()
-
-
-def _reaches_the_driver(frame: Any, own: set[Any]) -> bool:
-    """Whether an exception raised in ``frame`` propagates to the in-process driver: False inside the driver's own
-    frames, a ``__del__`` method, or the unraisable hook, where Python swallows or mishandles it."""
-    if frame is None:
-        return True
-    if frame.f_code in own:
-        return False
-    hook = getattr(sys.unraisablehook, "__code__", None)
-    while frame is not None:
-        if frame.f_code.co_name == "__del__" or frame.f_code is hook:
-            return False
-        frame = frame.f_back
-    return True
 
 
 def _display_name(target: Callable[..., Any] | str) -> str:
