@@ -61,7 +61,7 @@ def _root_of(module_name: str | None) -> tuple[Path, bool] | None:
 
 def package_roots(func: Callable[..., Any]) -> list[tuple[Path, bool]]:
     """The folders to harvest for ``func``: those of the packages of the modules, functions and classes its code
-    names (the library a wrapper calls), then its own module's (top-level package) folder."""
+    names (the library a wrapper calls), or, when it names none, its own module's (top-level package) folder."""
     target = getattr(func, "__wrapped__", func)
     target = getattr(target, "__func__", target)
     roots: list[tuple[Path, bool]] = []
@@ -75,7 +75,7 @@ def package_roots(func: Callable[..., Any]) -> list[tuple[Path, bool]]:
             if root is not None:
                 roots.append(root)
     own = _root_of(getattr(target, "__module__", None))
-    if own is not None:
+    if own is not None and not roots:  # a wrapper's own package is not the language of its library's input
         roots.append(own)
     return list(dict.fromkeys(roots))
 
