@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import copy
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
@@ -194,12 +195,15 @@ def _plus_one(node: ast.expr | None, index: str) -> bool:
     return any(isinstance(a, ast.Name) and a.id == index and _const(b, 1) for a, b in (sides, sides[::-1]))
 
 
+def _of(node: ast.expr, seq: str) -> TypeGuard[ast.Subscript]:
+    """``node`` is ``seq[...]``."""
+    return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == seq
+
+
 def _is_tail_slice(node: ast.expr, seq: str, index: str) -> bool:
     """``xs[i + 1:]``."""
     return (
-        isinstance(node, ast.Subscript)
-        and isinstance(node.value, ast.Name)
-        and node.value.id == seq
+        _of(node, seq)
         and isinstance(node.slice, ast.Slice)
         and _plus_one(node.slice.lower, index)
         and node.slice.upper is None
@@ -224,8 +228,7 @@ def _indexed(use: ast.Name, seq: str) -> ast.Subscript | None:
     up = t.parent(use)
     if not (isinstance(use.ctx, ast.Load) and isinstance(up, ast.Subscript) and up.slice is use):
         return None
-    ok = isinstance(up.value, ast.Name) and up.value.id == seq and isinstance(up.ctx, ast.Load)
-    return up if ok else None
+    return up if _of(up, seq) and isinstance(up.ctx, ast.Load) else None
 
 
 def _names_local_to(outer: ast.For, names: set[str], func: ast.FunctionDef) -> bool:
@@ -325,10 +328,5 @@ def _comprehension(comp: ast.ListComp, func: ast.FunctionDef) -> bool:
 
 
 def _is_item(node: ast.expr, seq: str, index: str) -> bool:
-    return (
-        isinstance(node, ast.Subscript)
-        and isinstance(node.value, ast.Name)
-        and node.value.id == seq
-        and isinstance(node.slice, ast.Name)
-        and node.slice.id == index
-    )
+    """``xs[i]``."""
+    return _of(node, seq) and isinstance(node.slice, ast.Name) and node.slice.id == index
