@@ -32,6 +32,7 @@ from perfkit.optimizers._code import (
     function_source,
     unified_diff,
 )
+from perfkit.optimizers._iterators import MARK, drain, is_iterator
 from perfkit.optimizers._types import Candidate, Context, Feedback, Inputs, InputTiming, Program, Proposer
 from perfkit.optimizers.novelty import Seen
 from perfkit.optimizers.population import Population
@@ -367,6 +368,7 @@ class _Trial:
                 timeout=self.timeout,
                 memory_limit=self.memory_limit,
                 target=self.min_speedup,
+                drain=any(kind.endswith(MARK) for kind in self.context.return_types),
             )
         except Exception as exc:  # a measurement that fails is a failed candidate
             return attempt(candidate, "error", f"measurement failed: {type(exc).__name__}: {exc}", check=check)
@@ -652,7 +654,9 @@ def _observe_child(payload: dict[str, Any], emit: Any) -> None:
     for args, kwargs in payload["inputs"]:
         started = time.perf_counter()
         try:
-            kind = describe_type(func(*args, **kwargs))
+            value = func(*args, **kwargs)
+            kind = describe_type(value) + (MARK if is_iterator(value) else "")
+            drain(value)  # a generator's work happens while it is iterated
         except Exception as exc:
             kind = f"raises {type(exc).__name__}"
         emit({"kind": "observed", "type": kind, "seconds": time.perf_counter() - started})

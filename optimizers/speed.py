@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from perfkit.optimizers._code import CodeRef
+from perfkit.optimizers._iterators import Draining
 
 from perfkit.errors import InvalidArgument
 
@@ -79,6 +80,7 @@ def compare_speed(
     memory_limit: int | None = None,
     target: float | None = None,
     extra_rounds: int = 7,
+    drain: bool = False,
 ) -> SpeedReport:
     """Measure ``original`` and ``candidate`` on up to ``max_inputs`` of the largest ``inputs``, interleaved
     (of the largest representative ones when ``inputs`` is a :class:`StressInputs` that has some).
@@ -88,6 +90,7 @@ def compare_speed(
     are what vary from run to run) and gives their geometric mean with a 95% t-interval. With a ``target``
     speedup, up to ``extra_rounds`` more rounds of the largest input are taken while that interval holds the
     target, so a candidate near the bar is measured until it is clearly above or below it, or found undecided.
+    ``drain``: the functions return iterators, and each call is timed with its result iterated to the end.
     """
     if not inputs:
         raise InvalidArgument("inputs", inputs, "give at least one (args, kwargs) stress input")
@@ -99,6 +102,8 @@ def compare_speed(
 
     pool = list(getattr(inputs, "representative", None) or inputs)
     chosen = sorted(pool, key=lambda item: input_size(*item))[-max_inputs:]
+    if drain:
+        original, candidate = Draining(original), Draining(candidate)  # type: ignore[assignment]
     if mutates_arguments(original, chosen, timeout=timeout):
         original, candidate = FreshArguments(original), FreshArguments(candidate)
     options = Options(

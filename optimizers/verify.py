@@ -26,6 +26,7 @@ from typing import Any
 
 from perfkit.optimizers._code import CodeRef
 from perfkit.optimizers._compare import difference, order_unstable, short
+from perfkit.optimizers._iterators import drain
 
 from perfkit.errors import InvalidArgument
 
@@ -164,7 +165,7 @@ def is_input(item: object) -> bool:
 def _call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, BaseException | None, float]:
     started = time.perf_counter()
     try:
-        return func(*args, **kwargs), None, time.perf_counter() - started
+        return drain(func(*args, **kwargs)), None, time.perf_counter() - started  # an iterator's work is its items
     except Exception as exc:
         return None, exc, time.perf_counter() - started
 
