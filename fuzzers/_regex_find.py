@@ -62,6 +62,8 @@ class Reach:
     constants: list[str] = field(default_factory=list)
     guards: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
+    guard_modules: dict[str, str] = field(default_factory=dict)  # each guard: the module of the first code testing it
+    members: list[str] = field(default_factory=list)  # guards tested as ``"j" in s``: the input must contain them
 
 
 def _unwrap(obj: Any) -> Any:
@@ -228,6 +230,11 @@ def _module_source(path: str) -> ast.Module | None:
         return None
 
 
+def _cython(obj: Any) -> bool:
+    """Whether ``obj`` is a function compiled by Cython (read by its type's name: Cython has no importable type)."""
+    return type(obj).__name__ in ("cython_function_or_method", "fused_cython_function")
+
+
 def _compiled_source(obj: Any) -> _CompiledSource | None:
     """The source definition of a compiled function or method (``builtin_function_or_method`` or
     ``method_descriptor`` of an extension module with a ``.py`` of the same name beside it), or None."""
@@ -299,7 +306,7 @@ class _Walker:
         elif isinstance(obj, types.ModuleType):
             if not _skipped(obj.__name__) and obj.__name__ not in self.modules:
                 self.modules[obj.__name__] = (obj, depth)
-        elif isinstance(obj, types.BuiltinFunctionType | types.MethodDescriptorType):
+        elif isinstance(obj, types.BuiltinFunctionType | types.MethodDescriptorType) or _cython(obj):
             source = _compiled_source(obj)
             if source is not None and (depth == 0 or not _skipped(source.module.__name__)):
                 self.seen.add(id(obj))
@@ -338,7 +345,10 @@ class _Walker:
                 except ValueError:
                     continue
         names = set(_code_names(func.__code__)) | set(func.__code__.co_freevars)
-        for name in names:
+        tree = _source_tree(func)
+        imported = _local_imports(tree, func.__globals__) if tree is not None else {}
+        namespace.update(imported)  # ``from . import parser as p`` inside the function: ``p.X`` reads the module
+        for name in names | set(imported):
             if name in namespace:
                 self.referenced(namespace[name], name, where, depth, names)
         owner = self.owner(func)
@@ -347,7 +357,6 @@ class _Walker:
             args = func.__code__.co_varnames[: func.__code__.co_argcount]
             if args and args[0] not in namespace:
                 namespace[args[0]] = owner  # self.PATTERN / cls.PATTERN: the class attribute, read statically
-        tree = _source_tree(func)
         if tree is not None:
             self.calls(tree, _Evaluator(namespace, {}), where, func.__code__.co_firstlineno, depth)
 
@@ -361,6 +370,7 @@ class _Walker:
             n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
         )
         namespace = dict(vars(func.module))
+        namespace.update(_local_imports(node, vars(func.module)))
         names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         names |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
         for name in names:
@@ -397,15 +407,26 @@ class _Walker:
                 bound = _pattern_of(got)
                 if bound is not None:
                     self.add(bound[0], 0, f"{value.__name__}.{attr}", depth, direct=True, name=attr, method=bound[1])
-                elif isinstance(got, types.FunctionType | type | types.BuiltinFunctionType):
-                    self.push(got, depth + 1)
+                elif isinstance(
+                    got, types.FunctionType | type | types.BuiltinFunctionType | types.MethodType
+                ) or _cython(got):
+                    self.push(got, depth + 1)  # a bound method too: ``mod.f = _context.f`` (its function)
+                    owner = getattr(got, "__self__", None)
+                    if isinstance(got, types.MethodType) and not isinstance(owner, type | types.ModuleType):
+                        self.push(type(owner), depth + 1)  # and the methods of the instance it is bound to
+                elif isinstance(got, types.ModuleType) and got.__name__.startswith(value.__name__ + "."):
+                    if got.__name__ not in self.modules:  # ``import pkg.mod`` then ``pkg.mod.f``
+                        self.referenced(got, attr, where, depth, names)
+                elif got is not None and type(got).__module__ != "builtins" and hasattr(got, "__dict__"):
+                    self.instance(got, attr, depth)  # ``mod.context.method``: a module-level object
         elif isinstance(value, type):
             self.push(value, depth + 1 if depth else 1)
             self.class_patterns(value, depth, names)
         elif isinstance(value, types.FunctionType | functools.partial | types.MethodType):
             self.push(value, depth + 1)
-        elif isinstance(value, types.BuiltinFunctionType) and not _skipped(getattr(value, "__module__", None)):
-            self.push(value, depth + 1)  # a function compiled to C (mypyc): followed through its source
+        elif isinstance(value, types.BuiltinFunctionType) or _cython(value):
+            if not _skipped(getattr(value, "__module__", None)):
+                self.push(value, depth + 1)  # a function compiled to C (mypyc, Cython): followed through its source
         elif type(value).__module__ not in ("builtins",) and hasattr(value, "__dict__"):
             self.instance(value, name, depth)
 
@@ -438,7 +459,9 @@ class _Walker:
             if _skipped(klass.__module__):
                 continue
             for value in vars(klass).values():
-                if isinstance(_unwrap(value), types.FunctionType | types.MethodDescriptorType):
+                if isinstance(_unwrap(value), types.FunctionType | types.MethodDescriptorType) or _cython(
+                    _unwrap(value)
+                ):
                     self.push(value, depth)
 
     def module_patterns(self, module: types.ModuleType, depth: int) -> None:
@@ -449,8 +472,9 @@ class _Walker:
 
     def calls(self, tree: ast.AST, evaluator: _Evaluator, where: str, first: int, depth: int) -> None:
         _local_constants(tree, evaluator)
+        module = str(evaluator.namespace.get("__name__", ""))
         for node in ast.walk(tree):
-            self.guard(node)
+            self.guard(node, module)
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute | ast.Name):
                 continue
             target = evaluator.obj(node.func)
@@ -506,11 +530,15 @@ class _Walker:
             self.helpers[id(helper)] = found
         return self.helpers[id(helper)]
 
-    def guard(self, node: ast.AST) -> None:
-        """Record string constants compared with, or tested as a start/end of, something."""
+    def guard(self, node: ast.AST, module: str = "") -> None:
+        """Record string constants compared with, or tested as a start/end of, something (and the module of the
+        code that does it); those tested for being ``in`` something also as members."""
         operands: list[ast.AST] = []
         if isinstance(node, ast.Compare):
             operands = [node.left, *node.comparators]
+            member = node.left.value if isinstance(node.left, ast.Constant) else None
+            if isinstance(node.ops[0], ast.In) and isinstance(member, str) and 0 < len(member) <= 40:
+                self.reach.members.append(member)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _GUARD_CALLS:
             operands = list(node.args[:1])
         for operand in operands:
@@ -521,6 +549,7 @@ class _Walker:
                     value = value.decode("latin-1")
                 if isinstance(value, str) and 0 < len(value) <= 40:
                     self.reach.guards.append(value)
+                    self.reach.guard_modules.setdefault(value, module)
 
     def literal(
         self, node: ast.Call, ev: _Evaluator, method: str, where: str, first: int, depth: int, *, used: str = ""
@@ -547,7 +576,50 @@ class _Walker:
         self.reach.regexes = sorted(self.patterns.values(), key=lambda f: (not f.direct, f.depth))
         self.reach.constants = list(dict.fromkeys(c for c in self.reach.constants if 0 < len(c) <= 80))
         self.reach.guards = list(dict.fromkeys(self.reach.guards))
+        self.reach.members = list(dict.fromkeys(self.reach.members))
         return self.reach
+
+
+def _local_imports(tree: ast.AST, globals_: dict[str, Any]) -> dict[str, Any]:
+    """The names the ``import`` statements inside a function's body bind, resolved to the modules (and their
+    attributes) already imported, or to submodules of packages already imported (what the function itself
+    would import when it runs): ``from . import parser as p``, ``import pkg.mod``, ``from pkg.mod import f``."""
+    import importlib.util
+
+    package = globals_.get("__package__") or str(globals_.get("__name__", "")).rpartition(".")[0]
+
+    def module(name: str) -> Any:
+        if name in sys.modules:
+            return sys.modules[name]
+        if name.partition(".")[0] not in sys.modules or "." not in name:
+            return None  # a package nothing imported yet: importing it is not the walk's business
+        try:
+            return importlib.import_module(name)
+        except Exception:  # an import that fails here fails in the target too: nothing to follow
+            return None
+
+    out: dict[str, Any] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                got = module(alias.name)
+                if got is not None:
+                    out[alias.asname or alias.name.partition(".")[0]] = (
+                        got if alias.asname else sys.modules.get(alias.name.partition(".")[0])
+                    )
+        elif isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            try:
+                name = importlib.util.resolve_name(base, package) if node.level else base
+            except (ImportError, ValueError):
+                continue
+            source = module(name)
+            for alias in node.names if source is not None else ():
+                if alias.name == "*":
+                    continue
+                got = inspect.getattr_static(source, alias.name, None)
+                out[alias.asname or alias.name] = got if got is not None else module(f"{name}.{alias.name}")
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _normal(pattern: Any, flags: Any) -> tuple[str, int] | None:

@@ -71,7 +71,8 @@ class Attack:
     from the code around the regex (for program-level wrappers); ``where`` names the code that uses it;
     ``suffixes`` other suffixes that also make the match fail (the program may strip or reject some);
     ``enclosures`` pairs ``(lead, trail)`` the attack string goes between so that the program hands it to the
-    regex (the input around the regex's subject seen at run time, a token the lexer must cut).
+    regex (the input around the regex's subject seen at run time, a token the lexer must cut); ``members``
+    strings the code tests the input for containing (``"j" in s``), tried before the failing suffix.
     """
 
     pattern: str
@@ -88,6 +89,7 @@ class Attack:
     growth: float = field(default=0.0, compare=False)
     suffixes: tuple[str, ...] = field(default=(), compare=False)
     enclosures: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    members: tuple[str, ...] = field(default=(), compare=False)
 
     def string(self, k: int) -> str:
         """The attack string with ``k`` pumps."""

@@ -34,6 +34,7 @@ _MAX_CONTEXTS = 16
 _EXP_TOP = 48
 _EXP_FLAT = 8  # measured sizes (k from 6 by 2) after which an exponential form that stays flat is dropped
 _SCREENED = 8  # polynomial attacks measured once before the climbs, to order them
+_MAX_MEMBERS = 3  # strings the input must contain, tried before an attack's failing suffix
 
 
 def _check_len(max_len: int) -> None:
@@ -46,7 +47,8 @@ def _contexts(found: FoundRegex, reached: Reach) -> tuple[str, ...]:
     followed by a space, capitalised), the literal runs of the other regexes it reaches (a string usually passes
     one regex before another sees a part of it), then its other short constants."""
     out: list[str] = []
-    for guard in reached.guards:
+    home = _module_of(found.where)  # the guards of the regex's own module first: the code that hands it its subject
+    for guard in sorted(reached.guards, key=lambda g: reached.guard_modules.get(g) != home):
         if guard.strip() and guard.isprintable():
             out.extend((guard, guard + " ") if not guard.endswith(" ") else (guard,))
             if guard != guard.capitalize():
@@ -56,6 +58,25 @@ def _contexts(found: FoundRegex, reached: Reach) -> tuple[str, ...]:
             out.extend(run for run in literal_runs(other.pattern, other.flags) if len(run) >= 2 and not run.isalnum())
     out.extend(c for c in reached.constants if 1 <= len(c) <= 24 and c.isprintable() and c.strip())
     return tuple(c for c in dict.fromkeys(out) if c != found.pattern)[:_MAX_CONTEXTS]
+
+
+def _module_of(where: str) -> str:
+    """The module named at the start of a ``where`` (``pkg.mod.Class.method:12`` -> ``pkg.mod``)."""
+    import sys
+
+    parts = where.partition(":")[0].split(".")
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in sys.modules:
+            return ".".join(parts[:end])
+    return ""
+
+
+def _members(found: FoundRegex, reached: Reach) -> tuple[str, ...]:
+    """The strings the code tests its input for containing (``"j" in s``), its own module's first: an attack
+    string must hold them to get past such a test."""
+    home = _module_of(found.where)
+    ranked = sorted(reached.members, key=lambda m: reached.guard_modules.get(m) != home)
+    return tuple(m for m in ranked if m.isprintable())[:_MAX_MEMBERS]
 
 
 def _token_ends(pattern: str, flags: int) -> tuple[str, str]:
@@ -117,6 +138,7 @@ def regex_attacks(
             break
         for attack in analyse(regex.pattern, regex.flags, search=regex.search):
             attack = replace(attack, where=regex.where, contexts=_contexts(regex, found))
+            attack = replace(attack, members=_members(regex, found))
             attack = replace(attack, enclosures=_enclosures(attack, found))
             attacks.append((0 if regex.direct else 1, attack))
     attacks.sort(key=lambda pair: (pair[1].rank, pair[0]))
@@ -159,6 +181,10 @@ def _fit_variants(attack: Attack, max_len: int) -> list[str]:
     out = [full]
     k = (max_len - len(attack.prefix) - len(attack.suffix)) // len(attack.pump)
     out.append(attack.prefix + attack.pump * k)  # no suffix: the code after may supply the failing character
+    for member in attack.members[:1]:  # holding what the code tests the input for containing
+        got = replace(attack, suffix=member + attack.suffix).fit(max_len)
+        if got is not None:
+            out.append(got)
     for lead, trail in attack.enclosures[:2]:
         wrapped = Attack(attack.pattern, lead + attack.prefix, attack.pump, attack.suffix + trail, attack.kind, 1)
         got = wrapped.fit(max_len)
@@ -199,10 +225,12 @@ def regex_dictionary(func: Callable[..., Any], *, limit: int = 400) -> list[str]
 
 
 def _forms(attack: Attack) -> list[Attack]:
-    """The attack bare with each failing suffix, then between each enclosure (the input seen around the regex's
+    """The attack bare with each failing suffix, then holding each member (``"j" in s``) before its suffix,
+    then between each enclosure (the input seen around the regex's
     subject at run time; a non-empty suffix too, as the program may strip an empty one), then behind each
-    leading context (main suffix first)."""
+    leading context (main suffix first), and behind the first contexts holding the first member."""
     forms = [attack] + [replace(attack, suffix=x) for x in attack.suffixes]
+    forms += [replace(attack, suffix=m + attack.suffix) for m in attack.members]  # "j" in s, before the regex
     for lead, trail in attack.enclosures:
         ends = dict.fromkeys([attack.suffix, *[x for x in attack.suffixes if x.strip()][:1]])
         forms.extend(replace(attack, prefix=lead + attack.prefix, suffix=end + trail) for end in ends)
@@ -213,6 +241,8 @@ def _forms(attack: Attack) -> list[Attack]:
         )
     for context in attack.contexts:
         forms.append(replace(attack, prefix=context + attack.prefix))
+    for context in attack.contexts[:4] if attack.members else ():  # a leading string and a member together
+        forms.append(replace(attack, prefix=context + attack.prefix, suffix=attack.members[0] + attack.suffix))
     for context in attack.contexts[:4]:
         forms.extend(replace(attack, prefix=context + attack.prefix, suffix=x) for x in attack.suffixes[:2])
     return forms
