@@ -574,6 +574,417 @@ def crc32r_args(rng: random.Random, size: int, wide: bool) -> Args:
     return _crc_args(rng, size, wide, table=_crc_table(32, 0xEDB88320, True), mask=0xFFFFFFFF)
 
 
+# --- generators of the held-out-3 part (written 2026-11-30 before any perfkit run on it)
+
+_UNHASHABLE = ([1], [1, 2], {"a": 1}, [], {1, 2})
+
+
+def _item(rng: random.Random, pool: int, wide: bool) -> Any:
+    """An everyday small int; wide: also equal-but-different values (1, 1.0, True), strings, None, tuples and
+    unhashable lists, dicts and sets (each drawn fresh, so equal items are not the same object)."""
+    if not wide or rng.random() < 0.5:
+        return rng.randrange(max(1, pool))
+    kind = rng.randrange(8)
+    if kind == 0:
+        return rng.choice((1, 1.0, True, 0, 0.0, False, -1))
+    if kind == 1:
+        return rng.choice(("a", "b", "é", "", "1"))
+    if kind == 2:
+        return None
+    if kind == 3:
+        return (rng.randrange(3), "x")
+    if kind == 4:
+        return float("nan") if rng.random() < 0.2 else rng.uniform(-2, 2)
+    import copy
+
+    return copy.deepcopy(rng.choice(_UNHASHABLE))
+
+
+def _items(rng: random.Random, n: int, pool: int, wide: bool) -> list[Any]:
+    return [_item(rng, pool, wide) for _ in range(n)]
+
+
+def list_and_values(rng: random.Random, size: int, wide: bool) -> Args:
+    """``without(array, *values)``: ``size`` ints and ``size // 8`` values to drop (wide: mixed and unhashable
+    items, equal values of other types, no values, an empty array)."""
+    n = size if not wide else rng.randint(0, size)
+    pool = max(2, n // 2)
+    array = _items(rng, n, pool, wide)
+    values = _items(rng, size // 8 if not wide else rng.randint(0, max(1, size // 4)), pool, wide)
+    return (array, *values), {}
+
+
+def duplicated_items(rng: random.Random, size: int, wide: bool) -> Args:
+    """``iterduplicates(array)``: ``size`` items with about half of them repeats (wide: mixed, unhashable, empty)."""
+    n = size if not wide else rng.randint(0, size)
+    return (_items(rng, n, max(2, n // 2), wide),), {}
+
+
+def two_item_lists(rng: random.Random, size: int, wide: bool) -> Args:
+    """Two lists of about ``size`` items sharing some (``iterintersection``/``iterdifference``; wide: mixed and
+    unhashable items, an empty side)."""
+    n = size if not wide else rng.randint(0, size)
+    m = size if not wide else rng.randint(0, size)
+    pool = max(2, (n + m) // 2)
+    return (_items(rng, n, pool, wide), _items(rng, m, pool, wide)), {}
+
+
+def series_and_window(rng: random.Random, size: int, wide: bool) -> Args:
+    """``moving_mean(array, size)``: ``size`` readings and a window of ``size // 10`` (wide: floats, windows of 0,
+    1, negative or longer than the data, a window given as a string, a tuple, an empty series)."""
+    if not wide:
+        return ([rng.randint(0, 1000) for _ in range(size)], max(1, size // 10)), {}
+    n = rng.randint(0, size)
+    data: Any = [rng.choice((rng.randint(-50, 50), rng.uniform(-1e3, 1e3))) for _ in range(n)]
+    if rng.random() < 0.2:
+        data = tuple(data)
+    window: Any = rng.choice((0, 1, 2, -1, n, n + 1, rng.randint(1, max(1, n))))
+    if rng.random() < 0.1:
+        window = str(max(1, window))
+    return (data, window), {}
+
+
+def table_rows(rng: random.Random, size: int, wide: bool) -> Args:
+    """``transpose(array)``: ``size`` rows of ``size // 2`` cells (wide: ragged rows, tuples, strings, empty)."""
+    if not wide:
+        return ([[rng.randint(0, 99) for _ in range(size // 2)] for _ in range(size)],), {}
+    rows: list[Any] = []
+    width = rng.randint(0, 6)
+    for _ in range(rng.randint(0, size)):
+        row: Any = [_item(rng, 5, True) for _ in range(width if rng.random() < 0.8 else rng.randint(0, 6))]
+        rows.append(tuple(row) if rng.random() < 0.2 else row)
+    return (rows,), {}
+
+
+_HASHIDS_ALPHABET = "abdegjklmnopqrvwxyzABDEGJKLMNOPQRVWXYZ1234567890"
+_HASHIDS_SEPARATORS = "cfhistuCFHISTU"
+
+
+def _id_alphabet(rng: random.Random, wide: bool) -> str:
+    letters = list(_HASHIDS_ALPHABET)
+    rng.shuffle(letters)
+    if wide and rng.random() < 0.3:
+        letters = letters[: rng.randint(2, 6)] + (["é", "中"] if rng.random() < 0.5 else [])
+    return "".join(letters)
+
+
+def number_and_alphabet(rng: random.Random, size: int, wide: bool) -> Args:
+    """hashids' ``_hash(number, alphabet)``: a number of ``size`` digits and a shuffled alphabet (wide: 0, small
+    numbers, the alphabet's length, short and non-ASCII alphabets)."""
+    alphabet = _id_alphabet(rng, wide)
+    if not wide:
+        return (rng.randint(10 ** (size - 1), 10**size), alphabet), {}
+    return (
+        rng.choice((0, 1, len(alphabet) - 1, len(alphabet), rng.randint(0, 10 ** rng.randint(1, size)))),
+        alphabet,
+    ), {}
+
+
+def hashed_and_alphabet(rng: random.Random, size: int, wide: bool) -> Args:
+    """hashids' ``_unhash(hashed, alphabet)``: ``size`` characters of the alphabet (wide: empty, short and
+    non-ASCII alphabets, a character outside the alphabet)."""
+    alphabet = _id_alphabet(rng, wide)
+    hashed = "".join(rng.choice(alphabet) for _ in range(size if not wide else rng.randint(0, size)))
+    if wide and rng.random() < 0.15:
+        hashed += rng.choice("c!é ")
+    return (hashed, alphabet), {}
+
+
+def text_and_splitters(rng: random.Random, size: int, wide: bool) -> Args:
+    """hashids' ``_split(string, splitters)``: ``size`` characters, one in ten a separator (wide: empty text or
+    separators, separators given as a list, non-ASCII, runs of separators)."""
+    alphabet = _HASHIDS_ALPHABET + ("éß中 " if wide else "")
+    n = size if not wide else rng.randint(0, size)
+    text = "".join(rng.choice(_HASHIDS_SEPARATORS) if rng.random() < 0.1 else rng.choice(alphabet) for _ in range(n))
+    splitters: Any = _HASHIDS_SEPARATORS
+    if wide:
+        splitters = rng.choice((_HASHIDS_SEPARATORS, "", "aé", list("cfh"), "cfhistuCFHISTU中"))
+    return (text, splitters), {}
+
+
+def _salt(rng: random.Random, wide: bool) -> str:
+    if wide and rng.random() < 0.2:
+        return ""
+    return "".join(rng.choice(LETTERS + (" é" if wide else "")) for _ in range(rng.randint(1, 20)))
+
+
+def encode_args(rng: random.Random, size: int, wide: bool) -> Args:
+    """hashids' ``_encode(values, salt, min_length, alphabet, separators, guards)``: ``size`` ids to encode in
+    one hashid (wide: one or no value, zeros, huge values, long minimum lengths, short alphabets, no guards)."""
+    alphabet = _id_alphabet(rng, wide)
+    if not wide:
+        values = [rng.randint(0, 10**9) for _ in range(size)]
+        return (values, _salt(rng, False), rng.choice((0, 8)), alphabet, _HASHIDS_SEPARATORS, "AdG0"), {}
+    values = [rng.choice((0, 1, rng.randint(0, 10**12), 10**30)) for _ in range(rng.randint(0, size))]
+    min_length = rng.choice((0, 0, 1, 3, 10, 60))
+    guards = rng.choice(("AdG0", "A", "", "中é"))
+    separators = rng.choice((_HASHIDS_SEPARATORS, "c", "cf"))
+    return (values, _salt(rng, True), min_length, alphabet, separators, guards), {}
+
+
+def decode_args(rng: random.Random, size: int, wide: bool) -> Args:
+    """hashids' ``_decode(hashid, salt, alphabet, separators, guards)``: a hashid of ``size`` parts between two
+    guards (wide: no guards, empty parts, characters outside the alphabet, three or more guards, empty)."""
+    alphabet = _id_alphabet(rng, wide and rng.random() < 0.3)
+    guards = "AdG0"
+    parts = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6)))
+        for _ in range(size if not wide else rng.randint(0, size))
+    ]
+    body = rng.choice(alphabet) + "".join(part + rng.choice(_HASHIDS_SEPARATORS) for part in parts)[:-1]
+    hashid = rng.choice(guards) + body + rng.choice(guards)
+    if wide:
+        shape = rng.random()
+        if shape < 0.15:
+            hashid = body
+        elif shape < 0.25:
+            hashid = ""
+        elif shape < 0.35:
+            hashid += rng.choice("!é") + body
+        elif shape < 0.45:
+            hashid = rng.choice(guards) + hashid
+    return (hashid, _salt(rng, wide), alphabet, _HASHIDS_SEPARATORS, guards), {}
+
+
+def _vocabulary(rng: random.Random, n: int) -> list[str]:
+    words = {"".join(rng.choice(LETTERS) for _ in range(rng.randint(3, 9))) for _ in range(n)}
+    return sorted(words)
+
+
+def _phrase(rng: random.Random, vocabulary: list[str], wide: bool) -> str:
+    words = [vocabulary[min(int(rng.paretovariate(1.2)) - 1, len(vocabulary) - 1)] for _ in range(rng.randint(1, 4))]
+    if wide:
+        words = [w.upper() if rng.random() < 0.1 else w for w in words]
+        if rng.random() < 0.1:
+            words.insert(rng.randrange(len(words) + 1), rng.choice(("42", "3.5", "-7", "x2")))
+    return " ".join(words)
+
+
+def phrases_and_scores(rng: random.Random, size: int, wide: bool) -> Args:
+    """RAKE's ``generate_candidate_keyword_scores(phrase_list, word_score, minFrequency)``: ``size`` candidate
+    phrases drawn with repeats from a Zipf-like vocabulary, every word's score (wide: upper case, numbers, an
+    unscored word, minimum frequencies 0 to 3, no phrases)."""
+    vocabulary = _vocabulary(rng, max(5, size // 4))
+    phrases = [_phrase(rng, vocabulary, wide) for _ in range(size if not wide else rng.randint(0, size))]
+    scores = {w: rng.choice((1.0, 1.5, 2.0, 2.5, 4.0, rng.uniform(1, 5))) for w in [*vocabulary, "x2"]}
+    if wide and rng.random() < 0.1 and phrases:
+        phrases.append("unscoredword " + phrases[0])
+    return (phrases, scores, rng.choice((1, 2)) if not wide else rng.choice((0, 1, 2, 3))), {}
+
+
+def phrase_list(rng: random.Random, size: int, wide: bool) -> Args:
+    """RAKE's ``calculate_word_scores(phraseList)``: ``size`` candidate phrases (wide: upper case, numbers,
+    punctuation, empty phrases, no phrases)."""
+    vocabulary = _vocabulary(rng, max(5, size // 4))
+    phrases = [_phrase(rng, vocabulary, wide) for _ in range(size if not wide else rng.randint(0, size))]
+    if wide:
+        phrases = [p + rng.choice(("", "", "-x", ", é", "")) if rng.random() < 0.9 else "" for p in phrases]
+    return (phrases,), {}
+
+
+def prose_text(rng: random.Random, size: int, wide: bool) -> Args:
+    """RAKE's ``separate_words(text)``: ``size`` words of prose with punctuation and numbers (wide: unicode,
+    decimals, exponents, empty)."""
+    vocabulary = _vocabulary(rng, 300)
+    pieces = []
+    for _ in range(size if not wide else rng.randint(0, size)):
+        r = rng.random()
+        if r < 0.05:
+            pieces.append(str(rng.randint(0, 999)))
+        elif r < 0.08 and wide:
+            pieces.append(rng.choice(("3.5", "1e5", "nan", "Ünïcode", "中文", "x.y", "4.")))
+        else:
+            pieces.append(vocabulary[min(int(rng.paretovariate(1.1)) - 1, 299)])
+        pieces.append(rng.choice((" ", " ", " ", ", ", ". ", "; ", " - ", "\n")))
+    return ("".join(pieces),), {}
+
+
+def dependency_graph(rng: random.Random, size: int, wide: bool) -> Args:
+    """toposort's ``data``: ``size`` items in a long dependency chain with random shortcuts to earlier items, as a
+    dict of sets (wide: self-dependencies, dependencies on unlisted items, cycles, string items, empty)."""
+    n = size if not wide else rng.randint(0, size)
+    data: dict[Any, set[Any]] = {}
+    for i in range(n):
+        deps = {i - 1} if i and rng.random() < 0.9 else set()
+        deps |= {rng.randrange(i) for _ in range(rng.randint(0, 3))} if i else set()
+        data[i] = deps
+    if wide and n:
+        if rng.random() < 0.3:
+            data[rng.randrange(n)].add(rng.randrange(n))  # a self-dependency or a cycle
+        if rng.random() < 0.3:
+            data[rng.randrange(n)].add(n + rng.randint(0, 5))  # an item with no entry of its own
+        if rng.random() < 0.2:
+            data = {f"item{k}": {f"item{d}" for d in v} for k, v in data.items()}
+    return (data,), {}
+
+
+def dependency_graph_sort(rng: random.Random, size: int, wide: bool) -> Args:
+    """``toposort_flatten(data, sort)``: as :func:`dependency_graph`, sorting each level or not."""
+    (data,), _ = dependency_graph(rng, size, wide)
+    return (data,), ({"sort": rng.random() < 0.7} if wide else {})
+
+
+def _tokens(rng: random.Random, n: int, vocabulary: list[str]) -> list[str]:
+    return [vocabulary[min(int(rng.paretovariate(1.0)) - 1, len(vocabulary) - 1)] for _ in range(n)]
+
+
+def _edited(rng: random.Random, tokens: list[Any], vocabulary: list[Any]) -> list[Any]:
+    out = list(tokens)
+    for _ in range(max(1, len(out) // 20)):
+        where = rng.randrange(len(out) + 1)
+        move = rng.random()
+        if move < 0.4 and out:
+            del out[min(where, len(out) - 1) : where + rng.randint(1, 8)]
+        elif move < 0.8:
+            out[where:where] = rng.sample(vocabulary, min(len(vocabulary), rng.randint(1, 6)))
+        elif out:
+            out[min(where, len(out) - 1)] = rng.choice(vocabulary)
+    return out
+
+
+def token_lists(rng: random.Random, size: int, wide: bool) -> Args:
+    """simplediff's ``diff(old, new)``: ``size`` word tokens of a text with Zipf-like repeats and its edited
+    version (wide: strings, ints, tuples, unhashable lists, empty sides, unrelated sides)."""
+    vocabulary: list[Any] = _vocabulary(rng, 200)
+    if wide:
+        vocabulary = rng.choice((vocabulary, list(range(-3, 4)), [(1, 2), (2, 1), "a", 1]))
+    old = _tokens(rng, size if not wide else rng.randint(0, size), vocabulary)
+    new = (
+        _edited(rng, old, vocabulary)
+        if not wide or rng.random() < 0.7
+        else _tokens(rng, rng.randint(0, size), vocabulary)
+    )
+    if wide and rng.random() < 0.15:
+        return ("".join(map(str, old)), "".join(map(str, new))), {}
+    if wide and rng.random() < 0.05:
+        new.append([1])
+    return (old, new), {}
+
+
+def text_versions(rng: random.Random, size: int, wide: bool) -> Args:
+    """simplediff's ``html_diff(old, new)``: two versions of a text of ``size`` words (wide: empty, extra
+    whitespace, non-ASCII words, unrelated texts)."""
+    vocabulary = _vocabulary(rng, 200) + (["é", "中文", "<b>"] if wide else [])
+    old = _tokens(rng, size if not wide else rng.randint(0, size), vocabulary)
+    new = (
+        _edited(rng, old, vocabulary)
+        if not wide or rng.random() < 0.8
+        else _tokens(rng, rng.randint(0, size), vocabulary)
+    )
+    joiner = " " if not wide else rng.choice((" ", "  ", "\n", " \t"))
+    return (joiner.join(old), joiner.join(new)), {}
+
+
+_CJK = "".join(chr(c) for c in range(0x4E00, 0x4E40))
+_COMBINING = "\u0301\u0308\u200b"
+
+
+def terminal_text(rng: random.Random, size: int, wide: bool) -> Args:
+    """wcwidth's ``wcswidth(pwcs, n)``: ``size`` characters of mixed ASCII, CJK (two cells) and combining marks
+    (zero cells) (wide: control characters, emoji, a prefix length n, empty)."""
+    alphabet = LETTERS + "  .,-" + _CJK[:8] + _COMBINING
+    if wide:
+        alphabet += "\x07\x1b\t😀ÅßĲ\u00ad\u3000"
+    n = size if not wide else rng.randint(0, size)
+    text = "".join(rng.choice(alphabet) for _ in range(n))
+    if not wide:
+        return (text,), {}
+    return (text,), ({"n": rng.choice((None, 0, 1, n // 2, n + 3))} if rng.random() < 0.4 else {})
+
+
+def bits_and_count(rng: random.Random, size: int, wide: bool) -> Args:
+    """``(v, n)``: a random ``size``-bit value and its bit count (pyflate's bit helpers; wide: 0, 1, 2, odd
+    counts, a value wider than n, negative values)."""
+    if not wide:
+        return (rng.getrandbits(size) | (1 << (size - 1)), size), {}
+    n = rng.choice((1, 2, 3, 8, 16, rng.randint(1, size)))
+    v = rng.choice((0, 1, (1 << n) - 1, rng.getrandbits(n), rng.getrandbits(n + 5), -rng.getrandbits(n)))
+    return (v, n), {}
+
+
+def bwt_block(rng: random.Random, size: int, wide: bool) -> Args:
+    """A block of ``size`` bytes of skewed text (the last column of a Burrows-Wheeler transform; wide: empty,
+    one repeated byte, every byte value, a bytearray)."""
+    if not wide:
+        return (bytes(rng.choice(b"eeettaaoinshrdlu  .\n") for _ in range(size)),), {}
+    n = rng.randint(0, size)
+    data = bytes(rng.choice((rng.randrange(256), 101, 0, 255)) for _ in range(n))
+    if rng.random() < 0.1:
+        data = bytes([rng.randrange(256)]) * n
+    return ((bytearray(data) if rng.random() < 0.2 else data),), {}
+
+
+def bwt_block_and_end(rng: random.Random, size: int, wide: bool) -> Args:
+    """``bwt_reverse(L, end)``: a block and the row of the original (wide: end at either edge, negative or past
+    the block)."""
+    (data,), _ = bwt_block(rng, size, wide)
+    n = len(data)
+    if not wide:
+        return (data, rng.randrange(n)), {}
+    return (data, rng.choice((0, max(0, n - 1), rng.randint(0, max(0, n - 1)), -1, n))), {}
+
+
+_HEX = {"E": 2, "W": -2, "SE": 51.0, "SW": 49.0, "NE": -49.0, "NW": -51.0}  # the hexagonal grid's offsets
+
+
+def hex_board(rng: random.Random, size: int, wide: bool) -> Args:
+    """meteor's ``get_footprints(board, cti, pieces)``: a hexagonal board of 5 columns and ``size`` rows, cell
+    to index, and 10 pieces of 5 cells in 12 orientations each, as coordinate offsets (wide: small boards, pieces
+    of other sizes, integer offsets, no pieces)."""
+    rows = size if not wide else rng.randint(0, size)
+    board = [2 * x + 50 * y + (y % 2) for y in range(rows) for x in range(5)]
+    cti = {cell: i for i, cell in enumerate(board)}
+    steps = list(_HEX.values())
+    pieces = []
+    for _ in range(10 if not wide else rng.randint(0, 10)):
+        orientations = []
+        for _ in range(12 if not wide else rng.randint(1, 12)):
+            offsets, at = [0], 0
+            for _ in range(4 if not wide else rng.randint(0, 5)):
+                at += rng.choice(steps)
+                offsets.append(at)
+            orientations.append(list(dict.fromkeys(int(o) if wide and rng.random() < 0.2 else o for o in offsets)))
+        pieces.append(orientations)
+    return (board, cti, pieces), {}
+
+
+def parents_graph(rng: random.Random, size: int, wide: bool) -> Args:
+    """mdp's ``topoSort(roots, getParents)``: ``size`` nodes, each with up to 3 parents among the earlier ones,
+    ``getParents`` a list's bound ``__getitem__`` (wide: cycles, self-parents, a root out of range, no roots)."""
+    n = size if not wide else rng.randint(1, size)
+    parents = [sorted({rng.randrange(i) for _ in range(rng.randint(0, 3))}) if i else [] for i in range(n)]
+    if wide and rng.random() < 0.3:
+        parents[rng.randrange(n)].append(rng.randrange(n))  # a cycle or a self-parent
+    roots = [n - 1 - k for k in range(min(n, 5))]
+    if wide:
+        roots = rng.choice((roots, [], [0], [*roots, n + 2] if rng.random() < 0.2 else roots[::-1]))
+    return (roots, parents.__getitem__), {}
+
+
+def bodies_and_ref(rng: random.Random, size: int, wide: bool) -> Args:
+    """nbody's ``offset_momentum(ref, bodies, px, py, pz)``: ``size`` bodies, the first one the reference whose
+    velocity is set in place (wide: no other bodies, a massless reference, starting momenta, integer masses)."""
+    bodies = _bodies(rng, max(1, size if not wide else rng.randint(1, size)), wide)
+    if wide and rng.random() < 0.1:
+        bodies[0] = (bodies[0][0], bodies[0][1], 0.0)
+    kwargs: dict[str, Any] = {}
+    if wide and rng.random() < 0.3:
+        kwargs = {"px": rng.uniform(-1, 1), "pz": float(rng.randint(-3, 3))}
+    return (bodies[0], bodies), kwargs
+
+
+def ray_hits(rng: random.Random, size: int, wide: bool) -> Args:
+    """raytrace's ``firstIntersection(intersections)``: ``size`` (object, distance) pairs, some misses (None)
+    and some behind the ray (wide: ties, distances at the epsilon boundary, ints, empty)."""
+    hits = []
+    for i in range(size if not wide else rng.randint(0, size)):
+        t: Any = rng.uniform(-5.0, 1000.0) if rng.random() < 0.7 else None
+        if wide and rng.random() < 0.3:
+            t = rng.choice((0.0, -0.00001, -0.000009, 0.00001, 3, 3.0, 1e-300, -1e-300, None))
+        hits.append((f"shape{i % 7}", t))
+    return (hits,), {}
+
+
 GENERATORS: dict[str, Generator] = {
     name: value
     for name, value in globals().items()

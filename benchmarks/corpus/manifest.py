@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 SPLIT_DATE = "2026-11-29"
 SPLIT_SEED = 20261129
-HALVES = ("tuning", "held-out", "held-out-2")
+HALVES = ("tuning", "held-out", "held-out-2", "held-out-3")
 HELD_OUT_2_DATE = "2026-11-29"  # fixed before any perfkit run on it
+HELD_OUT_3_DATE = "2026-11-30"  # fixed before any perfkit run on it
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,25 @@ PROJECTS: dict[str, Project] = {
         Project("phonetics", "1.0.5", "MIT", "held-out-2"),
         Project("StringDist", "1.0.9", "MIT", "held-out-2"),
         Project("crcmod", "1.7", "MIT", "held-out-2", root="python3"),
+        # --- held-out-3 (fixed 2026-11-30 before any perfkit run, by a helper; searched and measured once, at the end)
+        Project(
+            "pyperformance",
+            "1.0.6",
+            "MIT",
+            "held-out-3",
+            modules=tuple(
+                (f"bm_{b}", f"{_PYPERF}/bm_{b}/run_benchmark.py")
+                for b in ("pyflate", "meteor_contest", "mdp", "nbody", "raytrace")
+            ),
+            part="held-out-3",
+        ),
+        Project("pydash", "4.7.6", "MIT", "held-out-3", root="src"),
+        Project("hashids", "1.2.0", "MIT", "held-out-3"),
+        Project("python-rake", "1.5.0", "MIT", "held-out-3"),
+        Project("toposort", "1.5", "Apache-2.0", "held-out-3"),
+        Project("simplediff", "1.1", "Zlib", "held-out-3"),
+        Project("wcwidth", "0.1.7", "MIT", "held-out-3"),
+        Project("pyprimes", "0.1", "MIT", "held-out-3", root="src"),
     )
 }
 
@@ -953,11 +973,325 @@ HELD_OUT_2: tuple[Entry, ...] = (
     ),
 )
 
-ALL_FUNCTIONS: tuple[Entry, ...] = FUNCTIONS + HELD_OUT_2
+_PP3 = "pyperformance:held-out-3"
+HELD_OUT_3: tuple[Entry, ...] = (
+    # --- pyperformance 1.0.6: benchmark kernels no other part uses
+    Entry(
+        "pyperf3.printbits",
+        _PP3,
+        "bm_pyflate",
+        "printbits",
+        "bit string built by prepending one character per bit (quadratic)",
+        "bits_and_count",
+        (20000, 50000, 120000),
+        40,
+    ),
+    Entry(
+        "pyperf3.reverse_bits",
+        _PP3,
+        "bm_pyflate",
+        "reverse_bits",
+        "bit reversal two bits per iteration with shifts of the whole big int",
+        "bits_and_count",
+        (20000, 60000, 150000),
+        40,
+    ),
+    Entry(
+        "pyperf3.bwt_transform",
+        _PP3,
+        "bm_pyflate",
+        "bwt_transform",
+        "inverse-BWT pointers: a sort, 256 find() scans, then an index loop per byte",
+        "bwt_block",
+        (100000, 400000, 1500000),
+        60,
+    ),
+    Entry(
+        "pyperf3.bwt_reverse",
+        _PP3,
+        "bm_pyflate",
+        "bwt_reverse",
+        "pointer chasing through the transform, one append per byte",
+        "bwt_block_and_end",
+        (100000, 400000, 1200000),
+        60,
+    ),
+    Entry(
+        "pyperf3.get_footprints",
+        _PP3,
+        "bm_meteor_contest",
+        "get_footprints",
+        "every piece orientation at every cell: membership tests and a frozenset per placement",
+        "hex_board",
+        (40, 150, 500),
+        6,
+    ),
+    Entry(
+        "pyperf3.topo_sort",
+        _PP3,
+        "bm_mdp",
+        "topoSort",
+        "iterative DFS with a tuple pushed per edge and a parents callback per node",
+        "parents_graph",
+        (20000, 100000, 400000),
+        30,
+    ),
+    Entry(
+        "pyperf3.offset_momentum",
+        _PP3,
+        "bm_nbody",
+        "offset_momentum",
+        "accumulating loop with nested tuple unpacking per body, result written in place",
+        "bodies_and_ref",
+        (50000, 200000, 800000),
+        20,
+        compare="float",
+    ),
+    Entry(
+        "pyperf3.first_intersection",
+        _PP3,
+        "bm_raytrace",
+        "firstIntersection",
+        "running minimum by hand with an index and a None check per item",
+        "ray_hits",
+        (100000, 500000, 2000000),
+        40,
+    ),
+    # --- pydash 4.7.6 (after its 4.6.0 speed-up of uniq/union/xor, whose list-based helpers below stayed)
+    Entry(
+        "pydash.without",
+        "pydash",
+        "pydash.arrays",
+        "without",
+        "membership test in the tuple of excluded values for every item (O(n*k)); unhashable items allowed",
+        "list_and_values",
+        (4000, 12000, 30000),
+        30,
+    ),
+    Entry(
+        "pydash.iterduplicates",
+        "pydash",
+        "pydash.arrays",
+        "iterduplicates",
+        "generator with a membership test on a growing list of seen items (quadratic)",
+        "duplicated_items",
+        (2000, 5000, 12000),
+        30,
+    ),
+    Entry(
+        "pydash.iterintersection",
+        "pydash",
+        "pydash.arrays",
+        "iterintersection",
+        "nested loops with a fresh seen-list per item and a deep is_equal call per pair",
+        "two_item_lists",
+        (60, 120, 250),
+        20,
+    ),
+    Entry(
+        "pydash.iterdifference",
+        "pydash",
+        "pydash.arrays",
+        "iterdifference",
+        "every item compared with every other item through is_equal and the iteratee (O(n*m))",
+        "two_item_lists",
+        (200, 500, 1200),
+        20,
+    ),
+    Entry(
+        "pydash.moving_mean",
+        "pydash",
+        "pydash.numerical",
+        "moving_mean",
+        "sliding window sliced and averaged from scratch at every position (O(n*w))",
+        "series_and_window",
+        (2000, 6000, 15000),
+        30,
+        compare="float",
+    ),
+    Entry(
+        "pydash.transpose",
+        "pydash",
+        "pydash.numerical",
+        "transpose",
+        "every cell written through the generic deep-path setter set_()",
+        "table_rows",
+        (40, 90, 180),
+        12,
+    ),
+    # --- hashids 1.2.0: the module-level helpers behind Hashids.encode/decode
+    Entry(
+        "hashids.hash",
+        "hashids",
+        "hashids",
+        "_hash",
+        "string prepended one digit at a time from repeated divmod of a big int (quadratic)",
+        "number_and_alphabet",
+        (3000, 8000, 20000),
+        30,
+    ),
+    Entry(
+        "hashids.unhash",
+        "hashids",
+        "hashids",
+        "_unhash",
+        "alphabet.index() per character and a big-int multiply-add (quadratic)",
+        "hashed_and_alphabet",
+        (5000, 15000, 40000),
+        30,
+    ),
+    Entry(
+        "hashids.split",
+        "hashids",
+        "hashids",
+        "_split",
+        "generator growing each part one character at a time with +=",
+        "text_and_splitters",
+        (200000, 800000, 2500000),
+        60,
+    ),
+    Entry(
+        "hashids.encode",
+        "hashids",
+        "hashids",
+        "_encode",
+        "the alphabet re-shuffled (a Python swap loop) and re-sliced for every encoded number",
+        "encode_args",
+        (2000, 8000, 25000),
+        12,
+    ),
+    Entry(
+        "hashids.decode",
+        "hashids",
+        "hashids",
+        "_decode",
+        "the alphabet re-shuffled for every part, alphabet.index() per character",
+        "decode_args",
+        (2000, 8000, 25000),
+        12,
+    ),
+    # --- python-rake 1.5.0: Rapid Automatic Keyword Extraction
+    Entry(
+        "rake.generate_candidate_keyword_scores",
+        "python-rake",
+        "RAKE.RAKE",
+        "generate_candidate_keyword_scores",
+        "list.count() of each phrase inside the loop over the phrases (quadratic), words re-split per phrase",
+        "phrases_and_scores",
+        (1000, 3000, 8000),
+        30,
+    ),
+    Entry(
+        "rake.calculate_word_scores",
+        "python-rake",
+        "RAKE.RAKE",
+        "calculate_word_scores",
+        "manual counting with setdefault, a regex split and a try/except number test per word",
+        "phrase_list",
+        (20000, 80000, 250000),
+        30,
+    ),
+    Entry(
+        "rake.separate_words",
+        "python-rake",
+        "RAKE.RAKE",
+        "separate_words",
+        "per-word strip/lower and a try/except number test, appended one by one",
+        "prose_text",
+        (50000, 200000, 600000),
+        40,
+    ),
+    # --- toposort 1.5
+    Entry(
+        "toposort.toposort",
+        "toposort",
+        "toposort",
+        "toposort",
+        "the whole dependency dict rebuilt with set differences at every level (quadratic on deep graphs)",
+        "dependency_graph",
+        (500, 1500, 4000),
+        30,
+    ),
+    Entry(
+        "toposort.toposort_flatten",
+        "toposort",
+        "toposort",
+        "toposort_flatten",
+        "levels of the quadratic toposort generator, each sorted and appended",
+        "dependency_graph_sort",
+        (500, 1500, 4000),
+        30,
+    ),
+    # --- simplediff 1.1
+    Entry(
+        "simplediff.diff",
+        "simplediff",
+        "simplediff",
+        "diff",
+        "longest common run by a dict of overlaps rebuilt per token, then recursion on slices",
+        "token_lists",
+        (2000, 6000, 15000),
+        40,
+    ),
+    Entry(
+        "simplediff.html_diff",
+        "simplediff",
+        "simplediff",
+        "html_diff",
+        "word diff of two texts through the recursive diff, joined with lambdas per chunk",
+        "text_versions",
+        (2000, 6000, 15000),
+        40,
+    ),
+    # --- wcwidth 0.1.7 (0.2.0 put an lru_cache on wcwidth for speed)
+    Entry(
+        "wcwidth.wcswidth",
+        "wcwidth",
+        "wcwidth.wcwidth",
+        "wcswidth",
+        "a width lookup per character, each two binary searches in interval tables, nothing cached",
+        "terminal_text",
+        (50000, 200000, 600000),
+        40,
+    ),
+    # --- pyprimes 0.1
+    Entry(
+        "pyprimes.erat",
+        "pyprimes",
+        "pyprimes",
+        "erat",
+        "sieve on a list of ints crossed out with None, a Python inner loop, then filter()",
+        "int_limit",
+        (300000, 1000000, 3000000),
+        300,
+    ),
+    Entry(
+        "pyprimes.isprime_naive",
+        "pyprimes",
+        "pyprimes",
+        "isprime_naive",
+        "trial division by every odd number to the square root",
+        "prime_with_digits",
+        (11, 12, 13),
+        0,
+    ),
+    Entry(
+        "pyprimes.factorise",
+        "pyprimes",
+        "pyprimes",
+        "factorise",
+        "trial division by a prime generator up to the square root, yielding (prime, count)",
+        "semiprime",
+        (10, 12, 13),
+        0,
+    ),
+)
+
+ALL_FUNCTIONS: tuple[Entry, ...] = FUNCTIONS + HELD_OUT_2 + HELD_OUT_3
 
 
 def entries(half: str = "all") -> list[Entry]:
-    """The functions of one half ("tuning", "held-out", "held-out-2") or of all ("all"), in manifest order."""
+    """The functions of one half (one of ``HALVES``) or of all ("all"), in manifest order."""
     return [e for e in ALL_FUNCTIONS if half == "all" or PROJECTS[e.project].half == half]
 
 
