@@ -113,11 +113,12 @@ class Result:
 
 
 def default_proposers() -> list[Proposer]:
-    """The offline proposers: AST rewrites, then numba."""
+    """The offline proposers: AST rewrites, library equivalents, then numba."""
+    from perfkit.optimizers.equivalents import EquivalentsProposer
     from perfkit.optimizers.numba_jit import NumbaProposer
     from perfkit.optimizers.rewrite import RewriteProposer
 
-    return [RewriteProposer(), NumbaProposer()]
+    return [RewriteProposer(), EquivalentsProposer(), NumbaProposer()]
 
 
 def hotspots_from_profile(profile: Profile, func: Callable[..., Any]) -> tuple[Hotspot, ...]:
