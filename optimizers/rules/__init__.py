@@ -12,6 +12,7 @@ from __future__ import annotations
 from perfkit.optimizers.rules._base import Rule, RuleFunc
 from perfkit.optimizers.rules.building import tuple_build
 from perfkit.optimizers.rules.counting import count_in_loop, counting_dict
+from perfkit.optimizers.rules.digits import digit_chunks
 from perfkit.optimizers.rules.generators import map_builtin
 from perfkit.optimizers.rules.grouping import group_append
 from perfkit.optimizers.rules.inlining import inline_helper
@@ -55,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     Rule("prime-bound", prime_bound, "trial division of n up to n → up to isqrt(n), same answer"),
     Rule("divisor-scan", divisor_scan, "n % d == 0 over range(1, n + 1) → divisor pairs up to isqrt(n)"),
     Rule("gcd-factorial", gcd_and_factorial, "gcd or factorial by loop → math.gcd / math.factorial (guarded)"),
+    Rule("digit-chunks", digit_chunks, "digits of a big int by divmod one at a time → K digits per big divmod"),
     Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
     Rule("memoize-inner-helper", memoize_inner_helper, "pure inner helper recursing twice or more → memo per call"),
     Rule("module-alias", module_alias, "math.f read in a loop that calls nothing unknown → a local bound once"),
