@@ -1,8 +1,9 @@
 """What the numba boundary can take: seen type descriptions (``list[tuple[float, float]]``) as boundary kinds.
 
 A parameter's kind is ``scalar``, ``array`` (a list or tuple of numbers), ``matrix`` (a list of lists or tuples of
-numbers), ``record(...)`` (a fixed-size tuple of numbers and lists of numbers), or ``text`` (a string used only as
-characters to compare, see :func:`text_params`); a result must be numbers, None, or lists/tuples of numbers.
+numbers), ``record(...)`` (a fixed-size tuple of numbers and lists of numbers), ``text`` (a string used only as
+characters to compare, see :func:`text_params`) or ``bytes`` (read as uint8); a result must be numbers, None, or
+lists/tuples of numbers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from perfkit.optimizers._types import Context
 _SCALARS = {"int", "float", "bool"}
 NUMBERS = frozenset({"int", "float"})
 _COMPARISONS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
-RANKS = {"array": 1, "matrix": 2, "text": 1}
+RANKS = {"array": 1, "matrix": 2, "text": 1, "bytes": 1}
 
 Parsed = tuple[str, list[list[Any]]]  # ("list", [alternatives of position 0, ...]); alternatives are Parsed
 
@@ -70,6 +71,8 @@ def classify(description: str) -> str:
         return "scalar"
     if name == "str":
         return "text"
+    if name == "bytes":  # a read-only array of uint8 (:mod:`perfkit.optimizers._numba_bytes`)
+        return "bytes"
     if name == "array" and not positions:  # array.array: ints or floats, read as a list of numbers (the boundary
         return "array"  # checks the type code; one that is written to goes to the original)
     if name not in ("list", "tuple"):

@@ -10,16 +10,20 @@ import textwrap
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._numba_arrays import PRELUDE as ARRAY_PRELUDE
 from perfkit.optimizers._numba_arrays import array_names, local_arrays, same_type_test
+from perfkit.optimizers._numba_bytes import PRELUDE as BYTES_PRELUDE
+from perfkit.optimizers._numba_bytes import fold_bytes
 from perfkit.optimizers._numba_flags import guard
 from perfkit.optimizers._numba_flow import placeholder_rewrites
 from perfkit.optimizers._numba_ints import PRELUDE as INT_PRELUDE
 from perfkit.optimizers._numba_ints import checked_ints
 from perfkit.optimizers._numba_kinds import NUMBERS, RANKS, result_kind, shape_of, text_analysis
 from perfkit.optimizers._numba_maps import defaultdicts_as_dicts
+from perfkit.optimizers._numba_prepare import plain_raises, prepared
 from perfkit.optimizers._numba_scan import ModuleFacts, Refused, scan, tested
 from perfkit.optimizers._types import Context
 
 _INT_LIMIT = 2**20  # lengths; and elements (scalars: 2**31) where numba made an int a float (see candidate_source)
+_LENGTH_LIMIT = 2**25  # elements of an argument where ints are exact (memory: 256 MB as int64)
 _EXACT_LIMIT = 2**63 - 1  # ints the kernel takes where its int operations are checked (_numba_ints)
 _REDUCERS = frozenset({"sum", "min", "max", "any", "all", "sorted", "list"})
 _TRUTHS = {"all": ("not x", "False", "True"), "any": ("x", "True", "False")}  # numba lacks these builtins
@@ -36,7 +40,8 @@ _DOMAINS = {  # math functions that raise ValueError outside these bounds, where
 }
 
 
-_PRELUDE = '''import array as _pk_array
+_PRELUDE = (
+    '''import array as _pk_array
 import math as _pk_math
 import warnings as _pk_warnings
 from itertools import chain as _pk_chain_lists
@@ -86,16 +91,19 @@ def _pkb_scalar(value, limit=LIMIT31):
 def _pkb_array(value, rank, writable, limit=LIMIT20):
     """A non-empty list (a tuple when not written to) of numbers as an int64/float64 array of ``rank``
     dimensions, or None when that is not exact: ragged, mixed, non-finite elements or ints past ``limit``, or
-    shared rows."""
+    shared rows. Lengths past 2**20 are taken only where ints are exact (``limit`` past 2**20)."""
     kinds = (list,) if writable else (list, tuple)
-    if type(value) is _pk_array.array and rank == 1 and not writable:
+    if type(value) is _pk_array.array and rank == 1:
+        if writable and value.typecode not in _PKB_WRITABLE_CODES:
+            return None
         return _pkb_typed(value, limit)
-    if type(value) not in kinds or not value or len(value) > LIMIT20:
+    cap = LIMITLEN if limit > LIMIT20 else LIMIT20
+    if type(value) not in kinds or not value or len(value) > cap:
         return None
     if rank == 2:
         row_kind = type(value[0])
         width = len(value[0]) if row_kind in kinds else 0
-        if not width or len(value) * width > LIMIT20:
+        if not width or len(value) * width > cap:
             return None
         if set(map(type, value)) != {row_kind} or set(map(len, value)) != {width}:
             return None
@@ -117,9 +125,15 @@ def _pkb_array(value, rank, writable, limit=LIMIT20):
     return None
 
 
+_PKB_WRITABLE_CODES = "d" + "".join(c for c in "lq" if _pk_array.array(c).itemsize == 8)
+
+
 def _pkb_typed(value, limit):
-    """A non-empty ``array.array`` of ints or floats (read, never written) as an int64/float64 array, or None."""
-    if not value or len(value) > LIMIT20 or value.typecode not in "bBhHiIlLqQfd":
+    """A non-empty ``array.array`` of ints or floats as an int64/float64 array (a copy), or None. One the kernel
+    writes into must hold doubles or int64 (``_PKB_WRITABLE_CODES``): a store then keeps the value Python's array
+    would keep (the kernel's ints never leave int64), and :func:`_pkb_write` copies the changes back."""
+    cap = LIMITLEN if limit > LIMIT20 else LIMIT20
+    if not value or len(value) > cap or value.typecode not in "bBhHiIlLqQfd":
         return None
     raw = _pk_np.frombuffer(value, dtype=value.typecode)
     if value.typecode in "fd":
@@ -194,14 +208,19 @@ def _pkb_record(value, ranks, limits=(LIMIT31, LIMIT20)):
 
 
 def _pkb_shared(*values):
-    """Whether a list appears twice among the arguments and their rows (a write through one would show in both)."""
+    """Whether a list (or an ``array.array``) appears twice among the arguments and their rows (a write through
+    one would show in both)."""
     lists = [v for value in values if type(value) is list for v in (value, *value) if type(v) is list]
+    lists += [value for value in values if type(value) is _pk_array.array]
     return len({id(v) for v in lists}) != len(lists)
 
 
 def _pkb_write(target, array):
-    """The kernel's changes copied into the caller's list and its rows, keeping every list object."""
-    if array.ndim == 1:
+    """The kernel's changes copied into the caller's list and its rows (or ``array.array``), keeping every
+    object."""
+    if type(target) is _pk_array.array:
+        _pk_np.frombuffer(target, dtype=target.typecode)[:] = array
+    elif array.ndim == 1:
         target[:] = array.tolist()
     else:
         for row, values in zip(target, array.tolist()):
@@ -229,7 +248,10 @@ def _pkb_back(result, *pairs):
             if result is array:
                 return caller
     return result
-'''.replace("LIMIT31", str(2**31)).replace("LIMIT20", str(_INT_LIMIT))
+'''.replace("LIMIT31", str(2**31))
+    .replace("LIMIT20", str(_INT_LIMIT))
+    .replace("LIMITLEN", str(_LENGTH_LIMIT))
+)
 _TEXT = (
     "_pk_np.frombuffer({name}.encode('utf-32-le', 'surrogatepass'), dtype=_pk_np.uint32) "
     "if type({name}) is str else None"
@@ -272,9 +294,10 @@ def candidate_source(
     func.decorator_list, func.returns = [], None
     for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         arg.annotation = None
-    module = ModuleFacts.of(context.module_source)
+    module = prepared(ModuleFacts.of(context.module_source))
     aliases = builtin_aliases(func, context.module_source)
-    kernel_func = _known_types(func, {name for name, kind in kinds.items() if kind == "text"})
+    kernel_func = _known_types(plain_raises(func), {name for name, kind in kinds.items() if kind == "text"})
+    kernel_func, module = fold_bytes(kernel_func, {name for name, kind in kinds.items() if kind == "bytes"}, module)
     kernel_func = placeholder_rewrites(_with_builtins(kernel_func, aliases))
     kernel_func = defaultdicts_as_dicts(kernel_func, text_analysis(context)[1] if "text" in kinds.values() else set())
     array_types, array_modules = array_names(context.module_source)
@@ -289,6 +312,7 @@ def candidate_source(
         _PRELUDE,
         INT_PRELUDE,
         ARRAY_PRELUDE,
+        BYTES_PRELUDE,
         "",
         f"def {fallback}({params}):",
         textwrap.indent(fallback_body, "    "),
@@ -347,6 +371,10 @@ def candidate_source(
             value = f"_pkb_scalar({name}, {limits[0]})"
         elif kind == "text":
             value = _TEXT.format(name=name)
+        elif kind == "bytes":
+            if name in found.stores:
+                raise Refused(f"it stores into the bytes {name} (Python raises there)")
+            value = f"_pkb_bytes({name})"
         elif kind.startswith("record("):
             value = f"_pkb_record({name}, {shape_of(kind)!r}, {limits})"
         else:
