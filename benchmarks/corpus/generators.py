@@ -656,7 +656,7 @@ def table_rows(rng: random.Random, size: int, wide: bool) -> Args:
     return (rows,), {}
 
 
-_HASHIDS_ALPHABET = "abdegjklmnopqrvwxyzABDEGJKLMNOPQRVWXYZ1234567890"
+_HASHIDS_ALPHABET = "abegjklmnopqrvwxyzBDEJKLMNOPQRVWXYZ123456789"  # no separator, no guard ("AdG0")
 _HASHIDS_SEPARATORS = "cfhistuCFHISTU"
 
 
@@ -949,10 +949,11 @@ def hex_board(rng: random.Random, size: int, wide: bool) -> Args:
 
 
 def parents_graph(rng: random.Random, size: int, wide: bool) -> Args:
-    """mdp's ``topoSort(roots, getParents)``: ``size`` nodes, each with up to 3 parents among the earlier ones,
-    ``getParents`` a list's bound ``__getitem__`` (wide: cycles, self-parents, a root out of range, no roots)."""
+    """mdp's ``topoSort(roots, getParents)``: ``size`` nodes, each with the one before and up to 2 more earlier
+    ones as parents, ``getParents`` a list's bound ``__getitem__`` (wide: cycles, self-parents, a root out of range,
+    no roots)."""
     n = size if not wide else rng.randint(1, size)
-    parents = [sorted({rng.randrange(i) for _ in range(rng.randint(0, 3))}) if i else [] for i in range(n)]
+    parents = [sorted({i - 1} | {rng.randrange(i) for _ in range(rng.randint(0, 2))}) if i else [] for i in range(n)]
     if wide and rng.random() < 0.3:
         parents[rng.randrange(n)].append(rng.randrange(n))  # a cycle or a self-parent
     roots = [n - 1 - k for k in range(min(n, 5))]

@@ -993,7 +993,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "reverse_bits",
         "bit reversal two bits per iteration with shifts of the whole big int",
         "bits_and_count",
-        (20000, 60000, 150000),
+        (20000, 40000, 80000),
         40,
     ),
     Entry(
@@ -1013,7 +1013,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "bwt_reverse",
         "pointer chasing through the transform, one append per byte",
         "bwt_block_and_end",
-        (100000, 400000, 1200000),
+        (50000, 150000, 400000),
         60,
     ),
     Entry(
@@ -1023,7 +1023,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "get_footprints",
         "every piece orientation at every cell: membership tests and a frozenset per placement",
         "hex_board",
-        (40, 150, 500),
+        (30, 100, 300),
         6,
     ),
     Entry(
@@ -1033,7 +1033,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "topoSort",
         "iterative DFS with a tuple pushed per edge and a parents callback per node",
         "parents_graph",
-        (20000, 100000, 400000),
+        (20000, 80000, 250000),
         30,
     ),
     Entry(
@@ -1065,7 +1065,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "without",
         "membership test in the tuple of excluded values for every item (O(n*k)); unhashable items allowed",
         "list_and_values",
-        (4000, 12000, 30000),
+        (3000, 8000, 20000),
         30,
     ),
     Entry(
@@ -1085,7 +1085,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "iterintersection",
         "nested loops with a fresh seen-list per item and a deep is_equal call per pair",
         "two_item_lists",
-        (60, 120, 250),
+        (200, 400, 700),
         20,
     ),
     Entry(
@@ -1095,7 +1095,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "iterdifference",
         "every item compared with every other item through is_equal and the iteratee (O(n*m))",
         "two_item_lists",
-        (200, 500, 1200),
+        (300, 800, 2000),
         20,
     ),
     Entry(
@@ -1105,7 +1105,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "moving_mean",
         "sliding window sliced and averaged from scratch at every position (O(n*w))",
         "series_and_window",
-        (2000, 6000, 15000),
+        (500, 1000, 2000),
         30,
         compare="float",
     ),
@@ -1178,7 +1178,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "generate_candidate_keyword_scores",
         "list.count() of each phrase inside the loop over the phrases (quadratic), words re-split per phrase",
         "phrases_and_scores",
-        (1000, 3000, 8000),
+        (1000, 3000, 6000),
         30,
     ),
     Entry(
@@ -1188,7 +1188,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "calculate_word_scores",
         "manual counting with setdefault, a regex split and a try/except number test per word",
         "phrase_list",
-        (20000, 80000, 250000),
+        (10000, 40000, 120000),
         30,
     ),
     Entry(
@@ -1198,7 +1198,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "separate_words",
         "per-word strip/lower and a try/except number test, appended one by one",
         "prose_text",
-        (50000, 200000, 600000),
+        (50000, 150000, 400000),
         40,
     ),
     # --- toposort 1.5
@@ -1209,7 +1209,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "toposort",
         "the whole dependency dict rebuilt with set differences at every level (quadratic on deep graphs)",
         "dependency_graph",
-        (500, 1500, 4000),
+        (500, 1500, 3000),
         30,
     ),
     Entry(
@@ -1219,7 +1219,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "toposort_flatten",
         "levels of the quadratic toposort generator, each sorted and appended",
         "dependency_graph_sort",
-        (500, 1500, 4000),
+        (500, 1500, 3000),
         30,
     ),
     # --- simplediff 1.1
@@ -1230,7 +1230,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "diff",
         "longest common run by a dict of overlaps rebuilt per token, then recursion on slices",
         "token_lists",
-        (2000, 6000, 15000),
+        (400, 1000, 2000),
         40,
     ),
     Entry(
@@ -1240,7 +1240,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "html_diff",
         "word diff of two texts through the recursive diff, joined with lambdas per chunk",
         "text_versions",
-        (2000, 6000, 15000),
+        (400, 1000, 2000),
         40,
     ),
     # --- wcwidth 0.1.7 (0.2.0 put an lru_cache on wcwidth for speed)
@@ -1262,7 +1262,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "erat",
         "sieve on a list of ints crossed out with None, a Python inner loop, then filter()",
         "int_limit",
-        (300000, 1000000, 3000000),
+        (200000, 600000, 2000000),
         300,
     ),
     Entry(
@@ -1272,7 +1272,7 @@ HELD_OUT_3: tuple[Entry, ...] = (
         "isprime_naive",
         "trial division by every odd number to the square root",
         "prime_with_digits",
-        (11, 12, 13),
+        (13, 14, 15),
         0,
     ),
     Entry(
