@@ -11,18 +11,19 @@ with ``pip install --no-deps --target`` under ``$PERFKIT_REDOS_CACHE`` or ``<tmp
 3. re-time each method's slowest input exactly as the exploit, and report worst / exploit, capped at 1.0.
 
 Prints one row per bug and the median per method per half, the settings and ``uptime`` (the machine's load).
-The halves were fixed in the manifest before any run; perfkit may be tuned on the tuning half only. ``--half``
-defaults to "seen" (tuning and held-out); the second held-out half ("held-out-2", fixed before any perfkit run
-on it) is searched only with ``--final``, which says that this run is the one whose figure is reported (``--half
-all`` and ``--only`` on its bugs too). ``--check-fixed`` and ``--exploit-only`` time exploits only: no search.
+The parts were fixed in the manifest before any run. ``--half`` defaults to "seen": every part already looked at
+(tuning, held-out and, since session 6, held-out-2). The third held-out part ("held-out-3", fixed before any perfkit
+run on it) is searched only with ``--final``, which says that this run is the one whose figure is reported
+(``--half all`` and ``--only`` on its bugs too). ``--check-fixed`` and ``--exploit-only`` time exploits only: no
+search.
 
     python benchmarks/redos_corpus.py --half tuning --budget 5              # quick check of the harness
-    python benchmarks/redos_corpus.py --budget 30 --out /tmp/redos.json     # both halves already looked at
-    python benchmarks/redos_corpus.py --half held-out-2 --final --budget 30 --out /tmp/redos-h2.json  # once, at the end
+    python benchmarks/redos_corpus.py --budget 30 --out /tmp/redos.json     # every part already looked at
+    python benchmarks/redos_corpus.py --half held-out-3 --final --budget 30 --out /tmp/redos-h3.json  # once, at the end
     python benchmarks/redos_corpus.py --only wheel-filename,jinja2-urlize --methods perfkit,random
     python benchmarks/redos_corpus.py --methods perfkit --out /tmp/redos.json --keep   # keep the other methods
     python benchmarks/redos_corpus.py --check-fixed --repeats 1       # each exploit: slow before, fast after the fix
-    python benchmarks/redos_corpus.py --half held-out-2 --exploit-only   # each exploit's time on its release only
+    python benchmarks/redos_corpus.py --half held-out-3 --exploit-only   # each exploit's time on its release only
 
 With ``--keep``, rows of methods not run now are kept from the existing ``--out`` file.
 """
@@ -43,7 +44,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from redos.fetch import CACHE, environment
-from redos.manifest import BY_ID, HALVES, HELD_OUT_2, Bug, half
+from redos.manifest import BY_ID, HALVES, UNSEEN, Bug, half
 from redos.methods import METHODS
 from redos.timing import Timing, limit_memory, time_input
 
@@ -177,6 +178,11 @@ def check_fixed(bugs: list[Bug], args: argparse.Namespace, *, fixed: bool = True
         print(f"{head}   {cell}  {ratio:>8.0f}x{raised}{error}", flush=True)
 
 
+def needs_final(bugs: list[Bug]) -> list[str]:
+    """The ids of ``bugs`` in a part nobody has looked at yet (``UNSEEN``): searched only with ``--final``."""
+    return [bug.id for bug in bugs if bug.half in UNSEEN]
+
+
 def write_atomic(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -189,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         "--half",
         choices=[*HALVES, "seen", "all"],
         default="seen",
-        help='"seen": tuning and held-out (the default); "all": every half, held-out-2 included (module doc)',
+        help='"seen": every part already looked at, tuning, held-out and held-out-2 (the default); "all": every'
+        " part, held-out-3 included (module doc)",
     )
     parser.add_argument("--budget", type=float, default=30.0, help="seconds of search per method and bug")
     parser.add_argument("--only", default="", help="comma-separated bug ids")
@@ -208,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--final",
         action="store_true",
-        help=f"allow the searches on {HELD_OUT_2} bugs: the one run whose held-out figure is reported",
+        help=f"allow the searches on {'/'.join(UNSEEN)} bugs: the one run whose held-out figure is reported",
     )
     args = parser.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
@@ -222,11 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load: {uptime()}")
         check_fixed(bugs, args, fixed=args.check_fixed)
         return 0
-    unseen = [bug.id for bug in bugs if bug.half == HELD_OUT_2]
+    unseen = needs_final(bugs)
     if unseen and methods and not args.final:
         parser.error(
-            f"{len(unseen)} bugs of the {HELD_OUT_2} half ({', '.join(unseen[:3])}, ...) are searched only in the"
-            " final held-out run: add --final for that run, or pick --half seen/tuning/held-out"
+            f"{len(unseen)} bugs of the {'/'.join(UNSEEN)} part ({', '.join(unseen[:3])}, ...) are searched only in"
+            " the final held-out run: add --final for that run, or pick --half seen/tuning/held-out/held-out-2"
         )
     old: dict[str, Any] = {}
     earlier: list[dict[str, Any]] = []  # --keep: the settings and load of the runs whose rows are kept

@@ -10,9 +10,9 @@ The exploit is the advisory's shape, ``prefix + pump * k + suffix``. Advisories 
 lengths take minutes or hours), so ``k`` was chosen once, on 2026-11-29 before any fuzzing run, as the smallest
 round value at which the exploit takes about one second on the development machine (2 shared cores); the
 fuzzers get ``max_size = len(exploit)``. ``shape``: "advisory" when the pumped character and the context are
-the advisory's or its fix's test, "fix" when the shape is read off the regex the fix changed (the advisory only
-names the component), "regex" when there is no fix to read and the shape is read off the regex of the component
-the advisory names. Each exploit was checked to be slow on ``version`` and fast on ``fixed``, except where
+the advisory's or its fix's test, "fix" when the shape is read off the regex (or loop) the fix changed (the
+advisory only names the component), "regex" when there is no fix to read and the shape is read off the regex of
+the component the advisory names. Each exploit was checked to be slow on ``version`` and fast on ``fixed``, except where
 ``fixed`` says there is no fix.
 
 The halves were fixed on 2026-11-29 (SPLIT_DATE) before any run, by package: the packages, sorted by name,
@@ -26,7 +26,18 @@ never ran perfkit or any fuzzer on them; only each exploit was timed on its vuln
 (``redos_corpus.py --half held-out-2 --check-fixed``); ``k`` was chosen as above, from those times alone (1 to 2.5 s
 at load 1 to 5 when chosen). Nobody may tune on them, and no test or example may use them; the runner refuses to run
 the searches on them without ``--final`` (the held-out figure is taken once, at the end). Two of them are in one
-package (idna: CVE-2024-3651 and its 2026 bypass, CVE-2026-45409).
+package (idna: CVE-2024-3651 and its 2026 bypass, CVE-2026-45409). That figure was taken at the end of session 5
+(2026-11-30 00:00); since session 6 held-out-2 is tuning material like the first two halves ("seen").
+
+SPLIT-3 (third held-out half, ``held-out-3``): 14 bugs in 10 packages that are in none of the parts above
+(HELD_OUT_3_PACKAGES; PyPDF2 and its renamed successor pypdf are separate PyPI packages), chosen and
+fixed on 2026-11-30 (SPLIT_3_DATE) by a helper who never ran perfkit or any fuzzer on them: only each exploit was
+timed on its vulnerable and fixed release (``--half held-out-3 --check-fixed``), and ``k`` chosen from those times
+(1 to 2.5 s at load 7 to 10). Five are not regexes (quadratic loops: bytes concatenation, buffer re-scans, tuple
+concatenation, big-integer shifts, a file copy and search per table entry); one is old stdlib code (mechanize's
+fork of urllib2's AbstractBasicAuthHandler). Two exploits (pyasn1-oid-arcs, pypdf-xref-recovery) carry a count of
+the pumped units in their prefix, as the formats require. Nobody may tune on them, and no test or example may name
+them; the runner searches them only with ``--final``. pyasn1, pymdown-extensions and pypdf have two bugs each.
 """
 
 from __future__ import annotations
@@ -34,8 +45,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SPLIT_DATE = "2026-11-29"
-HALVES = ("tuning", "held-out", "held-out-2")
+HALVES = ("tuning", "held-out", "held-out-2", "held-out-3")
 HELD_OUT_2 = "held-out-2"
+HELD_OUT_3 = "held-out-3"
 # the packages of the second held-out half, fixed on SPLIT_DATE before any run (module doc, SPLIT)
 HELD_OUT_2_PACKAGES = frozenset(
     {
@@ -50,6 +62,22 @@ HELD_OUT_2_PACKAGES = frozenset(
         "tornado",
         "ua-parser",
         "validators",
+    }
+)
+# the packages of the third held-out half, fixed on SPLIT_3_DATE before any run (module doc, SPLIT-3)
+SPLIT_3_DATE = "2026-11-30"
+HELD_OUT_3_PACKAGES = frozenset(
+    {
+        "configobj",
+        "gitpython",
+        "mechanize",
+        "pyasn1",
+        "pymdown-extensions",
+        "pypdf",
+        "pypdf2",
+        "starlette",
+        "waitress",
+        "werkzeug",
     }
 )
 
@@ -549,24 +577,256 @@ BUGS: tuple[Bug, ...] = (
         shape="fix",
         needs=("decorator==4.4.2", "six==1.16.0"),
     ),
+    # held-out-3 (module doc, SPLIT-3): fixed on 2026-11-30 before any perfkit run, never tuned on
+    Bug(
+        id="configobj-validator-check",
+        package="configobj",
+        version="5.0.8",
+        fixed="5.0.9",
+        advisory="CVE-2023-26112 (GHSA-c33w-24p9-8m24, configobj #232): validate's check-string regex"
+        " (.+?)\\((.*)\\) on a check with many '(' and no ')'",
+        function="configobj.validate:Validator.check",
+        complexity="quadratic",
+        prefix="a",
+        pump="(",
+        k=12000,
+        suffix="",
+        half="held-out-3",
+        needs=("six==1.16.0",),
+        note="the advisory's input also puts '\\x00' * n + ')' before the '(' run (linear work only);"
+        " raises VdtUnknownCheckError after the slow match: slow, then raised",
+    ),
+    Bug(
+        id="gitpython-fetch-info",
+        package="gitpython",
+        version="3.1.26",
+        fixed="3.1.27",
+        advisory="SNYK-PYTHON-GITPYTHON-2407255 (GitPython #1410, 'fix low risk regex vulnerability'):"
+        " FetchInfo._re_fetch_result, whose reference-name group and the spaces after it overlap",
+        function="git.remote:FetchInfo._from_line",
+        complexity="cubic",
+        prefix="= a",
+        pump=" ",
+        k=750,
+        suffix="",
+        half="held-out-3",
+        shape="fix",
+        needs=("gitdb==4.0.11", "smmap==5.0.1"),
+        note="raises ValueError after the slow match: slow, then raised",
+    ),
+    Bug(
+        id="mechanize-basic-auth",
+        package="mechanize",
+        version="0.4.5",
+        fixed="0.4.6",
+        advisory="CVE-2021-32837 (GHSL-2021-108): AbstractBasicAuthHandler.rx, mechanize's fork"
+        " of Python 2's urllib2 (CPython's own copy is CVE-2020-8492), on a WWW-Authenticate header with many commas",
+        function="mechanize._urllib2_fork:AbstractBasicAuthHandler.http_error_auth_reqed",
+        complexity="exponential",
+        prefix="Basic ",
+        pump=",",
+        k=20,
+        suffix="A",
+        half="held-out-3",
+        needs=("html5lib==1.1", "six==1.16.0", "webencodings==0.5.1"),
+        note="old stdlib code on PyPI: the handler is Python 2's urllib2.AbstractBasicAuthHandler as forked by"
+        " mechanize",
+    ),
+    Bug(
+        id="pyasn1-long-tag",
+        package="pyasn1",
+        version="0.6.3",
+        fixed="0.6.4",
+        advisory="CVE-2026-59884 (GHSA-m4p7-r5rc-7g4j): the BER decoder accumulates a long-form tag ID of any"
+        " number of continuation octets into one integer (shifted once per octet)",
+        function="pyasn1.codec.ber.decoder:decode",
+        complexity="quadratic",
+        prefix="\x1f",
+        pump="\x81",
+        k=75000,
+        suffix="\x01\x00",
+        half="held-out-3",
+        note="not a regex: big-integer shifts. raises after the slow loop (unknown tag): slow, then raised",
+    ),
+    Bug(
+        id="pyasn1-oid-arcs",
+        package="pyasn1",
+        version="0.6.3",
+        fixed="0.6.4",
+        advisory="CVE-2026-59885 (GHSA-8ppf-4f7h-5ppj): the OBJECT IDENTIFIER decoder appends each arc by tuple"
+        " concatenation, on an OID of many one-octet arcs",
+        function="pyasn1.codec.ber.decoder:decode",
+        complexity="quadratic",
+        prefix="\x06\x83\x00\x55\xf0",
+        pump="\x01",
+        k=22000,
+        suffix="",
+        half="held-out-3",
+        shape="fix",
+        note="not a regex: tuple concatenation. The prefix is the OID tag and a long-form length that counts the"
+        " k arcs (k = 0x0055f0)",
+    ),
+    Bug(
+        id="pymdownx-caption",
+        package="pymdown-extensions",
+        version="10.16",
+        fixed="10.16.1",
+        advisory="PYSEC-2026-1825 (pymdown-extensions #2716): the caption block's figure-number regex, whose"
+        " unescaped '.' overlaps the digits, on a long run of digits that does not end the argument",
+        function="pymdownx.blocks.caption:makeExtension",
+        complexity="exponential",
+        prefix="x\n\n/// caption | ",
+        pump="1",
+        k=34,
+        suffix="a\ny\n///\n",
+        half="held-out-3",
+        needs=("markdown==3.8", "pyyaml==6.0.1"),
+    ),
+    Bug(
+        id="pymdownx-caret",
+        package="pymdown-extensions",
+        version="11.0",
+        fixed="11.0.1",
+        advisory="CVE-2026-67422 (GHSA-gm37-52c6-37mw): the caret, tilde, BetterEm and MagicLink inline regexes,"
+        " whose content group splits a run of delimiters in exponentially many ways",
+        function="pymdownx.caret:makeExtension",
+        complexity="exponential",
+        prefix="^a",
+        pump="^",
+        k=35,
+        suffix="",
+        half="held-out-3",
+        shape="fix",
+        needs=("markdown==3.8", "pyyaml==6.0.1"),
+    ),
+    Bug(
+        id="pypdf-startxref-rebuild",
+        package="pypdf",
+        version="6.5.0",
+        fixed="6.6.0",
+        advisory="PYSEC-2026-1828 (pypdf #3594, 'possible long runtimes for malformed startxref'): rebuilding the"
+        " cross-reference table runs a regex whose leading whitespace run backtracks, on a file with lots of"
+        " whitespace and an invalid startxref",
+        function="pypdf:PdfReader",
+        complexity="quadratic",
+        prefix="%PDF-1.4\n",
+        pump=" ",
+        k=9000,
+        suffix="\nstartxref\n999999\n%%EOF\n",
+        half="held-out-3",
+    ),
+    Bug(
+        id="pypdf-xref-recovery",
+        package="pypdf",
+        version="6.13.3",
+        fixed="6.14.0",
+        advisory="pypdf advisory 'long runtimes, repeated malformed xref entries' (fixed in 6.14.0 by pypdf #3887,"
+        " 'speed up recovery when reading broken cross-reference table'): every malformed xref entry copies the"
+        " whole file and searches it",
+        function="pypdf:PdfReader",
+        complexity="quadratic",
+        prefix="%PDF-1.4\nxref\n0 6000\n",
+        pump="xxxxxxxxxxxxxxxxxxx\n",
+        k=6000,
+        suffix="trailer\n<< /Size 6000 >>\nstartxref\n9\n%%EOF\n",
+        half="held-out-3",
+        shape="fix",
+        note="not a regex per entry but a full-file copy and search per entry. The xref table starts at byte 9"
+        " and its subsection header counts the k entries",
+    ),
+    Bug(
+        id="pypdf2-end-line",
+        package="pypdf2",
+        version="1.27.8",
+        fixed="1.27.9",
+        advisory="CVE-2023-36810 (GHSA-jrm6-h9cq-8gqw, PyPDF2 #808): readNextEndLine builds the last line"
+        " backwards one byte at a time by string concatenation",
+        function="PyPDF2:PdfFileReader",
+        complexity="quadratic",
+        prefix="%PDF-1.4\n",
+        pump="0",
+        k=200000,
+        suffix="",
+        half="held-out-3",
+        shape="fix",
+        note="not a regex: bytes concatenation. raises PdfReadError (no %%EOF) after the slow scan: slow, then raised",
+    ),
+    Bug(
+        id="starlette-range-header",
+        package="starlette",
+        version="0.49.0",
+        fixed="0.49.1",
+        advisory="CVE-2025-62727 (GHSA-7f5h-v6xp-fcq8): FileResponse's Range header parsing, the findall of"
+        " (\\d*)-(\\d*) (named in the advisory) and the range merging, both O(n^2)",
+        function="starlette.responses:FileResponse._parse_range_header",
+        complexity="quadratic",
+        prefix="bytes=",
+        pump="1",
+        k=10000,
+        suffix="",
+        half="held-out-3",
+        shape="fix",
+        needs=("anyio==4.4.0", "sniffio==1.3.1", "idna==3.7", "typing_extensions==4.12.2"),
+        note="raises MalformedRangeHeader after the slow findall: slow, then raised",
+    ),
+    Bug(
+        id="waitress-header-field",
+        package="waitress",
+        version="1.4.2",
+        fixed="1.4.3",
+        advisory="CVE-2020-5236 (GHSA-73m2-3pwg-5fgc): the RFC 7230 header-field regex, a repeated field-content"
+        " group that splits a run of visible characters in exponentially many ways, on a header value that does"
+        " not end well",
+        function="waitress.parser:HTTPRequestParser.received",
+        complexity="exponential",
+        prefix="GET / HTTP/1.1\r\nX: ",
+        pump="a",
+        k=28,
+        suffix="\x00\r\n\r\n",
+        half="held-out-3",
+        shape="fix",
+    ),
+    Bug(
+        id="werkzeug-multipart-crlf",
+        package="werkzeug",
+        version="3.0.0",
+        fixed="3.0.1",
+        advisory="CVE-2023-46136 (GHSA-hrfv-mqp8-q5rw): a multipart/form-data part that starts with CR or LF and"
+        " then megabytes without one: every chunk re-searches the whole growing buffer",
+        function="werkzeug.formparser:parse_form_data",
+        complexity="quadratic",
+        prefix='--b\r\nContent-Disposition: form-data; name="f"; filename="f"\r\n\r\n\n',
+        pump="a",
+        k=9000000,
+        suffix="\r\n--b--\r\n",
+        half="held-out-3",
+        needs=("markupsafe==2.1.5",),
+        note="not a regex: bytes.find over the buffer once per 64 KiB chunk",
+    ),
 )
 
 BY_ID = {bug.id: bug for bug in BUGS}
 
 
+UNSEEN = (HELD_OUT_3,)  # the parts nobody has looked at yet: searched only in the final run (module doc, SPLIT-3)
+
+
 def half(name: str) -> list[Bug]:
-    """The bugs of a half ("tuning", "held-out", "held-out-2"), of the first two ("seen"), or all of them ("all")."""
+    """The bugs of a part ("tuning", "held-out", "held-out-2", "held-out-3"), of every part already looked at
+    ("seen": all but UNSEEN), or all of them ("all")."""
     if name == "all":
         return list(BUGS)
     if name == "seen":
-        return [bug for bug in BUGS if bug.half != HELD_OUT_2]
+        return [bug for bug in BUGS if bug.half not in UNSEEN]
     return [bug for bug in BUGS if bug.half == name]
 
 
 def split_rule() -> dict[str, str]:
-    """The half each package gets by the stated rules: HELD_OUT_2_PACKAGES are "held-out-2"; the other packages,
-    sorted by name, alternate tuning, held-out, ..."""
-    first = sorted({bug.package for bug in BUGS} - HELD_OUT_2_PACKAGES)
+    """The part each package gets by the stated rules: HELD_OUT_2_PACKAGES are "held-out-2", HELD_OUT_3_PACKAGES
+    "held-out-3"; the other packages, sorted by name, alternate tuning, held-out, ..."""
+    later = HELD_OUT_2_PACKAGES | HELD_OUT_3_PACKAGES
+    first = sorted({bug.package for bug in BUGS} - later)
     rule = {package: HALVES[i % 2] for i, package in enumerate(first)}
     rule.update(dict.fromkeys(HELD_OUT_2_PACKAGES, HELD_OUT_2))
+    rule.update(dict.fromkeys(HELD_OUT_3_PACKAGES, HELD_OUT_3))
     return rule

@@ -14,7 +14,8 @@ winner the same way as the exploit. An input that makes the wrapper raise counts
 - ``hypothesis``: ``st.text(max_size=max_size)`` with ``hypothesis.target(seconds)``: a search that climbs
   towards the slowest (generate and target phases, no shrinking).
 
-A bug of the second held-out half ("held-out-2") is searched only with ``--final`` (the runner's final run).
+A bug of a part nobody has looked at yet (``UNSEEN``: "held-out-3") is searched only with ``--final`` (the runner's
+final run).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from redos.manifest import BY_ID, HELD_OUT_2, Bug
+from redos.manifest import BY_ID, UNSEEN, Bug
 
 METHODS = ("perfkit", "random", "atheris", "hypothesis")
 ALPHABET = string.printable
@@ -182,10 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--final", action="store_true", help=f"allow a {HELD_OUT_2} bug (the final held-out run)")
+    parser.add_argument("--final", action="store_true", help=f"allow a {'/'.join(UNSEEN)} bug (the final held-out run)")
     args = parser.parse_args(argv)
-    if BY_ID[args.bug].half == HELD_OUT_2 and not args.final:
-        parser.error(f"{args.bug} is in the {HELD_OUT_2} half: searched only in the final run (--final)")
+    if BY_ID[args.bug].half in UNSEEN and not args.final:
+        parser.error(f"{args.bug} is in the {BY_ID[args.bug].half} part: searched only in the final run (--final)")
     best = Best(args.out, args.method)
     RUNNERS[args.method](BY_ID[args.bug], best, budget=args.budget, seed=args.seed)
     return 0
