@@ -11,12 +11,20 @@ broken (accepted candidates the hidden check rejects; must be 0), and with ``--r
     python benchmarks/real_corpus.py --half held-out --runs 3 --json /tmp/held-out.json
     python benchmarks/real_corpus.py --only pylev.wf_levenshtein primepy.first
     python benchmarks/real_corpus.py --list tuning            # the functions of a half, without running
-    python benchmarks/real_corpus.py --validate held-out-2    # fetch, import, time the originals; no perfkit run
+    python benchmarks/real_corpus.py --validate held-out-3    # fetch, import, time the originals; no perfkit run
+    python benchmarks/real_corpus.py --half held-out-3 --final --json /tmp/h3.json   # once, at the end
 
 ``--validate`` never runs perfkit: per function it times the original on the stress input of each size (a plain
 timer, best of up to 3 calls), calls it on the hidden check's wide inputs (counting what they raise), and runs the
 hidden check with the original's own source as the candidate (the original under two hash seeds, the reinstalled
-copy under a third); it must pass. The ``held-out-2`` half is for the final figures only: nobody tunes on it.
+copy under a third); it must pass.
+
+Tuning material: every part measured so far. The tuning and first held-out halves, and ``held-out-2`` since
+session 6 (it was measured once, at the end of session 5; its per-function results are open for study). The
+third held-out part, ``held-out-3`` (``corpus/HELDOUT3.md``), was fixed on 2026-11-30 before any perfkit run on
+it and is searched and measured like held-out-2 was: once, at the end of the session, for the reported figure.
+perfkit runs on it (``--half held-out-3``, ``--half all``, ``--only`` one of its functions) need ``--final``,
+which says that this run is that one; ``--list`` and ``--validate`` do not run perfkit and need no flag.
 
 The projects are downloaded with pip into a cache under the temporary folder (PERFKIT_CORPUS_CACHE overrides it)
 and imported from there; nothing is installed.
@@ -46,7 +54,7 @@ sys.path.insert(1, str(HERE.parent))
 import _corpus_fetch as fetch  # noqa: E402  (found through HERE)
 import _corpus_hidden as hidden  # noqa: E402
 from corpus.generators import GENERATORS  # noqa: E402
-from corpus.manifest import HALVES, PROJECTS, SPLIT_DATE, Entry, entries, half_of  # noqa: E402
+from corpus.manifest import HALVES, PROJECTS, SPLIT_DATE, UNSEEN, Entry, entries, half_of  # noqa: E402
 
 STRESS_SEED = 4242  # the stress inputs' seed; the hidden check uses another
 
@@ -297,6 +305,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=(*HALVES, "all"),
         help="check a half's originals, generators and hidden check (no perfkit)",
     )
+    parser.add_argument(
+        "--final",
+        action="store_true",
+        help=f"allow perfkit runs on the {'/'.join(UNSEEN)} part: the one run whose held-out figure is reported",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)  # internal: one function, its row to --json
     args = parser.parse_args(argv)
     if args.worker:
@@ -317,6 +330,12 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"--only: unknown function {unknown[0]!r}; see --list all")
         chosen = [e for e in entries("all") if e.name in args.only]
+    unseen = [e.name for e in chosen if half_of(e) in UNSEEN]
+    if unseen and not args.validate and not args.final:
+        parser.error(
+            f"{len(unseen)} functions of the {'/'.join(UNSEEN)} part ({', '.join(unseen[:3])}, ...) are run only in"
+            " the final held-out run: add --final for that run, or pick --half tuning/held-out/held-out-2"
+        )
     fetch.activate(fetch.import_paths(sorted({e.project for e in chosen})))
     if args.validate:
         print(f"validating {len(chosen)} originals (no perfkit run): time per call at each stress size")

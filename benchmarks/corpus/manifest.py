@@ -14,8 +14,17 @@ Since then (session 5, 2026-11-29 22:45 UTC) the former held-out half has been l
 too. A second held-out half, ``held-out-2`` (``HELD_OUT_2`` below, listed in ``HELDOUT2.md``), was fixed on
 2026-11-29 before any perfkit run, by a helper who never ran perfkit's optimizer on it: nobody tunes on it. Its
 projects are new to the corpus, except pyperformance's benchmark kernels that no other half uses (a second part of
-the same release, ``part="held-out-2"``: the two parts share no function). ``FUNCTIONS`` stays the first corpus
-(tuning and held-out); ``ALL_FUNCTIONS`` is every half, which ``entries()`` reads.
+the same release, ``part="held-out-2"``: the two parts share no function). Held-out-2 was measured once, at the end
+of session 5; since session 6 it is tuning material too (its per-function results are open for study).
+
+A third held-out part, ``held-out-3`` (``HELD_OUT_3`` below, listed in ``HELDOUT3.md``), was fixed on 2026-11-30
+(session 6) before any perfkit run, by a helper who never ran perfkit's optimizer on it: nobody tunes on it, and it
+is searched and measured like held-out-2 was, once, at the end of the session (``UNSEEN``: the runners ask for
+``--final``). It was chosen for the issue's two hidden goals: seven projects new to the corpus, six of them
+everyday utility code in plain unannotated Python (list helpers, id encoding, keyword extraction, dependency
+ordering, word diffs, terminal widths) and one of naive number theory, plus pyperformance 1.0.6 benchmark kernels
+that no other part uses (``part="held-out-3"``). ``FUNCTIONS`` stays the first corpus (tuning and held-out);
+``ALL_FUNCTIONS`` is every part, which ``entries()`` reads.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ SPLIT_SEED = 20261129
 HALVES = ("tuning", "held-out", "held-out-2", "held-out-3")
 HELD_OUT_2_DATE = "2026-11-29"  # fixed before any perfkit run on it
 HELD_OUT_3_DATE = "2026-11-30"  # fixed before any perfkit run on it
+UNSEEN = ("held-out-3",)  # parts nobody has looked at yet: perfkit runs on them only in the final run
 
 
 @dataclass(frozen=True)
