@@ -34,6 +34,7 @@ from perfkit.optimizers._code import (
 )
 from perfkit.optimizers._iterators import MARK, drain, is_iterator
 from perfkit.optimizers._types import Candidate, Context, Feedback, Inputs, InputTiming, Program, Proposer
+from perfkit.optimizers._unexplored import guarded, unexplored
 from perfkit.optimizers.novelty import Seen
 from perfkit.optimizers.population import Population
 from perfkit.optimizers.speed import SpeedReport, compare_speed
@@ -215,6 +216,10 @@ def optimize_function(
         sample_inputs=tuple(sorted(stress_inputs, key=_size)[:2]),
     )
     context = replace(context, complexity=complexity or _growth(context.inputs))
+    handed_back = unexplored(context.arg_types, source, func.__name__)
+    if handed_back:
+        shown = ", ".join(f"{name} ({test})" for name, test in handed_back.items())
+        result.notes.append(f"never varied by any input, so other values go to the original: {shown}")
     result.complexity = context.complexity
     seen = Seen(name=func.__name__, normalise=novelty)
     seen.admit(source)
@@ -237,6 +242,8 @@ def optimize_function(
                 for candidate in candidates[:n]:
                     if method:  # verified exactly as it will sit in the class
                         candidate = replace(candidate, source=as_method(candidate.source, func.__name__))
+                    guard = guarded(candidate.source, source, func.__name__, handed_back)
+                    candidate = replace(candidate, source=guard)
                     if not seen.admit(candidate.source):  # a duplicate is never verified twice
                         continue
                     candidate = replace(candidate, parent=parent if candidate.parent is None else candidate.parent)

@@ -1,0 +1,92 @@
+"""Arguments the verification never varied: a candidate hands them back to the original.
+
+Verification draws inputs wider than the observed ones, but only within the types it saw. A parameter that every
+input left at ``None`` (``def permutations(iterable, r=None)`` called as ``permutations(cols)``), a ``*args``
+that was always empty and a ``**kwargs`` that never held a key have no type to widen: whatever a caller may pass
+there was never checked. So every candidate is guarded: when such an argument is anything else, the call goes to
+a copy of the original function, nested in the candidate (a method's copy keeps ``super()`` and private names
+working, since it still sits in the class body). What was verified is exactly what runs, guard included.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import textwrap
+
+from perfkit.optimizers._code import defines
+
+FALLBACK = "_pk_original"
+
+
+def unexplored(arg_types: dict[str, frozenset[str]], func_source: str, name: str) -> dict[str, str]:
+    """The parameters no check varied, each with the test that says a call left it unexplored: ``r is None``,
+    ``not args``, ``not kwargs``."""
+    try:
+        func = defines(textwrap.dedent(func_source), name)
+    except Exception:
+        return {}
+    if func is None:
+        return {}
+    a = func.args
+    found: dict[str, str] = {}
+    for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
+        if arg.arg not in ("self", "cls") and arg_types.get(arg.arg) == frozenset({"NoneType"}):
+            found[arg.arg] = f"{arg.arg} is None"
+    if a.vararg and arg_types.get(a.vararg.arg, frozenset()) <= {"tuple[]"}:
+        found[a.vararg.arg] = f"not {a.vararg.arg}"
+    if a.kwarg and all(t.startswith("dict[?") for t in arg_types.get(a.kwarg.arg, frozenset())):
+        found[a.kwarg.arg] = f"not {a.kwarg.arg}"
+    return found
+
+
+def guarded(candidate: str, original: str, name: str, tests: dict[str, str]) -> str:
+    """``candidate`` (a source whose last top-level ``def name`` is the replacement) with a first statement that
+    calls a nested copy of ``original`` unless every test in ``tests`` holds. Unchanged without tests, or when
+    either source does not parse."""
+    if not tests:
+        return candidate
+    try:
+        tree = ast.parse(textwrap.dedent(candidate))
+        source = defines(textwrap.dedent(original), name)
+    except SyntaxError:
+        return candidate
+    target = next((s for s in reversed(tree.body) if isinstance(s, ast.FunctionDef) and s.name == name), None)
+    if target is None or source is None:
+        return candidate
+    fallback = copy.deepcopy(source)
+    fallback.name, fallback.decorator_list = FALLBACK, []
+    condition = " and ".join(tests[k] for k in sorted(tests))
+    call = f"{FALLBACK}({_passed(source.args)})"
+    is_generator = any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _own_nodes(target))
+    handoff = f"yield from {call}\nreturn" if is_generator else f"return {call}"
+    branch = ast.parse(f"if not ({condition}):\n    pass\n").body[0]
+    assert isinstance(branch, ast.If)
+    branch.body = [fallback, *ast.parse(handoff).body]
+    body = target.body
+    docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else []
+    target.body = [*docstring, branch, *body[len(docstring) :]]
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+
+
+def _passed(a: ast.arguments) -> str:
+    """The arguments of a call that passes every parameter of ``a`` on as it came."""
+    parts = [arg.arg for arg in [*a.posonlyargs, *a.args]]
+    if a.vararg:
+        parts.append(f"*{a.vararg.arg}")
+    parts += [f"{arg.arg}={arg.arg}" for arg in a.kwonlyargs]
+    if a.kwarg:
+        parts.append(f"**{a.kwarg.arg}")
+    return ", ".join(parts)
+
+
+def _own_nodes(func: ast.FunctionDef) -> list[ast.AST]:
+    """The nodes of ``func``'s own scope (not inside nested functions, lambdas or classes)."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            stack.extend(ast.iter_child_nodes(node))
+    return out
