@@ -29,7 +29,7 @@ the searches on them without ``--final`` (the held-out figure is taken once, at 
 package (idna: CVE-2024-3651 and its 2026 bypass, CVE-2026-45409). That figure was taken at the end of session 5
 (2026-11-30 00:00); since session 6 held-out-2 is tuning material like the first two halves ("seen").
 
-SPLIT-3 (third held-out half, ``held-out-3``): 14 bugs in 10 packages that are in none of the parts above
+SPLIT-3 (third held-out half, ``held-out-3``): 15 bugs in 11 packages that are in none of the parts above
 (HELD_OUT_3_PACKAGES; PyPDF2 and its renamed successor pypdf are separate PyPI packages), chosen and
 fixed on 2026-11-30 (SPLIT_3_DATE) by a helper who never ran perfkit or any fuzzer on them: only each exploit was
 timed on its vulnerable and fixed release (``--half held-out-3 --check-fixed``), and ``k`` chosen from those times
@@ -72,6 +72,7 @@ HELD_OUT_3_PACKAGES = frozenset(
         "gitpython",
         "mechanize",
         "pyasn1",
+        "pylint",
         "pymdown-extensions",
         "pypdf",
         "pypdf2",
@@ -619,7 +620,7 @@ BUGS: tuple[Bug, ...] = (
         package="mechanize",
         version="0.4.5",
         fixed="0.4.6",
-        advisory="CVE-2021-32837 (GHSL-2021-108): AbstractBasicAuthHandler.rx, mechanize's fork"
+        advisory="CVE-2021-32837 (GHSL-2021-108, PYSEC-2023-25): AbstractBasicAuthHandler.rx, mechanize's fork"
         " of Python 2's urllib2 (CPython's own copy is CVE-2020-8492), on a WWW-Authenticate header with many commas",
         function="mechanize._urllib2_fork:AbstractBasicAuthHandler.http_error_auth_reqed",
         complexity="exponential",
@@ -628,6 +629,7 @@ BUGS: tuple[Bug, ...] = (
         k=20,
         suffix="A",
         half="held-out-3",
+        shape="fix",
         needs=("html5lib==1.1", "six==1.16.0", "webencodings==0.5.1"),
         note="old stdlib code on PyPI: the handler is Python 2's urllib2.AbstractBasicAuthHandler as forked by"
         " mechanize",
@@ -665,6 +667,23 @@ BUGS: tuple[Bug, ...] = (
         shape="fix",
         note="not a regex: tuple concatenation. The prefix is the OID tag and a long-form length that counts the"
         " k arcs (k = 0x0055f0)",
+    ),
+    Bug(
+        id="pylint-pyreverse-visibility",
+        package="pylint",
+        version="2.6.2",
+        fixed="2.7.0",
+        advisory="pylint #3828 ('fix vulnerable regexes to avoid potential ReDoS', rebased from #3816): pyreverse's"
+        " SPECIAL and PRIVATE name regexes, whose adjacent [^\\W_]+ and \\w* overlap, on a long name that fails"
+        " both",
+        function="pylint.pyreverse.utils:get_visibility",
+        complexity="quadratic",
+        prefix="__",
+        pump="a",
+        k=7000,
+        suffix="!",
+        half="held-out-3",
+        shape="fix",
     ),
     Bug(
         id="pymdownx-caption",
@@ -774,17 +793,16 @@ BUGS: tuple[Bug, ...] = (
         package="waitress",
         version="1.4.2",
         fixed="1.4.3",
-        advisory="CVE-2020-5236 (GHSA-73m2-3pwg-5fgc): the RFC 7230 header-field regex, a repeated field-content"
-        " group that splits a run of visible characters in exponentially many ways, on a header value that does"
-        " not end well",
+        advisory="CVE-2020-5236 (PYSEC-2020-155): the RFC 7230 header-field regex, a repeated field-content group"
+        " that splits a run of visible characters in exponentially many ways, on a header value ending in an"
+        " invalid character ('Bad-header: xxxxxxxxxxxxxxx\\x10')",
         function="waitress.parser:HTTPRequestParser.received",
         complexity="exponential",
-        prefix="GET / HTTP/1.1\r\nX: ",
-        pump="a",
+        prefix="GET / HTTP/1.1\r\nBad-header: ",
+        pump="x",
         k=28,
-        suffix="\x00\r\n\r\n",
+        suffix="\x10\r\n\r\n",
         half="held-out-3",
-        shape="fix",
     ),
     Bug(
         id="werkzeug-multipart-crlf",
