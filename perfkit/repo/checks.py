@@ -1,16 +1,20 @@
 """The whole-program checks of ``perfkit optimize``: the repository's tests on the patched copy, the start-up
 cost of JIT-compiled winners, and the workload timed before and after. Each winner that fails one is dropped
-(a numba winner dropped for its start-up cost gives way to the function's best pure-Python candidate).
+(a numba winner dropped for its start-up cost gives way to the function's best pure-Python candidate). A JIT winner
+is patched to switch itself on late (:mod:`perfkit.repo.jit_startup`), so its start-up check weighs it against
+that candidate (the original when there is none), which it runs until then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from perfkit.errors import PerfkitError
 from perfkit.repo.config import RepoConfig
+from perfkit.repo.jit_startup import BUDGETS, JIT_PROPOSERS, best_pure_python
 from perfkit.repo.report import FunctionOutcome, OptimizeReport
 from perfkit.repo.winners import apply_winners, refresh_diffs
 from perfkit.repo.workload import repo_env, run_checked
@@ -18,7 +22,6 @@ from perfkit.repo.workspace import Workspace
 
 WORKLOAD_RUNS = 5  # interleaved runs per side for the before/after figure
 ABLATION_RUNS = 5  # interleaved runs per side for each JIT winner's start-up check
-JIT_PROPOSERS = frozenset({"numba"})  # proposers whose code compiles at its first call in each process
 
 
 def tests_pass(root: Path, config: RepoConfig) -> bool:
@@ -77,10 +80,11 @@ def whole_program_check(
 def drop_slow_startups(
     patched: Workspace, report: OptimizeReport, *, timeout: float, say: Callable[[str], None]
 ) -> int:
-    """Time the workload with and without each JIT-compiled winner, interleaved. A winner the workload is
-    significantly faster without is replaced by the function's best verified pure-Python candidate when it has
-    one, else dropped; the measured ratio is recorded. ``patched`` is rewritten with the result. Returns how many
-    pure-Python fallbacks were put in (the repository's tests have not seen them yet)."""
+    """Time the workload with each JIT-compiled winner and with the function's best verified pure-Python candidate
+    in its place (the original when it has none), interleaved. A winner the workload is significantly faster
+    without gives way to that candidate, or is dropped; the measured ratio is recorded. ``patched`` is rewritten
+    with the result. Returns how many pure-Python fallbacks were put in (the repository's tests have not seen them
+    yet)."""
     jitted = [f for f in report.improved if f.winner.proposer in JIT_PROPOSERS]
     if not jitted:
         return 0
@@ -89,14 +93,15 @@ def drop_slow_startups(
     fallbacks = 0
     with Workspace(report.repo) as variant:
         for f in jitted:
-            others = [g for g in report.improved if g is not f]
+            others = [g for g in report.improved if g is not f] + _plain(f)
             apply_winners(variant, others, touched=everything, found_in=patched.path)
             apply_winners(patched, report.improved, touched=everything)
             say(f"timing the workload with and without {f.info.key} ({f.winner.proposer} compiles at start-up)")
-            _, _, gain = time_workloads(
+            without, _, gain = time_workloads(
                 variant.path, patched.path, argv, runs=ABLATION_RUNS, timeout=timeout, names=("without", "with")
             )  # gain > 1: the workload is faster with the winner
             if gain.high >= 1.0:
+                _note_if_off(f, report, without)
                 continue
             measured = f"{1 / gain.ratio:.2f}x faster without it [{1 / gain.high:.2f} .. {1 / gain.low:.2f}]"
             fallbacks += _give_way(f, report, f"start-up: the workload runs {measured}")
@@ -104,6 +109,27 @@ def drop_slow_startups(
     apply_winners(patched, report.improved, touched=everything)
     refresh_diffs(patched, report.improved)
     return fallbacks
+
+
+def _plain(f: FunctionOutcome) -> list[FunctionOutcome]:
+    """``f`` with its best pure-Python candidate as the winner, when it has one (the JIT winner's rival)."""
+    backup = best_pure_python(f)
+    return [] if backup is None else [replace(f, fallback=backup)]
+
+
+def _note_if_off(f: FunctionOutcome, report: OptimizeReport, without: Any) -> None:
+    """Say when the workload keeps the kernel off: the function runs in it for less than numba's start-up (its
+    share of the workload's time, timed without the kernel), so the plain version runs throughout."""
+    times = [t for t in getattr(without, "times", []) if t > 0]
+    if not times:
+        return
+    spent = f.share * sorted(times)[len(times) // 2]
+    if spent < BUDGETS[0]:
+        note = (
+            f"{f.info.key}: its {f.winner.proposer} kernel switches on after about {BUDGETS[0]:.1f} s of calls in a "
+            f"process; the workload spends about {spent:.2f} s in it, so it runs the plain version there"
+        )
+        report.notes.append(note)
 
 
 def _drop_jit_together(
@@ -116,12 +142,13 @@ def _drop_jit_together(
     say: Callable[[str], None],
 ) -> int:
     """JIT winners that each pass alone can still lose together (removing one leaves the JIT's import and the
-    others' start-up in place): time the workload with all the JIT winners left and with none of them; when it
-    is significantly faster with none, each gives way to its pure-Python fallback or is dropped."""
+    others' start-up in place): time the workload with all the JIT winners left and with their pure-Python rivals
+    (or the originals) instead; when it is significantly faster without them, each gives way to its pure-Python
+    fallback or is dropped."""
     jitted = [f for f in report.improved if f.fallback is None and f.winner.proposer in JIT_PROPOSERS]
     if len(jitted) < 2:
         return 0
-    rest = [g for g in report.improved if g not in jitted]
+    rest = [g for g in report.improved if g not in jitted] + [p for f in jitted for p in _plain(f)]
     apply_winners(variant, rest, touched=everything, found_in=patched.path)
     apply_winners(patched, report.improved, touched=everything)
     say(f"timing the workload with and without its {len(jitted)} JIT-compiled winners together")
@@ -148,14 +175,6 @@ def _give_way(f: FunctionOutcome, report: OptimizeReport, why: str) -> int:
         f.reason = f"{proposer} winner dropped ({why}); {backup.proposer} candidate {backup.speedup:.2f}x used instead"
     report.notes.append(f"{f.info.key}: {f.reason}")
     return 0 if backup is None else 1
-
-
-def best_pure_python(outcome: FunctionOutcome) -> Any:
-    """The accepted attempt of ``outcome``'s history from a proposer that does not compile at start-up, with the
-    highest lower bound of its speedup interval; None when there is none."""
-    history = outcome.result.history if outcome.result is not None else []
-    plain = [a for a in history if a.verdict == "accepted" and a.proposer not in JIT_PROPOSERS and a.speed]
-    return max(plain, key=lambda a: a.speed.low, default=None)
 
 
 def measure_workload(

@@ -1,10 +1,13 @@
-"""The chosen winners as a set of file changes: write any subset of them into a copy, and each winner's diff."""
+"""The chosen winners as a set of file changes: write any subset of them into a copy, and each winner's diff.
+
+A JIT winner is written to switch itself on late (:mod:`perfkit.repo.jit_startup`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+from perfkit.repo.jit_startup import patch_source
 from perfkit.repo.report import FunctionOutcome
 from perfkit.repo.workspace import Workspace
 
@@ -36,7 +39,7 @@ def apply_winners(
         for f in here:
             lines = text.splitlines(keepends=True)
             old = "".join(lines[f.info.lineno - 1 : f.info.end_lineno])
-            text = replace_function(text, old, f.info.lineno, f.winner.source)
+            text = replace_function(text, old, f.info.lineno, patch_source(f))
         work.write(relative, text)
 
 

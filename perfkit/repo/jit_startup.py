@@ -1,0 +1,256 @@
+"""JIT winners in the patched program: loaded late, and only once they pay for themselves.
+
+A numba kernel costs every process that runs it a start-up: importing numba, numba loading its registries, and
+the kernel loaded from numba's disk cache (about 0.4 s in all on a quiet 2-core machine; the next kernel of the
+same process about 0.02 s). :func:`lazy_source` writes a numba winner so that the program pays it only where it
+earns it back ("ski rental"): the function runs its plain version (the best verified pure-Python candidate, else
+the original) and times itself until it has spent about the start-up still to pay in this process; then it imports
+numba, defines the kernel (the winner's own code, unchanged, inside a loader function) and calls the kernel from
+then on. A process whose calls of the function take less than that never imports numba, one that takes more pays
+at most about twice the start-up, and a long one runs the kernel. A process where numba cannot be imported or the
+kernel cannot be defined keeps the plain version.
+
+The loader also leaves out numba's BLAS probe: when numba first loads its numpy registries it imports
+``scipy.linalg`` (about 0.2 s) to decide whether ``np.correlate``/``np.convolve`` may call BLAS; the answer is
+computed when numba first asks for it instead, by the same probe, so compiled code is the same.
+"""
+
+from __future__ import annotations
+
+import ast
+import symtable
+from typing import Any
+
+JIT_PROPOSERS = frozenset({"numba"})  # proposers whose code compiles (or loads) at its first call in each process
+# numba's start-up still to pay, in seconds: nothing of numba loaded yet; numba imported, registries not loaded;
+# registries loaded (a cached kernel then loads in a few milliseconds). Measured by benchmarks/numba_startup.py.
+BUDGETS = (0.4, 0.15, 0.02)
+
+_HELPERS = '''import sys as _pk_sys
+import time as _pk_time
+
+_pk_clock = _pk_time.perf_counter  # the clock the plain versions are timed with
+
+
+def _pk_startup_left():
+    """numba's start-up still to pay in this process, in seconds."""
+    if "numba.np.arraymath" in _pk_sys.modules:  # its registries are loaded: a cached kernel loads at once
+        return WARM
+    return IMPORTED if "numba" in _pk_sys.modules else COLD
+
+
+class _PkLaterProbe:
+    """numba's answer to "is BLAS there?", computed by numba's own probe when numba first asks for it."""
+
+    def __init__(self, probe):
+        self.probe, self.answer = probe, None
+
+    def __bool__(self):
+        if self.answer is None:
+            try:
+                self.probe()
+                self.answer = True
+            except ImportError:
+                self.answer = False
+        return self.answer
+
+
+def _pk_defer_blas():
+    """Load numba's numpy registries without their BLAS probe (an import of scipy.linalg, for np.correlate and
+    np.convolve only); the probe runs when numba types one of them. Nothing changes where numba is laid out
+    otherwise, or already loaded them."""
+    if "numba.np.arraymath" in _pk_sys.modules:
+        return
+    try:
+        import numba.np.linalg as linalg
+    except ImportError:
+        return
+    probe = getattr(linalg, "ensure_blas", None)
+    if probe is None:
+        return
+
+    def later():
+        raise ImportError("numba's BLAS probe runs when it is needed")
+
+    linalg.ensure_blas = later
+    try:
+        import numba.np.arraymath
+    except Exception:  # numba's own loading then happens as usual
+        return
+    finally:
+        linalg.ensure_blas = probe
+    for name, module in list(_pk_sys.modules.items()):
+        if name.startswith("numba.") and module is not None:
+            found = vars(module)
+            if found.get("ensure_blas") is later:
+                found["ensure_blas"] = probe
+            if found.get("_HAVE_BLAS") is False:
+                found["_HAVE_BLAS"] = _PkLaterProbe(probe)
+'''
+
+_LAZY = '''
+
+def _pk_load_NAME():
+    """NAME's numba kernel, defined now (numba is imported here, at the switch)."""
+GLOBALS
+    _pk_defer_blas()
+KERNEL
+    return _pk_fast_NAME
+
+
+def _pk_switch_NAME():
+    """The kernel from now on; the plain version when numba cannot be imported or the kernel cannot be made."""
+    global _pk_run_NAME
+    try:
+        _pk_run_NAME = _pk_load_NAME()
+    except Exception:
+        _pk_run_NAME = PLAIN
+
+
+_pk_spent_NAME = 0.0  # seconds NAME's plain version has run in this process (outermost calls)
+_pk_depth_NAME = 0
+
+
+def _pk_rent_NAME(PARAMS):
+    """NAME's plain version, timed, until it has cost numba's start-up in this process; then the kernel."""
+    global _pk_spent_NAME, _pk_depth_NAME
+    if _pk_depth_NAME:  # a call from inside the timed one (recursion): counted there
+        return PLAIN(CALL)
+    _pk_depth_NAME = 1
+    start = _pk_clock()
+    try:
+        return PLAIN(CALL)
+    finally:
+        _pk_depth_NAME = 0
+        _pk_spent_NAME += _pk_clock() - start
+        if _pk_spent_NAME >= _pk_startup_left():
+            _pk_switch_NAME()
+
+
+def NAME(SIGNATURE):
+    return _pk_run_NAME(CALL)
+
+
+_pk_run_NAME = _pk_rent_NAME
+'''
+
+
+def lazy_source(
+    kernel: str, name: str, *, plain: str | None = None, budgets: tuple[float, float, float] = BUDGETS
+) -> str | None:
+    """``kernel`` (a numba candidate for the module-level function ``name``) rewritten to switch itself on late
+    (see the module's docstring); ``plain``, a verified pure-Python candidate for ``name``, runs until then (the
+    original otherwise). None when ``kernel`` is not laid out as the numba proposer writes it (it is then used as
+    it is)."""
+    tree = _parse(kernel)
+    if tree is None:
+        return None
+    wrapper = _last_def(tree, name)
+    fallback = _last_def(tree, f"_pk_py_{name}")
+    if wrapper is None or fallback is None or wrapper.decorator_list or fallback.decorator_list:
+        return None
+    a = wrapper.args
+    if (
+        a.vararg
+        or a.kwarg
+        or [x.arg for x in fallback.args.args] != [x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs]]
+    ):
+        return None
+    lines = kernel.splitlines(keepends=True)
+    hoisted = "".join(lines[fallback.lineno - 1 : fallback.end_lineno])
+    rest = lines[: fallback.lineno - 1] + lines[fallback.end_lineno or 0 :]
+    shift = (fallback.end_lineno or 0) - fallback.lineno + 1
+    at = wrapper.lineno - 1 - (shift if wrapper.lineno > fallback.lineno else 0)
+    rest[at] = rest[at].replace(f"def {name}(", f"def _pk_fast_{name}(", 1)
+    body = "".join(rest)
+    bound = sorted(_bound_names(body))
+    ours = {f"_pk_{part}_{name}" for part in ("load", "switch", "spent", "depth", "rent", "run", "plain")}
+    if not bound or set(bound) & (ours | _bound_names(_HELPERS)):
+        return None
+    call = ", ".join([*(x.arg for x in [*a.posonlyargs, *a.args]), *(f"{x.arg}={x.arg}" for x in a.kwonlyargs)])
+    plain_call, plain_defs = f"_pk_py_{name}", ""
+    if plain is not None:
+        renamed = _renamed_def(plain, name, f"_pk_plain_{name}")
+        if renamed is not None:
+            plain_call, plain_defs = f"_pk_plain_{name}", renamed
+    cold, imported, warm = budgets
+    helpers = _HELPERS.replace("WARM", repr(warm)).replace("IMPORTED", repr(imported)).replace("COLD", repr(cold))
+    declared = "\n".join(f"    global {', '.join(bound[i : i + 6])}" for i in range(0, len(bound), 6))
+    lazy = (
+        _LAZY.replace("GLOBALS", declared)
+        .replace("KERNEL", _indented(body).rstrip("\n"))
+        .replace("PARAMS", ", ".join(x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs]))
+        .replace("SIGNATURE", ast.unparse(a))
+        .replace("PLAIN", plain_call)
+        .replace("CALL", call)
+        .replace("NAME", name)
+    )
+    parts = [helpers, "\n\n", hoisted.rstrip("\n"), "\n"]
+    if plain_defs:
+        parts += ["\n\n", plain_defs.rstrip("\n"), "\n"]
+    return "".join([*parts, lazy])
+
+
+def best_pure_python(outcome: Any) -> Any:
+    """The accepted attempt of ``outcome``'s history (a FunctionOutcome) from a proposer that does not compile at
+    start-up, with the highest lower bound of its speedup interval; None when there is none."""
+    history = outcome.result.history if outcome.result is not None else []
+    plain = [a for a in history if a.verdict == "accepted" and a.proposer not in JIT_PROPOSERS and a.speed]
+    return max(plain, key=lambda a: a.speed.low, default=None)
+
+
+def patch_source(outcome: Any) -> str:
+    """The source written into the repository for ``outcome``'s winner: a JIT winner of a module-level function
+    switches itself on late (:func:`lazy_source`), with the best pure-Python candidate running until then;
+    others as they are."""
+    winner = outcome.winner
+    if winner.proposer not in JIT_PROPOSERS or "." in outcome.info.qualname:
+        return str(winner.source)
+    backup = best_pure_python(outcome)
+    lazy = lazy_source(winner.source, outcome.info.qualname, plain=backup.source if backup is not None else None)
+    return str(winner.source) if lazy is None else lazy
+
+
+def _parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        return None
+
+
+def _last_def(tree: ast.Module, name: str) -> ast.FunctionDef | None:
+    found = [s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == name]
+    return found[-1] if found else None
+
+
+def _bound_names(source: str) -> set[str]:
+    """The names the top level of ``source`` binds (assignments, imports, definitions, at any nesting of its
+    statements but not inside functions, classes or comprehensions)."""
+    table = symtable.symtable(source, "<kernel>", "exec")
+    return {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+
+
+def _renamed_def(source: str, name: str, new_name: str) -> str | None:
+    """``source`` with its module-level ``def name`` named ``new_name`` (calls inside it keep the old name, so a
+    recursive call goes through the patched function), or None when it has none."""
+    tree = _parse(source)
+    found = _last_def(tree, name) if tree is not None else None
+    if found is None:
+        return None
+    lines = source.splitlines(keepends=True)
+    line = lines[found.lineno - 1]
+    if f"def {name}(" not in line:
+        return None
+    lines[found.lineno - 1] = line.replace(f"def {name}(", f"def {new_name}(", 1)
+    return "".join(lines)
+
+
+def _indented(source: str, prefix: str = "    ") -> str:
+    """``source`` indented by ``prefix``, except blank lines and the lines a string literal continues on (whose
+    text would change)."""
+    inside: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant | ast.JoinedStr) and (node.end_lineno or 0) > node.lineno:
+            inside.update(range(node.lineno, node.end_lineno or 0))  # 0-based indexes of the continuation lines
+    lines = source.splitlines(keepends=True)
+    return "".join(line if i in inside or not line.strip() else prefix + line for i, line in enumerate(lines))
