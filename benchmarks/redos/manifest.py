@@ -798,11 +798,13 @@ BUGS: tuple[Bug, ...] = (
         " invalid character ('Bad-header: xxxxxxxxxxxxxxx\\x10')",
         function="waitress.parser:HTTPRequestParser.received",
         complexity="exponential",
-        prefix="GET / HTTP/1.1\r\nBad-header: ",
+        prefix="GET / HTTP/1.1\r\nX: ",
         pump="x",
         k=28,
         suffix="\x10\r\n\r\n",
         half="held-out-3",
+        note="the advisory's header name 'Bad-header' is 'X' here (the name is matched before the backtracking"
+        " part); a bad request is recorded on the parser, not raised",
     ),
     Bug(
         id="werkzeug-multipart-crlf",
