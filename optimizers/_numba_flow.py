@@ -60,6 +60,9 @@ def _reads_only(func: ast.FunctionDef, label: str, uses: dict[int, tuple[ast.Nam
 
 def _list_like_read(node: ast.Name) -> bool:
     up = t.parent(node)
+    if isinstance(up, ast.Subscript) and isinstance(up.slice, ast.Slice):  # for i in r[1:]: a range or a list
+        loop = t.parent(up)  # slice, iterated, gives the same numbers
+        return up.value is node and isinstance(loop, ast.For | ast.comprehension) and loop.iter is up
     if isinstance(up, ast.Subscript):
         return up.value is node and isinstance(up.ctx, ast.Load) and not isinstance(up.slice, ast.Slice)
     if isinstance(up, ast.Call):

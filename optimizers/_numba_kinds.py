@@ -13,7 +13,9 @@ from typing import Any
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._numba_arrays import array_names
+from perfkit.optimizers._numba_imports import module_facts
 from perfkit.optimizers._numba_maps import char_keyed_maps, is_map_key
+from perfkit.optimizers._numba_prefix import split_prologue
 from perfkit.optimizers._numba_scan import Seq, Shape
 from perfkit.optimizers._types import Context
 
@@ -232,16 +234,41 @@ def text_analysis(context: Context) -> tuple[set[str], set[str]]:
     enumerate(p)``, each compared (``==``, ``<``, ...) only with other such characters (a code point compares with a
     code point exactly as a one-character string with another), tested for truth (a character is never empty: the
     kernel reads True) or used as keys of a local table that only ever sees characters as keys
-    (:mod:`perfkit.optimizers._numba_maps`); and those tables' names.
+    (:mod:`perfkit.optimizers._numba_maps`), or passed to a module helper that takes it the same way (see
+    :func:`text_helpers`); and those tables' names.
     """
+    return _text_analysis(context)[:2]
+
+
+def text_helpers(context: Context) -> dict[str, tuple[set[str], set[str]]]:
+    """The module helpers the function passes its strings to: name -> (its parameters that get a string, passed
+    on as code points; its character-keyed tables). Each such helper passes the same test as the function (a
+    helper calling helpers too, without recursion)."""
+    return _text_analysis(context)[2]
+
+
+def _text_analysis(context: Context) -> tuple[set[str], set[str], dict[str, tuple[set[str], set[str]]]]:
+    context = split_prologue(context)[0]  # the wrapper runs a warning prologue in Python (:mod:`._numba_prefix`)
     parsed = t.parse_function(context.source, context.name)
     if parsed is None:
-        return set(), set()
-    _, func = parsed
+        return set(), set(), {}
+    functions = module_facts(context).functions
+    helpers: dict[str, tuple[set[str], set[str]]] = {}
+    ok, maps = _analyse(parsed[1], context.module_source, functions, helpers, (context.name,))
+    return ok, maps, helpers
+
+
+def _analyse(
+    func: ast.FunctionDef,
+    module_source: str,
+    functions: dict[str, ast.FunctionDef],
+    helpers: dict[str, tuple[set[str], set[str]]],
+    chain: tuple[str, ...],
+) -> tuple[set[str], set[str]]:
     body = func.body[1:] if ast.get_docstring(func) is not None else func.body
     nodes = [node for stmt in body for node in ast.walk(stmt)]
     messages = {id(n) for r in nodes if isinstance(r, ast.Raise) for n in ast.walk(r)}  # raise E("message")
-    types, modules = array_names(context.module_source)
+    types, modules = array_names(module_source)
     messages |= {id(n.args[0]) for n in nodes if isinstance(n, ast.Call) and _array_call(n, types, modules)}
     if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in messages for n in nodes):
         return set(), set()
@@ -274,8 +301,43 @@ def text_analysis(context: Context) -> tuple[set[str], set[str]]:
             continue
         if _text_use(node, parent, parents, chars, names, letters, maps):
             continue
+        if _passed_on(node, parent, func, module_source, functions, helpers, chain):
+            continue
         ok.discard(node.id)
     return ok, maps
+
+
+def _passed_on(
+    node: ast.Name,
+    parent: ast.AST | None,
+    func: ast.FunctionDef,
+    module_source: str,
+    functions: dict[str, ast.FunctionDef],
+    helpers: dict[str, tuple[set[str], set[str]]],
+    chain: tuple[str, ...],
+) -> bool:
+    """Whether the string parameter ``node`` is an argument of a module helper that takes it as code points."""
+    if not (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id in functions):
+        return False
+    name = parent.func.id
+    local = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    if name in local or name in t.params(func) or name in chain or len(chain) > 3:
+        return False
+    helper = functions[name]
+    names = [a.arg for a in helper.args.args]
+    if helper.args.vararg or helper.args.kwarg or any(isinstance(a, ast.Starred) for a in parent.args):
+        return False
+    bound = dict(zip(names, parent.args, strict=False)) | {k.arg: k.value for k in parent.keywords if k.arg}
+    param = next((p for p, arg in bound.items() if arg is node), None)
+    if param is None:
+        return False
+    ok, maps = _analyse(helper, module_source, functions, helpers, (*chain, name))
+    if param not in ok:
+        return False
+    known = helpers.setdefault(name, (set(), set()))
+    known[0].add(param)
+    known[1].update(maps)
+    return True
 
 
 def _array_call(node: ast.Call, types: frozenset[str], modules: frozenset[str]) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
+from perfkit.optimizers._numba_flow import placeholder_rewrites
 from perfkit.optimizers._numba_scan import ModuleFacts
 
 _RAISED = "RuntimeError"  # any exception: the wrapper catches it and runs the original
@@ -29,5 +30,8 @@ def plain_raises(func: ast.FunctionDef) -> ast.FunctionDef:
 
 
 def prepared(module: ModuleFacts) -> ModuleFacts:
-    """``module`` with :func:`plain_raises` applied to each of its functions (the helpers the kernel may call)."""
-    return replace(module, functions={name: plain_raises(func) for name, func in module.functions.items()})
+    """``module`` with :func:`plain_raises` and the placeholder rewrites the kernel gets
+    (:func:`perfkit.optimizers._numba_flow.placeholder_rewrites`) applied to each of its functions (the helpers
+    the kernel may call)."""
+    functions = {name: placeholder_rewrites(plain_raises(func)) for name, func in module.functions.items()}
+    return replace(module, functions=functions)

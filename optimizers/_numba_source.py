@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from dataclasses import replace
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._numba_arrays import PRELUDE as ARRAY_PRELUDE
@@ -14,10 +15,12 @@ from perfkit.optimizers._numba_bytes import PRELUDE as BYTES_PRELUDE
 from perfkit.optimizers._numba_bytes import fold_bytes
 from perfkit.optimizers._numba_flags import guard
 from perfkit.optimizers._numba_flow import placeholder_rewrites
+from perfkit.optimizers._numba_imports import module_facts
 from perfkit.optimizers._numba_ints import PRELUDE as INT_PRELUDE
 from perfkit.optimizers._numba_ints import checked_ints
-from perfkit.optimizers._numba_kinds import NUMBERS, RANKS, result_kind, shape_of, text_analysis
+from perfkit.optimizers._numba_kinds import NUMBERS, RANKS, result_kind, shape_of, text_analysis, text_helpers
 from perfkit.optimizers._numba_maps import defaultdicts_as_dicts
+from perfkit.optimizers._numba_prefix import split_prologue
 from perfkit.optimizers._numba_prepare import plain_raises, prepared
 from perfkit.optimizers._numba_scan import ModuleFacts, Refused, scan, tested
 from perfkit.optimizers._types import Context
@@ -282,6 +285,11 @@ def candidate_source(
     to the fallback, made from ``original`` (the function's own source). Raises :class:`Refused` with the reason
     when the function or a helper cannot run the same way in numba.
     """
+    context, prologue = split_prologue(context)  # run by the wrapper, in Python (:mod:`._numba_prefix`)
+    if original is not None:
+        original, before = (lambda c, lines: (c.source, lines))(*split_prologue(replace(context, source=original)))
+        if before != prologue:
+            raise Refused("its warning prologue differs once its flags are fixed")
     parsed = t.parse_function(context.source, context.name)
     whole = t.parse_function(original, context.name) if original is not None else parsed
     if parsed is None or whole is None:
@@ -294,9 +302,11 @@ def candidate_source(
     func.decorator_list, func.returns = [], None
     for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
         arg.annotation = None
-    module = prepared(ModuleFacts.of(context.module_source))
+    module = prepared(module_facts(context))
     aliases = builtin_aliases(func, context.module_source)
-    kernel_func = _known_types(plain_raises(func), {name for name, kind in kinds.items() if kind == "text"})
+    texts = {name for name, kind in kinds.items() if kind == "text"}
+    kernel_func = _known_types(plain_raises(func), texts)
+    module = _text_helpers(module, kernel_func, texts, text_helpers(context) if texts else {})
     kernel_func, module = fold_bytes(kernel_func, {name for name, kind in kinds.items() if kind == "bytes"}, module)
     kernel_func = placeholder_rewrites(_with_builtins(kernel_func, aliases))
     kernel_func = defaultdicts_as_dicts(kernel_func, text_analysis(context)[1] if "text" in kinds.values() else set())
@@ -345,7 +355,7 @@ def candidate_source(
         lines += ["", "", f"{kernel} = _pkb_njit(_pk_nb_{context.name})", "", ""]
     else:
         lines += [f"{kernel} = _pkb_njit({fallback})", "", ""]
-    lines += [f"def {context.name}({ast.unparse(a)}):"]
+    lines += [f"def {context.name}({ast.unparse(a)}):", *(f"    {line}" for line in prologue)]
     call_fallback = f"return {fallback}({params})"
     if aliases:  # the kernel calls the builtin itself: only while the imported name really is that builtin
         same = " and ".join(f"{alias} is {builtin}" for alias, builtin in sorted(aliases.items()))
@@ -404,6 +414,30 @@ def candidate_source(
     pairs = ", ".join(f"({name}, _pka_{name})" for name in arrays)
     lines.append(f"    return _pkb_back(_pk_result, {pairs})" if pairs else "    return _pk_result")
     return "\n".join(lines) + "\n"
+
+
+def _text_helpers(
+    module: ModuleFacts, func: ast.FunctionDef, texts: set[str], helpers: dict[str, tuple[set[str], set[str]]]
+) -> ModuleFacts:
+    """``module`` with each helper the kernel passes strings to rewritten for code points as the kernel is
+    (:func:`_known_types`, character-keyed tables as dicts). Every call of such a helper, from the kernel or from
+    another such helper, must pass strings in the same places: the helper is compiled once."""
+    if not helpers:
+        return module
+    functions = dict(module.functions)
+    callers = [(func, texts)] + [(functions[name], params) for name, (params, _) in helpers.items()]
+    for caller, strings in callers:
+        for call in ast.walk(caller):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in helpers):
+                continue
+            names = [a.arg for a in functions[call.func.id].args.args]
+            bound = dict(zip(names, call.args, strict=False)) | {k.arg: k.value for k in call.keywords if k.arg}
+            given = {p for p, arg in bound.items() if isinstance(arg, ast.Name) and arg.id in strings}
+            if given != helpers[call.func.id][0]:
+                raise Refused(f"helper {call.func.id} gets strings at one place and other values at another")
+    for name, (params, maps) in helpers.items():
+        functions[name] = defaultdicts_as_dicts(_known_types(functions[name], params), maps)
+    return replace(module, functions=functions)
 
 
 def _result_guard(context: Context, call_fallback: str) -> list[str]:
