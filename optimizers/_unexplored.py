@@ -54,19 +54,28 @@ def guarded(candidate: str, original: str, name: str, tests: dict[str, str]) -> 
     target = next((s for s in reversed(tree.body) if isinstance(s, ast.FunctionDef) and s.name == name), None)
     if target is None or source is None:
         return candidate
-    fallback = copy.deepcopy(source)
-    fallback.name, fallback.decorator_list = FALLBACK, []
     condition = " and ".join(tests[k] for k in sorted(tests))
-    call = f"{FALLBACK}({_passed(source.args)})"
-    is_generator = any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _own_nodes(target))
-    handoff = f"yield from {call}\nreturn" if is_generator else f"return {call}"
     branch = ast.parse(f"if not ({condition}):\n    pass\n").body[0]
     assert isinstance(branch, ast.If)
-    branch.body = [fallback, *ast.parse(handoff).body]
+    branch.body = handoff(source, generator=is_generator(target))
     body = target.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) else []
     target.body = [*docstring, branch, *body[len(docstring) :]]
     return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+
+
+def handoff(original: ast.FunctionDef, *, generator: bool) -> list[ast.stmt]:
+    """Statements that define a copy of ``original`` (named ``FALLBACK``, without decorators) and give back what
+    it gives for the same arguments: ``return`` its result, or, in a generator, ``yield from`` it."""
+    fallback = copy.deepcopy(original)
+    fallback.name, fallback.decorator_list = FALLBACK, []
+    call = f"{FALLBACK}({_passed(original.args)})"
+    return [fallback, *ast.parse(f"yield from {call}\nreturn" if generator else f"return {call}").body]
+
+
+def is_generator(func: ast.FunctionDef) -> bool:
+    """Whether ``func`` itself yields (nested functions aside)."""
+    return any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _own_nodes(func))
 
 
 def _passed(a: ast.arguments) -> str:

@@ -5,7 +5,10 @@ de-duplications. Each is offered, whole, as the library call that does the same 
 ``math.gcd(a, b)``, ``yield from itertools.permutations(items, r)``, ``list(dict.fromkeys(xs))``. Whether it
 *is* the same thing is never assumed: the candidate goes through the verifier like any other, on hundreds of
 inputs widened beyond the observed ones (negatives, duplicates, empty, unicode), where a gcd that keeps the sign
-or a sort that is not stable is rejected.
+or a sort that is not stable is rejected. Where the library refuses an input the original accepts or refuses
+differently (``math.factorial(-1)`` raises, a loop returns 1; ``pow(a, -1, m)`` raises ValueError, an extended
+Euclid asserts), the candidate hands the call to a nested copy of the original, so only the inputs the library
+answers have to agree; this holds for entries that change nothing in place.
 
 Which equivalents are tried is a search prior, not a proof: the catalogue entry must fit the function's
 parameters (their number, and the types observed for them) and its observed result type, and one of the entry's
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._iterators import MARK
 from perfkit.optimizers._types import Candidate, Context
+from perfkit.optimizers._unexplored import handoff
 
 __all__ = ["CATALOGUE", "Equivalent", "EquivalentsProposer", "candidates_for"]
 
@@ -43,10 +47,16 @@ class Equivalent:
     result: str
     body: str
     shape: str = ""  # a structural hint that counts like a stem ("swap": two items of a parameter swapped)
+    domain: str = ""  # where the library call is tried at all (else the original runs): "{1} > 1"
+
+    @property
+    def mutates(self) -> bool:
+        """Whether the body changes an argument in place (then an exception it raises is not handed back)."""
+        return ".sort()" in self.body or ".reverse()" in self.body
 
 
-def _e(name: str, stems: str, kinds: str, result: str, body: str, shape: str = "") -> Equivalent:
-    return Equivalent(name, tuple(stems.split()), tuple(kinds.split()), result, body, shape)
+def _e(name: str, stems: str, kinds: str, result: str, body: str, shape: str = "", domain: str = "") -> Equivalent:
+    return Equivalent(name, tuple(stems.split()), tuple(kinds.split()), result, body, shape, domain)
 
 
 _SORTS = "sort bubble insertion selection merge quick heap shell gnome cocktail shaker comb cycle pancake"
@@ -66,12 +76,13 @@ CATALOGUE: tuple[Equivalent, ...] = (
     _e("math.perm", "perm npr arrange", "int int", "int", "import math\nreturn math.perm({0}, {1})"),
     _e(
         "pow with modulus",
-        "pow power modexp expmod modpow exp_mod mod_exp",
+        "pow power modexp expmod modpow exp_mod mod_exp modular_exp exp",
         "int int int",
         "int",
         "return pow({0}, {1}, {2})",
+        domain="{1} >= 0",  # a negative exponent makes pow invert; loops over the exponent's bits never run
     ),
-    _e("modular inverse", "inverse inv modinv invmod", "int int", "int", "return pow({0}, -1, {1})"),
+    _e("modular inverse", "inverse inv modinv invmod", "int int", "int", "return pow({0}, -1, {1})", domain="{1} > 1"),
     _e(
         "int.bit_count",
         "popcount bit_count count_ones hamming_weight ones set_bits",
@@ -152,8 +163,9 @@ def candidates_for(context: Context, *, catalogue: tuple[Equivalent, ...] = CATA
         hits = sum(any(word.startswith(stem) for word in words) for stem in entry.stems) + (entry.shape in shapes)
         if not hits:
             continue
+        fallback = entry.result not in ("iter", "none") and not entry.mutates
         for body in _wrapped(entry, names, results, generator):
-            source = _define(func, body)
+            source = _define(func, body, fallback=fallback, domain=entry.domain.format(*names) if fallback else "")
             scored.append((-hits, order, Candidate(source, "equivalent", f"library equivalent: {entry.name}")))
     scored.sort(key=lambda item: item[:2])
     return [candidate for _, _, candidate in scored]
@@ -248,8 +260,21 @@ def _result_fits(kind: str, results: set[str]) -> bool:
     return True
 
 
-def _define(func: ast.FunctionDef, body: str) -> str:
-    """``def`` with the function's own name, parameters and defaults, around ``body``."""
+def _define(func: ast.FunctionDef, body: str, *, fallback: bool = False, domain: str = "") -> str:
+    """``def`` with the function's own name, parameters and defaults, around ``body``. ``fallback``: where the
+    library call raises, or outside ``domain`` (an expression of the parameters), a copy of the original runs
+    instead (its result or its own exception is the answer)."""
     signature = ast.unparse(func.args)
+    if fallback:
+        body = "try:\n" + "\n".join("    " + line for line in body.splitlines()) + "\nexcept Exception:\n    pass"
+        if domain:
+            body = f"if {domain}:\n" + "\n".join("    " + line for line in body.splitlines())
     indented = "\n".join("    " + line for line in body.splitlines())
-    return f"def {func.name}({signature}):\n{indented}\n"
+    source = f"def {func.name}({signature}):\n{indented}\n"
+    if not fallback:
+        return source
+    tree = ast.parse(source)
+    defined = tree.body[0]
+    assert isinstance(defined, ast.FunctionDef)
+    defined.body += handoff(func, generator=False)
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"

@@ -116,3 +116,37 @@ def test_end_to_end_a_gcd_that_keeps_the_sign_is_not_replaced() -> None:
     assert result.winner is None
     assert [a.verdict for a in result.history] == ["rejected"]
     assert result.history[0].reason.startswith("wrong:") and "expected -" in result.history[0].reason
+
+
+def _independent(func, source, inputs):
+    namespace: dict = {}
+    exec(source, namespace)
+    new = namespace[func.__name__]
+    for args in inputs:
+        outcomes = []
+        for f in (func, new):
+            try:
+                outcomes.append(("ok", f(*args)))
+            except Exception as exc:
+                outcomes.append(("raises", type(exc)))
+        assert outcomes[0] == outcomes[1], (args, outcomes)
+
+
+def test_end_to_end_where_the_library_refuses_the_original_answers() -> None:
+    """``pow(a, -1, m)`` raises ValueError where this extended Euclid asserts, and for m <= 0 the two differ
+    again: the candidate hands those calls to the original, so it agrees everywhere."""
+    stress = [((3 + 2 * k, 10**9 + 7), {}) for k in (10**5, 10**8)]
+    result = optimize_function(re_.inverse_mod, stress_inputs=stress, proposers=[EquivalentsProposer()], **QUICK)
+    assert result.winner is not None and "inverse" in result.winner.note, [
+        (a.verdict, a.reason) for a in result.history
+    ]
+    wide = [(a, m) for a in range(-12, 13) for m in range(-6, 14) if m != 0]
+    _independent(re_.inverse_mod, result.winner.source, wide)
+
+
+def test_end_to_end_square_and_multiply_becomes_pow() -> None:
+    stress = [((7, 2**k + 1, 10**40 + 3), {}) for k in (300, 900)]
+    result = optimize_function(re_.modular_exp, stress_inputs=stress, proposers=[EquivalentsProposer()], **QUICK)
+    assert result.winner is not None and "pow" in result.winner.note, [(a.verdict, a.reason) for a in result.history]
+    wide = [(b, e, m) for b in range(-5, 6) for e in range(-3, 9) for m in (-7, -1, 1, 2, 9)]
+    _independent(re_.modular_exp, result.winner.source, wide)
