@@ -4,7 +4,7 @@
 >>> result = optimize_function(my_func, stress_inputs=[((list(range(5000)),), {})])
 >>> result.winner.speedup, print(result.diff)
 
-One ``Proposer`` protocol, one module per proposer (``rewrite``, ``numba_jit``, ``llm``); ``verify`` decides
+One ``Proposer`` protocol, one module per proposer (``rewrite``, ``equivalents``, ``numba_jit``, ``llm``); ``verify`` decides
 whether a candidate behaves like the original; ``speed`` measures it; ``loop`` runs the rounds.
 """
 
@@ -23,6 +23,7 @@ _EXPORTS = {
     "Candidate": "perfkit.optimizers._types",
     "Context": "perfkit.optimizers._types",
     "RewriteProposer": "perfkit.optimizers.rewrite",
+    "EquivalentsProposer": "perfkit.optimizers.equivalents",
     "NumbaProposer": "perfkit.optimizers.numba_jit",
     "LLMProposer": "perfkit.optimizers.llm",
     "verify": "perfkit.optimizers.verify",
@@ -36,6 +37,7 @@ __all__ = [
     "Candidate",
     "CodeRef",
     "Context",
+    "EquivalentsProposer",
     "LLMProposer",
     "NumbaProposer",
     "Proposer",
