@@ -158,13 +158,15 @@ def summary(rows: list[dict[str, Any]], methods: list[str]) -> list[str]:
 
 def check_fixed(bugs: list[Bug], args: argparse.Namespace, *, fixed: bool = True) -> None:
     """Print the exploit's time on the vulnerable and (``fixed``) on the fixed release: the exploit must hit the
-    advisory's bug (slow on the first, fast on the second). What a call raised is shown in brackets."""
-    print(f"{'bug':<30} {'half':<10} {'length':>6} {'version':>8} {'s':>7}" + (f"   {'fixed':>8} {'s':>7}" * fixed))
+    advisory's bug (slow on the first, fast on the second). What a call raised is shown in brackets; ``cpu`` is the
+    vulnerable call's CPU seconds (its wall time on an idle machine)."""
+    head = f"{'bug':<30} {'half':<10} {'length':>8} {'version':>8} {'s':>7} {'cpu':>6}"
+    print(head + (f"   {'fixed':>8} {'s':>7}" * fixed))
     for bug in bugs:
         slow = time_input(bug, bug.exploit, repeats=args.repeats, limit=args.limit)
         raised = f" ({slow.error})" if slow.error else ""
-        head = f"{bug.id:<30} {bug.half:<10} {bug.length:>6} {bug.version:>8} {'≥' if slow.censored else ' '}"
-        head += f"{slow.seconds:>6.3f}"
+        head = f"{bug.id:<30} {bug.half:<10} {bug.length:>8} {bug.version:>8} {'≥' if slow.censored else ' '}"
+        head += f"{slow.seconds:>6.3f} " + (f"{slow.cpu:>6.3f}" if slow.cpu is not None else f"{'-':>6}")
         if not fixed:
             print(head + raised, flush=True)
             continue

@@ -33,11 +33,14 @@ SPLIT-3 (third held-out half, ``held-out-3``): 15 bugs in 11 packages that are i
 (HELD_OUT_3_PACKAGES; PyPDF2 and its renamed successor pypdf are separate PyPI packages), chosen and
 fixed on 2026-11-30 (SPLIT_3_DATE) by a helper who never ran perfkit or any fuzzer on them: only each exploit was
 timed on its vulnerable and fixed release (``--half held-out-3 --check-fixed``), and ``k`` chosen from those times
-(1 to 2.5 s at load 7 to 10). Five are not regexes (quadratic loops: bytes concatenation, buffer re-scans, tuple
-concatenation, big-integer shifts, a file copy and search per table entry); one is old stdlib code (mechanize's
-fork of urllib2's AbstractBasicAuthHandler). Two exploits (pyasn1-oid-arcs, pypdf-xref-recovery) carry a count of
-the pumped units in their prefix, as the formats require. Nobody may tune on them, and no test or example may name
-them; the runner searches them only with ``--final``. pyasn1, pymdown-extensions and pypdf have two bugs each.
+alone. The machine ran at load 7 to 10 then, where a call's wall time was about three times its CPU time, so ``k``
+was set by CPU time (``redos/timing.py`` reports it): 1 to 1.5 CPU seconds, about that long on an idle machine
+(2.5 to 4.5 s of wall time at load 7). Five are not regexes (quadratic loops: bytes concatenation, buffer
+re-scans, tuple concatenation, big-integer shifts, a file copy and search per table entry); one is old stdlib code
+(mechanize's fork of urllib2's AbstractBasicAuthHandler). Two exploits (pyasn1-oid-arcs, pypdf-xref-recovery) carry
+a count of the pumped units in their prefix, as the formats require. Nobody may tune on them, and no test or example
+may name them; the runner searches them only with ``--final``. pyasn1, pymdown-extensions and pypdf have two bugs
+each.
 """
 
 from __future__ import annotations
@@ -590,7 +593,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="quadratic",
         prefix="a",
         pump="(",
-        k=12000,
+        k=24000,
         suffix="",
         half="held-out-3",
         needs=("six==1.16.0",),
@@ -608,7 +611,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="cubic",
         prefix="= a",
         pump=" ",
-        k=750,
+        k=1050,
         suffix="",
         half="held-out-3",
         shape="fix",
@@ -626,7 +629,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="exponential",
         prefix="Basic ",
         pump=",",
-        k=20,
+        k=22,
         suffix="A",
         half="held-out-3",
         shape="fix",
@@ -645,7 +648,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="quadratic",
         prefix="\x1f",
         pump="\x81",
-        k=75000,
+        k=140000,
         suffix="\x01\x00",
         half="held-out-3",
         note="not a regex: big-integer shifts. raises after the slow loop (unknown tag): slow, then raised",
@@ -659,14 +662,14 @@ BUGS: tuple[Bug, ...] = (
         " concatenation, on an OID of many one-octet arcs",
         function="pyasn1.codec.ber.decoder:decode",
         complexity="quadratic",
-        prefix="\x06\x83\x00\x55\xf0",
+        prefix="\x06\x83\x00\xa4\x10",
         pump="\x01",
-        k=22000,
+        k=42000,
         suffix="",
         half="held-out-3",
         shape="fix",
         note="not a regex: tuple concatenation. The prefix is the OID tag and a long-form length that counts the"
-        " k arcs (k = 0x0055f0)",
+        " k arcs (k = 0x00a410)",
     ),
     Bug(
         id="pylint-pyreverse-visibility",
@@ -680,7 +683,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="quadratic",
         prefix="__",
         pump="a",
-        k=7000,
+        k=12500,
         suffix="!",
         half="held-out-3",
         shape="fix",
@@ -696,7 +699,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="exponential",
         prefix="x\n\n/// caption | ",
         pump="1",
-        k=34,
+        k=36,
         suffix="a\ny\n///\n",
         half="held-out-3",
         needs=("markdown==3.8", "pyyaml==6.0.1"),
@@ -712,7 +715,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="exponential",
         prefix="^a",
         pump="^",
-        k=35,
+        k=37,
         suffix="",
         half="held-out-3",
         shape="fix",
@@ -730,7 +733,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="quadratic",
         prefix="%PDF-1.4\n",
         pump=" ",
-        k=9000,
+        k=16000,
         suffix="\nstartxref\n999999\n%%EOF\n",
         half="held-out-3",
     ),
@@ -744,10 +747,10 @@ BUGS: tuple[Bug, ...] = (
         " whole file and searches it",
         function="pypdf:PdfReader",
         complexity="quadratic",
-        prefix="%PDF-1.4\nxref\n0 6000\n",
+        prefix="%PDF-1.4\nxref\n0 11000\n",
         pump="xxxxxxxxxxxxxxxxxxx\n",
-        k=6000,
-        suffix="trailer\n<< /Size 6000 >>\nstartxref\n9\n%%EOF\n",
+        k=11000,
+        suffix="trailer\n<< /Size 11000 >>\nstartxref\n9\n%%EOF\n",
         half="held-out-3",
         shape="fix",
         note="not a regex per entry but a full-file copy and search per entry. The xref table starts at byte 9"
@@ -764,7 +767,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="quadratic",
         prefix="%PDF-1.4\n",
         pump="0",
-        k=200000,
+        k=350000,
         suffix="",
         half="held-out-3",
         shape="fix",
@@ -781,7 +784,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="quadratic",
         prefix="bytes=",
         pump="1",
-        k=10000,
+        k=17000,
         suffix="",
         half="held-out-3",
         shape="fix",
@@ -800,7 +803,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="exponential",
         prefix="GET / HTTP/1.1\r\nX: ",
         pump="x",
-        k=28,
+        k=30,
         suffix="\x10\r\n\r\n",
         half="held-out-3",
         note="the advisory's header name 'Bad-header' is 'X' here (the name is matched before the backtracking"
@@ -817,7 +820,7 @@ BUGS: tuple[Bug, ...] = (
         complexity="quadratic",
         prefix='--b\r\nContent-Disposition: form-data; name="f"; filename="f"\r\n\r\n\n',
         pump="a",
-        k=9000000,
+        k=15000000,
         suffix="\r\n--b--\r\n",
         half="held-out-3",
         needs=("markupsafe==2.1.5",),
