@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from perfkit.optimizers._numba_flow import placeholder_rewrites
 from perfkit.optimizers._numba_scan import ModuleFacts
+from perfkit.optimizers._numba_tables import local_grids
 
 _RAISED = "RuntimeError"  # any exception: the wrapper catches it and runs the original
 
@@ -30,8 +31,8 @@ def plain_raises(func: ast.FunctionDef) -> ast.FunctionDef:
 
 
 def prepared(module: ModuleFacts) -> ModuleFacts:
-    """``module`` with :func:`plain_raises` and the placeholder rewrites the kernel gets
-    (:func:`perfkit.optimizers._numba_flow.placeholder_rewrites`) applied to each of its functions (the helpers
-    the kernel may call)."""
-    functions = {name: placeholder_rewrites(plain_raises(func)) for name, func in module.functions.items()}
+    """``module`` with :func:`plain_raises` and the rewrites the kernel gets (placeholders:
+    :mod:`perfkit.optimizers._numba_flow`, local 2-D tables: :mod:`perfkit.optimizers._numba_tables`) applied to
+    each of its functions (the helpers the kernel may call)."""
+    functions = {name: local_grids(placeholder_rewrites(plain_raises(func))) for name, func in module.functions.items()}
     return replace(module, functions=functions)

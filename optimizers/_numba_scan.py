@@ -40,7 +40,7 @@ BUILTINS = frozenset(
     }
 )  # fmt: skip
 _NUMERIC_MODULES = frozenset({"math", "cmath", "numpy"})
-_OWN_HELPERS = frozenset({"_pkb_same", "_pkb_carray", "_pkb_farray", "_pkb_store"})  # the candidate's prelude
+_OWN_HELPERS = frozenset({"_pkb_same", "_pkb_carray", "_pkb_farray", "_pkb_store", "_pkb_grid"})  # the prelude
 _LOCAL_ARRAYS = frozenset({"_pkb_carray", "_pkb_farray"})  # an array.array the kernel builds (_numba_arrays)
 LOCAL = "<local>"  # the root of such an array: stored into without write-back
 _ROW_FUNCS = frozenset({"sum", "min", "max", "list"})  # fine on one row (rank 1), not on a table

@@ -23,6 +23,8 @@ from perfkit.optimizers._numba_maps import defaultdicts_as_dicts
 from perfkit.optimizers._numba_prefix import split_prologue
 from perfkit.optimizers._numba_prepare import plain_raises, prepared
 from perfkit.optimizers._numba_scan import ModuleFacts, Refused, scan, tested
+from perfkit.optimizers._numba_tables import PRELUDE as TABLE_PRELUDE
+from perfkit.optimizers._numba_tables import local_grids
 from perfkit.optimizers._types import Context
 
 _INT_LIMIT = 2**20  # lengths; and elements (scalars: 2**31) where numba made an int a float (see candidate_source)
@@ -308,7 +310,7 @@ def candidate_source(
     kernel_func = _known_types(plain_raises(func), texts)
     module = _text_helpers(module, kernel_func, texts, text_helpers(context) if texts else {})
     kernel_func, module = fold_bytes(kernel_func, {name for name, kind in kinds.items() if kind == "bytes"}, module)
-    kernel_func = placeholder_rewrites(_with_builtins(kernel_func, aliases))
+    kernel_func = local_grids(placeholder_rewrites(_with_builtins(kernel_func, aliases)))
     kernel_func = defaultdicts_as_dicts(kernel_func, text_analysis(context)[1] if "text" in kinds.values() else set())
     array_types, array_modules = array_names(context.module_source)
     kernel_func, arrays_used = local_arrays(kernel_func, types=array_types, modules=array_modules)
@@ -323,6 +325,7 @@ def candidate_source(
         INT_PRELUDE,
         ARRAY_PRELUDE,
         BYTES_PRELUDE,
+        TABLE_PRELUDE,
         "",
         f"def {fallback}({params}):",
         textwrap.indent(fallback_body, "    "),
