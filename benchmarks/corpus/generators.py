@@ -614,6 +614,14 @@ def list_and_values(rng: random.Random, size: int, wide: bool) -> Args:
     return (array, *values), {}
 
 
+def list_and_front_items(rng: random.Random, size: int, wide: bool) -> Args:
+    """``unshift(array, *items)``: a list of ``size`` items and ``size`` more to put in front of it, in place
+    (wide: mixed and unhashable items, nothing to add, an empty list)."""
+    n = size if not wide else rng.randint(0, size)
+    items = _items(rng, size if not wide else rng.randint(0, size), max(2, size), wide)
+    return (_items(rng, n, max(2, size), wide), *items), {}
+
+
 def duplicated_items(rng: random.Random, size: int, wide: bool) -> Args:
     """``iterduplicates(array)``: ``size`` items with about half of them repeats (wide: mixed, unhashable, empty)."""
     n = size if not wide else rng.randint(0, size)

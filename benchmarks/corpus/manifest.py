@@ -1079,6 +1079,16 @@ HELD_OUT_3: tuple[Entry, ...] = (
         30,
     ),
     Entry(
+        "pydash.unshift",
+        "pydash",
+        "pydash.arrays",
+        "unshift",
+        "items put in front one at a time with list.insert(0, item) (quadratic), in place",
+        "list_and_front_items",
+        (5000, 15000, 30000),
+        30,
+    ),
+    Entry(
         "pydash.iterduplicates",
         "pydash",
         "pydash.arrays",
