@@ -90,3 +90,72 @@ def test_digit_chunks_keep_an_exception_raised_half_way() -> None:
     cases = [args(int("1234567" * 300), table), args(int("1234567" * 300 + "9" + "1234567" * 10), table)]
     new = fires(source, "f", cases, "digit-chunks", edge=[args(0, table), args(98, table)])
     assert run(new, "f", int("1" * 100 + "9"), table) == ("raised", IndexError)
+
+
+ORDERS = {
+    "product-loop": """
+        def order(x, m):
+            if m <= 1:
+                return 0
+            z = x
+            result = 1
+            while z != 1:
+                z = (z * x) % m
+                result = result + 1
+            return result
+    """,
+    "augmented-steps": """
+        def order(a, n):
+            cur = a % n
+            steps = 1
+            while 1 != cur:
+                cur *= a
+                steps += 1
+                cur %= n
+            return steps
+    """,
+    "pow-while": """
+        def order(g, p):
+            k = 1
+            while pow(g, k, p) != 1:
+                k += 1
+            return k
+    """,
+    "pow-for": """
+        def order(g, p):
+            for e in range(1, p):
+                if pow(g, e, p) == 1:
+                    return e
+            return None
+    """,
+}
+# (x, m) where every spelling ends: units mod m > 1 (a generator of a prime's group, a tiny order mod a huge
+# prime, composite moduli, negative x, x above m, x = 1 mod m), and floats and bools that run the original
+UNITS = [args(3, 1_000_003), args(2, 999_983), args(2, 2**61 - 1), args(-1, 10**9 + 7), args(10**6 + 4, 10**6 + 3)]
+ORDER_EDGE = [args(1, 7), args(8, 7), args(3, 7), args(-2, 9), args(7, 2), args(5, 4), args(7, 15), args(2, 3**12)]
+ORDER_EDGE += [args(7, 3**7 * 2**5 * 11), args(2, 561), args(True, 5), args(2.0, 3)]
+
+
+@pytest.mark.parametrize("spelling", sorted(ORDERS))
+def test_multiplicative_order_by_stepping_uses_phi(spelling: str) -> None:
+    source = ORDERS[spelling]
+    edge = list(ORDER_EDGE)
+    if spelling == "pow-for":  # bounded: non-units end too
+        edge += [args(6, 9), args(0, 5), args(4, 1), args(3, 0), args(3, -7)]
+    if spelling == "product-loop":  # m <= 1 returns early
+        edge += [args(4, 1), args(4, 0), args(4, -3)]
+    new = fires(source, "order", UNITS, "multiplicative-order", edge=edge)
+    assert "_pk_gcd(" in new
+
+
+def test_multiplicative_order_stays_away_from_other_steps() -> None:
+    for source in (
+        "def f(x, m):\n    z = x\n    c = 1\n    while z != 1:\n        z = z * z % m\n        c += 1\n    return c\n",
+        "def f(x, m):\n    z = 1\n    c = 0\n    while z != 1:\n        z = z * x % m\n        c += 1\n    return c\n",
+        "def f(x, m):\n    z = x\n    c = 1\n    while z != 1:\n        z = z * x % m\n        c += 2\n    return c\n",
+        "def f(x, m):\n    k = 1\n    while pow(x, k, m) != 1:\n        k += 2\n    return k\n",
+        "def f(x, m):\n    for k in range(1, m):\n        if pow(x, k, m) == 1:\n            break\n    return k\n",
+        "def f(x, m):\n    for k in range(1, m):\n        print(k)\n"
+        "        if pow(x, k, m) == 1:\n            return k\n",
+    ):
+        never(source, "f", [args(3, 7)], "multiplicative-order")

@@ -20,6 +20,7 @@ from perfkit.optimizers.rules.invariants import hoist_invariant
 from perfkit.optimizers.rules.joins import index_join
 from perfkit.optimizers.rules.lookups import module_alias
 from perfkit.optimizers.rules.membership import index_dict, membership_local_list, membership_param_list, remove_loop
+from perfkit.optimizers.rules.modular import multiplicative_order
 from perfkit.optimizers.rules.number_theory import divisor_scan, gcd_and_factorial
 from perfkit.optimizers.rules.pairs import pair_loops
 from perfkit.optimizers.rules.primes import prime_bound, trial_division
@@ -57,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     Rule("divisor-scan", divisor_scan, "n % d == 0 over range(1, n + 1) → divisor pairs up to isqrt(n)"),
     Rule("gcd-factorial", gcd_and_factorial, "gcd or factorial by loop → math.gcd / math.factorial (guarded)"),
     Rule("digit-chunks", digit_chunks, "digits of a big int by divmod one at a time → K digits per big divmod"),
+    Rule("multiplicative-order", multiplicative_order, "order of x mod m by stepping powers → from phi(m) (guarded)"),
     Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
     Rule("memoize-inner-helper", memoize_inner_helper, "pure inner helper recursing twice or more → memo per call"),
     Rule("module-alias", module_alias, "math.f read in a loop that calls nothing unknown → a local bound once"),
