@@ -956,6 +956,61 @@ def hex_board(rng: random.Random, size: int, wide: bool) -> Args:
     return (board, cti, pieces), {}
 
 
+# the ten pieces of the meteor puzzle as direction steps (data of the benchmark's setup)
+_METEOR_PIECES = (
+    ("E", "E", "E", "SE"),
+    ("SE", "SW", "W", "SW"),
+    ("W", "W", "SW", "SE"),
+    ("E", "E", "SW", "SE"),
+    ("NW", "W", "NW", "SE", "SW"),
+    ("E", "E", "NE", "W"),
+    ("NW", "NE", "NE", "W"),
+    ("NE", "SE", "E", "NE"),
+    ("SE", "SE", "E", "SE"),
+    ("E", "NW", "NW", "NW"),
+)
+_TURN = {"E": "NE", "NE": "NW", "NW": "W", "W": "SW", "SW": "SE", "SE": "E"}
+_MIRROR = {"E": "E", "NE": "SE", "NW": "SW", "W": "W", "SW": "NW", "SE": "NE"}
+
+
+def meteor_search(rng: random.Random, size: int, wide: bool) -> Args:
+    """meteor's ``solve(n, i_min, free, curr_board, pieces_left, solutions, fps, se_nh)``: the 5x10 board and
+    its ten pieces (footprints and south-east neighbourhoods built here as the benchmark's setup builds them),
+    asking for the first ``size`` solutions, collected in place (wide: n of 0 to a few, pieces tried in another
+    order)."""
+    board = [2 * x + 50 * y + (y % 2) for y in range(10) for x in range(5)]
+    cti = {cell: i for i, cell in enumerate(board)}
+    pieces = []
+    for steps in _METEOR_PIECES:
+        orientations = [list(steps)]
+        for _ in range(5):
+            orientations.append([_TURN[d] for d in orientations[-1]])
+            if list(steps) == list(_METEOR_PIECES[3]):  # the benchmark keeps half of piece 3's turns (symmetry)
+                orientations = orientations[:3]
+        orientations += [[_MIRROR[d] for d in o] for o in list(orientations)]
+        shapes = []
+        for o in orientations:
+            offsets: list[float] = [0]
+            for d in o:
+                offsets.append(offsets[-1] + _HEX[d])
+            shapes.append(list(dict.fromkeys(offsets)))
+        pieces.append(shapes)
+    fps: list[list[list[frozenset[int]]]] = [[[] for _ in pieces] for _ in board]
+    for cell in board:
+        for index, shapes in enumerate(pieces):
+            for shape in shapes:
+                footprint = frozenset(cti[cell + o] for o in shape if cell + o in cti)
+                if len(footprint) == 5:
+                    fps[min(footprint)][index].append(footprint)
+    se_nh = [frozenset(cti[cell + o] for o in (2, 49.0, 51.0) if cell + o in cti) for cell in board]
+    order = list(range(len(pieces)))
+    n = size
+    if wide:
+        rng.shuffle(order)
+        n = rng.choice((0, 1, 2, 3, rng.randint(0, size)))
+    return (n, 0, frozenset(range(len(board))), [-1] * len(board), order, [], fps, se_nh), {}
+
+
 def parents_graph(rng: random.Random, size: int, wide: bool) -> Args:
     """mdp's ``topoSort(roots, getParents)``: ``size`` nodes, each with the one before and up to 2 more earlier
     ones as parents, ``getParents`` a list's bound ``__getitem__`` (wide: cycles, self-parents, a root out of range,

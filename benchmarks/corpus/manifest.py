@@ -1037,6 +1037,16 @@ HELD_OUT_3: tuple[Entry, ...] = (
         6,
     ),
     Entry(
+        "pyperf3.meteor_solve",
+        _PP3,
+        "bm_meteor_contest",
+        "solve",
+        "recursive exact-cover search: frozenset differences, min() of the free cells and a board copy per placement",
+        "meteor_search",
+        (20, 100, 300),
+        8,
+    ),
+    Entry(
         "pyperf3.topo_sort",
         _PP3,
         "bm_mdp",
