@@ -13,6 +13,7 @@ import random
 import warnings
 from typing import Any
 
+import pytest
 from perfkit.optimizers import NumbaProposer, optimize_function
 from perfkit.optimizers._numba_imports import module_facts
 from perfkit.optimizers._numba_kinds import text_helpers
@@ -133,6 +134,7 @@ def test_imported_helpers_compile_when_self_contained() -> None:
     assert "table_distance" in helpers and "capped" not in helpers  # capped reads its module's LIMIT
 
 
+@pytest.mark.slow  # the verifier on a DP helper; test_numba_tables keeps one such run unmarked
 def test_an_imported_helper_through_the_real_verifier() -> None:
     rng = random.Random(4)
     result = optimize_function(
