@@ -635,7 +635,8 @@ BUGS: tuple[Bug, ...] = (
         shape="fix",
         needs=("html5lib==1.1", "six==1.16.0", "webencodings==0.5.1"),
         note="old stdlib code on PyPI: the handler is Python 2's urllib2.AbstractBasicAuthHandler as forked by"
-        " mechanize",
+        " mechanize. Its regex is the one of the tuning bug future-urllib-basic-auth (future's copy of the same"
+        " stdlib code), reached here through another library's call path",
     ),
     Bug(
         id="pyasn1-long-tag",
