@@ -247,14 +247,24 @@ def text_helpers(context: Context) -> dict[str, tuple[set[str], set[str]]]:
     return _text_analysis(context)[2]
 
 
-def _text_analysis(context: Context) -> tuple[set[str], set[str], dict[str, tuple[set[str], set[str]]]]:
+def text_refusal(context: Context, name: str) -> str:
+    """Why the string parameter ``name`` cannot be passed as code points (its first use that would read
+    differently), or ``""``."""
+    why: dict[str, str] = {}
+    _text_analysis(context, why)
+    return why.get(name, why.get("*", ""))
+
+
+def _text_analysis(
+    context: Context, why: dict[str, str] | None = None
+) -> tuple[set[str], set[str], dict[str, tuple[set[str], set[str]]]]:
     context = split_prologue(context)[0]  # the wrapper runs a warning prologue in Python (:mod:`._numba_prefix`)
     parsed = t.parse_function(context.source, context.name)
     if parsed is None:
         return set(), set(), {}
     functions = module_facts(context).functions
     helpers: dict[str, tuple[set[str], set[str]]] = {}
-    ok, maps = _analyse(parsed[1], context.module_source, functions, helpers, (context.name,))
+    ok, maps = _analyse(parsed[1], context.module_source, functions, helpers, (context.name,), why)
     return ok, maps, helpers
 
 
@@ -264,13 +274,17 @@ def _analyse(
     functions: dict[str, ast.FunctionDef],
     helpers: dict[str, tuple[set[str], set[str]]],
     chain: tuple[str, ...],
+    why: dict[str, str] | None = None,
 ) -> tuple[set[str], set[str]]:
+    why = {} if why is None else why  # parameter -> its first use that keeps it out ("*": all of them)
     body = func.body[1:] if ast.get_docstring(func) is not None else func.body
     nodes = [node for stmt in body for node in ast.walk(stmt)]
     messages = {id(n) for r in nodes if isinstance(r, ast.Raise) for n in ast.walk(r)}  # raise E("message")
     types, modules = array_names(module_source)
     messages |= {id(n.args[0]) for n in nodes if isinstance(n, ast.Call) and _array_call(n, types, modules)}
-    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in messages for n in nodes):
+    texts = [n for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in messages]
+    if texts:
+        why.setdefault("*", f"{func.name} holds the string {texts[0].value!r} (not an error message)")
         return set(), set()
     parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
     names = {a.arg for a in func.args.args}
@@ -298,13 +312,20 @@ def _analyse(
             if is_map_key(node, parent, maps):
                 continue
             ok.discard(letters[node.id])
+            why.setdefault(letters[node.id], f"its character {node.id} is used in `{_shown(parent, node)}`")
             continue
         if _text_use(node, parent, parents, chars, names, letters, maps):
             continue
         if _passed_on(node, parent, func, module_source, functions, helpers, chain):
             continue
         ok.discard(node.id)
+        why.setdefault(node.id, f"it is used in `{_shown(parent, node)}`")
     return ok, maps
+
+
+def _shown(parent: ast.AST | None, node: ast.AST) -> str:
+    text = ast.unparse(parent if parent is not None else node)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _passed_on(
@@ -483,6 +504,9 @@ def why_not_numeric(context: Context) -> str:
     for name in context.params:
         seen = sorted(context.arg_types.get(name, frozenset()))
         kinds = _merged({classify(d) for d in seen} - {"empty"})
-        if len(kinds) != 1 or "other" in kinds or (kinds == {"text"} and name not in text_params(context)):
+        if kinds == {"text"} and name not in text_params(context):
+            reason = text_refusal(context, name)
+            return f"argument {name} (str) is not only characters to compare" + (f": {reason}" if reason else "")
+        if len(kinds) != 1 or "other" in kinds:
             return f"argument {name} ({' | '.join(seen) or 'never seen'}) is not numbers numba can take exactly"
     return f"the result ({' | '.join(sorted(context.return_types)) or 'never seen'}) is not one numba returns exactly"

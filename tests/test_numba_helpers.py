@@ -129,7 +129,11 @@ def test_imported_helpers_compile_when_self_contained() -> None:
         assert not _mismatches(function, candidate, _trials(rng))
         assert "_pk_nb_table_distance" in candidate.__globals__
     context = _context(bounded, inputs)
-    assert not NumbaProposer(check_compile=False).propose(context, n=1)
+    proposer = NumbaProposer(check_compile=False)
+    assert not proposer.propose(context, n=1)
+    assert proposer.rejections[-1].endswith(
+        "argument a (str) is not only characters to compare: it is used in `capped(a, b)`"
+    )
     helpers = module_facts(context).functions
     assert "table_distance" in helpers and "capped" not in helpers  # capped reads its module's LIMIT
 
