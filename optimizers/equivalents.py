@@ -19,6 +19,7 @@ items of a list, for the sorts). At most three candidates a round, best first.
 from __future__ import annotations
 
 import ast
+import copy
 import itertools
 import re
 from dataclasses import dataclass
@@ -168,7 +169,84 @@ def candidates_for(context: Context, *, catalogue: tuple[Equivalent, ...] = CATA
             source = _define(func, body, fallback=fallback, domain=entry.domain.format(*names) if fallback else "")
             scored.append((-hits, order, Candidate(source, "equivalent", f"library equivalent: {entry.name}")))
     scored.sort(key=lambda item: item[:2])
-    return [candidate for _, _, candidate in scored]
+    return [candidate for _, _, candidate in scored] + _call_sites(func, context, catalogue)
+
+
+def _call_sites(func: ast.FunctionDef, context: Context, catalogue: tuple[Equivalent, ...]) -> list[Candidate]:
+    """The function with its calls of one module helper replaced by the library expression the helper's name
+    suggests (``for vec in permutations(cols)`` → ``itertools.permutations(cols)``): one candidate per helper and
+    entry, for helpers defined at the module's top level and never rebound in the function."""
+    try:
+        module = ast.parse(context.module_source) if context.module_source else None
+    except SyntaxError:
+        return []
+    if module is None:
+        return []
+    helpers = {node.name: node for node in module.body if isinstance(node, ast.FunctionDef)}
+    bound = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    calls: dict[str, list[ast.Call]] = {}
+    for node in ast.walk(func):
+        called = node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) else None
+        if called in helpers and called != func.name and called not in bound and isinstance(node, ast.Call):
+            calls.setdefault(called, []).append(node)
+    out: list[Candidate] = []
+    for name, sites in sorted(calls.items()):
+        helper = helpers[name]
+        params = _plain_params(helper)
+        if params is None or not all(not site.keywords and len(site.args) <= len(params) for site in sites):
+            continue
+        if any(isinstance(arg, ast.Starred) for site in sites for arg in site.args):
+            continue
+        words, shapes = _words(helper), _shapes(helper, params)
+        for entry in catalogue:
+            hits = sum(any(word.startswith(stem) for word in words) for stem in entry.stems) + (entry.shape in shapes)
+            expression = _expression(entry)
+            if not hits or expression is None or len(entry.kinds) != len(params):
+                continue
+            imports, template = expression
+            swap = _CallSwap(name, helper, params, template)
+            trial = swap.visit(copy.deepcopy(func))
+            replaced = swap.replaced
+            if replaced != len(sites):
+                continue
+            trial.body = [*(ast.parse(line).body[0] for line in imports), *trial.body]
+            source = ast.unparse(ast.fix_missing_locations(trial)) + "\n"
+            out.append(Candidate(source, "equivalent", f"library equivalent at the call: {name} → {entry.name}"))
+    return out
+
+
+class _CallSwap(ast.NodeTransformer):
+    """Replaces each call of ``name`` with ``template`` filled with the call's arguments (the helper's defaults
+    for the ones it leaves out); ``replaced`` counts them."""
+
+    def __init__(self, name: str, helper: ast.FunctionDef, params: list[str], template: str) -> None:
+        self.name, self.helper, self.params, self.template = name, helper, params, template
+        self.replaced = 0
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if not (isinstance(node.func, ast.Name) and node.func.id == self.name):
+            return node
+        given: list[ast.expr] = list(node.args)
+        defaults = self.helper.args.defaults
+        missing = len(self.params) - len(given)
+        if missing > len(defaults):
+            return node
+        given += defaults[len(defaults) - missing :] if missing else []
+        args = [ast.unparse(a) if isinstance(a, ast.Name | ast.Constant) else f"({ast.unparse(a)})" for a in given]
+        self.replaced += 1
+        return ast.parse(self.template.replace("{args}", ", ".join(args)).format(*args), mode="eval").body
+
+
+def _expression(entry: Equivalent) -> tuple[list[str], str] | None:
+    """An entry's body as imports and one expression (None when it is more than ``return EXPR``)."""
+    lines = entry.body.splitlines()
+    imports = [line for line in lines if line.startswith("import ")]
+    rest = [line for line in lines if not line.startswith("import ")]
+    if len(rest) != 1 or not rest[0].startswith(("return ", "{out} ")) or entry.domain:
+        return None
+    return imports, rest[0].split(" ", 1)[1]
 
 
 class EquivalentsProposer:

@@ -150,3 +150,22 @@ def test_end_to_end_square_and_multiply_becomes_pow() -> None:
     assert result.winner is not None and "pow" in result.winner.note, [(a.verdict, a.reason) for a in result.history]
     wide = [(b, e, m) for b in range(-5, 6) for e in range(-3, 9) for m in (-7, -1, 1, 2, 9)]
     _independent(re_.modular_exp, result.winner.source, wide)
+
+
+def test_a_helper_called_in_the_function_is_replaced_at_the_call() -> None:
+    from perfkit.optimizers._code import function_source
+
+    module = function_source(re_.arrangements)[0] + "\n" + function_source(re_.bubble_sort)[0]
+    for func, expected in ((re_.queens, "itertools.permutations(cols, None)"), (re_.spread, "sorted(list(values))")):
+        ctx = context(func, [((4,), {})] if func is re_.queens else [(([3, -1],), {})], {"list[int]"})
+        ctx = Context(**{**ctx.__dict__, "module_source": module})
+        found = [c for c in candidates_for(ctx) if "at the call" in c.note]
+        assert found and any(expected in c.source for c in found), [c.source for c in found]
+
+
+def test_end_to_end_queens_gets_itertools_at_the_call() -> None:
+    stress = [((n,), {}) for n in (6, 7)]
+    result = optimize_function(re_.queens, stress_inputs=stress, proposers=[EquivalentsProposer()], **QUICK)
+    assert result.winner is not None and "at the call" in result.winner.note, [
+        (a.verdict, a.reason) for a in result.history
+    ]
