@@ -67,6 +67,7 @@ CATALOGUE: tuple[Equivalent, ...] = (
     # sorting a list: a new list, in place, or in place and returned
     _e("sorted", _SORTS, "list", "list", "return sorted({0})", "swap"),
     _e("sort in place", _SORTS, "list", "none", "{0}.sort()", "swap"),
+    _e("sorted by key", _SORTS, "list any", "list", "return sorted({0}, key={1})", "swap"),
     _e("sort in place, returned", _SORTS, "list", "list", "{0}.sort()\nreturn {0}", "swap"),
     # number theory on ints
     _e("math.gcd", "gcd hcf greatest_common", "int int", "int", "import math\nreturn math.gcd({0}, {1})"),

@@ -44,6 +44,7 @@ def notes(func, inputs, returns) -> list[str]:
         (re_.factorial, [((10,), {})], {"int"}, "math.factorial"),
         (re_.permutations, [(([1, 2, 3], 2), {}), (("abc",), {})], {"generator (iterator)"}, "itertools.permutations"),
         (re_.uniqueItems, [(([1, 2, 1],), {})], {"list[int]"}, "order-keeping de-duplication"),
+        (re_.insertion_sort_by, [(([(2, "b"), (1, "a")], len), {})], {"list[tuple[int, str]]"}, "sorted by key"),
     ],
 )
 def test_each_spelling_gets_its_equivalent_first(func, inputs, returns, first) -> None:
