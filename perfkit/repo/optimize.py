@@ -276,7 +276,7 @@ def llm_proposer(config: RepoConfig, *, offline: bool, say: Progress | None = No
 
 def _llm_note(llm: Any) -> str:
     if llm is None:
-        return "offline proposers only (rewrite rules, numba)"
+        return "offline proposers only (rewrite rules, library equivalents, numba)"
     kept = f"replies cached in {llm.cache.folder}" if llm.cache is not None else "no reply cache"
     checked = llm.checked.describe(llm.base_url) if llm.checked is not None else f"{llm.model} (not checked)"
     return f"LLM proposer on: {checked}; {kept}; budget {llm.budget or 'unlimited'}"
