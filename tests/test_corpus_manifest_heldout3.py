@@ -95,6 +95,24 @@ def test_generators_are_deterministic_and_wide_varies(entry) -> None:
     assert len(set(wide)) > 5, "the hidden check needs varied inputs"
 
 
+def _unhashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("gen", ["list_and_values", "list_and_front_items", "duplicated_items", "two_item_lists"])
+def test_wide_inputs_of_list_helpers_hold_unhashable_and_equal_but_distinct_items(gen: str) -> None:
+    """The hidden check rejects a set-based rewrite only if some wide input holds an unhashable item, and one that
+    drops ``1 == 1.0 == True`` only if such items meet: both must be drawn."""
+    draws = [GENERATORS[gen](random.Random(i), 30, True)[0] for i in range(40)]
+    items = [item for args in draws for part in args for item in (part if isinstance(part, list) else [part])]
+    assert any(_unhashable(item) for item in items)
+    assert {type(item) for item in items if item == 1} >= {int, float, bool}
+
+
 def _markers() -> set[str]:
     """Names that would show a held-out-3 function used in product code, tests or examples."""
     other_qualnames = {e.qualname for e in OTHERS}
