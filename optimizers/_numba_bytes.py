@@ -1,9 +1,10 @@
-"""``bytes`` arguments in a numba kernel: a read-only array of uint8 (crcmod's ``for x in mv.tobytes()``).
+"""``bytes`` arguments in a numba kernel: an array of their byte values (crcmod's ``for x in mv.tobytes()``).
 
 Python's ``bytes`` reads like a tuple of ints 0..255: indexing and iterating give ints, ``len`` is its length. The
-boundary hands the kernel ``numpy.frombuffer(value, uint8)`` (no copy; empty bytes too) for a value of type
-``bytes`` exactly; a ``bytearray``, a ``memoryview`` or a ``str`` goes to the original. The scan then treats the
-argument as a read-only array of rank 1 (a store into it is refused: Python raises there).
+boundary hands the kernel its bytes as an int64 array (empty bytes too) for a value of type ``bytes`` exactly; a
+``bytearray``, a ``memoryview`` or a ``str`` goes to the original. int64, not uint8: numba computes ``-b`` or
+``b - 200`` on an unsigned byte in unsigned arithmetic, where Python's int goes negative. The scan then treats the
+argument as an array of rank 1 that is never stored into (Python raises there: refused).
 
 Code that handles bytes also checks and wraps them. :func:`fold_bytes` rewrites the kernel and the module helpers
 it calls with bytes, following each name that only ever holds the argument (``mv = memoryview(data)``):
@@ -31,8 +32,8 @@ from perfkit.optimizers._numba_scan import ModuleFacts, Refused
 PRELUDE = '''
 
 def _pkb_bytes(value):
-    """A ``bytes`` object as a read-only uint8 array (no copy), or None for any other type."""
-    return _pk_np.frombuffer(value, dtype=_pk_np.uint8) if type(value) is bytes else None
+    """A ``bytes`` object as an int64 array of its bytes, or None for any other type."""
+    return _pk_np.frombuffer(value, dtype=_pk_np.uint8).astype(_pk_np.int64) if type(value) is bytes else None
 '''
 _OTHER_TYPES = frozenset({"str", "bytearray", "memoryview", "int", "float", "list", "tuple", "bool", "dict"})
 _SAME = frozenset({"memoryview", "bytes"})

@@ -13,7 +13,7 @@ rewritten (:func:`checked_ints`) so that each such operation calls a helper of t
   ``sum`` of ints adds with the same checks; a comparison or ``in`` between an int past 2**53 and a float
   raises (Python compares exactly); ``range(a, b[, s])`` raises where numba's length ``b - a`` would wrap;
 - ``int``, ``round``, ``math.floor/ceil/trunc`` of a float outside (-2**63, 2**63), or NaN, raise;
-- unsigned ints (code points) are taken as int64 first, and raise past 2**63;
+- unsigned ints (code points) are taken as int64 first, and raise past 2**63 (``-x`` too);
 - every other type (floats, lists, arrays) takes numba's own operation, compiled as before.
 
 The wrapper hands any call whose kernel raises to the original function, so an int that would leave int64 costs
@@ -181,6 +181,18 @@ def _pkb_invert_typed(x):
             return value
         return checked
     return lambda x: ~x
+
+
+def _pkb_neg(x):
+    return -x
+
+
+@_pk_overload(_pkb_neg)
+def _pkb_neg_typed(x):
+    """``-x``: an unsigned int (a code point, a byte) is taken as int64 first (numba would negate it unsigned)."""
+    if isinstance(x, _pk_types.Integer) and not x.signed:
+        return lambda x: -_pkb_i64(x)
+    return lambda x: -x
 
 
 def _pkb_lshift(a, b):
@@ -548,6 +560,8 @@ class _Checked(ast.NodeTransformer):
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
         self.generic_visit(node)
+        if isinstance(node.op, ast.USub) and not isinstance(node.operand, ast.Constant):
+            return _call("_pkb_neg", node.operand)
         return _call("_pkb_invert", node.operand) if isinstance(node.op, ast.Invert) else node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt:

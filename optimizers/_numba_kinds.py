@@ -2,7 +2,7 @@
 
 A parameter's kind is ``scalar``, ``array`` (a list or tuple of numbers), ``matrix`` (a list of lists or tuples of
 numbers), ``record(...)`` (a fixed-size tuple of numbers and lists of numbers), ``text`` (a string used only as
-characters to compare, see :func:`text_params`) or ``bytes`` (read as uint8); a result must be numbers, None, or
+characters to compare, see :func:`text_params`) or ``bytes`` (an array of byte values); a result must be numbers, None, or
 lists/tuples of numbers.
 """
 
@@ -73,7 +73,7 @@ def classify(description: str) -> str:
         return "scalar"
     if name == "str":
         return "text"
-    if name == "bytes":  # a read-only array of uint8 (:mod:`perfkit.optimizers._numba_bytes`)
+    if name == "bytes":  # an array of its byte values (:mod:`perfkit.optimizers._numba_bytes`)
         return "bytes"
     if name == "array" and not positions:  # array.array: ints or floats, read as a list of numbers (the boundary
         return "array"  # checks the type code; one that is written to goes to the original)

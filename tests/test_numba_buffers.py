@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import ast
 import copy
+import inspect
 import random
 import textwrap
 from array import array
 from typing import Any
 
+import numba
+import numpy as np
 import pytest
 from perfkit.optimizers import NumbaProposer, optimize_function
 from perfkit.optimizers._code import CodeRef
@@ -228,3 +231,24 @@ def test_bytes_and_written_doubles_through_the_real_verifier() -> None:
     (attempt,) = result.history
     assert attempt.check is not None and attempt.check.ok, attempt.reason
     assert "_pkb_write(data, _pka_data)" in attempt.source
+
+
+def scramble(s):  # a code point negated: numba would negate the unsigned UTF-32 unit
+    out = ""
+    for c in s:
+        out += "abcdefg"[-ord(c) % 7]
+    return out
+
+
+def test_negated_code_points_and_bytes_read_as_python_ints() -> None:
+    candidate = _candidate(scramble, [(("hello",), {}), (("world" * 9,), {})])
+    assert not _mismatches(scramble, candidate, [("",), ("a",), ("xyz",), ("é😀" * 3,)])
+    assert candidate.__globals__["_pk_jit_scramble"].signatures  # the kernel ran
+    neg = candidate.__globals__["_pkb_neg"]  # what the kernel calls for -x (not for -1)
+    negate = numba.njit(lambda x: neg(x))
+    assert negate(np.uint32(97)) == -97 and negate(np.uint8(200)) == -200 and negate(-2.5) == 2.5
+    assert str(negate(0.0)) == "-0.0" and "_pkb_neg(c) % 7" in inspect.getsource(
+        candidate.__globals__["_pk_jit_scramble"].py_func
+    )
+    signed = _candidate(weighted_sum, [((b"\x01ab", -5), {}), ((b"\x01" * 30, 7), {})])
+    assert not _mismatches(weighted_sum, signed, [(b"\x01\xff" * 4, -(2**40)), (b"\x05", -1)])
