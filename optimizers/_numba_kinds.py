@@ -2,8 +2,8 @@
 
 A parameter's kind is ``scalar``, ``array`` (a list or tuple of numbers), ``matrix`` (a list of lists or tuples of
 numbers), ``record(...)`` (a fixed-size tuple of numbers and lists of numbers), ``text`` (a string used only as
-characters to compare, see :func:`text_params`) or ``bytes`` (an array of byte values); a result must be numbers, None, or
-lists/tuples of numbers.
+characters to compare, see :func:`text_params`) or ``bytes`` (an array of byte values); a result must be numbers,
+None, or lists/tuples of numbers.
 """
 
 from __future__ import annotations
