@@ -35,11 +35,11 @@ for size in (50, 200, 1000, 3000, 8000, 20000):
 
 # hex object ids (24-hex-digit document ids) and long hex blobs (content hashes)
 for _ in range(15000):
-    oid = "%024x" % rng.getrandbits(96)
+    oid = f"{rng.getrandbits(96):024x}"
     token = tenants[1].encode_hex(oid)
     checksum += tenants[1].decode_hex(token) == oid
 for _ in range(20):
-    blob = "%x" % rng.getrandbits(40000)
+    blob = f"{rng.getrandbits(40000):x}"
     token = tenants[0].encode_hex(blob)
     checksum += len(token) + (tenants[0].decode_hex(token) == blob)
 
