@@ -398,6 +398,9 @@ class _Walker:
         elif isinstance(value, list | tuple | dict) and value:  # a table of patterns (a lexer's token rules)
             for pattern, flags, method in _patterns_in(value, depth=1):
                 self.add(pattern, flags, f"{where}:{name}", depth, direct=True, name=None, method=method)
+            items = list(value.values() if isinstance(value, dict) else value)[:50]
+            if any(type(item).__module__ != "builtins" and hasattr(item, "__dict__") for item in items):
+                self.holdings(value, name, depth)  # a table of rule objects (a parser list of pattern holders)
         elif isinstance(value, types.ModuleType):
             self.push(value, depth)
             if _skipped(value.__name__):
@@ -435,12 +438,19 @@ class _Walker:
         lists and dicts, bounded): patterns, and the functions of dispatch tables (a parser's rule list, a
         lexer's callbacks) that the code reaches only through data."""
         self.push(type(value), depth + 1)
+        self.holdings(value, name, depth)
+
+    def holdings(self, value: Any, name: str, depth: int) -> None:
+        """What ``value`` holds (:func:`_held`): its patterns, its functions and classes, and the classes of the
+        objects it holds (whose methods use those patterns: ``self.rx.search``)."""
         for path, got in _held(value, name):
             bound = _pattern_of(got)
             if bound is not None:
                 self.add(bound[0], 0, path, depth, direct=True, name=path.rpartition(".")[2], method=bound[1])
             elif isinstance(got, types.FunctionType | types.MethodType | functools.partial | type):
                 self.push(got, depth + 1)
+            elif type(got).__module__ != "builtins" and hasattr(got, "__dict__"):
+                self.push(type(got), depth + 1)
 
     def class_patterns(self, cls: type, depth: int, names: set[str]) -> None:
         for klass in cls.__mro__[:-1]:

@@ -225,3 +225,49 @@ def test_guards_of_the_regex_s_own_module_come_first_and_members_are_held(packag
 
     kept = validate([attack], cost, max_len=60, budget=10.0)
     assert kept and kept[0][0].startswith("--number ") and "j" in kept[0][0] and kept[0][1] > 1.0
+
+
+def test_tables_of_rule_objects_holding_patterns(packages: Path) -> None:
+    """A parser list of rule objects, each compiling its pattern in ``__init__`` (ua-parser's spelling), a dict of
+    them, and a tuple of objects holding the pattern one object down; the rule class's ``search`` call is seen."""
+    _write(
+        packages,
+        {
+            "rulesmod.py": f"""
+                import re
+
+                class Rule:
+                    def __init__(self, pattern):
+                        self.pattern = pattern
+                        self.rx = re.compile(pattern)
+
+                    def parse(self, s):
+                        return self.rx.search(s)
+
+                class Holder:
+                    def __init__(self, pattern):
+                        self.inner = Rule(pattern)
+
+                    def parse(self, s):
+                        return self.inner.parse(s)
+
+                LIST = [Rule("x+y"), Rule({WORDS!r})]
+                TABLE = {{"a": Rule("z"), "b": Rule({ALTS!r})}}
+                NESTED = (Holder("q"), Holder({DIGITS!r}))
+
+                def by_list(s):
+                    return [r.parse(s) for r in LIST]
+
+                def by_table(s):
+                    return [r.parse(s) for r in TABLE.values()]
+
+                def by_nested(s):
+                    for holder in NESTED:
+                        holder.parse(s)
+                """,
+        },
+    )
+    mod = importlib.import_module("rulesmod")
+    for func, pattern in ((mod.by_list, WORDS), (mod.by_table, ALTS), (mod.by_nested, DIGITS)):
+        found = {r.pattern: r.search for r in reach(func).regexes}
+        assert found.get(pattern) is True, func.__name__
