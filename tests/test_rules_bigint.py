@@ -159,3 +159,113 @@ def test_multiplicative_order_stays_away_from_other_steps() -> None:
         "        if pow(x, k, m) == 1:\n            return k\n",
     ):
         never(source, "f", [args(3, 7)], "multiplicative-order")
+
+
+POWERS = {
+    "while-bits": """
+        def power(b, e, m):
+            r = 1
+            b %= m
+            while e > 0:
+                if e & 1:
+                    r = r * b % m
+                b = b * b % m
+                e >>= 1
+            return r
+    """,
+    "while-halving-first": """
+        def power(base, exp, mod):
+            result = 1
+            while exp:
+                if exp % 2 == 1:
+                    result *= base
+                    result %= mod
+                exp //= 2
+                base = pow(base, 2, mod)
+            return result
+    """,
+    "in-a-witness-loop": """
+        def witnesses(n, bases):
+            out = []
+            for a in bases:
+                y = 1
+                x = a
+                d = n - 1
+                while d != 0:
+                    if d % 2:
+                        y = (x * y) % n
+                    x = (x * x) % n
+                    d = d // 2
+                out.append(y)
+            return out
+    """,
+}
+POWER_CASES = [args(3, 2**61 + 15, 2**61 - 1), args(7, 10**40 + 3, 10**9 + 7), args(2**300 + 1, 3**200, 2**255 - 19)]
+POWER_EDGE = [args(2, 0, 7), args(2, 0, 1), args(5, 3, 1), args(-3, 5, 7), args(3, 5, -7)]
+POWER_EDGE += [args(2.0, 5, 7), args(2, 5, 7.0), args(True, 3, 5), args(0, 4, 9), args(3, 10, 0)]
+
+
+@pytest.mark.parametrize("spelling", sorted(POWERS))
+def test_square_and_multiply_loops_become_pow(spelling: str) -> None:
+    source = POWERS[spelling]
+    if spelling == "in-a-witness-loop":
+        cases = [args(2**89 - 1, [2, 3, 5, 7, 11, 13]), args(10**30 + 57, list(range(2, 40)))]
+        edge = [args(1, [2, 3]), args(2, [5]), args(3, [0, -2]), args(561, [2, 3.0, True]), args(9, []), args(2.0, [3])]
+        name = "witnesses"
+    else:
+        cases, edge, name = POWER_CASES, list(POWER_EDGE), "power"
+        edge += [args(3, -2, 7)] if spelling == "while-bits" else []  # `while exp:` never ends on a negative
+    new = fires(source, name, cases, "modular-power", edge=edge)
+    assert "pow(" in new
+
+
+RECURSIVE = {
+    "square-then-odd": """
+        def mpow(b, e, m):
+            if e == 0:
+                return 1
+            h = mpow(b, e // 2, m)
+            h = (h * h) % m
+            if e % 2 == 1:
+                h = (h * b) % m
+            return h
+    """,
+    "return-branches": """
+        def mpow(x, n, p):
+            if not n:
+                return 1
+            half = mpow(x, n >> 1, p)
+            if n & 1:
+                return half * half * x % p
+            return half * half % p
+    """,
+    "squared-call": """
+        def mpow(a, k, q):
+            if k <= 0:
+                return 1
+            t = mpow(a, k // 2, q) ** 2 % q
+            if k % 2:
+                t = t * a % q
+            return t
+    """,
+}
+
+
+@pytest.mark.parametrize("spelling", sorted(RECURSIVE))
+def test_square_and_multiply_by_recursion_becomes_pow(spelling: str) -> None:
+    edge = [args(2, 0, 7), args(2, 0, 1), args(5, 3, 1), args(-3, 5, 7), args(3, 5, -7), args(2.0, 5, 7)]
+    edge += [args(True, 3, 5), args(3, 10, 0)] + ([args(3, -2, 7)] if spelling == "squared-call" else [])
+    new = fires(RECURSIVE[spelling], "mpow", POWER_CASES, "recursive-power", edge=edge)
+    assert "return pow(" in new
+
+
+def test_modular_power_stays_away_when_the_loop_leaves_values_behind() -> None:
+    loop = "    while e > 0:\n        if e & 1:\n            r = r * b % m\n        b = b * b % m\n        e >>= 1\n"
+    for head, tail in (
+        ("    r = 1\n", "    return r, e\n"),  # e read after the loop
+        ("    r = 2\n", "    return r\n"),  # not started from 1
+        ("    r = 1\n", "    return b\n"),
+    ):
+        never("def f(b, e, m):\n" + head + loop + tail, "f", [args(3, 5, 7)], "modular-power")
+    wrong_bit = loop.replace("if e & 1", "if e & 2")
+    never("def f(b, e, m):\n    r = 1\n" + wrong_bit + "    return r\n", "f", [args(3, 5, 7)], "modular-power")

@@ -20,7 +20,7 @@ from perfkit.optimizers.rules.invariants import hoist_invariant
 from perfkit.optimizers.rules.joins import index_join
 from perfkit.optimizers.rules.lookups import module_alias
 from perfkit.optimizers.rules.membership import index_dict, membership_local_list, membership_param_list, remove_loop
-from perfkit.optimizers.rules.modular import multiplicative_order
+from perfkit.optimizers.rules.modular import modular_power, multiplicative_order, recursive_power
 from perfkit.optimizers.rules.number_theory import divisor_scan, gcd_and_factorial
 from perfkit.optimizers.rules.pairs import pair_loops
 from perfkit.optimizers.rules.primes import prime_bound, trial_division
@@ -57,8 +57,10 @@ RULES: tuple[Rule, ...] = (
     Rule("prime-bound", prime_bound, "trial division of n up to n → up to isqrt(n), same answer"),
     Rule("divisor-scan", divisor_scan, "n % d == 0 over range(1, n + 1) → divisor pairs up to isqrt(n)"),
     Rule("gcd-factorial", gcd_and_factorial, "gcd or factorial by loop → math.gcd / math.factorial (guarded)"),
-    Rule("digit-chunks", digit_chunks, "digits of a big int by divmod one at a time → K digits per big divmod"),
     Rule("multiplicative-order", multiplicative_order, "order of x mod m by stepping powers → from phi(m) (guarded)"),
+    Rule("modular-power", modular_power, "square-and-multiply loop → pow(b, e, m) (ints, e > 0, m > 0)"),
+    Rule("recursive-power", recursive_power, "square-and-multiply by recursion → pow(b, e, m) (ints, e > 0, m > 0)"),
+    Rule("digit-chunks", digit_chunks, "digits of a big int by divmod one at a time → K digits per big divmod"),
     Rule("memoize-recursion", memoize_recursion, "pure function recursing twice or more → memo within one call"),
     Rule("memoize-inner-helper", memoize_inner_helper, "pure inner helper recursing twice or more → memo per call"),
     Rule("module-alias", module_alias, "math.f read in a loop that calls nothing unknown → a local bound once"),

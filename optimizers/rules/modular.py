@@ -224,3 +224,155 @@ def _pow_for(func: ast.FunctionDef, loop: ast.stmt) -> list[ast.stmt] | None:
     loop.iter.args[0] = t.expr(f"{start} if _pk_start is None else _pk_start")  # type: ignore[attr-defined]
     block = _order_block(x, m, f"_pk_start = -(-{start} // _pk_o) * _pk_o", extra=f" and type({start}) is int")
     return [*t.stmts("_pk_start = None"), *block]
+
+
+# Square-and-multiply: the parity test of e, the step of r by b, the squaring of b, the halving of e.
+_LOOP_TESTS = ("{e} > 0", "{e}", "{e} != 0", "{e} >= 1", "0 < {e}")
+_PARITY = ("{e} & 1", "{e} & 1 == 1", "{e} % 2", "{e} % 2 == 1", "{e} % 2 != 0", "{e} & 1 != 0")
+_MULTIPLY = ("{r} = {r} * {b} % {m}", "{r} = {b} * {r} % {m}", "{r} *= {b}\n{r} %= {m}")
+_SQUARE = ("{b} = {b} * {b} % {m}", "{b} = {b} ** 2 % {m}", "{b} = pow({b}, 2, {m})", "{b} *= {b}\n{b} %= {m}")
+_HALVE = ("{e} >>= 1", "{e} //= 2", "{e} = {e} >> 1", "{e} = {e} // 2")
+
+
+def _canon(code: str) -> str:
+    return "\n".join(ast.unparse(s) for s in ast.parse(code).body)
+
+
+def modular_power(func: ast.FunctionDef, ctx: Context) -> bool:
+    """``r = 1`` then ``while e > 0: if e & 1: r = r * b % m; b = b * b % m; e >>= 1`` (the usual spellings of
+    each step) → ``r = pow(b, e, m)`` for ints ``e > 0``, ``m > 0`` (the loop's own ``1`` for ``e == 0`` and its
+    results for other types stay: the loop runs then); ``b`` and ``e`` must not be read after the loop."""
+    fired = 0
+    for body in list(t.statement_lists(func)):
+        for loop in list(body):
+            found = _square_and_multiply(func, body, loop)
+            if found is None:
+                continue
+            r, b, e, m = found
+            fast = t.stmts(
+                f"if type({b}) is int and type({e}) is int and type({m}) is int and {e} > 0 and {m} > 0:\n"
+                f"    {r} = pow({b}, {e}, {m})\nelse:\n    pass"
+            )[0]
+            fast.orelse = [loop]  # type: ignore[attr-defined]
+            body[body.index(loop)] = fast
+            fired += 1
+    if fired:
+        t.link_parents(func)
+    return bool(fired)
+
+
+def _square_and_multiply(
+    func: ast.FunctionDef, body: list[ast.stmt], loop: ast.stmt
+) -> tuple[str, str, str, str] | None:
+    if not (isinstance(loop, ast.While) and not loop.orelse and loop.body and isinstance(loop.body[0], ast.If)):
+        return None
+    step = loop.body[0]
+    names = [x.id for x in ast.walk(loop.test) if isinstance(x, ast.Name)]
+    if step.orelse or len(names) != 1 or ast.unparse(loop.test) not in {s.format(e=names[0]) for s in _LOOP_TESTS}:
+        return None
+    e = names[0]
+    if ast.unparse(step.test) not in {s.format(e=e) for s in _PARITY}:
+        return None
+    first = step.body[0]
+    if not isinstance(first, ast.Assign | ast.AugAssign):
+        return None
+    target = first.targets[0] if isinstance(first, ast.Assign) else first.target
+    value = first.value
+    if not isinstance(target, ast.Name):
+        return None
+    r = target.id
+    mod = value if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod) else None
+    factors = [x.id for x in ast.walk(mod.left if mod else value) if isinstance(x, ast.Name) and x.id != r]
+    m_node = mod.right if mod else (step.body[1].value if len(step.body) == 2 else None)  # type: ignore[attr-defined]
+    m = _operand(m_node) if m_node is not None else None
+    if len(factors) != 1 or m is None:
+        return None
+    b = factors[0]
+    if len({r, b, e, m}) != 4:
+        return None
+    fill = {"r": r, "b": b, "e": e, "m": m}
+    if _canon("\n".join(ast.unparse(s) for s in step.body)) not in {_canon(s.format(**fill)) for s in _MULTIPLY}:
+        return None
+    rest = _canon("\n".join(ast.unparse(s) for s in loop.body[1:]))
+    orders = [f"{a}\n{c}" for a in _SQUARE for c in _HALVE] + [f"{c}\n{a}" for a in _SQUARE for c in _HALVE]
+    if rest not in {_canon(text.format(**fill)) for text in orders}:
+        return None
+    if not _one_start(func, body, loop, r) or not _dead_after(func, body, loop, (b, e)):
+        return None
+    return r, b, e, m
+
+
+def _one_start(func: ast.FunctionDef, body: list[ast.stmt], loop: ast.While, r: str) -> bool:
+    """``r = 1`` is the last binding of ``r`` before ``loop`` in ``body``, and ``r`` is bound nowhere else outside
+    the loop on the way (so the loop starts from 1)."""
+    before = body[: body.index(loop)]
+    binds = [s for s in before if any(not isinstance(n.ctx, ast.Load) for n in t.name_nodes(s, r))]
+    return bool(binds) and ast.unparse(binds[-1]) == f"{r} = 1"
+
+
+def _dead_after(func: ast.FunctionDef, body: list[ast.stmt], loop: ast.While, names: tuple[str, ...]) -> bool:
+    """No use of ``names`` outside ``loop`` can see the values it leaves: outside any other loop, none comes after
+    it; inside one, every use sits in ``body`` before it, the first a plain binding."""
+    inside = {id(n) for n in ast.walk(loop)}
+    end = loop.end_lineno or loop.lineno
+    nested = t.inside_loop(loop, func)
+    for name in names:
+        outside = [n for n in t.name_nodes(func, name) if id(n) not in inside]
+        if any((n.lineno or 0) > end for n in outside):
+            return False
+        if not nested:
+            continue
+        before = body[: body.index(loop)]
+        in_body = {id(n) for s in before for n in t.name_nodes(s, name)}
+        if any(id(n) not in in_body for n in outside):
+            return False
+        first = next((s for s in before if t.name_nodes(s, name)), None)
+        if first is None or not (
+            isinstance(first, ast.Assign)
+            and [ast.unparse(x) for x in first.targets] == [name]
+            and not t.name_nodes(first.value, name)
+        ):
+            return False
+    return True
+
+
+_ZERO = (
+    "if p1 == 0:\n    return 1",
+    "if not p1:\n    return 1",
+    "if p1 < 1:\n    return 1",
+    "if p1 <= 0:\n    return 1",
+)
+_HALF = ("p1 // 2", "p1 >> 1")
+_ODD = ("p1 % 2 == 1", "p1 % 2", "p1 & 1", "p1 & 1 == 1", "p1 % 2 != 0")
+_RECURSIVE = (
+    "{zero}\nv0 = {f}(p0, {half}, p2)\nv0 = v0 * v0 % p2\nif {odd}:\n    v0 = v0 * p0 % p2\nreturn v0",
+    "{zero}\nv0 = {f}(p0, {half}, p2)\nif {odd}:\n    return v0 * v0 * p0 % p2\nreturn v0 * v0 % p2",
+    "{zero}\nv0 = {f}(p0, {half}, p2)\nif {odd}:\n    return v0 * v0 % p2 * p0 % p2\nreturn v0 * v0 % p2",
+    "{zero}\nv0 = {f}(p0, {half}, p2) ** 2 % p2\nif {odd}:\n    v0 = v0 * p0 % p2\nreturn v0",
+)
+
+
+def recursive_power(func: ast.FunctionDef, ctx: Context) -> bool:
+    """A whole function ``f(b, e, m)`` that is square-and-multiply by recursion on ``e // 2`` → ``pow(b, e, m)``
+    first, for ints ``e > 0`` and ``m > 0`` (its own ``1`` at ``e == 0`` and anything else run the original)."""
+    from perfkit.optimizers.rules.number_theory import _canonical
+
+    a = func.args
+    if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or a.defaults or func.decorator_list:
+        return False
+    names = t.params(func)
+    if len(names) != 3:
+        return False
+    forms = {
+        _canon(text.format(zero=zero, half=half, odd=odd, f=func.name))
+        for text in _RECURSIVE
+        for zero in _ZERO
+        for half in _HALF
+        for odd in _ODD
+    }
+    if _canonical(func) not in forms:
+        return False
+    b, e, m = names
+    fast = f"if type({b}) is int and type({e}) is int and type({m}) is int and {e} > 0 and {m} > 0:\n"
+    t.insert_at_start(func, t.stmts(fast + f"    return pow({b}, {e}, {m})"))
+    return True
