@@ -227,13 +227,15 @@ def tests_passed(outcome: FunctionOutcome, report: OptimizeReport, work: Workspa
 
 
 def function_diff(outcome: FunctionOutcome, work: Workspace) -> str:
-    """The diff of this function alone, from the original file to the winner."""
+    """The diff of this function alone, from the original file to the winner as it is written (a JIT winner
+    switches itself on late: :mod:`perfkit.repo.jit_startup`)."""
     from perfkit.optimizers._code import unified_diff
+    from perfkit.repo.jit_startup import patch_source
 
     relative = outcome.info.path.relative_to(work.path)
     text = (work.original / relative).read_text()
     old = "".join(text.splitlines(keepends=True)[outcome.info.lineno - 1 : outcome.info.end_lineno])
-    return unified_diff(text, old, outcome.info.lineno, outcome.winner.source, path=relative.as_posix())
+    return unified_diff(text, old, outcome.info.lineno, patch_source(outcome), path=relative.as_posix())
 
 
 def recheck(
