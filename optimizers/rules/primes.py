@@ -10,6 +10,7 @@ original code, so floats, negatives, zero and the loops' own quirks (a factorial
 from __future__ import annotations
 
 import ast
+import copy
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
@@ -29,6 +30,15 @@ def _divides(test: ast.expr, k: str, d: str) -> bool:
     """``k % d == 0`` or ``not k % d``."""
     text = ast.unparse(test)
     return text in {f"{k} % {d} == 0", f"not {k} % {d}", f"0 == {k} % {d}"}
+
+
+def _dividend(test: ast.expr) -> str | None:
+    """k in a divisibility test ``k % d == 0``, ``0 == k % d`` or ``not k % d`` (checked by :func:`_divides`)."""
+    sides = [test.left, *test.comparators] if isinstance(test, ast.Compare) else [getattr(test, "operand", None)]
+    for mod in sides:
+        if isinstance(mod, ast.BinOp) and isinstance(mod.op, ast.Mod) and isinstance(mod.left, ast.Name):
+            return mod.left.id
+    return None
 
 
 def _all_form(node: ast.AST) -> tuple[str, ast.Call] | None:
@@ -175,6 +185,7 @@ def prime_bound(func: ast.FunctionDef, ctx: Context) -> bool:
     ``all``/``not any``) → the same scan up to ``min(B, isqrt(n) + 1)``: below that the first divisor is the same,
     and past it the only divisor left is ``n`` itself, found when ``n < B``. Only for ints ``n >= 2``."""
     fired = 0
+    _while_scans(func)
     for node in [n for n in ast.walk(func) if isinstance(n, ast.For | ast.Call | ast.UnaryOp)]:
         if f.detached(node):
             continue
@@ -229,10 +240,9 @@ def _scan_loop(func: ast.FunctionDef, loop: ast.For) -> tuple[str, ast.Call, lis
     if not (isinstance(rng.args[0], ast.Constant) and rng.args[0].value == 2 and type(rng.args[0].value) is int):
         return None
     cond = test.test
-    mod = cond.left if isinstance(cond, ast.Compare) else getattr(cond, "operand", None)
-    if not (isinstance(mod, ast.BinOp) and isinstance(mod.left, ast.Name)):
+    k = _dividend(cond)
+    if k is None:
         return None
-    k = mod.left.id
     if not _divides(cond, k, d) or not _bound_ok(rng.args[1], k):
         return None
     last = test.body[-1]
@@ -242,10 +252,55 @@ def _scan_loop(func: ast.FunctionDef, loop: ast.For) -> tuple[str, ast.Call, lis
         return None
     if any(isinstance(n, ast.Break | ast.Continue) for s in test.body[:-1] for n in ast.walk(s)):
         return None
-    import copy
 
     return (
         k,
         rng,
         [copy.deepcopy(s) for s in (test.body[:-1] if isinstance(last, ast.Break) else test.body)] or [ast.Pass()],
     )
+
+
+def _while_scans(func: ast.FunctionDef) -> None:
+    """``d = 2`` then ``while d < B: if k % d == 0: ...; d += 1`` (or ``d <= X`` with ``B = X + 1``), ``d`` read
+    nowhere else → ``for _pk_dN in range(2, B)`` for an int ``k`` (the while loop stays for anything else), so that
+    :func:`prime_bound` sees the for loop it knows."""
+    for body in list(t.statement_lists(func)):
+        for at in range(len(body) - 1, 0, -1):
+            init, loop = body[at - 1], body[at]
+            if not (isinstance(loop, ast.While) and not loop.orelse and len(loop.body) == 2):
+                continue
+            test, step = loop.body
+            cond = loop.test
+            if not (isinstance(init, ast.Assign) and isinstance(test, ast.If) and not test.orelse):
+                continue
+            if not (isinstance(cond, ast.Compare) and len(cond.ops) == 1 and isinstance(cond.left, ast.Name)):
+                continue
+            d = cond.left.id
+            if ast.unparse(init) != f"{d} = 2" or ast.unparse(step) not in {f"{d} += 1", f"{d} = {d} + 1"}:
+                continue
+            k = _dividend(test.test)
+            if k is None:
+                continue
+            if isinstance(cond.ops[0], ast.Lt):
+                bound = cond.comparators[0]
+            elif isinstance(cond.ops[0], ast.LtE):
+                bound = t.expr(f"{ast.unparse(cond.comparators[0])} + 1")
+            else:
+                continue
+            if not (_divides(test.test, k, d) and _bound_ok(bound, k)) or t.stored(loop, k):  # type: ignore[arg-type]
+                continue
+            uses = t.name_nodes(init, d) + t.name_nodes(cond, d) + t.name_nodes(test.test, d) + t.name_nodes(step, d)
+            if len(t.name_nodes(func, d)) != len(uses):  # d read nowhere else, not even in the divisor's branch
+                continue
+            fresh = f"_pk_d{at}_{len(body)}"
+            scan = t.stmts(
+                f"if type({k}) is int:\n    for {fresh} in range(2, {ast.unparse(bound)}):\n"
+                f"        if {fresh}:\n            pass\nelse:\n    pass"
+            )[0]
+            inner = scan.body[0].body[0]  # type: ignore[attr-defined]
+            inner.test, inner.body = copy.deepcopy(test.test), copy.deepcopy(test.body)
+            for name in t.name_nodes(inner.test, d):
+                name.id = fresh
+            scan.orelse = [init, loop]  # type: ignore[attr-defined]
+            body[at - 1 : at + 1] = [scan]
+    t.link_parents(func)
