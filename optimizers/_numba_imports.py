@@ -16,6 +16,7 @@ import importlib.util
 from dataclasses import replace
 
 from perfkit.optimizers import _ast_tools as t
+from perfkit.optimizers._numba_prepare import without_default_keywords
 from perfkit.optimizers._numba_scan import BUILTINS, ModuleFacts
 from perfkit.optimizers._types import Context
 
@@ -24,7 +25,7 @@ _SOURCES: dict[str, str | None] = {}
 
 def module_facts(context: Context) -> ModuleFacts:
     """The module's facts with its self-contained imported helpers among its functions."""
-    facts = ModuleFacts.of(context.module_source)
+    facts = ModuleFacts.of(without_default_keywords(context.module_source))
     try:
         tree = ast.parse(context.module_source)
     except SyntaxError:
@@ -36,7 +37,7 @@ def module_facts(context: Context) -> ModuleFacts:
         source = _source_of(stmt, context.module_name)
         if source is None:
             continue
-        functions = ModuleFacts.of(source).functions
+        functions = ModuleFacts.of(without_default_keywords(source)).functions
         for alias in stmt.names:
             local = alias.asname or alias.name
             found = functions.get(alias.name)

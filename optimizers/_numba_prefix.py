@@ -14,12 +14,15 @@ import ast
 from dataclasses import replace
 
 from perfkit.optimizers import _ast_tools as t
+from perfkit.optimizers._numba_prepare import without_default_keywords
 from perfkit.optimizers._numba_scan import ModuleFacts
 from perfkit.optimizers._types import Context
 
 
 def split_prologue(context: Context) -> tuple[Context, list[str]]:
-    """(The context without the prologue, the prologue's statements as source lines); no prologue: as it was."""
+    """(The context without the prologue, the prologue's statements as source lines); no prologue: as it was
+    (``zip(..., strict=False)`` read as ``zip(...)`` either way: :mod:`._numba_prepare`)."""
+    context = replace(context, source=without_default_keywords(context.source))
     parsed = t.parse_function(context.source, context.name)
     if parsed is None:
         return context, []

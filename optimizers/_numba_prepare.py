@@ -5,6 +5,8 @@
   own message (and the kernel's writes were made into copies, never written back). So what a ``raise`` in the
   kernel computes does not matter, only where it happens; and the message (``"%s" % n``, ``type(v).__name__``) or
   the exception class (the project's own) no longer keeps the function out of numba.
+- :func:`without_default_keywords`: ``zip(a, b, strict=False)`` (ruff's B905 asks for the keyword) is
+  ``zip(a, b)``: the keyword says what the call does anyway, and numba's ``zip`` takes none.
 """
 
 from __future__ import annotations
@@ -36,3 +38,22 @@ def prepared(module: ModuleFacts) -> ModuleFacts:
     each of its functions (the helpers the kernel may call)."""
     functions = {name: local_grids(placeholder_rewrites(plain_raises(func))) for name, func in module.functions.items()}
     return replace(module, functions=functions)
+
+
+def without_default_keywords(source: str) -> str:
+    """``source`` with ``strict=False`` dropped from ``zip(...)`` calls (unchanged when there is none)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    found = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "zip":
+            kept = [
+                k
+                for k in node.keywords
+                if not (k.arg == "strict" and isinstance(k.value, ast.Constant) and k.value.value is False)
+            ]
+            found = found or len(kept) != len(node.keywords)
+            node.keywords = kept
+    return ast.unparse(tree) + "\n" if found else source

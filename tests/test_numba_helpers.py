@@ -17,6 +17,7 @@ import pytest
 from perfkit.optimizers import NumbaProposer, optimize_function
 from perfkit.optimizers._numba_imports import module_facts
 from perfkit.optimizers._numba_kinds import text_helpers
+from perfkit.optimizers._numba_prepare import without_default_keywords
 
 from ._numba_shared import capped, table_distance
 from .test_numba_ints import _candidate, _context, _mismatches
@@ -40,7 +41,7 @@ def similarity(s, t):  # a module helper, then arithmetic
 
 def _common_prefix(a, b, cap):
     n = 0
-    for x, y in zip(a, b):  # noqa: B905  (the spelling under test)
+    for x, y in zip(a, b, strict=False):  # the keyword ruff's B905 asks for: read as zip(a, b)
         if x != y or n == cap:
             break
         n += 1
@@ -152,3 +153,11 @@ def test_an_imported_helper_through_the_real_verifier() -> None:
     (attempt,) = result.history
     assert attempt.check is not None and attempt.check.ok, attempt.reason
     assert "def _pk_nb_table_distance(a, b, swaps):" in attempt.source
+
+
+def test_zip_strict_false_is_plain_zip_and_strict_true_stays() -> None:
+    assert without_default_keywords("for a, b in zip(x, y, strict=False):\n    pass\n") == (
+        "for a, b in zip(x, y):\n    pass\n"
+    )
+    kept = "z = zip(x, y, strict=True)\n"
+    assert without_default_keywords(kept) == kept and without_default_keywords("z = 1  # same\n") == "z = 1  # same\n"
