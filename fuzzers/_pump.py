@@ -3,7 +3,9 @@
 Sources of patterns: the slowest inputs so far (segments read off them, see :func:`~._patterns.from_value`),
 the attack strings of the regular expressions the target reaches (``regex`` feature: ``perfkit.fuzzers.
 _regex_seeds``; they are first validated at program level, through the target itself, with this session's
-time-bounded measure), and letters and pieces from the code's string constants and the regex dictionary.
+time-bounded measure), letters and pieces from the code's string constants and the regex dictionary, and
+the regex dictionary's characters pumped between the two ends the code tests its input for (``s[0] == '"' and
+s[-1] == '"'``: a quoted value whose loop only runs when both quotes are there).
 
 Each candidate is measured at two small sizes (N/8 and N/4, and N/2 under a bound of 256 when it is flat from
 N/8 to N/4: there the call's fixed cost can hide the growth); the slope of log(cost) over log(size)
@@ -26,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from perfkit.fuzzers._patterns import (
+    GENERIC_CHARS,
     Pattern,
     alphabet,
     convert,
@@ -51,12 +54,14 @@ MAX_LEADS = 16  # leading strings an attack is validated behind
 MAX_ATTACKS = 8  # attacks tried (the analysis orders them best first)
 LOOK_S = 0.25  # how often the pattern search looks for the regex analysis until it comes
 SEEDS = 6  # regex seeds (attack strings sized to the bound) measured as they are
+SEED_SHARE = 0.15  # of the phase's budget, at most, for measuring them (each is a call at the size bound)
 TRACED = 4  # corpus inputs (the costliest, and the longest) the target is traced on for the regexes it runs
 TRACE_CALL_S = 0.05  # only inputs quicker than this are traced
 TRACE_SHARE = 0.1  # of the phase's budget, at most, for analysing the patterns seen only at run time
 HARVEST_SHARE = 0.05  # of the phase's budget, at most, for harvesting valid inputs
 PLACE_SHARE = 0.25  # of the phase's budget, at most, for placing attacks inside them
 PLACED = 4  # attacks (the best ranked) placed inside harvested inputs
+ENCLOSED = 24  # characters pumped between the two ends the code tests its input for
 
 
 def _generated(text: str, prefix: str, pump: str, suffix: str) -> bool:
@@ -148,7 +153,7 @@ class PumpSearch:
         data = regex_data(session)
         if data is None:
             return None if session.regex is None else ([], [])
-        attacks, dictionary = data
+        attacks, dictionary, end_pairs = data
         from perfkit.fuzzers import _regex_seeds as regex
         from perfkit.fuzzers._regex_redos import class_mates
 
@@ -175,7 +180,10 @@ class PumpSearch:
                 sample = session.evaluate(*session.unbind({**bound, slot: value[: session.max_size]}))
                 return sample.time_s if session.feedback(sample) is not None else 0.0
 
+            seeds_end = time.monotonic() + SEED_SHARE * budget  # a slow target must leave time for the rest
             for text in seeds[:SEEDS]:
+                if time.monotonic() >= seeds_end:
+                    break
                 measure(text)
             if any(f.outcome == "timeout" for f in session.corpus):  # a seed ran past the limit: the slowest
                 session.notes.append(f"pump: a regex seed ran past the time limit ({len(attacks)} attack(s))")
@@ -240,6 +248,7 @@ class PumpSearch:
                 value = convert(text, like)
                 if value is not None:
                     patterns.extend(from_value(slot, value, random.Random(0), origin="regex-read")[:6])
+            patterns.extend(enclosed(slot, like, end_pairs, dictionary))
         if attacks or seeds:
             session.notes.append(
                 f"pump: {len(attacks)} regex attack(s), {len(seeds)} seed(s); {passed} attack form(s) passed the "
@@ -293,7 +302,7 @@ class Pumping:
         # variants of validated attacks, validated attacks, then every bare attack and its letters, then the
         # attacks behind leading strings
         # (a validated form was measured at N already: the variants of it that were not come first)
-        first = {"regex-mate": 0, "regex-validated": 1, "regex": 2, "regex-read": 3, "regex-context": 4}
+        first = {"regex-mate": 0, "regex-validated": 1, "regex": 2, "regex-read": 3, "enclosed": 4, "regex-context": 5}
         next_look = 0.0
         while not session.expired() and not self.censored:
             if late is not None and time.monotonic() >= next_look:
@@ -303,7 +312,7 @@ class Pumping:
                     late = None
                     tokens, found = got
                     self.add_tokens(tokens)
-                    queue[:0] = sorted(found, key=lambda p: first.get(p.origin, 4))  # the regex attacks first
+                    queue[:0] = sorted(found, key=lambda p: first.get(p.origin, 5))  # the regex attacks first
                     continue
             if queue and (not self.scored or self.rng.random() < 0.5):
                 candidate = queue.pop(0)
@@ -371,6 +380,21 @@ class Pumping:
             self.session.notes.append(f"pump: {pattern.show()} ran past the time limit at size {len(value)}")
             return None
         return self.session.feedback(sample) or 0.0
+
+
+def enclosed(slot: str, like: Any, ends: list[tuple[str, str]], tokens: list[str]) -> list[Pattern]:
+    """Patterns between the (first, last) strings the code tests its input's ends for (a quoted value: work
+    that only starts when both quotes are there), pumping each character of the regex dictionary (punctuation
+    first), then a few separators."""
+    own = sorted(dict.fromkeys(c for token in tokens for c in token), key=lambda c: c.isalnum())
+    letters = list(dict.fromkeys([*own, *GENERIC_CHARS]))[:ENCLOSED]
+    out = []
+    for first, last in ends:
+        for letter in letters:
+            parts = [convert(x, like) for x in (first, letter, last)]
+            if all(p is not None for p in parts):
+                out.append(Pattern(slot, *parts, origin="enclosed"))
+    return out
 
 
 def harvest_slot(session: Session, bound: dict[str, Any], slot: str, *, budget: float) -> list[str]:
@@ -454,12 +478,16 @@ def code_tokens(session: Session) -> list[str]:
     return list(dict.fromkeys([*tokens, *string_constants(session.func)]))
 
 
-def analyse(func: Any, max_size: int) -> tuple[list[Any], list[str]]:
+def analyse(func: Any, max_size: int) -> tuple[list[Any], list[str], list[tuple[str, str]]]:
     """The attacks on the regexes ``func`` reaches, best first (unchecked: the pattern search measures them
-    through the target), and the regex dictionary."""
+    through the target), the regex dictionary, and the (first, last) strings the code tests its input's two ends
+    for (``s[0] == '"' and s[-1] == '"'``)."""
     from perfkit.fuzzers import _regex_seeds as regex
+    from perfkit.fuzzers._regex_find import reach
 
-    return list(regex.regex_attacks(func, max_len=max_size, check=False)), list(regex.regex_dictionary(func))
+    found = reach(func)
+    attacks = list(regex.regex_attacks(func, max_len=max_size, check=False, reached=found))
+    return attacks, list(regex.regex_dictionary(func, reached=found)), list(found.ends)
 
 
 def analyse_entry(payload: tuple[Any, int, str], emit: Any) -> None:
@@ -479,7 +507,7 @@ def analyse_entry(payload: tuple[Any, int, str], emit: Any) -> None:
     emit({"kind": "done"})
 
 
-def regex_data(session: Session) -> tuple[list[Any], list[str]] | None:
+def regex_data(session: Session) -> tuple[list[Any], list[str], list[tuple[str, str]]] | None:
     """The regex analysis for this session: read from the file the campaign's analysis worker writes, or run
     here when there is no such worker. None while the file is not there yet (``session.regex`` stays None), or
     when there is no analysis to be had (``session.regex`` is then ``()``, with a note)."""
@@ -501,7 +529,7 @@ def regex_data(session: Session) -> tuple[list[Any], list[str]] | None:
         session.notes.append(f"pump: regex analysis failed ({data[1]})")
         session.regex = ()
         return None
-    session.regex = (list(data[0]), list(data[1]))
+    session.regex = (list(data[0]), list(data[1]), list(data[2]))
     return session.regex
 
 

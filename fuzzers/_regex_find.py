@@ -36,6 +36,7 @@ _SKIP_MODULES = frozenset(
 )
 _GUARD_CALLS = {"startswith", "endswith", "find", "index", "split", "partition", "count"}
 _RE_FLAGS = re.IGNORECASE | re.LOCALE | re.MULTILINE | re.DOTALL | re.UNICODE | re.VERBOSE | re.ASCII
+_MAX_ENDS = 4  # (first, last) pairs kept from one function
 _REGEXY = re.compile(r"[*+?{}\[\]\\()|^$]")
 
 
@@ -64,6 +65,7 @@ class Reach:
     functions: list[str] = field(default_factory=list)
     guard_modules: dict[str, str] = field(default_factory=dict)  # each guard: the module of the first code testing it
     members: list[str] = field(default_factory=list)  # guards tested as ``"j" in s``: the input must contain them
+    ends: list[tuple[str, str]] = field(default_factory=list)  # (first, last): one function tests both ends for them
 
 
 def _unwrap(obj: Any) -> Any:
@@ -483,6 +485,12 @@ class _Walker:
     def calls(self, tree: ast.AST, evaluator: _Evaluator, where: str, first: int, depth: int) -> None:
         _local_constants(tree, evaluator)
         module = str(evaluator.namespace.get("__name__", ""))
+        opens: list[str] = []
+        closes: list[str] = []
+        for node in ast.walk(tree):
+            _end_test(node, opens, closes)
+        pairs = [(o, c) for o in dict.fromkeys(opens) for c in dict.fromkeys(closes)]
+        self.reach.ends.extend(pair for pair in pairs[:_MAX_ENDS] if pair not in self.reach.ends)
         for node in ast.walk(tree):
             self.guard(node, module)
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute | ast.Name):
@@ -588,6 +596,44 @@ class _Walker:
         self.reach.guards = list(dict.fromkeys(self.reach.guards))
         self.reach.members = list(dict.fromkeys(self.reach.members))
         return self.reach
+
+
+def _end_test(node: ast.AST, opens: list[str], closes: list[str]) -> None:
+    """Record the constant a test compares a string's first or last character (or start or end) with:
+    ``s[0] != '"'``, ``s[:1] == "("``, ``s[-1] == '"'``, ``s[-1:]``, ``s.startswith("<")``, ``s.endswith(">")``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1:
+        arg = node.args[0]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and 0 < len(arg.value) <= 4:
+            if node.func.attr == "startswith":
+                opens.append(arg.value)
+            elif node.func.attr == "endswith":
+                closes.append(arg.value)
+        return
+    if not isinstance(node, ast.Compare) or len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
+        return
+    sides = [node.left, node.comparators[0]]
+    constant = next((x.value for x in sides if isinstance(x, ast.Constant) and isinstance(x.value, str)), None)
+    subscript = next((x for x in sides if isinstance(x, ast.Subscript)), None)
+    if not constant or len(constant) > 4 or subscript is None:
+        return
+    index = subscript.slice
+    if isinstance(index, ast.Slice):
+        first = index.lower is None and _int(index.upper) == len(constant)
+        last = index.upper is None and _int(index.lower) == -len(constant)
+    else:
+        first, last = _int(index) == 0, _int(index) == -1
+    if first:
+        opens.append(constant)
+    elif last:
+        closes.append(constant)
+
+
+def _int(node: ast.AST | None) -> int | None:
+    """The value of an int literal, negative ones included (``-1`` is a unary minus in the tree)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _int(node.operand)
+        return None if inner is None else -inner
+    return node.value if isinstance(node, ast.Constant) and type(node.value) is int else None
 
 
 def _local_imports(tree: ast.AST, globals_: dict[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,8 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from re import _constants as sre_c  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, Literal
 
 from perfkit.fuzzers._regex_tree import (
@@ -50,7 +52,7 @@ from perfkit.fuzzers._regex_tree import (
 
 from perfkit.errors import InvalidArgument
 
-__all__ = ["Attack", "analyse", "class_mates", "growth", "literal_runs", "timings", "verify", "ways"]
+__all__ = ["Attack", "analyse", "class_mates", "growth", "literal_runs", "risk", "timings", "verify", "ways"]
 
 _BIG_BOUND = 16  # a bounded repeat {m,n} with n at least this counts as unbounded
 _LONG = 64  # a repeat bounded below this absorbs a bounded run only: adjacent to another, a constant factor
@@ -461,6 +463,38 @@ def class_mates(pattern: str, flags: int, char: str, *, limit: int = 3) -> list[
     mark = tuple(char in x for x in sets)
     universe = sorted(frozenset().union(*sets), key=lambda c: (c.isascii(), not c.isprintable(), ord(c)))
     return [c for c in universe if c != char and tuple(c in x for x in sets) == mark][:limit]
+
+
+def risk(pattern: str, flags: int = 0) -> tuple[int, int]:
+    """A cheap pre-screen (one parse, no analysis): (1 when an unbounded repeat sits inside another, else 0; the
+    most unbounded repeats in one sequence, groups spliced in). Patterns are analysed riskiest first, so that a
+    large table (hundreds of rule patterns) gets its dangerous ones analysed within the time budget."""
+    try:
+        tree = list(sre_parse.parse(pattern, flags))
+    except (re.error, OverflowError, RecursionError, ValueError, TypeError):
+        return (0, 0)
+    best = [0, 0]
+
+    def sequence(items: Any, inside: bool) -> int:
+        count = 0
+        for op, av in items:
+            if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
+                unbounded = av[1] == sre_c.MAXREPEAT or av[1] >= _BIG_BOUND
+                count += unbounded
+                best[0] = max(best[0], int(unbounded and inside))
+                sequence(av[2], inside or unbounded)
+            elif op is sre_c.SUBPATTERN:
+                count += sequence(av[3], inside)
+            elif op is sre_c.BRANCH:
+                for branch in av[1]:
+                    sequence(branch, inside)
+            elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT, getattr(sre_c, "ATOMIC_GROUP", None)):
+                sequence(av[1] if op is not getattr(sre_c, "ATOMIC_GROUP", None) else av, inside)
+        best[1] = max(best[1], count)
+        return count
+
+    sequence(tree, False)
+    return best[0], best[1]
 
 
 # ---- empirical check

@@ -20,7 +20,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from perfkit.fuzzers._regex_find import FoundRegex, Reach, reach
-from perfkit.fuzzers._regex_redos import Attack, analyse, literal_runs, verify
+from perfkit.fuzzers._regex_redos import Attack, analyse, literal_runs, risk, verify
 
 from perfkit.errors import InvalidArgument
 
@@ -119,27 +119,34 @@ def _enclosures(attack: Attack, reached: Reach) -> tuple[tuple[str, str], ...]:
 
 
 def regex_attacks(
-    func: Callable[..., Any], *, max_len: int, check: bool = True, time_budget: float = 10.0
+    func: Callable[..., Any],
+    *,
+    max_len: int,
+    check: bool = True,
+    time_budget: float = 10.0,
+    reached: Reach | None = None,
 ) -> list[Attack]:
     """Attacks on the regexes ``func`` reaches (best first): exponential before polynomial, then by degree, direct
     regexes before those only present in a reached module. The analysis stops when ``time_budget`` seconds are
-    spent (direct regexes are analysed first); with ``check``, each attack is then timed at growing ``k`` in a
-    child process (:func:`verify`) in the time left; the ones that do not grow go last."""
+    spent (direct regexes are analysed first, the riskiest first: :func:`~._regex_redos.risk`); with ``check``,
+    each attack is then timed at growing ``k`` in a child process (:func:`verify`) in the time left; the ones that
+    do not grow go last."""
     _check_len(max_len)
     if not callable(func):
         raise InvalidArgument("func", func, "pass the target function (a callable)")
     if not isinstance(time_budget, int | float) or time_budget <= 0:
         raise InvalidArgument("time_budget", time_budget, "pass a positive number of seconds")
     deadline = time.monotonic() + time_budget
-    found = reach(func)
+    found = reached if reached is not None else reach(func)
     attacks: list[tuple[int, Attack]] = []
-    for regex in found.regexes[:_MAX_PATTERNS]:
+    ordered = sorted(found.regexes, key=lambda r: (not r.direct, [-x for x in risk(r.pattern, r.flags)], r.depth))
+    for regex in ordered[:_MAX_PATTERNS]:
         if time.monotonic() >= deadline:
             break
         for attack in analyse(regex.pattern, regex.flags, search=regex.search):
             attack = replace(attack, where=regex.where, contexts=_contexts(regex, found))
             attack = replace(attack, members=_members(regex, found))
-            attack = replace(attack, enclosures=_enclosures(attack, found))
+            attack = replace(attack, enclosures=(*_enclosures(attack, found), *found.ends[:2]))
             attacks.append((0 if regex.direct else 1, attack))
     attacks.sort(key=lambda pair: (pair[1].rank, pair[0]))
     ordered = [a for _, a in attacks]
@@ -215,9 +222,9 @@ def regex_seeds(func: Callable[..., Any], *, max_len: int, attacks: list[Attack]
     return [s for s in dict.fromkeys(firsts + rest) if len(s) <= max_len]
 
 
-def regex_dictionary(func: Callable[..., Any], *, limit: int = 400) -> list[str]:
+def regex_dictionary(func: Callable[..., Any], *, limit: int = 400, reached: Reach | None = None) -> list[str]:
     """libFuzzer dictionary entries: the code's short string constants and the literal runs of its regexes."""
-    found = reach(func)
+    found = reached if reached is not None else reach(func)
     entries = [c for c in found.constants if len(c) <= 32]
     for regex in found.regexes:
         entries.extend(literal_runs(regex.pattern, regex.flags))
@@ -225,12 +232,11 @@ def regex_dictionary(func: Callable[..., Any], *, limit: int = 400) -> list[str]
 
 
 def _forms(attack: Attack) -> list[Attack]:
-    """The attack bare with each failing suffix, then holding each member (``"j" in s``) before its suffix,
-    then between each enclosure (the input seen around the regex's
+    """The attack bare with each failing suffix, then between each enclosure (the input seen around the regex's
     subject at run time; a non-empty suffix too, as the program may strip an empty one), then behind each
-    leading context (main suffix first), and behind the first contexts holding the first member."""
+    leading context (main suffix first); last, holding each member (``"j" in s``) before its suffix, bare and
+    behind the first contexts."""
     forms = [attack] + [replace(attack, suffix=x) for x in attack.suffixes]
-    forms += [replace(attack, suffix=m + attack.suffix) for m in attack.members]  # "j" in s, before the regex
     for lead, trail in attack.enclosures:
         ends = dict.fromkeys([attack.suffix, *[x for x in attack.suffixes if x.strip()][:1]])
         forms.extend(replace(attack, prefix=lead + attack.prefix, suffix=end + trail) for end in ends)
@@ -241,8 +247,14 @@ def _forms(attack: Attack) -> list[Attack]:
         )
     for context in attack.contexts:
         forms.append(replace(attack, prefix=context + attack.prefix))
-    for context in attack.contexts[:4] if attack.members else ():  # a leading string and a member together
-        forms.append(replace(attack, prefix=context + attack.prefix, suffix=attack.members[0] + attack.suffix))
+    # last, what the code tests the input for containing ("j" in s), before the failing suffix: bare, then behind
+    # the first leading strings (a member the form already holds needs no second copy)
+    for member in attack.members:
+        forms += [replace(attack, suffix=member + attack.suffix)] if member not in attack.string(2) else []
+    for context in attack.contexts[:4] if attack.members else ():
+        member = attack.members[0]
+        if member not in context + attack.string(2):
+            forms.append(replace(attack, prefix=context + attack.prefix, suffix=member + attack.suffix))
     for context in attack.contexts[:4]:
         forms.extend(replace(attack, prefix=context + attack.prefix, suffix=x) for x in attack.suffixes[:2])
     return forms
