@@ -4,7 +4,9 @@ with the module) and as ``perfkit optimize`` now patches it (lazy: :mod:`perfkit
 Four small kernels (sorting, a sum of squares) are made by the numba proposer in a temporary folder, each in its
 own module, and compiled once so that numba's disk cache holds them. Then, each in a fresh process (median of
 ``--runs``): Python with the modules imported and never called; and with each kernel's first call (the lazy form
-switched on at once, as after its budget), the first kernel and the three others timed apart.
+switched on at once, as after its budget), the first kernel and the three others timed apart. Then workloads
+that sort lists with ``bubble`` for about 0.1, 0.5 and 2 s (as the original runs them): each whole process timed
+with the original, the eager kernel and the lazy one.
 
     python benchmarks/numba_startup.py [--runs 7]
 """
@@ -81,6 +83,16 @@ print(imported - start, *firsts, "numba" in sys.modules, "scipy.linalg" in sys.m
 """
 
 
+WORKLOAD = """
+import sys, time
+start = time.perf_counter()
+module = __import__(sys.argv[1])
+for _ in range(int(sys.argv[2])):
+    module.bubble(list(range(300, 0, -1)))
+print(time.perf_counter() - start)
+"""
+
+
 def build(folder: Path) -> None:
     """The eager and lazy sources of the four kernels in ``folder``, compiled once (numba's cache filled)."""
     from perfkit.optimizers._types import Context
@@ -109,8 +121,31 @@ def build(folder: Path) -> None:
         assert lazy is not None
         (folder / f"eager_{name}.py").write_text(candidate.source)
         (folder / f"lazy_{name}.py").write_text(lazy)
+    (folder / "original_bubble.py").write_text(FUNCTIONS)
     for form in ("eager", "lazy"):
         _run(folder, form, call=True)  # compiles once; numba's cache keeps it beside each module
+
+
+def workloads(folder: Path, runs: int) -> list[str]:
+    """Whole processes sorting for about 0.1, 0.5 and 2 s of the original's time: original, eager, lazy."""
+    per_call = _workload(folder, "original_bubble", 20) / 20
+    lines = []
+    for seconds in (0.1, 0.5, 2.0):
+        calls = max(1, round(seconds / per_call))
+        times = {m: statistics.median(_workload(folder, m, calls) for _ in range(runs)) for m in _FORMS}
+        shown = ", ".join(f"{m.split('_')[0]} {t:.2f} s" for m, t in times.items())
+        lines.append(f"{calls:5d} calls (about {seconds} s in the original): {shown}")
+    return lines
+
+
+_FORMS = ("original_bubble", "eager_bubble", "lazy_bubble")
+
+
+def _workload(folder: Path, module: str, calls: int) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", WORKLOAD, module, str(calls)], cwd=folder, capture_output=True, text=True, check=True
+    )
+    return float(out.stdout)
 
 
 def _source(name: str) -> str:
@@ -149,6 +184,9 @@ def main() -> None:
                 f"first kernel's first call {first:.3f} s, each next kernel {others:.3f} s; "
                 f"all 4 in use {total:.3f} s (scipy.linalg loaded: {scipy_used})"
             )
+        print("workloads, whole process from the import on:")
+        for line in workloads(folder, args.runs):
+            print("  " + line)
 
 
 if __name__ == "__main__":
