@@ -117,6 +117,19 @@ def test_the_best_pure_python_candidate_runs_until_the_switch(tmp_path: Path) ->
     assert module.LOG == ["plain", "plain", "kernel", "kernel"]
 
 
+@pytest.mark.parametrize(
+    "tail", ["scaled = functools.lru_cache(scaled)", "SCALE_DOC = scaled.__doc__", "import os as scaled"]
+)
+def test_a_pure_python_candidate_using_the_name_at_its_top_level_is_not_the_plain_version(tail: str) -> None:
+    plain = f"import functools\n\n\ndef scaled(xs, factor=2, *, offset=0):\n    return xs\n\n\n{tail}\n"
+    lazy = lazy_source(stand_in("scaled"), "scaled", plain=plain)
+    assert (
+        lazy is not None
+        and "_pk_plain_scaled" not in lazy
+        and "return _pk_py_scaled(xs, factor, offset=offset)" in lazy
+    )
+
+
 def test_strings_spanning_lines_keep_their_text_inside_the_loader(tmp_path: Path) -> None:
     text = '_PK_TEXT = """first\n  second\nthird"""\n_PK_F = f"""{1 + 1}\n x"""'
     module = load(tmp_path, lazy_source(stand_in("total", extra=text), "total") or "")

@@ -232,7 +232,8 @@ def _bound_names(source: str) -> set[str]:
 
 def _renamed_def(source: str, name: str, new_name: str) -> str | None:
     """``source`` with its module-level ``def name`` named ``new_name`` (calls inside it keep the old name, so a
-    recursive call goes through the patched function), or None when it has none."""
+    recursive call goes through the patched function), or None when it has none or its top level uses the name
+    otherwise (the patched function is defined after it)."""
     tree = _parse(source)
     found = _last_def(tree, name) if tree is not None else None
     if found is None:
@@ -242,7 +243,11 @@ def _renamed_def(source: str, name: str, new_name: str) -> str | None:
     if f"def {name}(" not in line:
         return None
     lines[found.lineno - 1] = line.replace(f"def {name}(", f"def {new_name}(", 1)
-    return "".join(lines)
+    renamed = "".join(lines)
+    top = symtable.symtable(renamed, "<plain>", "exec")
+    if name in top.get_identifiers():  # its top level still binds or reads the name (``f = cache(f)``)
+        return None
+    return renamed
 
 
 def _indented(source: str, prefix: str = "    ") -> str:
