@@ -34,6 +34,8 @@ _MAX_CONTEXTS = 16
 _EXP_TOP = 48
 _EXP_FLAT = 8  # measured sizes (k from 6 by 2) after which an exponential form that stays flat is dropped
 _SCREENED = 8  # polynomial attacks measured once before the climbs, to order them
+_MARKUP_WORDS = 8  # the first constants of the walk (the target's own) read as tag and attribute names
+_MAX_MARKUP = 3  # attribute-value enclosures tried
 _MAX_MEMBERS = 3  # strings the input must contain, tried before an attack's failing suffix
 
 
@@ -118,6 +120,20 @@ def _enclosures(attack: Attack, reached: Reach) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(out))[:_MAX_ENCLOSURES]
 
 
+def _markup(reached: Reach) -> tuple[tuple[str, str], ...]:
+    """For code that tokenizes markup (its short constants, guards or regexes hold ``<``): an attribute
+    value, ``<tag name="...">``, named by the first short words among the constants of the target's own code (the
+    caller names the tags and attributes it lets through: a sanitizer's allow-list), each word as the tag and
+    another as the attribute."""
+    texts = [*reached.guards, *(c for c in reached.constants if len(c) <= 4)]
+    texts += [r.pattern for r in reached.regexes[:_MAX_TOKENS]]
+    if not any("<" in t for t in texts):  # (a C tokenizer, ElementTree's, leaves no "=" to read)
+        return ()
+    words = [c for c in reached.constants[:_MARKUP_WORDS] if c.isalnum() and c.isascii() and len(c) <= 12]
+    pairs = [(tag, name) for tag in words for name in words if tag != name]
+    return tuple((f'<{tag} {name}="', f'">{tag}</{tag}>') for tag, name in pairs[:_MAX_MARKUP])
+
+
 def regex_attacks(
     func: Callable[..., Any],
     *,
@@ -146,7 +162,8 @@ def regex_attacks(
         for attack in analyse(regex.pattern, regex.flags, search=regex.search):
             attack = replace(attack, where=regex.where, contexts=_contexts(regex, found))
             attack = replace(attack, members=_members(regex, found))
-            attack = replace(attack, enclosures=(*_enclosures(attack, found), *found.ends[:2]))
+            around = (*_enclosures(attack, found), *found.ends[:2], *_markup(found))
+            attack = replace(attack, enclosures=around)
             attacks.append((0 if regex.direct else 1, attack))
     attacks.sort(key=lambda pair: (pair[1].rank, pair[0]))
     ordered = [a for _, a in attacks]

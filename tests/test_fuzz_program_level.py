@@ -1,14 +1,19 @@
 """Program-level reach of the pattern search (issue 15): the two ends the code tests its input for (a quoted
-value whose loop only runs between both quotes), and a large rule table whose dangerous pattern sits far down."""
+value whose loop only runs between both quotes), a large rule table whose dangerous pattern sits far down, and an
+attribute value of markup that the caller's allow-list lets through."""
 
 from __future__ import annotations
 
 import re
+import time
+from html.parser import HTMLParser
+from xml.etree import ElementTree
 
+import pytest
 from perfkit.fuzzers._pump import PumpSearch, enclosed
 from perfkit.fuzzers._regex_find import reach
 from perfkit.fuzzers._regex_redos import risk
-from perfkit.fuzzers._regex_seeds import regex_attacks
+from perfkit.fuzzers._regex_seeds import regex_attacks, validate
 
 from tests._fuzz_support import session_for
 
@@ -119,3 +124,76 @@ def test_the_regex_sources_hand_the_enclosed_patterns_to_the_search(tmp_path) ->
     assert got is not None
     quoted = [(p.prefix, p.segment, p.suffix) for p in got[1] if p.origin == "enclosed"]
     assert ("'", "\\", "'") in quoted[:4]  # the regex dictionary's backslash, among the first pumped
+
+
+CSS = re.compile(r"^([-:,.\s\w]|\w-\w)*$")  # exponential on 'a-' * k + '@'
+
+
+class _Collect(HTMLParser):
+    def __init__(self, allowed):
+        super().__init__()
+        self.allowed, self.out = allowed, []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if (tag, name) in self.allowed and value is not None:
+                self.out.append(check_css(value))
+
+
+def check_css(value):
+    return bool(CSS.match(value))
+
+
+def sanitize_html(text, allowed):  # the standard library's HTML tokenizer
+    parser = _Collect(allowed)
+    parser.feed(text)
+    return parser.out
+
+
+TAG = re.compile(r'<(\w+)((?:\s+\w+="[^"]*")*)\s*>')
+ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+def sanitize_regex(text, allowed):  # a tokenizer of its own
+    if "<" not in text or "=" not in text:
+        return []
+    return [check_css(v) for t in TAG.finditer(text) for k, v in ATTR.findall(t.group(2)) if (t.group(1), k) in allowed]
+
+
+def sanitize_xml(text, allowed):  # ElementTree
+    if not text.startswith("<"):
+        return []
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return []
+    return [check_css(v) for k, v in root.attrib.items() if (root.tag, k) in allowed]
+
+
+def by_parser(s):
+    return sanitize_html(s, {("b", "title")})
+
+
+def by_regex(s):
+    return sanitize_regex(s, {("b", "title")})
+
+
+def by_xml(s):
+    return sanitize_xml(s, {("b", "title")})
+
+
+@pytest.mark.parametrize("target", [by_parser, by_regex, by_xml])
+def test_an_attack_inside_an_attribute_value_the_caller_allows(target) -> None:
+    """The regex only sees the value of an attribute the caller lets through (a sanitizer's allow-list): the
+    attack goes inside ``<b title="...">``, named by the caller's own constants, and is validated through the
+    real target (an exponential regex: its growth is far above timing noise)."""
+
+    def measure(text: str) -> float:
+        start = time.process_time()
+        target(text)
+        return time.process_time() - start
+
+    attacks = [a for a in regex_attacks(target, max_len=70, check=False) if a.pattern == CSS.pattern]
+    assert attacks and ('<b title="', '">b</b>') in attacks[0].enclosures
+    kept = validate(attacks[:3], measure, max_len=70, budget=20.0, enough=0.02)
+    assert kept and kept[0][0].startswith('<b title="')  # kept: its cost grew faster than its length
