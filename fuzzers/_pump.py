@@ -389,8 +389,8 @@ def enclosed(slot: str, like: Any, ends: list[tuple[str, str]], tokens: list[str
     own = sorted(dict.fromkeys(c for token in tokens for c in token), key=lambda c: c.isalnum())
     letters = list(dict.fromkeys([*own, *GENERIC_CHARS]))[:ENCLOSED]
     out = []
-    for first, last in ends:
-        for letter in letters:
+    for letter in letters:  # each letter between every pair first: the pair that lets the work run is unknown
+        for first, last in ends:
             parts = [convert(x, like) for x in (first, letter, last)]
             if all(p is not None for p in parts):
                 out.append(Pattern(slot, *parts, origin="enclosed"))
@@ -481,13 +481,17 @@ def code_tokens(session: Session) -> list[str]:
 def analyse(func: Any, max_size: int) -> tuple[list[Any], list[str], list[tuple[str, str]]]:
     """The attacks on the regexes ``func`` reaches, best first (unchecked: the pattern search measures them
     through the target), the regex dictionary, and the (first, last) strings the code tests its input's two ends
-    for (``s[0] == '"' and s[-1] == '"'``)."""
+    for (``s[0] == '"' and s[-1] == '"'``), with one character of each class of the code-point tables it looks up
+    as both ends."""
     from perfkit.fuzzers import _regex_seeds as regex
     from perfkit.fuzzers._regex_find import reach
 
     found = reach(func)
     attacks = list(regex.regex_attacks(func, max_len=max_size, check=False, reached=found))
-    return attacks, list(regex.regex_dictionary(func, reached=found)), list(found.ends)
+    # the characters code classifying code points names (ord(c) == 0x200c) and one of each class its tables hold:
+    # dictionary entries, and each class's character as both ends (a letter that must stand on either side)
+    dictionary = [*found.code_points, *found.classes, *regex.regex_dictionary(func, reached=found)]
+    return attacks, list(dict.fromkeys(dictionary)), [*found.ends, *((c, c) for c in found.classes)]
 
 
 def analyse_entry(payload: tuple[Any, int, str], emit: Any) -> None:

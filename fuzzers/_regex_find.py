@@ -37,6 +37,7 @@ _SKIP_MODULES = frozenset(
 _GUARD_CALLS = {"startswith", "endswith", "find", "index", "split", "partition", "count"}
 _RE_FLAGS = re.IGNORECASE | re.LOCALE | re.MULTILINE | re.DOTALL | re.UNICODE | re.VERBOSE | re.ASCII
 _MAX_ENDS = 4  # (first, last) pairs kept from one function
+_MAX_CLASSES = 8  # characters kept from code-point comparisons, and from code-point tables
 _REGEXY = re.compile(r"[*+?{}\[\]\\()|^$]")
 
 
@@ -66,6 +67,8 @@ class Reach:
     guard_modules: dict[str, str] = field(default_factory=dict)  # each guard: the module of the first code testing it
     members: list[str] = field(default_factory=list)  # guards tested as ``"j" in s``: the input must contain them
     ends: list[tuple[str, str]] = field(default_factory=list)  # (first, last): one function tests both ends for them
+    code_points: list[str] = field(default_factory=list)  # characters code that calls ord() compares code points with
+    classes: list[str] = field(default_factory=list)  # one character per class of a code-point table it looks up
 
 
 def _unwrap(obj: Any) -> Any:
@@ -350,6 +353,8 @@ class _Walker:
         tree = _source_tree(func)
         imported = _local_imports(tree, func.__globals__) if tree is not None else {}
         namespace.update(imported)  # ``from . import parser as p`` inside the function: ``p.X`` reads the module
+        if "ord" in names and tree is not None:  # a code point compared with a constant: that character
+            self.reach.code_points.extend(_compared_code_points(tree))
         for name in names | set(imported):
             if name in namespace:
                 self.referenced(namespace[name], name, where, depth, names)
@@ -398,6 +403,8 @@ class _Walker:
         if bound is not None:
             self.add(bound[0], 0, where, depth, direct=True, name=name, method=bound[1])
         elif isinstance(value, list | tuple | dict) and value:  # a table of patterns (a lexer's token rules)
+            if isinstance(value, dict) and "ord" in names:
+                self.reach.classes.extend(_table_classes(value))
             for pattern, flags, method in _patterns_in(value, depth=1):
                 self.add(pattern, flags, f"{where}:{name}", depth, direct=True, name=None, method=method)
             items = list(value.values() if isinstance(value, dict) else value)[:50]
@@ -419,6 +426,8 @@ class _Walker:
                     owner = getattr(got, "__self__", None)
                     if isinstance(got, types.MethodType) and not isinstance(owner, type | types.ModuleType):
                         self.push(type(owner), depth + 1)  # and the methods of the instance it is bound to
+                elif isinstance(got, dict) and "ord" in names:  # ``table.get(ord(c))``: a code-point table
+                    self.reach.classes.extend(_table_classes(got))
                 elif isinstance(got, types.ModuleType) and got.__name__.startswith(value.__name__ + "."):
                     if got.__name__ not in self.modules:  # ``import pkg.mod`` then ``pkg.mod.f``
                         self.referenced(got, attr, where, depth, names)
@@ -595,6 +604,8 @@ class _Walker:
         self.reach.constants = list(dict.fromkeys(c for c in self.reach.constants if 0 < len(c) <= 80))
         self.reach.guards = list(dict.fromkeys(self.reach.guards))
         self.reach.members = list(dict.fromkeys(self.reach.members))
+        self.reach.code_points = list(dict.fromkeys(self.reach.code_points))[:_MAX_CLASSES]
+        self.reach.classes = list(dict.fromkeys(self.reach.classes))[:_MAX_CLASSES]
         return self.reach
 
 
@@ -626,6 +637,42 @@ def _end_test(node: ast.AST, opens: list[str], closes: list[str]) -> None:
         opens.append(constant)
     elif last:
         closes.append(constant)
+
+
+def _code_point(value: Any) -> str | None:
+    """The character of a code point outside ASCII (ASCII numbers are too often plain numbers), or None."""
+    if type(value) is int and 0x80 <= value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF:
+        return chr(value)
+    return None
+
+
+def _compared_code_points(tree: ast.AST) -> list[str]:
+    """The characters of the int constants a function that calls ``ord`` compares something with
+    (``cp == 0x200c``, ``ord(c) in (0x5f3, 0x5f4)``)."""
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for side in [node.left, *node.comparators]:
+                items = side.elts if isinstance(side, ast.Tuple | ast.List | ast.Set) else [side]
+                out.extend(c for x in items if (c := _code_point(_int(x))) is not None)
+    return out
+
+
+def _table_classes(table: dict[Any, Any]) -> list[str]:
+    """One character per value of a table keyed by code points (a Unicode property table: the joining type of
+    each letter), the first key of each value, at most a few values; nothing when its keys are not code points."""
+    first: dict[Any, str] = {}
+    for key, value in list(table.items())[:100_000]:
+        char = _code_point(key)
+        if char is None:
+            return []
+        try:
+            first.setdefault(value, char)
+        except TypeError:  # an unhashable value: not a property table
+            return []
+        if len(first) >= _MAX_CLASSES:
+            break
+    return list(first.values())
 
 
 def _int(node: ast.AST | None) -> int | None:

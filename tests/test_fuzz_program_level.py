@@ -197,3 +197,48 @@ def test_an_attack_inside_an_attribute_value_the_caller_allows(target) -> None:
     assert attacks and ('<b title="', '">b</b>') in attacks[0].enclosures
     kept = validate(attacks[:3], measure, max_len=70, budget=20.0, enough=0.02)
     assert kept and kept[0][0].startswith('<b title="')  # kept: its cost grew faster than its length
+
+
+# a property table keyed by code points (the joining type of each letter), as Unicode-handling code keeps one
+JOINING = {0x622: "R", 0x628: "D", 0x62A: "D", 0x640: "C", 0x64B: "T", 0x6C0: "R", 0xA872: "L"}
+
+
+def joiner_ok(label, pos):
+    """Like IDNA's CONTEXTJ rule: a joiner needs a joining letter before it and after it (each scan runs to the
+    label's end when there is none: quadratic over a label of joiners)."""
+    before = any(JOINING.get(ord(label[i])) in ("L", "D") for i in range(pos - 1, -1, -1))
+    after = any(JOINING.get(ord(label[i])) in ("R", "D") for i in range(pos + 1, len(label)))
+    return before and after
+
+
+def check_label(label):
+    for pos, char in enumerate(label):
+        cp = ord(char)
+        if cp == 0x200C and not joiner_ok(label, pos):
+            raise ValueError("joiner out of context")
+        if ord(char) in (0x5F3, 0x5F4) and pos == 0:
+            raise ValueError("geresh first")
+    return label
+
+
+def encode(domain: str) -> str:
+    return ".".join(check_label(part) for part in domain.split("."))
+
+
+def test_code_points_the_code_compares_and_one_letter_per_table_class() -> None:
+    found = reach(encode)
+    assert {"\u200c", "\u05f3", "\u05f4"} <= set(found.code_points)  # cp == 0x200C, ord(c) in (0x5F3, 0x5F4)
+    assert set(found.classes) == {"\u0622", "\u0628", "\u0640", "\u064b", "\ua872"}  # first key of each class
+
+
+def test_a_joiner_between_two_letters_of_one_class(tmp_path) -> None:
+    """The joiner pumped between two copies of a class's letter (a dual-joining letter stands on either side):
+    among the first enclosed patterns the search tries, and reached end to end."""
+    session, _ = session_for(encode, tmp_path, max_size=600, budget=3.0, timeout=1.0)
+    session.evaluate(("ab.c",), {})
+    bound = session.bind(("ab.c",), {})
+    assert bound is not None
+    got = PumpSearch(guided=True).regex_sources(session, bound, ["domain"])
+    assert got is not None
+    enclosed_first = [(p.prefix, p.segment, p.suffix) for p in got[1] if p.origin == "enclosed"][:8]
+    assert ("\u0628", "\u200c", "\u0628") in enclosed_first
