@@ -17,6 +17,12 @@ A function taking only strings and returning a string built character by charact
 ``out.append(piece)`` then ``"".join(out)``) gets a kernel that builds the result as code points
 (:mod:`perfkit.optimizers._numba_strings`).
 
+Also taken: ``bytes`` arguments as arrays of byte values, with the checks that wrap them folded
+(:mod:`._numba_bytes`); ``array.array`` arguments of doubles or int64 written in place; strings passed on to module
+helpers, and self-contained helpers imported from a sibling module (:mod:`._numba_imports`); a warning or logging
+prologue, run by the wrapper in Python (:mod:`._numba_prefix`); any ``raise`` (:mod:`._numba_prepare`); local 2-D
+tables used element by element, as 2-D arrays (:mod:`._numba_tables`).
+
 The wrapper (:mod:`perfkit.optimizers._numba_source`) converts each argument exactly or hands the call to a renamed
 copy of the original: ints within int64 are taken (every integer operation of the kernel is checked, and one that
 would leave int64 hands the call to the original: :mod:`perfkit.optimizers._numba_ints`); a rectangular, non-empty
