@@ -76,6 +76,7 @@ def test_the_kernel_takes_over_once_the_plain_version_has_spent_the_start_up(tmp
     module = load(tmp_path, lazy, module=f"lazy_{name}")
     original = load(tmp_path, stand_in(name), module=f"eager_{name}")  # its wrapper answers as the original
     module._pk_clock, module._pk_startup_left = ticking(0.1), lambda: 0.25
+    module._pk_share = lambda since, now: 1.0  # a whole CPU
     module._pk_defer_blas = lambda: None  # numba's registries are not this test's business
     inputs = SPELLINGS[name][3]
     for i in range(6):
@@ -86,6 +87,33 @@ def test_the_kernel_takes_over_once_the_plain_version_has_spent_the_start_up(tmp
         assert ran_kernel == (i >= 3), (i, module.LOG)  # 0.1 s a call: the third call passes 0.25 s
     assert getattr(module, f"_pk_run_{name}").__name__ == f"_pk_fast_{name}"
     assert module._PK_LIMIT == 2**31 and module._pk_math.pi > 3  # the kernel's top level, defined at the switch
+
+
+@pytest.mark.parametrize(("cpu_step", "switch_after"), [(0.1, 3), (0.05, 5), (0.025, 10)])
+def test_on_a_busy_machine_the_plain_version_runs_as_much_longer_as_the_start_up_takes(
+    tmp_path: Path, cpu_step: float, switch_after: int
+) -> None:
+    """Each call lasts 0.1 s by the clock, and the process gets a whole CPU, a half or a quarter of one (its CPU time
+    moves ``cpu_step`` a call): the switch comes once the plain version has had 0.24 s of CPU, after 3, 5 or 10
+    calls."""
+    module = load(tmp_path, lazy_source(stand_in("total"), "total") or "")
+    now = {"wall": 0.0, "cpu": 0.0}
+    plain = module._pk_py_total
+
+    def lasting(xs: list[int]) -> int:
+        now["wall"] += 0.1
+        now["cpu"] += cpu_step
+        return int(plain(xs))
+
+    module._pk_py_total, module._pk_startup_left = lasting, lambda: 0.24
+    module._pk_clock, module._pk_cpu = (lambda: now["wall"]), (lambda: now["cpu"])
+    module._pk_defer_blas = lambda: None
+    calls = 0
+    while module._pk_run_total is module._pk_rent_total and calls < 20:
+        assert module.total([1, 2]) == 3
+        calls += 1
+    assert calls == switch_after and module.LOG == []
+    assert module.total([1, 2]) == 3 and module.LOG == ["kernel"]
 
 
 def test_a_recursive_call_is_timed_once_with_the_outermost(tmp_path: Path) -> None:
@@ -101,6 +129,7 @@ def test_a_kernel_that_cannot_be_defined_leaves_the_plain_version(tmp_path: Path
     broken = stand_in("total", extra="import perfkit_no_such_module as _pk_missing")
     module = load(tmp_path, lazy_source(broken, "total") or "")
     module._pk_clock, module._pk_startup_left = ticking(1.0), lambda: 0.5
+    module._pk_share = lambda since, now: 1.0
     module._pk_defer_blas = lambda: None
     assert [module.total([1, 2, 3]) for _ in range(4)] == [6] * 4
     assert module._pk_run_total is module._pk_py_total and module.LOG == []
@@ -111,6 +140,7 @@ def test_the_best_pure_python_candidate_runs_until_the_switch(tmp_path: Path) ->
     plain += "    return [x * factor + offset for x in xs]\n"
     module = load(tmp_path, lazy_source(stand_in("scaled"), "scaled", plain=plain) or "")
     module._pk_clock, module._pk_startup_left = ticking(0.1), lambda: 0.15
+    module._pk_share = lambda since, now: 1.0
     module._pk_defer_blas = lambda: None
     results = [module.scaled([1, 2], 3, offset=1) for _ in range(4)]
     assert results == [[4, 7]] * 4

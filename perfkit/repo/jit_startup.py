@@ -4,7 +4,8 @@ A numba kernel costs every process that runs it a start-up: importing numba, num
 the kernel loaded from numba's disk cache (0.3 to 0.6 s in all on a quiet 2-core machine; the next kernel of the
 same process about 0.02 s). :func:`lazy_source` writes a numba winner so that the program pays it only where it
 earns it back ("ski rental"): the function runs its plain version (the best verified pure-Python candidate, else
-the original) and times itself until it has spent about the start-up still to pay in this process; then it imports
+the original) and times itself until it has spent about the start-up still to pay in this process (its time weighed
+by the share of a CPU the process gets: on a busy machine the start-up takes longer too); then it imports
 numba, defines the kernel (the winner's own code, unchanged, inside a loader function) and calls the kernel from
 then on. A process whose calls of the function take less than that never imports numba, one that takes more pays
 at most about twice the start-up, and a long one runs the kernel. A process where numba cannot be imported or the
@@ -31,6 +32,7 @@ _HELPERS = '''import sys as _pk_sys
 import time as _pk_time
 
 _pk_clock = _pk_time.perf_counter  # the clock the plain versions are timed with
+_pk_cpu = _pk_time.process_time  # read when a plain version has run for its budget, to weigh it by the CPU share
 
 
 def _pk_startup_left():
@@ -38,6 +40,13 @@ def _pk_startup_left():
     if "numba.np.arraymath" in _pk_sys.modules:  # its registries are loaded: a cached kernel loads at once
         return WARM
     return IMPORTED if "numba" in _pk_sys.modules else COLD
+
+
+def _pk_share(since, now):
+    """The share of a CPU this process has had since ``since`` (clock, CPU time): numba's start-up is CPU work, so
+    on a busy machine it takes longer by as much as the plain version's calls did (at most 1: threads)."""
+    wall = now - since[0]
+    return 1.0 if wall <= 0 else min(1.0, (_pk_cpu() - since[1]) / wall)
 
 
 class _PkLaterProbe:
@@ -110,21 +119,27 @@ def _pk_switch_NAME():
 
 _pk_spent_NAME = 0.0  # seconds NAME's plain version has run in this process (outermost calls)
 _pk_depth_NAME = 0
+_pk_since_NAME = None  # (clock, CPU time) at its first call
 
 
 def _pk_rent_NAME(PARAMS):
-    """NAME's plain version, timed, until it has cost numba's start-up in this process; then the kernel."""
-    global _pk_spent_NAME, _pk_depth_NAME
+    """NAME's plain version, timed, until it has cost numba's start-up in this process (weighed by the CPU share
+    the process gets); then the kernel."""
+    global _pk_spent_NAME, _pk_depth_NAME, _pk_since_NAME
     if _pk_depth_NAME:  # a call from inside the timed one (recursion): counted there
         return PLAIN(CALL)
     _pk_depth_NAME = 1
     start = _pk_clock()
+    if _pk_since_NAME is None:
+        _pk_since_NAME = (start, _pk_cpu())
     try:
         return PLAIN(CALL)
     finally:
         _pk_depth_NAME = 0
-        _pk_spent_NAME += _pk_clock() - start
-        if _pk_spent_NAME >= _pk_startup_left():
+        end = _pk_clock()
+        _pk_spent_NAME += end - start
+        left = _pk_startup_left()
+        if _pk_spent_NAME >= left and _pk_spent_NAME * _pk_share(_pk_since_NAME, end) >= left:
             _pk_switch_NAME()
 
 
@@ -165,7 +180,8 @@ def lazy_source(
     rest[at] = rest[at].replace(f"def {name}(", f"def _pk_fast_{name}(", 1)
     body = "".join(rest)
     bound = sorted(_bound_names(body))
-    ours = {f"_pk_{part}_{name}" for part in ("load", "switch", "spent", "depth", "rent", "run", "plain")}
+    parts = ("load", "switch", "spent", "depth", "since", "rent", "run", "plain")
+    ours = {f"_pk_{part}_{name}" for part in parts}
     if not bound or set(bound) & (ours | _bound_names(_HELPERS)):
         return None
     call = ", ".join([*(x.arg for x in [*a.posonlyargs, *a.args]), *(f"{x.arg}={x.arg}" for x in a.kwonlyargs)])
