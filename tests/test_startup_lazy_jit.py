@@ -161,11 +161,12 @@ def test_a_pure_python_candidate_using_the_name_at_its_top_level_is_not_the_plai
 
 
 def test_strings_spanning_lines_keep_their_text_inside_the_loader(tmp_path: Path) -> None:
-    text = '_PK_TEXT = """first\n  second\nthird"""\n_PK_F = f"""{1 + 1}\n x"""'
+    text = '_PK_TEXT = """first\n  second\nthird"""\n_PK_F = f"""{1 + 1}\n x"""\n_PK_WORDS = "@NAME@ CALL PLAIN"'
     module = load(tmp_path, lazy_source(stand_in("total", extra=text), "total") or "")
     module._pk_defer_blas = lambda: None
     module._pk_switch_total()
     assert module._PK_TEXT == "first\n  second\nthird" and module._PK_F == "2\n x"
+    assert module._PK_WORDS == "@NAME@ CALL PLAIN"  # the kernel's text is not read as the scaffold's template
     assert module.total([2, 2]) == 4 and module.LOG == ["kernel"]
 
 

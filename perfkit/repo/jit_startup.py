@@ -19,6 +19,7 @@ computed when numba first asks for it instead, by the same probe, so compiled co
 from __future__ import annotations
 
 import ast
+import re
 import symtable
 from typing import Any
 
@@ -27,6 +28,7 @@ JIT_PROPOSERS = frozenset({"numba"})  # proposers whose code compiles (or loads)
 # registries loaded (a cached kernel then loads in a few milliseconds). Measured by benchmarks/numba_startup.py:
 # 0.3 to 0.6 s in all on a quiet 2-core machine (about 1.5 s at a load of 10); the upper half is taken.
 BUDGETS = (0.5, 0.2, 0.02)
+BUDGET_KEYS = ("COLD", "IMPORTED", "WARM")
 
 _HELPERS = '''import sys as _pk_sys
 import time as _pk_time
@@ -38,8 +40,8 @@ _pk_cpu = _pk_time.process_time  # read when a plain version has run for its bud
 def _pk_startup_left():
     """numba's start-up still to pay in this process, in seconds."""
     if "numba.np.arraymath" in _pk_sys.modules:  # its registries are loaded: a cached kernel loads at once
-        return WARM
-    return IMPORTED if "numba" in _pk_sys.modules else COLD
+        return @WARM@
+    return @IMPORTED@ if "numba" in _pk_sys.modules else @COLD@
 
 
 def _pk_share(since, now):
@@ -100,54 +102,54 @@ def _pk_defer_blas():
 
 _LAZY = '''
 
-def _pk_load_NAME():
-    """NAME's numba kernel, defined now (numba is imported here, at the switch)."""
-GLOBALS
+def _pk_load_@NAME@():
+    """@NAME@'s numba kernel, defined now (numba is imported here, at the switch)."""
+@GLOBALS@
     _pk_defer_blas()
-KERNEL
-    return _pk_fast_NAME
+@KERNEL@
+    return _pk_fast_@NAME@
 
 
-def _pk_switch_NAME():
+def _pk_switch_@NAME@():
     """The kernel from now on; the plain version when numba cannot be imported or the kernel cannot be made."""
-    global _pk_run_NAME
+    global _pk_run_@NAME@
     try:
-        _pk_run_NAME = _pk_load_NAME()
+        _pk_run_@NAME@ = _pk_load_@NAME@()
     except Exception:
-        _pk_run_NAME = PLAIN
+        _pk_run_@NAME@ = @PLAIN@
 
 
-_pk_spent_NAME = 0.0  # seconds NAME's plain version has run in this process (outermost calls)
-_pk_depth_NAME = 0
-_pk_since_NAME = None  # (clock, CPU time) at its first call
+_pk_spent_@NAME@ = 0.0  # seconds @NAME@'s plain version has run in this process (outermost calls)
+_pk_depth_@NAME@ = 0
+_pk_since_@NAME@ = None  # (clock, CPU time) at its first call
 
 
-def _pk_rent_NAME(PARAMS):
-    """NAME's plain version, timed, until it has cost numba's start-up in this process (weighed by the CPU share
+def _pk_rent_@NAME@(@PARAMS@):
+    """@NAME@'s plain version, timed, until it has cost numba's start-up in this process (weighed by the CPU share
     the process gets); then the kernel."""
-    global _pk_spent_NAME, _pk_depth_NAME, _pk_since_NAME
-    if _pk_depth_NAME:  # a call from inside the timed one (recursion): counted there
-        return PLAIN(CALL)
-    _pk_depth_NAME = 1
+    global _pk_spent_@NAME@, _pk_depth_@NAME@, _pk_since_@NAME@
+    if _pk_depth_@NAME@:  # a call from inside the timed one (recursion): counted there
+        return @PLAIN@(@CALL@)
+    _pk_depth_@NAME@ = 1
     start = _pk_clock()
-    if _pk_since_NAME is None:
-        _pk_since_NAME = (start, _pk_cpu())
+    if _pk_since_@NAME@ is None:
+        _pk_since_@NAME@ = (start, _pk_cpu())
     try:
-        return PLAIN(CALL)
+        return @PLAIN@(@CALL@)
     finally:
-        _pk_depth_NAME = 0
+        _pk_depth_@NAME@ = 0
         end = _pk_clock()
-        _pk_spent_NAME += end - start
+        _pk_spent_@NAME@ += end - start
         left = _pk_startup_left()
-        if _pk_spent_NAME >= left and _pk_spent_NAME * _pk_share(_pk_since_NAME, end) >= left:
-            _pk_switch_NAME()
+        if _pk_spent_@NAME@ >= left and _pk_spent_@NAME@ * _pk_share(_pk_since_@NAME@, end) >= left:
+            _pk_switch_@NAME@()
 
 
-def NAME(SIGNATURE):
-    return _pk_run_NAME(CALL)
+def @NAME@(@SIGNATURE@):
+    return _pk_run_@NAME@(@CALL@)
 
 
-_pk_run_NAME = _pk_rent_NAME
+_pk_run_@NAME@ = _pk_rent_@NAME@
 '''
 
 
@@ -180,9 +182,9 @@ def lazy_source(
     rest[at] = rest[at].replace(f"def {name}(", f"def _pk_fast_{name}(", 1)
     body = "".join(rest)
     bound = sorted(_bound_names(body))
-    parts = ("load", "switch", "spent", "depth", "since", "rent", "run", "plain")
-    ours = {f"_pk_{part}_{name}" for part in parts}
-    if not bound or set(bound) & (ours | _bound_names(_HELPERS)):
+    scaffold = ("load", "switch", "spent", "depth", "since", "rent", "run", "plain")
+    ours = {f"_pk_{part}_{name}" for part in scaffold}
+    if not bound or set(bound) & (ours | _bound_names(_filled(_HELPERS, dict.fromkeys(BUDGET_KEYS, "0")))):
         return None
     call = ", ".join([*(x.arg for x in [*a.posonlyargs, *a.args]), *(f"{x.arg}={x.arg}" for x in a.kwonlyargs)])
     plain_call, plain_defs = f"_pk_py_{name}", ""
@@ -190,17 +192,18 @@ def lazy_source(
         renamed = _renamed_def(plain, name, f"_pk_plain_{name}")
         if renamed is not None:
             plain_call, plain_defs = f"_pk_plain_{name}", renamed
-    cold, imported, warm = budgets
-    helpers = _HELPERS.replace("WARM", repr(warm)).replace("IMPORTED", repr(imported)).replace("COLD", repr(cold))
-    declared = "\n".join(f"    global {', '.join(bound[i : i + 6])}" for i in range(0, len(bound), 6))
-    lazy = (
-        _LAZY.replace("GLOBALS", declared)
-        .replace("KERNEL", _indented(body).rstrip("\n"))
-        .replace("PARAMS", ", ".join(x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs]))
-        .replace("SIGNATURE", ast.unparse(a))
-        .replace("PLAIN", plain_call)
-        .replace("CALL", call)
-        .replace("NAME", name)
+    helpers = _filled(_HELPERS, dict(zip(BUDGET_KEYS, map(repr, budgets), strict=True)))
+    lazy = _filled(
+        _LAZY,
+        {
+            "GLOBALS": "\n".join(f"    global {', '.join(bound[i : i + 6])}" for i in range(0, len(bound), 6)),
+            "KERNEL": _indented(body).rstrip("\n"),
+            "PARAMS": ", ".join(x.arg for x in [*a.posonlyargs, *a.args, *a.kwonlyargs]),
+            "SIGNATURE": ast.unparse(a),
+            "PLAIN": plain_call,
+            "CALL": call,
+            "NAME": name,
+        },
     )
     parts = [helpers, "\n\n", hoisted.rstrip("\n"), "\n"]
     if plain_defs:
@@ -226,6 +229,11 @@ def patch_source(outcome: Any) -> str:
     backup = best_pure_python(outcome)
     lazy = lazy_source(winner.source, outcome.info.qualname, plain=backup.source if backup is not None else None)
     return str(winner.source) if lazy is None else lazy
+
+
+def _filled(template: str, values: dict[str, str]) -> str:
+    """``template`` with each ``@KEY@`` replaced by its value, in one pass (a value is never read again)."""
+    return re.sub(r"@([A-Z]+)@", lambda m: values[m.group(1)], template)
 
 
 def _parse(source: str) -> ast.Module | None:
