@@ -3,25 +3,33 @@
 Verification draws inputs wider than the observed ones, but only within the types it saw. A parameter that every
 input left at ``None`` (``def permutations(iterable, r=None)`` called as ``permutations(cols)``), a ``*args``
 that was always empty and a ``**kwargs`` that never held a key have no type to widen: whatever a caller may pass
-there was never checked. So every candidate is guarded: when such an argument is anything else, the call goes to
-a copy of the original function, nested in the candidate (a method's copy keeps ``super()`` and private names
-working, since it still sits in the class body). What was verified is exactly what runs, guard included.
+there was never checked. Nor was a parameter that no input passed at all, whatever its default (``step=1``,
+``reverse=False``, ``key=EMPTY``, ``default=no_default``): every check ran with the default alone. So every
+candidate is guarded: when such an argument is anything else, the call goes to a copy of the original function,
+nested in the candidate (a method's copy keeps ``super()`` and private names working, since it still sits in the
+class body). What was verified is exactly what runs, guard included.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
+import inspect
 import textwrap
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from perfkit.optimizers._code import defines
 
 FALLBACK = "_pk_original"
 
 
-def unexplored(arg_types: dict[str, frozenset[str]], func_source: str, name: str) -> dict[str, str]:
+def unexplored(
+    arg_types: dict[str, frozenset[str]], func_source: str, name: str, *, never_passed: frozenset[str] = frozenset()
+) -> dict[str, str]:
     """The parameters no check varied, each with the test that says a call left it unexplored: ``r is None``,
-    ``not args``, ``not kwargs``."""
+    ``not args``, ``not kwargs``; and for each parameter in ``never_passed`` (see :func:`never_passed`), that its
+    value is its default (:func:`is_default`)."""
     try:
         func = defines(textwrap.dedent(func_source), name)
     except Exception:
@@ -37,7 +45,40 @@ def unexplored(arg_types: dict[str, frozenset[str]], func_source: str, name: str
         found[a.vararg.arg] = f"not {a.vararg.arg}"
     if a.kwarg and all(t.startswith("dict[?") for t in arg_types.get(a.kwarg.arg, frozenset())):
         found[a.kwarg.arg] = f"not {a.kwarg.arg}"
+    positional = [*a.posonlyargs, *a.args]
+    defaults = list(zip(positional[len(positional) - len(a.defaults) :], a.defaults, strict=True))
+    defaults += [(arg, d) for arg, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is not None]
+    for arg, default in defaults:
+        if arg.arg in never_passed and arg.arg not in found:
+            found[arg.arg] = is_default(arg.arg, default)
     return found
+
+
+def never_passed(func: Callable[..., Any], inputs: Sequence[tuple[tuple[Any, ...], dict[str, Any]]]) -> frozenset[str]:
+    """The parameters of ``func`` that have a default and that no input in ``inputs`` passes."""
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):
+        return frozenset()
+    passed: set[str] = set()
+    for args, kwargs in inputs:
+        try:
+            passed |= set(signature.bind(*args, **kwargs).arguments)
+        except TypeError:
+            continue
+    return frozenset(n for n, p in signature.parameters.items() if p.default is not p.empty and n not in passed)
+
+
+def is_default(name: str, default: ast.expr) -> str:
+    """The test that ``name`` holds the value of its ``default`` expression: identity for None, True, False, ``...``
+    and names (sentinels such as ``_marker``, ``EMPTY``), else the same type and ``==`` (``step=1``, ``(0,)``).
+    A default no later value equals (a lambda) sends every call to the original."""
+    shown = ast.unparse(default)
+    if isinstance(default, ast.Constant) and type(default.value) in (bool, type(None), type(...)):
+        return f"{name} is {shown}"
+    if isinstance(default, ast.Name | ast.Attribute):
+        return f"{name} is {shown}"
+    return f"type({name}) is type(({shown})) and {name} == ({shown})"
 
 
 def guarded(candidate: str, original: str, name: str, tests: dict[str, str]) -> str:
