@@ -918,7 +918,7 @@ def run_guards(folder: Path, *, only: str = "") -> list[Row]:
     from perfkit.optimizers._code import CodeRef, bound_types, function_source
     from perfkit.optimizers._iterators import MARK
     from perfkit.optimizers._types import Context
-    from perfkit.optimizers._unexplored import guarded, unexplored
+    from perfkit.optimizers._unexplored import guarded, never_passed, unexplored
     from perfkit.optimizers.equivalents import candidates_for
     from perfkit.optimizers.loop import _observe, _size, extreme_variants, verification_inputs
     from perfkit.optimizers.verify import verify
@@ -938,7 +938,7 @@ def run_guards(folder: Path, *, only: str = "") -> list[Row]:
         observed = seen + _observe(original, extremes + case.stress, timeout=60.0)
         arg_types = {k: frozenset(v) for k, v in bound_types(func, checks).items()}
         returns = frozenset(k for k, _ in observed if k is not None and not k.startswith("raises "))
-        tests = unexplored(arg_types, source, case.name)
+        tests = unexplored(arg_types, source, case.name, never_passed=never_passed(func, checks))
         iterator = any(k.endswith(MARK) for k in returns)
         old = old_inputs(func, case.stress)
         old_original = CodeRef(case.module, case.name, _as_returned(case.name, "")) if iterator else original
