@@ -37,7 +37,8 @@ _SKIP_MODULES = frozenset(
 _GUARD_CALLS = {"startswith", "endswith", "find", "index", "split", "partition", "count"}
 _RE_FLAGS = re.IGNORECASE | re.LOCALE | re.MULTILINE | re.DOTALL | re.UNICODE | re.VERBOSE | re.ASCII
 _MAX_ENDS = 4  # (first, last) pairs kept from one function
-_MAX_CLASSES = 8  # characters kept from code-point comparisons, and from code-point tables
+_MAX_CLASSES = 8  # characters kept per code-point table (one per class)
+_MAX_CODE_POINTS = 16  # characters kept from code-point comparisons
 _REGEXY = re.compile(r"[*+?{}\[\]\\()|^$]")
 
 
@@ -355,7 +356,7 @@ class _Walker:
         namespace.update(imported)  # ``from . import parser as p`` inside the function: ``p.X`` reads the module
         if "ord" in names and tree is not None:  # a code point compared with a constant: that character
             self.reach.code_points.extend(_compared_code_points(tree))
-        for name in names | set(imported):
+        for name in sorted(names | set(imported)):  # sorted: one walk order in every process
             if name in namespace:
                 self.referenced(namespace[name], name, where, depth, names)
         owner = self.owner(func)
@@ -380,7 +381,7 @@ class _Walker:
         namespace.update(_local_imports(node, vars(func.module)))
         names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         names |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
-        for name in names:
+        for name in sorted(names):
             if name in namespace:
                 self.referenced(namespace[name], name, where, depth, names)
         owner = namespace.get(func.qualname.split(".")[0]) if "." in func.qualname else None
@@ -604,7 +605,7 @@ class _Walker:
         self.reach.constants = list(dict.fromkeys(c for c in self.reach.constants if 0 < len(c) <= 80))
         self.reach.guards = list(dict.fromkeys(self.reach.guards))
         self.reach.members = list(dict.fromkeys(self.reach.members))
-        self.reach.code_points = list(dict.fromkeys(self.reach.code_points))[:_MAX_CLASSES]
+        self.reach.code_points = list(dict.fromkeys(self.reach.code_points))[:_MAX_CODE_POINTS]
         self.reach.classes = list(dict.fromkeys(self.reach.classes))[:_MAX_CLASSES]
         return self.reach
 
