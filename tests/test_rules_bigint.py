@@ -269,3 +269,10 @@ def test_modular_power_stays_away_when_the_loop_leaves_values_behind() -> None:
         never("def f(b, e, m):\n" + head + loop + tail, "f", [args(3, 5, 7)], "modular-power")
     wrong_bit = loop.replace("if e & 1", "if e & 2")
     never("def f(b, e, m):\n    r = 1\n" + wrong_bit + "    return r\n", "f", [args(3, 5, 7)], "modular-power")
+
+
+def test_big_int_rules_leave_global_names_alone() -> None:
+    digits = "def f(n):\n    global out\n    while n:\n        n, r = divmod(n, 10)\n        out.append(r)\n"
+    never(digits, "f", [args(10**50)], "digit-chunks")
+    order = "def f(x, m):\n    global z\n    z = x\n    c = 1\n    while z != 1:\n        z = z * x % m\n"
+    never(order + "        c += 1\n    return c\n", "f", [args(3, 7)], "multiplicative-order")

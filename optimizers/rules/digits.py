@@ -70,6 +70,8 @@ def _digit_loop(func: ast.FunctionDef, loop: ast.While) -> tuple[str, str, list[
         return None
     if any(x.id in _FRAME_READERS for x in f.walk_loads(func)):
         return None
+    if any(isinstance(x, ast.Global | ast.Nonlocal) for x in ast.walk(func)):  # others could see n change
+        return None
     updates = [i for i, s in enumerate(loop.body) if _update(s, n) is not None]
     if len(updates) != 1:
         return None

@@ -63,6 +63,8 @@ def _order_block(x: str, m: str, then: str, *, extra: str = "") -> list[ast.stmt
 def multiplicative_order(func: ast.FunctionDef, ctx: Context) -> bool:
     """Each order search of the three spellings gets the fast path before it; the loop stays for other inputs
     (and, for ``while pow(...)`` and ``for``, checks the one power the fast path lands on)."""
+    if _shared_names(func):
+        return False
     fired = 0
     for body in list(t.statement_lists(func)):
         for stmt in list(body):
@@ -74,6 +76,14 @@ def multiplicative_order(func: ast.FunctionDef, ctx: Context) -> bool:
         t.insert_at_start(func, t.stmts(_IMPORTS))
         t.link_parents(func)
     return bool(fired)
+
+
+def _shared_names(func: ast.FunctionDef) -> bool:
+    """``global``/``nonlocal`` names, or calls that read the frame: others could see a loop's names change."""
+    readers = {"locals", "vars", "eval", "exec"}
+    return any(isinstance(x, ast.Global | ast.Nonlocal) for x in ast.walk(func)) or any(
+        x.id in readers for x in f.walk_loads(func)
+    )
 
 
 def _operand(node: ast.expr) -> str | None:
@@ -242,6 +252,8 @@ def modular_power(func: ast.FunctionDef, ctx: Context) -> bool:
     """``r = 1`` then ``while e > 0: if e & 1: r = r * b % m; b = b * b % m; e >>= 1`` (the usual spellings of
     each step) → ``r = pow(b, e, m)`` for ints ``e > 0``, ``m > 0`` (the loop's own ``1`` for ``e == 0`` and its
     results for other types stay: the loop runs then); ``b`` and ``e`` must not be read after the loop."""
+    if _shared_names(func):
+        return False
     fired = 0
     for body in list(t.statement_lists(func)):
         for loop in list(body):
