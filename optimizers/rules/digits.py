@@ -1,13 +1,14 @@
-"""Digits of a big int taken one at a time: ``while n: n, r = divmod(n, B); ...`` (or ``r = n % B ... n //= B``)
-→ the same digits, in the same order, from chunks of ``B ** K`` below ``2 ** 30``.
+"""Digits of a big int taken one at a time: ``while n: n, r = divmod(n, B); ...`` (or ``r = n % B ... n //= B``) → the
+same digits, in the same order, from chunks of ``B ** K`` below ``2 ** 30``.
 
 Each ``divmod`` of a big int by a small ``B`` is one pass over all of its machine digits, so the loop is quadratic
 in the size of ``n``. Dividing by ``B ** K`` instead (still one machine digit, so one pass of the same cost) gives
-``K`` digits per pass; they are split with small-int arithmetic. For ``B = 58`` that is 5 digits a pass (about
-4.5x on a 50 000-digit number). The fast block runs only for ``int`` ``n > 0`` and ``int`` ``2 <= B < 2 ** 15``,
-before the original loop, which stays and takes the last ``K`` digits or fewer (or everything, for any other
-input). While ``n >= B ** K`` the original loop's next ``K`` steps all run (``n`` stays >= ``B``, so its test is
-true) and produce exactly the ``K`` digits of the chunk, zeros included.
+``K`` digits per pass; they are split with small-int arithmetic. For ``B = 58`` that is 5 digits a pass (about 4.5x
+on a 50 000-digit number). The fast block runs only for ``int`` ``n > 0`` and ``int`` ``2 <= B < 2 ** 15``, before
+the original loop, which stays and takes the last ``K`` digits or fewer (or everything, for any other input; for a
+constant ``B`` the guard is ``type(n) is int and n >= B ** K``, so small numbers pay one comparison). While
+``n >= B ** K`` the original loop's next ``K`` steps all run (``n`` stays >= ``B``, so its test is true) and produce
+exactly the ``K`` digits of the chunk, zeros included.
 """
 
 from __future__ import annotations
@@ -37,11 +38,19 @@ def digit_chunks(func: ast.FunctionDef, ctx: Context) -> bool:
         if owner is None:
             continue
         k, bk, c, d, j = (f"_pk_{x}{fired}" for x in ("k", "bk", "c", "d", "j"))
+        value = ast.literal_eval(base) if base.isdigit() else None
+        if value is not None:  # a constant base: the chunk's size is known now, the guard is one comparison
+            if not 2 <= value < 32768:
+                continue
+            size = 30 // value.bit_length()
+            head = f"if type({n}) is int and {n} >= {value**size}:\n    {k}, {bk} = {size}, {value**size}\n"
+        else:
+            head = (
+                f"if type({n}) is int and type({base}) is int and 2 <= {base} < 32768 and {n} >= {base} * {base}:\n"
+                f"    {k} = 30 // {base}.bit_length()\n    {bk} = {base} ** {k}\n"
+            )
         block = t.stmts(
-            f"if type({n}) is int and {n} > 0 and type({base}) is int and 2 <= {base} < 32768:\n"
-            f"    {k} = 30 // ({base}).bit_length()\n"
-            f"    {bk} = {base} ** {k}\n"
-            f"    while {n} >= {bk}:\n"
+            head + f"    while {n} >= {bk}:\n"
             f"        {n}, {c} = divmod({n}, {bk})\n"
             f"        for {j} in range({k}):\n"
             f"            {c}, {d} = divmod({c}, {base})\n"
