@@ -3,9 +3,10 @@
 nltk's ``jaro_winkler_similarity`` starts with ``if not 0 <= max_l * p <= 1: warnings.warn(str("..."))``: the
 warning (a string, a module numba does not know) keeps the whole function out of a kernel although the work that
 follows is all numbers and characters. :func:`split_prologue` takes the leading statements that bind no name and
-hold a string or call a method of a module object (``warnings.warn``, ``log.debug``): the candidate's wrapper runs
-them first, on the caller's own arguments, exactly as the original would; the kernel and the fallback are made
-from the rest. Since those statements bind nothing, the rest reads the same names either way.
+hold a string, call a method of a module object (``warnings.warn``, ``log.debug``) or check the arguments with a
+name the kernel cannot read (``assert isinstance(n, integer_types)``): the candidate's wrapper runs them first, on
+the caller's own arguments, exactly as the original would; the kernel and the fallback are made from the rest.
+Since those statements bind nothing, the rest reads the same names either way.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import replace
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._numba_prepare import without_default_keywords
-from perfkit.optimizers._numba_scan import ModuleFacts
+from perfkit.optimizers._numba_scan import BUILTINS, ModuleFacts
 from perfkit.optimizers._types import Context
 
 
@@ -27,10 +28,11 @@ def split_prologue(context: Context) -> tuple[Context, list[str]]:
     if parsed is None:
         return context, []
     _, func = parsed
-    numeric = ModuleFacts.of(context.module_source).numeric
+    facts = ModuleFacts.of(context.module_source)
+    known = set(t.params(func)) | facts.constants | set(facts.functions) | facts.numeric | BUILTINS
     start = 1 if ast.get_docstring(func) is not None else 0
     end = start
-    while end < len(func.body) - 1 and _prologue(func.body[end], numeric):
+    while end < len(func.body) - 1 and _prologue(func.body[end], facts.numeric, known):
         end += 1
     if end == start:
         return context, []
@@ -39,8 +41,9 @@ def split_prologue(context: Context) -> tuple[Context, list[str]]:
     return replace(context, source=ast.unparse(func) + "\n"), lines
 
 
-def _prologue(stmt: ast.stmt, numeric: frozenset[str]) -> bool:
-    """A statement that binds nothing, never returns or loops, and says something (a string, a module's call)."""
+def _prologue(stmt: ast.stmt, numeric: frozenset[str], known: set[str]) -> bool:
+    """A statement that binds nothing, never returns or loops, and says something (a string, a module's call) or
+    checks with a name the kernel cannot read (``assert isinstance(n, integer_types)``)."""
     allowed = (ast.Expr, ast.If, ast.Pass, ast.Assert, ast.Raise)
     nodes = list(ast.walk(stmt))
     for node in nodes:
@@ -57,5 +60,7 @@ def _prologue(stmt: ast.stmt, numeric: frozenset[str]) -> bool:
         and n.func.value.id not in numeric
         for n in nodes
     )
+    if any(isinstance(n, ast.Name) and n.id not in known for n in nodes):
+        return True  # a check with a global the kernel cannot read (isinstance, six's integer_types)
     raises_only = all(isinstance(n, ast.Raise) for n in nodes if isinstance(n, ast.stmt) and n is not stmt)
     return says and not (isinstance(stmt, ast.If) and raises_only)  # a check that raises stays in the kernel

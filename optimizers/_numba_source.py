@@ -18,7 +18,15 @@ from perfkit.optimizers._numba_flow import placeholder_rewrites
 from perfkit.optimizers._numba_imports import module_facts
 from perfkit.optimizers._numba_ints import PRELUDE as INT_PRELUDE
 from perfkit.optimizers._numba_ints import checked_ints
-from perfkit.optimizers._numba_kinds import NUMBERS, RANKS, result_kind, shape_of, text_analysis, text_helpers
+from perfkit.optimizers._numba_kinds import (
+    NUMBERS,
+    RANKS,
+    parse_description,
+    result_kind,
+    shape_of,
+    text_analysis,
+    text_helpers,
+)
 from perfkit.optimizers._numba_maps import defaultdicts_as_dicts
 from perfkit.optimizers._numba_prefix import split_prologue
 from perfkit.optimizers._numba_prepare import plain_raises, prepared
@@ -84,16 +92,18 @@ def _pkb_same(a, b):
     return True
 
 
-def _pkb_scalar(value, limit=LIMIT31):
-    """The number as numba takes it, or None: ints past ``limit``, NaN, infinities and other types go to the
-    original."""
+def _pkb_scalar(value, limit=LIMIT31, kinds=(bool, int, float)):
+    """The number as numba takes it, or None: ints past ``limit``, NaN, infinities, types not in ``kinds`` (the
+    types the candidate was compiled and checked for) and other types go to the original."""
     kind = type(value)
+    if kind not in kinds:
+        return None
     if kind is bool or (kind is int and -limit <= value <= limit) or (kind is float and _pk_math.isfinite(value)):
         return value
     return None
 
 
-def _pkb_array(value, rank, writable, limit=LIMIT20):
+def _pkb_array(value, rank, writable, limit=LIMIT20, only=None):
     """A non-empty list (a tuple when not written to) of numbers as an int64/float64 array of ``rank``
     dimensions, or None when that is not exact: ragged, mixed, non-finite elements or ints past ``limit``, or
     shared rows. Lengths past 2**20 are taken only where ints are exact (``limit`` past 2**20)."""
@@ -118,6 +128,8 @@ def _pkb_array(value, rank, writable, limit=LIMIT20):
     else:
         flat, shape = value, (len(value),)
     seen = set(map(type, flat))
+    if only is not None and seen != {only}:  # an element type the candidate was not compiled and checked for
+        return None
     if seen == {float}:
         array = _pk_np.fromiter(flat, dtype=_pk_np.float64, count=len(flat)).reshape(shape)
         return array if _pk_np.isfinite(array).all() else None
@@ -381,7 +393,7 @@ def candidate_source(
         if kind.startswith("objects:"):
             value = f"_pkb_objects({name}, {shape_of(kind).item!r}, _pk_memo, {name in found.stores}, {limits})"  # type: ignore[union-attr]
         elif kind == "scalar":
-            value = f"_pkb_scalar({name}, {limits[0]})"
+            value = f"_pkb_scalar({name}, {limits[0]}, ({''.join(f'{k}, ' for k in _seen_numbers(context, name))}))"
         elif kind == "text":
             value = _TEXT.format(name=name)
         elif kind == "bytes":
@@ -391,7 +403,9 @@ def candidate_source(
         elif kind.startswith("record("):
             value = f"_pkb_record({name}, {shape_of(kind)!r}, {limits})"
         else:
-            value = f"_pkb_array({name}, {RANKS[kind]}, {name in found.stores}, {limits[1]})"
+            only = _seen_numbers(context, name)
+            element = only[0] if len(only) == 1 and only[0] != "bool" else None
+            value = f"_pkb_array({name}, {RANKS[kind]}, {name in found.stores}, {limits[1]}, {element})"
         lines += [f"    _pka_{name} = {value}", f"    if _pka_{name} is None:", f"        {call_fallback}"]
         converted.append(f"_pka_{name}")
     arrays = [name for name, kind in kinds.items() if kind in ("array", "matrix")]
@@ -441,6 +455,25 @@ def _text_helpers(
     for name, (params, maps) in helpers.items():
         functions[name] = defaultdicts_as_dicts(_known_types(functions[name], params), maps)
     return replace(module, functions=functions)
+
+
+def _seen_numbers(context: Context, name: str) -> list[str]:
+    """The number types (``bool``, ``int``, ``float``) seen in the parameter's values, at any depth: the boundary
+    takes only these, since numba compiles a new version for another type, one the compile check never read (a
+    float list copied into an int list would be truncated)."""
+    found: set[str] = set()
+
+    def walk(parsed: tuple[str, list[list[object]]]) -> None:
+        kind, positions = parsed
+        if kind in ("bool", "int", "float") and not positions:
+            found.add(kind)
+        for position in positions:
+            for alternative in position:
+                walk(alternative)  # type: ignore[arg-type]
+
+    for description in context.arg_types.get(name, frozenset()):
+        walk(parse_description(description))
+    return sorted(found) or ["bool", "float", "int"]
 
 
 def _result_guard(context: Context, call_fallback: str) -> list[str]:

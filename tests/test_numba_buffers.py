@@ -252,3 +252,22 @@ def test_negated_code_points_and_bytes_read_as_python_ints() -> None:
     )
     signed = _candidate(weighted_sum, [((b"\x01ab", -5), {}), ((b"\x01" * 30, 7), {})])
     assert not _mismatches(weighted_sum, signed, [(b"\x01\xff" * 4, -(2**40)), (b"\x05", -1)])
+
+
+def copy_into(xs, ys):  # seen with ints only: a float list would be truncated into the int array numba made
+    for i in range(len(xs)):
+        ys[i] = xs[i]
+    return ys[0]
+
+
+def test_types_never_seen_go_to_the_original() -> None:
+    copied = _candidate(copy_into, [(([1, 2], [0, 0]), {}), (([3, 4, 5], [0, 0, 0]), {})])
+    for xs in ([1.5, 2.5], [True, False], [1, 2]):
+        want, got = [0, 0], [0, 0]
+        assert _run(copy_into, xs, want) == _run(copied, xs, got) and want == got
+        assert [type(v) for v in want] == [type(v) for v in got]
+    assert copied.__globals__["_pk_jit_copy_into"].signatures == [(numba.int64[::1], numba.int64[::1])]  # ints only
+    totals = _candidate(weighted_sum, [((b"\x01ab", 3), {}), ((b"\x01" * 30, 7), {})])
+    assert _run(totals, b"\x01\x02", True) == _run(weighted_sum, b"\x01\x02", True) == ("returned", 6)
+    assert _run(totals, b"\x01\x02", 0.5) == _run(weighted_sum, b"\x01\x02", 0.5) == ("returned", 5.5)
+    assert all(sig[1] == numba.int64 for sig in totals.__globals__["_pk_jit_weighted_sum"].signatures)

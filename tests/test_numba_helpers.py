@@ -161,3 +161,39 @@ def test_zip_strict_false_is_plain_zip_and_strict_true_stays() -> None:
     )
     kept = "z = zip(x, y, strict=True)\n"
     assert without_default_keywords(kept) == kept and without_default_keywords("z = 1  # same\n") == "z = 1  # same\n"
+
+
+integer_types = (int,)  # six's spelling
+
+
+def checked_totient(n):  # a type assertion with a module tuple the kernel cannot read
+    assert isinstance(n, integer_types)
+    result = n
+    p = 2
+    while p * p <= n:
+        if n % p == 0:
+            while n % p == 0:
+                n //= p
+            result -= result // p
+        p += 1
+    if n > 1:
+        result -= result // n
+    return result
+
+
+def checked_sum(xs, k):  # a type check that raises, then a loop
+    if not isinstance(xs, list) or type(k) is not int:
+        raise TypeError("a list and an int")
+    total = 0
+    for x in xs:
+        total += x * k
+    return total
+
+
+def test_argument_checks_with_names_the_kernel_cannot_read_run_in_the_wrapper() -> None:
+    totient = _candidate(checked_totient, [((97,), {}), ((10**6 + 3,), {})])
+    assert not _mismatches(checked_totient, totient, [(n,) for n in (1, 2, 12, 2**40 + 15, 10**12)] + [(2.0,), (True,)])
+    assert totient(10**6) == checked_totient(10**6) and totient.__globals__["_pk_jit_checked_totient"].signatures
+    summed = _candidate(checked_sum, [(([1, 2, 3], 2), {}), (([4] * 50, 3), {})])
+    trials = [([1, 2], 3), ((1, 2), 3), ([1, 2], 3.0), ([1.5], 2), ([2**62, 2**62], 2)]
+    assert not _mismatches(checked_sum, summed, trials)
