@@ -324,6 +324,18 @@ class Pumping:
                 break
             if candidate.key() not in self.scored:
                 self.try_pattern(candidate)
+        self.finish()
+
+    def finish(self) -> None:
+        """The best-scored pattern measured at the size bound if the budget ran out before it was (one call past
+        the deadline: the pattern the search ranks first must be tried where it is costliest)."""
+        if self.censored or not self.scored:
+            return
+        _, pattern, points = max(self.scored.values(), key=lambda v: v[0])
+        if any(size == self.size for size, _ in points):
+            return
+        value = pattern.render(self.size)
+        self.session.evaluate(*self.session.unbind({**self.bound, pattern.slot: value}))
 
     def add_tokens(self, tokens: list[str]) -> None:
         for slot in self.slots:

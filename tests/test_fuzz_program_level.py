@@ -242,3 +242,26 @@ def test_a_joiner_between_two_letters_of_one_class(tmp_path) -> None:
     assert got is not None
     enclosed_first = [(p.prefix, p.segment, p.suffix) for p in got[1] if p.origin == "enclosed"][:8]
     assert ("\u0628", "\u200c", "\u0628") in enclosed_first
+
+
+def test_the_best_scored_pattern_is_measured_at_the_bound_when_time_ran_out(tmp_path) -> None:
+    """A pattern scored at N/8 and N/4 only (the phase ended before its promotion) is measured at N once."""
+    import random
+
+    from perfkit.fuzzers._patterns import Pattern
+    from perfkit.fuzzers._pump import Pumping
+
+    session, _ = session_for(encode, tmp_path, max_size=400, budget=0.0, timeout=1.0)
+    bound = {"domain": "ab"}
+    pumping = Pumping(session, bound, ["domain"], [], random.Random(0))
+    best, other = Pattern("domain", "\u0628", "\u200c", "\u0628"), Pattern("domain", "", "a", "")
+    pumping.scored[best.key()] = (5.0, best, [(50, 10.0), (100, 40.0)])
+    pumping.scored[other.key()] = (1.0, other, [(50, 10.0), (100, 20.0)])
+    pumping.finish()
+    assert [len(f.args[0]) for f in session.corpus] == [400]
+    assert next(iter(session.corpus)).args[0] == best.render(400)
+    measured = Pumping(session, bound, ["domain"], [], random.Random(0))
+    measured.scored[best.key()] = (5.0, best, [(100, 40.0), (400, 700.0)])
+    before = session.counts["evaluations"]
+    measured.finish()
+    assert session.counts["evaluations"] == before  # already measured at the bound: nothing more
