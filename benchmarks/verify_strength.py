@@ -1042,7 +1042,7 @@ def main() -> None:
     if options.group in ("guards", "all"):
         print()
         header = f"  {'function':28s} {'candidate':30s} {'kind':8s} {'old':7s} {'new':7s} "
-        print(header + f"{'as writ.':>8s} {'accepted':>8s} {'foreign':>8s} {'verify':>6s}")
+        print(header + f"{'written':>8s} {'accepted':>8s} {'foreign':>8s} {'verify':>6s}")
         rows = run_guards(options.packages, only=options.only)
         print()
         print("\n".join(guards_summary(rows)))
