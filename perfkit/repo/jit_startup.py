@@ -92,8 +92,8 @@ def _pk_defer_blas():
     finally:
         linalg.ensure_blas = probe
     for name, module in list(_pk_sys.modules.items()):
-        if name.startswith("numba.") and module is not None:
-            found = vars(module)
+        found = getattr(module, "__dict__", None) if name.startswith("numba.") else None
+        if isinstance(found, dict):
             if found.get("ensure_blas") is later:
                 found["ensure_blas"] = probe
             if found.get("_HAVE_BLAS") is False:
