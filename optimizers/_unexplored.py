@@ -69,6 +69,51 @@ def never_passed(func: Callable[..., Any], inputs: Sequence[tuple[tuple[Any, ...
     return frozenset(n for n, p in signature.parameters.items() if p.default is not p.empty and n not in passed)
 
 
+def same_function(func: Callable[..., Any], inputs: Sequence[tuple[tuple[Any, ...], dict[str, Any]]]) -> dict[str, str]:
+    """Parameters that held one and the same named function or class in every input (a key always ``len``: drawn
+    inputs cannot widen a function), each with the test that a call holds it again: ``key is len``, by the name that
+    binds it among ``func``'s globals or the builtins. Such a name is what a model sees in the sample inputs and
+    may hard-code; a function without a global name (a lambda) is left alone."""
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):
+        return {}
+    held: dict[str, Any] = {}
+    varied: set[str] = set()
+    for args, kwargs in inputs:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError:
+            continue
+        bound.apply_defaults()
+        for name, value in bound.arguments.items():
+            if name not in held:
+                held[name] = value
+            elif held[name] is not value:
+                varied.add(name)
+    plain = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    found: dict[str, str] = {}
+    for name, value in held.items():
+        if name in varied or name in ("self", "cls") or signature.parameters[name].kind in plain:
+            continue
+        if callable(value) and hasattr(value, "__name__"):
+            spelled = _global_name(func, value, taken=set(signature.parameters))
+            if spelled:
+                found[name] = f"{name} is {spelled}"
+    return found
+
+
+def _global_name(func: Any, value: Any, *, taken: set[str]) -> str:
+    """The name that binds ``value`` in ``func``'s globals or the builtins ("" if none, or only a parameter's)."""
+    import builtins
+
+    space = getattr(func, "__globals__", {})
+    own = getattr(value, "__name__", "")
+    if own not in taken and (space.get(own) is value or (own not in space and getattr(builtins, own, None) is value)):
+        return own
+    return next((n for n, v in space.items() if v is value and n.isidentifier() and n not in taken), "")
+
+
 def is_default(name: str, default: ast.expr) -> str:
     """The test that ``name`` holds the value of its ``default`` expression: identity for None, True, False, ``...``
     and names (sentinels such as ``_marker``, ``EMPTY``), else the same type and ``==`` (``step=1``, ``(0,)``).

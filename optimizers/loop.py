@@ -34,7 +34,7 @@ from perfkit.optimizers._code import (
 )
 from perfkit.optimizers._iterators import MARK, drain, is_iterator
 from perfkit.optimizers._types import Candidate, Context, Feedback, Inputs, InputTiming, Program, Proposer
-from perfkit.optimizers._unexplored import guarded, never_passed, unexplored
+from perfkit.optimizers._unexplored import guarded, never_passed, same_function, unexplored
 from perfkit.optimizers.novelty import Seen
 from perfkit.optimizers.population import Population
 from perfkit.optimizers.speed import SpeedReport, compare_speed
@@ -217,6 +217,7 @@ def optimize_function(
     )
     context = replace(context, complexity=complexity or _growth(context.inputs))
     handed_back = unexplored(context.arg_types, source, func.__name__, never_passed=never_passed(func, checks))
+    handed_back = {**same_function(func, checks), **handed_back}
     if handed_back:
         shown = ", ".join(f"{name} ({test})" for name, test in handed_back.items())
         result.notes.append(f"never varied by any input, so other values go to the original: {shown}")
