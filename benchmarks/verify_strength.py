@@ -439,6 +439,36 @@ def _guard_cases() -> list[GuardCase]:
             ),
         ),
         GuardCase(
+            "toolz.itertoolz",
+            "groupby",
+            calls((len, ["a", "bb", "cc", "ddd"]), (len, ["x", "yy", "zzz", "w"])),
+            {
+                "hard-codes len": _d("""
+                    def groupby(key, seq):
+                        rv = {}
+                        for item in seq:
+                            rv.setdefault(len(item), []).append(item)
+                        return rv
+                    """),
+            },
+            {
+                "setdefault": _d("""
+                    def groupby(key, seq):
+                        if not callable(key):
+                            key = getter(key)
+                        rv = {}
+                        for item in seq:
+                            rv.setdefault(key(item), []).append(item)
+                        return rv
+                    """),
+            },
+            mechanism="guard",
+            wide=lambda r: (
+                (_some(r, len, str.upper, _first, 0), [_word(r) for _ in range(r.randint(0, 12))]),
+                {},
+            ),
+        ),
+        GuardCase(
             "funcy.seqs",
             "distinct",
             calls(([1, 2, 2, 3],), (list(range(30)) * 2,), ([5, 5, 5],)),
@@ -472,6 +502,14 @@ def _guard_cases() -> list[GuardCase]:
             foreign=lambda r: ((_mixed(r),), {}),
         ),
     ]
+
+
+def _first(word: str) -> str:
+    return word[:1]
+
+
+def _word(r: random.Random) -> str:
+    return "".join(r.choice("abcAB") for _ in range(r.randint(1, 4)))
 
 
 def _mod3(x: int) -> int:
@@ -918,7 +956,7 @@ def run_guards(folder: Path, *, only: str = "") -> list[Row]:
     from perfkit.optimizers._code import CodeRef, bound_types, function_source
     from perfkit.optimizers._iterators import MARK
     from perfkit.optimizers._types import Context
-    from perfkit.optimizers._unexplored import guarded, never_passed, unexplored
+    from perfkit.optimizers._unexplored import guarded, never_passed, same_function, unexplored
     from perfkit.optimizers.equivalents import candidates_for
     from perfkit.optimizers.loop import _observe, _size, extreme_variants, verification_inputs
     from perfkit.optimizers.verify import verify
@@ -939,6 +977,7 @@ def run_guards(folder: Path, *, only: str = "") -> list[Row]:
         arg_types = {k: frozenset(v) for k, v in bound_types(func, checks).items()}
         returns = frozenset(k for k, _ in observed if k is not None and not k.startswith("raises "))
         tests = unexplored(arg_types, source, case.name, never_passed=never_passed(func, checks))
+        tests = {**same_function(func, checks), **tests}  # as optimize_function does
         iterator = any(k.endswith(MARK) for k in returns)
         old = old_inputs(func, case.stress)
         old_original = CodeRef(case.module, case.name, _as_returned(case.name, "")) if iterator else original

@@ -105,3 +105,40 @@ def test_every_kind_of_default_gets_a_test_that_holds_only_for_it() -> None:
         assert both(xs, 2, **kwargs) == original(xs, 2, **kwargs), kwargs  # anything else: the original's
     assert both(xs, 2, 1) == original(xs, 2, 1)  # an equal value of the same type runs the verified code
     assert both(xs, 2, step=True) == original(xs, 2, step=True)  # True == 1, but a bool goes to the original
+
+
+GROUP = textwrap.dedent(
+    """
+    def group(key, items, order=None):
+        out = {}
+        for item in items:
+            out.setdefault(key(item), []).append(item)
+        return out
+    """
+)
+HARD_CODED = "def group(key, items, order=None):\n    out = {}\n    for item in items:\n"
+HARD_CODED += "        out.setdefault(len(item), []).append(item)\n    return out\n"
+
+
+def first_letter(word):
+    return word[:1]
+
+
+def test_a_function_passed_in_every_input_is_tested_by_its_name() -> None:
+    from perfkit.optimizers._unexplored import same_function
+
+    original = _load(GROUP.replace("def group", "def windows")).__globals__["windows"]
+    words = ["a", "bb", "cc"]
+    assert same_function(original, [((len, words), {}), ((len, ["x"]), {})]) == {"key": "key is len"}
+    assert same_function(original, [((len, words), {}), ((str, words), {})]) == {}  # varied: nothing to guard
+    assert same_function(original, [((lambda w: w, words), {})]) == {}  # no name a model could have hard-coded
+    assert same_function(group_for_globals, [((first_letter, words), {})]) == {"key": "key is first_letter"}
+    namespace: dict = {}
+    exec(guarded(HARD_CODED, GROUP, "group", {"key": "key is len"}), namespace)
+    both = namespace["group"]
+    assert both(len, words) == {1: ["a"], 2: ["bb", "cc"]}
+    assert both(first_letter, words) == {"a": ["a"], "b": ["bb"], "c": ["cc"]}  # the original's answer
+
+
+def group_for_globals(key, items):
+    return {key(item): item for item in items}
