@@ -15,13 +15,16 @@ Prints, per candidate, each setting's verdict and the new setting's verification
     python benchmarks/verify_strength.py                 # downloads the packages to /tmp/perfkit-verify-strength
     python benchmarks/verify_strength.py --packages DIR  # wheels (or their unpacked files) already in DIR
     python benchmarks/verify_strength.py --group guards  # never-varied parameters, iterators, equivalents
+    python benchmarks/verify_strength.py --group guards --only windowed  # the cases whose module:name match
 
 ``--group guards`` measures the three mechanisms that came after observed shapes, on functions taken as they are
 from more-itertools 6.0.0, labmath 2.2.0, funcy 1.17 and toolz 1.0.0 (none of them in a corpus part): optional
 parameters no input varied (handed to a nested copy of the original), iterator results (drained and compared item
 by item) and library-equivalent lookalikes that differ on edge inputs; also every candidate perfkit's own
 library-equivalents proposer offers for those functions. For each candidate it prints the old setting's verdict
-(no guard, iterators compared as returned), the new setting's (the guard, drained iterators, the widened inputs)
+(no guard, iterators compared as returned), the new setting's (the guard as ``optimize_function`` builds it:
+parameters left at None, never passed whatever their default, or always the same named function; drained
+iterators; the widened inputs)
 and an independent check of what the new setting accepted: a separate process that calls the accepted source
 (guard included) and the original on 400 inputs of the observed types with wider values and every optional
 parameter varied ("wide"), and on 200 inputs of other types the function documents ("foreign": unhashable items,
