@@ -55,10 +55,11 @@ def test_while_trial_division_stops_at_the_square_root(spelling: str) -> None:
 
 
 def test_while_scans_that_need_the_divisor_stay_as_they_are() -> None:
+    test = "        if n % d == 0:\n"
     for body in (
-        "    d = 2\n    while d < n:\n        if n % d == 0:\n            return d\n        d += 1\n    return n\n",
-        "    d = 2\n    while d < n:\n        if n % d == 0:\n            break\n        d += 1\n    return d\n",
-        "    d = 3\n    while d < n:\n        if n % d == 0:\n            return False\n        d += 1\n    return True\n",
-        "    d = 2\n    while d < n:\n        if n % d == 0:\n            return False\n        d += 2\n    return True\n",
+        "    d = 2\n    while d < n:\n" + test + "            return d\n        d += 1\n    return n\n",
+        "    d = 2\n    while d < n:\n" + test + "            break\n        d += 1\n    return d\n",
+        "    d = 3\n    while d < n:\n" + test + "            return False\n        d += 1\n    return True\n",
+        "    d = 2\n    while d < n:\n" + test + "            return False\n        d += 2\n    return True\n",
     ):
         never("def f(n):\n" + body, "f", [args(101)], "prime-bound")
