@@ -66,7 +66,7 @@ def test_candidates_keep_the_signature_and_the_result_form() -> None:
         (re_.bubble_sort, [(((3, 1),), {})], {"tuple[int, int]"}),  # tuples: not the list the entries take
         (re_.gcd, [((12.0, 18), {})], {"float"}),  # floats are not ints
         (re_.factorial, [((10,), {})], {"float"}),  # the result is not an int
-        (re_.sort_by_name, [(([{"n": 1}], "n"), {})], {"list[dict[str, int]]"}),  # two parameters, no entry fits
+        (re_.total, [(([1],), {})], {"int"}),  # *args and keyword-only parameters: no entry takes them
         (re_.permutation_list, [(([1, 2],), {})], {"set[tuple[int, int]]"}),  # a result form it cannot give
     ],
 )
