@@ -33,6 +33,7 @@ from perfkit.errors import InvalidArgument
 _ENTRY = "perfkit.optimizers.verify:_serve"
 _OTHER = "perfkit.optimizers.verify:_other_child"
 _STARTUP = 60.0  # seconds for the child to start and import the original's module
+_RECOMPILE = 10.0  # seconds more on the first input of each other combination of argument types
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def verify(
 
     An input on which the original itself runs past ``original_timeout`` is skipped. The candidate may take
     ``max(min_timeout, timeout_factor * original_time)`` seconds per input, and ``first_call`` seconds more on
-    its first (imports, a JIT's compilation or cache load). ``hash_seeds``: the comparing child
+    its first (imports, a JIT's compilation or cache load) and at most 10 s more on the first of every other
+    combination of argument types (a JIT compiles again for each). ``hash_seeds``: the comparing child
     runs with the first ``PYTHONHASHSEED``; the original also runs in a second child with the other, and order
     is compared only where the two runs of the original agree on it (None: order always counts). The second
     run stops after ``order_budget`` seconds; the inputs it did not reach mark nothing (order counts there,
@@ -131,10 +133,13 @@ def verify(
             if marked["kind"] == "crash":
                 return Verdict(False, "crash", f"verifier crashed: {marked['message']}", 0)
             unordered = tuple(marked["unordered"])
-            for position, index in enumerate(sorted(seconds)):
+            signatures: set[tuple[str, ...]] = set()
+            for index in sorted(seconds):
                 limit = max(min_timeout, timeout_factor * seconds[index])
-                if position == 0:  # the candidate loads first: imports, and a JIT's compilation or cache load
-                    limit += first_call
+                signature = _signature(inputs[index])
+                if signature not in signatures:  # the candidate loads, or a JIT compiles for new argument types
+                    limit += first_call if not signatures else min(first_call, _RECOMPILE)
+                    signatures.add(signature)
                 try:
                     called = child.recv(timeout=limit)  # the call alone is limited; comparing a big result is not
                     result = called if called["kind"] != "called" else child.recv(timeout=max(limit, _STARTUP))
@@ -155,6 +160,14 @@ def verify(
             if unordered:
                 reason += f" (order not compared at {', '.join(unordered)}: it follows string hashing in the original)"
             return Verdict(True, "ok", reason, checked, None, unordered)
+
+
+def _signature(item: tuple[tuple[Any, ...], dict[str, Any]]) -> tuple[str, ...]:
+    """The argument types of an input, as a JIT specialises on them (``list[int]``, ``float``)."""
+    from perfkit.optimizers._code import describe_type
+
+    args, kwargs = item
+    return (*map(describe_type, args), *(f"{k}={describe_type(v)}" for k, v in sorted(kwargs.items())))
 
 
 def is_input(item: object) -> bool:
