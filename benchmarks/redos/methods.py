@@ -27,6 +27,7 @@ import os
 import random
 import string
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -127,6 +128,7 @@ def run_atheris(bug: Bug, best: Best, *, budget: float, seed: int) -> None:
         best.offer(s, *timed(func, s))
 
     flags = [f"-max_len={4 * bug.length + 4}", f"-seed={seed + 1}", "-timeout=100000", "-rss_limit_mb=3072"]
+    flags.append(f"-artifact_prefix={tempfile.mkdtemp(prefix='redos-atheris-')}{os.sep}")  # slow units: not in the cwd
     atheris.Setup([sys.argv[0], *flags], one)
     atheris.Fuzz()
 
