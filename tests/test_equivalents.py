@@ -95,6 +95,7 @@ def test_end_to_end_a_bubble_sort_becomes_a_library_sort() -> None:
     assert "sort" in result.winner.note and result.winner.speed.low > 5  # quadratic against n log n at n=400
 
 
+@pytest.mark.slow  # the unmarked end-to-end tests cover the same path (CI time)
 def test_end_to_end_a_generator_becomes_itertools() -> None:
     stress = [(([*range(n)], 4), {}) for n in (7, 9)]
     result = optimize_function(re_.permutations, stress_inputs=stress, proposers=[EquivalentsProposer()], **QUICK)
@@ -145,6 +146,7 @@ def test_end_to_end_where_the_library_refuses_the_original_answers() -> None:
     _independent(re_.inverse_mod, result.winner.source, wide)
 
 
+@pytest.mark.slow  # the unmarked end-to-end tests cover the same path (CI time)
 def test_end_to_end_square_and_multiply_becomes_pow() -> None:
     stress = [((7, 2**k + 1, 10**40 + 3), {}) for k in (300, 900)]
     result = optimize_function(re_.modular_exp, stress_inputs=stress, proposers=[EquivalentsProposer()], **QUICK)
@@ -164,6 +166,7 @@ def test_a_helper_called_in_the_function_is_replaced_at_the_call() -> None:
         assert found and any(expected in c.source for c in found), [c.source for c in found]
 
 
+@pytest.mark.slow  # the unmarked end-to-end tests cover the same path (CI time)
 def test_end_to_end_queens_gets_itertools_at_the_call() -> None:
     stress = [((n,), {}) for n in (6, 7)]
     result = optimize_function(re_.queens, stress_inputs=stress, proposers=[EquivalentsProposer()], **QUICK)
