@@ -4,8 +4,8 @@
 >>> result = optimize_function(my_func, stress_inputs=[((list(range(5000)),), {})])
 >>> result.winner.speedup, print(result.diff)
 
-One ``Proposer`` protocol, one module per proposer (``rewrite``, ``equivalents``, ``numba_jit``, ``llm``); ``verify`` decides
-whether a candidate behaves like the original; ``speed`` measures it; ``loop`` runs the rounds.
+One ``Proposer`` protocol, one module per proposer (``rewrite``, ``equivalents``, ``numba_jit``, ``llm``);
+``verify`` decides whether a candidate behaves like the original; ``speed`` measures it; ``loop`` runs the rounds.
 """
 
 from __future__ import annotations
