@@ -140,11 +140,14 @@ def test_bytes_arguments_fold_their_checks_and_match_the_original() -> None:
     assert not _mismatches(crc_like, crc, trials)
     source = _source(fletcher, [((small,), {}), ((large,), {})])
     kernel = source[source.index("def _pk_nb_fletcher") :].split("\ndef fletcher(")[0]
-    assert "RuntimeError(" in kernel and "ChecksumError" not in kernel  # any raise: the original runs
+    assert "ChecksumError" not in kernel  # the isinstance check folds away: only exact bytes reach the kernel
     check = CodeRef(__name__, "fletcher", source).load()
     assert check(large) == fletcher(large) and check.__globals__["_pk_jit_fletcher"].signatures
     trials = [(d,) for d in _bytes_inputs(rng, (0, 1, 2, 999))] + [("ab",), ([1],), (b"\x00" * 3,), (None,)]
     assert not _mismatches(fletcher, check, [*trials, (bytearray(b"a"),)])
+    summed = _source(weighted_sum, [((b"\x01" + small, 0), {}), ((b"\x01" + large, 5), {})])
+    kernel = summed[summed.index("def _pk_nb_weighted_sum") :].split("\ndef weighted_sum(")[0]
+    assert "RuntimeError(" in kernel  # a raise with a formatted message: a plain error, and the original runs
     sums = _candidate(weighted_sum, [((b"\x01" + small, 0), {}), ((b"\x01" + large, 5), {})])
     trials = [(d, s) for d in [b"", b"\x00\x01", b"\x01\x00", *_bytes_inputs(rng, (3, 500))] for s in (0, 2**62)]
     assert not _mismatches(weighted_sum, sums, [*trials, (bytearray(b"\x00"), 0)])
