@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._iterators import MARK
 from perfkit.optimizers._types import Candidate, Context
-from perfkit.optimizers._unexplored import handoff
+from perfkit.optimizers._unexplored import handoff, is_generator
 
 __all__ = ["CATALOGUE", "Equivalent", "EquivalentsProposer", "candidates_for"]
 
@@ -154,7 +154,7 @@ def candidates_for(context: Context, *, catalogue: tuple[Equivalent, ...] = CATA
         return []
     words = _words(func)
     shapes = _shapes(func, names)
-    generator = any(isinstance(node, ast.Yield | ast.YieldFrom) for node in ast.walk(func))
+    generator = is_generator(func)  # its own yields: a nested generator does not make it one
     results = {kind.removesuffix(MARK) for kind in context.return_types}
     scored: list[tuple[int, int, Candidate]] = []
     for order, entry in enumerate(catalogue):
