@@ -10,7 +10,7 @@ import inspect
 import os
 import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -176,17 +176,27 @@ def element_types(description: str) -> set[str] | None:
     return None
 
 
-def bound_types(func: Callable[..., Any], inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> dict[str, set[str]]:
-    """For each parameter, the type descriptions its values had across ``inputs``."""
-    signature = inspect.signature(func)
-    seen: dict[str, set[str]] = {name: set() for name in signature.parameters}
+def bound_calls(
+    signature: inspect.Signature, inputs: Iterable[tuple[tuple[Any, ...], dict[str, Any]]], *, defaults: bool = True
+) -> Iterator[dict[str, Any]]:
+    """Each input's arguments by parameter name (with the defaults it leaves out filled in when ``defaults``);
+    inputs that do not bind to ``signature`` are passed over."""
     for args, kwargs in inputs:
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError:
             continue
-        bound.apply_defaults()
-        for name, value in bound.arguments.items():
+        if defaults:
+            bound.apply_defaults()
+        yield dict(bound.arguments)
+
+
+def bound_types(func: Callable[..., Any], inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> dict[str, set[str]]:
+    """For each parameter, the type descriptions its values had across ``inputs``."""
+    signature = inspect.signature(func)
+    seen: dict[str, set[str]] = {name: set() for name in signature.parameters}
+    for arguments in bound_calls(signature, inputs):
+        for name, value in arguments.items():
             seen.setdefault(name, set()).add(describe_type(value))
     return seen
 

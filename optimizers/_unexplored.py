@@ -19,7 +19,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from perfkit.optimizers._code import defines
+from perfkit.optimizers._code import bound_calls, defines
 
 FALLBACK = "_pk_original"
 
@@ -61,11 +61,8 @@ def never_passed(func: Callable[..., Any], inputs: Sequence[tuple[tuple[Any, ...
     except (TypeError, ValueError):
         return frozenset()
     passed: set[str] = set()
-    for args, kwargs in inputs:
-        try:
-            passed |= set(signature.bind(*args, **kwargs).arguments)
-        except TypeError:
-            continue
+    for arguments in bound_calls(signature, inputs, defaults=False):
+        passed |= set(arguments)
     return frozenset(n for n, p in signature.parameters.items() if p.default is not p.empty and n not in passed)
 
 
@@ -80,13 +77,8 @@ def same_function(func: Callable[..., Any], inputs: Sequence[tuple[tuple[Any, ..
         return {}
     held: dict[str, Any] = {}
     varied: set[str] = set()
-    for args, kwargs in inputs:
-        try:
-            bound = signature.bind(*args, **kwargs)
-        except TypeError:
-            continue
-        bound.apply_defaults()
-        for name, value in bound.arguments.items():
+    for arguments in bound_calls(signature, inputs):
+        for name, value in arguments.items():
             if name not in held:
                 held[name] = value
             elif held[name] is not value:
