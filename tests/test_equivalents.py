@@ -7,26 +7,15 @@ a factorial loop, a hand-written permutations generator, an order-keeping de-dup
 from __future__ import annotations
 
 import pytest
-from perfkit.optimizers._code import bound_types, function_source
+from perfkit.optimizers._code import function_source
 from perfkit.optimizers._types import Context
 from perfkit.optimizers.equivalents import EquivalentsProposer, candidates_for
 from perfkit.optimizers.loop import optimize_function
 
+from ._contexts import observed_context as context
 from .fixtures import reimplemented as re_
 
 QUICK = {"examples": 120, "measure_rounds": 2, "max_sizes": 1}
-
-
-def context(func, inputs, returns) -> Context:
-    types = {k: frozenset(v) for k, v in bound_types(func, inputs).items()}
-    return Context(
-        name=func.__name__,
-        source=function_source(func)[0],
-        module_name=func.__module__,
-        params=tuple(types),
-        arg_types=types,
-        return_types=frozenset(returns),
-    )
 
 
 def notes(func, inputs, returns) -> list[str]:
@@ -156,7 +145,6 @@ def test_end_to_end_square_and_multiply_becomes_pow() -> None:
 
 
 def test_a_helper_called_in_the_function_is_replaced_at_the_call() -> None:
-    from perfkit.optimizers._code import function_source
 
     module = function_source(re_.arrangements)[0] + "\n" + function_source(re_.bubble_sort)[0]
     for func, expected in ((re_.queens, "itertools.permutations(cols, None)"), (re_.spread, "sorted(list(values))")):

@@ -9,18 +9,17 @@ verifier. The functions live in this module so that the verifier's child process
 from __future__ import annotations
 
 import ast
-import copy
 import math
-import sys
 import textwrap
-from pathlib import Path
 from typing import Any
 
 import pytest
 from perfkit.optimizers import Context, NumbaProposer, optimize_function
-from perfkit.optimizers._code import CodeRef, bound_types, describe_type, function_source
+from perfkit.optimizers._code import CodeRef
 from perfkit.optimizers._numba_ints import checked_ints
 from perfkit.optimizers._numba_scan import Refused
+
+from ._contexts import observed_context
 
 Inputs = list[tuple[tuple[Any, ...], dict[str, Any]]]
 
@@ -101,18 +100,8 @@ _EDGES = [0, 1, 2, -5, 2**63, 2**64 + 1, -(2**63), -(2**63) + 1]
 
 
 def _context(func: Any, inputs: Inputs) -> Context:
-    results = {describe_type(func(*copy.deepcopy(args), **kwargs)) for args, kwargs in inputs}
-    types = {k: frozenset(v) for k, v in bound_types(func, inputs).items()}
-    return Context(
-        name=func.__name__,
-        source=function_source(func)[0],
-        module_name=func.__module__,
-        module_source=Path(sys.modules[func.__module__].__file__ or "").read_text(encoding="utf-8"),
-        params=tuple(types),
-        arg_types=types,
-        return_types=frozenset(results),
-        sample_inputs=tuple(inputs[:2]),
-    )
+    """The context the loop would build, with the module's source."""
+    return observed_context(func, inputs, module_source=True)
 
 
 def _candidate(func: Any, inputs: Inputs) -> Any:

@@ -8,9 +8,11 @@ import random
 from typing import Any
 
 import pytest
-from perfkit.optimizers import Context, NumbaProposer
-from perfkit.optimizers._code import CodeRef, bound_types, describe_type, function_source
+from perfkit.optimizers import NumbaProposer
+from perfkit.optimizers._code import CodeRef
 from perfkit.optimizers.verify import verify
+
+from ._contexts import observed_context as _context
 
 # --- the functions (no type hints: as written in everyday code) ----------------------------------------------------
 
@@ -138,25 +140,6 @@ def loop_letter_rebound(s):  # type: ignore[no-untyped-def]
             out += "."
         c += "!"
     return out
-
-
-def _context(func: Any, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> Context:
-    types = {k: frozenset(v) for k, v in bound_types(func, inputs).items()}
-    results = set()
-    for args, kwargs in inputs:
-        try:
-            results.add(describe_type(func(*args, **kwargs)))
-        except Exception:  # ord() of a character whose upper case is two: the original's own exception
-            continue
-    return Context(
-        name=func.__name__,
-        source=function_source(func)[0],
-        module_name=func.__module__,
-        params=tuple(types),
-        arg_types=types,
-        return_types=frozenset(results),
-        sample_inputs=tuple(inputs[:2]),
-    )
 
 
 def _proposed(func: Any, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> tuple[str | None, list[str]]:

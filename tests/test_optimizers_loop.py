@@ -10,6 +10,7 @@ from perfkit.optimizers.numba_jit import build_source, numeric_kinds
 
 from perfkit.errors import InvalidArgument
 
+from ._contexts import observed_context as context
 from .fixtures import slow_funcs as sf
 
 GOOD = "def dedupe(xs):\n    return list(dict.fromkeys(xs))\n"
@@ -90,21 +91,6 @@ def test_loop_validates_arguments_first() -> None:
         optimize_function(sf.dedupe, stress_inputs=STRESS, min_speedup=0.5)
     with pytest.raises(InvalidArgument, match="func"):
         optimize_function(lambda xs: xs, stress_inputs=STRESS)
-
-
-def context(func, inputs, returns) -> Context:
-    from perfkit.optimizers._code import bound_types, function_source
-
-    types = {k: frozenset(v) for k, v in bound_types(func, inputs).items()}
-    return Context(
-        name=func.__name__,
-        source=function_source(func)[0],
-        module_name=func.__module__,
-        params=tuple(types),
-        arg_types=types,
-        return_types=frozenset(returns),
-        sample_inputs=tuple(inputs),
-    )
 
 
 def test_numba_declines_non_numeric_functions_and_mixed_results() -> None:

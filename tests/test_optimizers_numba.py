@@ -8,17 +8,23 @@ from __future__ import annotations
 import copy
 import random
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from perfkit.optimizers import Context, NumbaProposer, optimize_function
-from perfkit.optimizers._code import CodeRef, bound_types, describe_type, function_source
+from perfkit.optimizers import NumbaProposer, optimize_function
+from perfkit.optimizers._code import CodeRef
 from perfkit.optimizers.numba_jit import classify, numeric_kinds, result_kind, shape_of, text_params
 from perfkit.optimizers.speed import mutates_arguments
 from perfkit.optimizers.verify import verify
 
+from ._contexts import observed_context
 from .fixtures import numba_funcs as nf
 from .test_optimizers_loop import context
+
+
+def _context(func, inputs):
+    """The context the loop would build, with the module's source."""
+    return observed_context(func, inputs, module_source=True)
+
 
 QUICK = {"examples": 20, "measure_rounds": 2, "max_sizes": 1, "rounds": 1}
 
@@ -76,27 +82,6 @@ def test_a_string_kernel_is_verified() -> None:
 
 
 # --- lists of lists and of tuples, helpers, constants (unannotated kernels) ---------------------------------------
-
-
-def _context(func: Any, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> Context:
-    """The context the loop would build: seen argument and result types, the module's source, sample inputs."""
-    results = set()
-    for args, kwargs in inputs:
-        try:
-            results.add(describe_type(func(*copy.deepcopy(args), **copy.deepcopy(kwargs))))
-        except Exception:
-            continue
-    types = {k: frozenset(v) for k, v in bound_types(func, inputs).items()}
-    return Context(
-        name=func.__name__,
-        source=function_source(func)[0],
-        module_name=func.__module__,
-        module_source=Path(nf.__file__).read_text(encoding="utf-8"),
-        params=tuple(types),
-        arg_types=types,
-        return_types=frozenset(results),
-        sample_inputs=tuple(inputs[:2]),
-    )
 
 
 def _candidate(func: Any, inputs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> tuple[str | None, str]:
