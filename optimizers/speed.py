@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
-import pickle
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from perfkit.optimizers._code import CodeRef
 from perfkit.optimizers._iterators import Draining
 
 from perfkit.errors import InvalidArgument
+from perfkit.pickling import dumps
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def mutates_arguments(
     from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
 
     try:
-        key = hashlib.sha256(pickle.dumps((func, inputs))).hexdigest()
+        key = hashlib.sha256(dumps((func, inputs))).hexdigest()
     except Exception:  # unpicklable inputs cannot be timed in workers either; the timing reports that
         return False
     if key not in _MUTATES:
@@ -203,10 +203,10 @@ def _mutation_child(payload: dict[str, Any], emit: Any) -> None:
     func = payload["ref"].load()
     mutated = False
     for args, kwargs in payload["inputs"]:
-        before = pickle.dumps((args, kwargs))
+        before = dumps((args, kwargs))
         with contextlib.suppress(Exception):  # a call that raises may still have changed its arguments
             func(*args, **kwargs)
-        mutated = mutated or pickle.dumps((args, kwargs)) != before
+        mutated = mutated or dumps((args, kwargs)) != before
     emit({"kind": "checked", "mutated": mutated})
 
 

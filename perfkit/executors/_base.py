@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from perfkit.pickling import dumps
+
 # folders never shipped or hashed: caches, environments, results
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".venv", "venv", "__pycache__", ".perfkit", ".pytest_cache", ".mypy_cache", ".ruff_cache",
@@ -162,5 +164,5 @@ def unit_key(kind: str, *parts: Any) -> str:
     from perfkit import __version__
 
     digest = hashlib.sha256(f"{kind}\0{__version__}\0".encode())
-    digest.update(pickle.dumps(parts, protocol=4))
+    digest.update(dumps(parts))
     return f"{kind}-{digest.hexdigest()[:40]}"

@@ -11,7 +11,6 @@ is recorded as censored at the limit, never dropped.
 from __future__ import annotations
 
 import gc
-import pickle
 import signal
 import sys
 import threading
@@ -26,6 +25,7 @@ from perfkit.harness.result import Measurement
 from perfkit.harness.sandbox import Child, ChildDied, ChildTimeout
 from perfkit.harness.worker import Task, run_task
 from perfkit.interrupts import swallowed_here
+from perfkit.pickling import dumps
 
 Progress = Callable[[int, int], None]
 STARTUP_TIMEOUT = 60.0  # seconds for a worker to import the target and send its first message
@@ -207,7 +207,7 @@ def _check_picklable(task: Task) -> None:
             "pass a 'file.py:function' spec, or use inprocess=True",
         )
     try:
-        pickle.dumps(task)
+        dumps(task)  # what the worker's Child sends (perfkit.pickling: cloudpickle when pickle refuses)
     except Exception as exc:
         raise InvalidArgument(
             "target",

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from perfkit.pickling import dump, dumps
+
 _HEADER = struct.Struct("!I")
 MEMORY_LIMIT_ENV = "PERFKIT_MEMORY_LIMIT"
 
@@ -94,7 +96,7 @@ class Child:
             # the parent's import path first, so that what it imported (even from a folder it added to
             # sys.path at run time) unpickles in the child
             pickle.dump(list(sys.path), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(payload, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            dump(payload, self.process.stdin)  # by cloudpickle when pickle refuses (perfkit.pickling)
             self.process.stdin.close()
         except BrokenPipeError:
             pass  # the child died at start-up; recv() reports how
@@ -169,7 +171,7 @@ class Child:
 
 def write_frame(fd: int, message: Any) -> None:
     """Send one message from the child (the other half of :meth:`Child.recv`)."""
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    data = dumps(message)
     view = memoryview(_HEADER.pack(len(data)) + data)
     while view:
         written = os.write(fd, view)

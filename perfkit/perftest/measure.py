@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from perfkit.errors import PerfkitError, TargetRaised
+from perfkit.pickling import dumps_how
 
 METRICS = ("time", "cpu", "cost", "instructions", "memory")
 UNITS = {"time": "s", "cpu": "s", "cost": "lines", "instructions": "instructions", "memory": "bytes"}
@@ -301,15 +302,7 @@ def pickled_call(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[s
     """``(func, args, kwargs)`` pickled for a child process (by pickle, else by cloudpickle, which also takes
     lambdas and closures), with the name of the pickler; None when neither can."""
     try:
-        return pickle.dumps((func, args, kwargs)), "pickle"
-    except Exception:
-        pass
-    try:
-        import cloudpickle
-    except ImportError:
-        return None
-    try:
-        return cloudpickle.dumps((func, args, kwargs)), "cloudpickle"
+        return dumps_how((func, args, kwargs))
     except Exception:
         return None
 

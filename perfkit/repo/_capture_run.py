@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from perfkit.inputs import input_size
+from perfkit.pickling import dumps
 from perfkit.repo._workload_hook import install, run_workload
 from perfkit.repo.capture import MAX_BYTES, MAX_SAMPLES, shrink
 
@@ -44,7 +45,7 @@ class _Recorder:
         if not wanted:
             return
         try:
-            blob = pickle.dumps((args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+            blob = dumps((args, kwargs))
         except Exception:
             self.skipped += 1
             return

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from perfkit.errors import PerfkitError
+from perfkit.pickling import dumps
 
 MAX_SAMPLES = 16
 MAX_BYTES = 1_000_000  # per sample
@@ -71,14 +72,14 @@ def shrink(args: tuple[Any, ...], kwargs: dict[str, Any], *, limit: int = MAX_BY
     of short tuples): strings, bytes, lists, long tuples, sets and dicts keep a prefix, nested ones in proportion
     to their share of the bytes. None when they do not pickle, or no cut fits."""
     try:
-        size = len(pickle.dumps((args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
+        size = len(dumps((args, kwargs)))
     except Exception:
         return None
     budget = limit * 0.9
     for _ in range(12):
         cut = _cut((args, kwargs), budget, size)
         try:
-            blob = pickle.dumps(cut, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = dumps(cut)
         except Exception:
             return None
         if len(blob) <= limit:
@@ -89,7 +90,7 @@ def shrink(args: tuple[Any, ...], kwargs: dict[str, Any], *, limit: int = MAX_BY
 
 def _bytes(value: Any) -> int:
     try:
-        return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return len(dumps(value))
     except Exception:
         return 0
 

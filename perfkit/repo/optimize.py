@@ -205,6 +205,8 @@ def _optimize_one(
     if "." in info.qualname and not inputs:
         outcome.status = "skipped"
         outcome.reason = "a method is optimised on the calls the workload makes, and it made none we could keep"
+        if samples is not None and samples.skipped:
+            outcome.reason += f" (the arguments of {samples.skipped} of its {samples.calls} calls did not pickle)"
         return
     outcome.inputs = len(inputs) + len(fuzzed)
     if not inputs and not fuzzed:

@@ -13,6 +13,7 @@ import pickle
 import time
 from typing import Any
 
+from perfkit.pickling import dumps
 from perfkit.progress import Progress
 from perfkit.repo.capture import Captured
 from perfkit.repo.config import RepoConfig
@@ -107,7 +108,7 @@ def kept(inputs: list[Any]) -> list[bytes | Any]:
     out: list[bytes | Any] = []
     for item in inputs:
         try:
-            out.append(pickle.dumps(item))
+            out.append(dumps(item))
         except Exception:
             out.append(item)
     return out
