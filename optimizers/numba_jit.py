@@ -49,6 +49,7 @@ from perfkit.optimizers._numba_scan import Refused
 from perfkit.optimizers._numba_source import _PRELUDE as PRELUDE
 from perfkit.optimizers._numba_source import build_source, candidate_source
 from perfkit.optimizers._numba_strings import string_candidate, string_result
+from perfkit.optimizers._numba_text import text_candidate, text_function
 from perfkit.optimizers._types import Candidate, Context
 
 __all__ = [
@@ -80,6 +81,8 @@ class NumbaProposer:
         if context.round > 1 or n < 1:
             return []
         found = _string_kernel(context) if string_result(context) else _kernel_context(context)
+        if isinstance(found, str) and text_function(context):  # strings used as data (:mod:`._numba_text`)
+            found = _text_kernel(context, found)
         if isinstance(found, str):
             self.rejections.append(f"{context.name}: {found}")
             return []
@@ -113,6 +116,14 @@ def _string_kernel(context: Context) -> tuple[Context, dict[str, str], dict[str,
         return context, {}, {}, string_candidate(context, prelude=PRELUDE)
     except Refused as exc:
         return str(exc)
+
+
+def _text_kernel(context: Context, why: str) -> tuple[Context, dict[str, str], dict[str, Any], str] | str:
+    """A kernel on strings as code-point arrays (:mod:`._numba_text`), or both reasons why there is none."""
+    try:
+        return context, {}, {}, text_candidate(context, prelude=PRELUDE)
+    except Refused as exc:
+        return f"{why}; as text: {exc}"
 
 
 def _kernel_context(context: Context) -> tuple[Context, dict[str, str], dict[str, Any], str] | str:
