@@ -19,7 +19,13 @@ from perfkit.optimizers.rules.inlining import inline_helper
 from perfkit.optimizers.rules.invariants import hoist_invariant
 from perfkit.optimizers.rules.joins import index_join
 from perfkit.optimizers.rules.lookups import module_alias
-from perfkit.optimizers.rules.membership import index_dict, membership_local_list, membership_param_list, remove_loop
+from perfkit.optimizers.rules.membership import (
+    index_dict,
+    membership_local_list,
+    membership_local_set,
+    membership_param_list,
+    remove_loop,
+)
 from perfkit.optimizers.rules.modular import modular_power, multiplicative_order, recursive_power
 from perfkit.optimizers.rules.number_theory import divisor_scan, gcd_and_factorial
 from perfkit.optimizers.rules.pairs import pair_loops
@@ -35,7 +41,8 @@ __all__ = ["RULES", "Rule", "RuleFunc"]
 RULES: tuple[Rule, ...] = (
     Rule("inline-helper", inline_helper, "one-expression module helper called in a loop → its expression in place"),
     Rule("membership-local-list", membership_local_list, "membership test on a growing list → shadow set"),
-    Rule("membership-param-list", membership_param_list, "membership test on a list argument → set made once"),
+    Rule("membership-param-list", membership_param_list, "membership test on a list/tuple argument → set made once"),
+    Rule("membership-local-set", membership_local_set, "membership test on a local list a loop only reads → a set"),
     Rule("index-dict", index_dict, "xs.index(x) in a loop that never changes xs → dict of first positions"),
     Rule("remove-loop", remove_loop, "xs.remove(d) for each d dropped → counts and one filtering pass (guarded)"),
     Rule("string-join", string_join, "bytes built, or a str prepended, in a loop → list of pieces and one join"),

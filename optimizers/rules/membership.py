@@ -4,8 +4,8 @@ made once for an argument, a dict of first positions for ``index``).
 ``xs.count(x) > 0`` and ``not x in xs`` reach these rules as ``x in xs`` / ``x not in xs`` (see
 :mod:`perfkit.optimizers.rules._normalize`). A set answers like a list only when hash agrees with ``==`` and
 comparing runs no user code: every value involved must be a hashable scalar (int, float, str, bool, bytes) or a
-tuple of them. Where only the observed argument types show it (:mod:`._inference`), a cheap run-time check
-sends any other value down the original path.
+tuple of them. Unless the code shows it, a cheap run-time check sends any other value down the original path
+(the observed argument types, :mod:`._inference`, only say where a check is pointless).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
 from perfkit.optimizers.rules import _facts as f
 from perfkit.optimizers.rules._inference import Inference, is_builtin
+from perfkit.optimizers.rules.invariant_sets import invariant_membership
 
 _KEEPS_MEMBERS = frozenset({"sort", "reverse", "index", "count", "copy"})  # methods that add or remove nothing
 
@@ -42,11 +43,11 @@ def _list_target(stmt: ast.stmt, func: ast.FunctionDef, ctx: Context) -> tuple[a
 def value_guard(node: ast.expr, infer: Inference, bare: Inference) -> str | None:
     """How to be sure at run time that ``node`` is a hashable scalar (or a tuple of them), so that a set or dict
     answers as a list would: ``""`` when the code alone shows it (a str call, an f-string, a constant), a cheap
-    test such as ``type(x) in (int, ...)`` when only the observed argument types do (the value is then a name, a
-    constant or a tuple of them, safe to evaluate twice), None when neither does."""
+    test such as ``type(x) in (int, ...)`` when the observed types show it or do not rule it out (the value is
+    then a name, a constant or a tuple of them, safe to evaluate twice), None otherwise."""
     if bare.hashable(node):
         return ""
-    if isinstance(node, ast.Name) and infer.hashable(node):
+    if isinstance(node, ast.Name) and _may_be_scalar(node, infer):
         return f"type({node.id}) in {f.SCALARS}"
     if isinstance(node, ast.Tuple) and node.elts:
         parts = [value_guard(e, infer, bare) for e in node.elts]
@@ -54,6 +55,12 @@ def value_guard(node: ast.expr, infer: Inference, bare: Inference) -> str | None
             return None
         return " and ".join(p for p in parts if p)
     return None
+
+
+def _may_be_scalar(node: ast.Name, infer: Inference) -> bool:
+    """Observed or unknown types leave room for a hashable scalar (the run-time check then decides)."""
+    kinds = infer.types(node)
+    return not kinds or bool(kinds & t.HASHABLE_SCALARS)
 
 
 def _inferences(func: ast.FunctionDef, ctx: Context) -> tuple[Inference, Inference]:
@@ -160,49 +167,16 @@ def _added(call: ast.Call, name: str) -> ast.expr | None:
 
 
 def membership_param_list(func: ast.FunctionDef, ctx: Context) -> bool:
-    """``x in allowed`` in a loop, ``allowed`` a list parameter never changed → a set made once. Guards: the set
-    is made only when the argument is a list or tuple of hashable scalars (checked at run time; otherwise the
-    argument itself is searched); a tested value shown hashable only by observed types is checked at run time
-    too; the parameter is otherwise only read, and the function calls nothing that could change it through
-    another name."""
-    infer, bare = _inferences(func, ctx)
-    fired = False
-    for name in t.params(func):
-        if t.stored(func, name) or not t.elements_hashable(ctx.arg_types.get(name, frozenset())):
-            continue
-        tests: list[tuple[ast.Compare, str]] = []
-        for use in t.name_nodes(func, name):
-            up = t.parent(use)
-            if isinstance(up, ast.Compare) and up.comparators == [use] and isinstance(up.ops[0], ast.In | ast.NotIn):
-                guard = value_guard(up.left, infer, bare)
-                if len(up.ops) != 1 or guard is None:
-                    break
-                tests.append((up, guard))
-            elif f.read_only_use(use) and not isinstance(up, ast.Starred | ast.Compare):
-                continue
-            else:
-                break
-        else:
-            if not tests or not any(t.inside_loop(c, func) for c, _ in tests) or not _no_hidden_writes(func):
-                continue
-            lookup = f"_pk_set_{name}"
-            setup = (
-                f"{lookup} = {name}\n"
-                f"if type({name}) in (list, tuple) and all(type(_pk_v) in {f.SCALARS} for _pk_v in {name}):\n"
-                f"    {lookup} = set({name})\n"
-            )
-            t.insert_at_start(func, t.stmts(setup))
-            for test, guard in tests:
-                _guarded_test(test, guard, lookup)
-            fired = True
-    return fired
+    """``x in allowed`` in a loop or comprehension, ``allowed`` a list or tuple parameter (``*values`` too) that
+    the function only reads → a set made once before the loop (see :mod:`.invariant_sets` for the guards: checked
+    at run time, a tuple only where unseen code runs in the loop)."""
+    return invariant_membership(func, ctx, params=True)
 
 
-def _no_hidden_writes(func: ast.FunctionDef) -> bool:
-    """Nothing in ``func`` can change an argument through another name: only known calls, and writes only into
-    fresh locals (a list passed twice, as ``allowed`` and as ``out``, would otherwise go stale in its set)."""
-    fresh = f.fresh_locals(func)
-    return not f.unknown_calls(func, func, fresh=fresh) and not f.writes_objects(func, fresh=fresh)
+def membership_local_set(func: ast.FunctionDef, ctx: Context) -> bool:
+    """``x in stop`` in a loop, ``stop`` a local list or tuple bound before the loop and only read → a set made
+    once before the loop, with the guards of :mod:`.invariant_sets`."""
+    return invariant_membership(func, ctx, params=False)
 
 
 def index_dict(func: ast.FunctionDef, ctx: Context) -> bool:

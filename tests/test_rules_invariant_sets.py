@@ -1,0 +1,218 @@
+"""Membership tests on a list or tuple a loop only reads (a parameter, ``*values``, a local) → a set built once:
+everyday spellings on unannotated functions, in loops, comprehensions and generators, pass the sandboxed verifier
+at real sizes; unhashable items, values whose hash disagrees with ``==``, lists changed by the consumer of a
+generator and lazily run generator expressions take the original path or keep the rule away."""
+
+from __future__ import annotations
+
+import random
+import textwrap
+
+from .test_optimizers_rewrite import rewrite_real, verified
+
+RNG = random.Random(5)
+NUMS = [RNG.randint(-2000, 2000) for _ in range(12_000)]
+WORDS = [RNG.choice(["a", "An", "the", "É", "", "x"]) + str(RNG.randint(0, 900)) for _ in range(12_000)]
+PAIRS = [(RNG.randint(0, 40), RNG.choice("abc")) for _ in range(6_000)]
+NAN = float("nan")
+
+
+class Loose:
+    """Equal to everything, hashed by identity: a set would miss what a list finds."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    __hash__ = object.__hash__
+
+
+# --- parameters: *values, a list argument, a tuple argument -----------------------------------------------------
+
+
+def without(array, *values):
+    return [item for item in array if item not in values]
+
+
+def keep_known(words, vocab):
+    out = []
+    for w in words:
+        if w.lower() in vocab:  # an expression: named once with := before the check
+            out.append(w)
+    return out
+
+
+def count_pairs(rows, wanted):
+    n = 0
+    i = 0
+    while i < len(rows):
+        a, b = rows[i]
+        if (a, b) in wanted:
+            n += 1
+        i += 1
+    return n
+
+
+def hits(rows, marks):
+    return sum(1 for r in rows if r in marks)
+
+
+def test_argument_spellings_verify_at_real_sizes() -> None:
+    vocab = sorted({w.lower() for w in WORDS})[:2000]
+    wanted = PAIRS[:1500]
+    for func, observed, wide in (
+        (
+            without,
+            [(NUMS[:60], 1, 2, 3)],
+            [
+                ([],),
+                ([1, 1.0, True, 2], True),
+                ([[1], 2, [1]], [1]),  # an unhashable item and value: the original path
+                ([NAN, 0.0, -0.0], NAN, 0),
+                ([Loose(), 1], 5),
+                ([1, (1, 2), (1.0, 2)], (1, 2)),
+                ((NUMS, *NUMS[:1500])),
+            ],
+        ),
+        (
+            keep_known,
+            [(WORDS[:60], vocab[:40])],
+            [([], []), (["A", "a"], ("a",)), (["a"], "abc"), (["a", "B"], ["a", ["b"]]), (WORDS, vocab)],
+        ),
+        (
+            count_pairs,
+            [(PAIRS[:60], wanted[:30])],
+            [([], []), ([(1, "a")], [(1.0, "a")]), ([([1], "a")], [([1], "a")]), (PAIRS, wanted)],
+        ),
+        (
+            hits,
+            [(NUMS[:60], NUMS[:30])],
+            [([], ()), ([1, None, 2.0], [None, 2]), ([Loose()], [3]), ([3], [Loose()]), (NUMS, tuple(NUMS[:1500]))],
+        ),
+    ):
+        new, fired, verdict = verified(func, observed, wide)
+        assert "membership-param-list" in fired, (func.__name__, new)
+        assert verdict.ok, (func.__name__, verdict.reason, new)
+
+
+# --- locals bound before the loop and only read -----------------------------------------------------------------
+
+
+def strip_stopwords(text, stopwords):
+    stop = [w.lower() for w in stopwords]
+    kept = []
+    for word in text.split():
+        if word.lower() not in stop:
+            kept.append(word)
+    return kept
+
+
+def common(xs, ys):
+    others = list(ys)
+    return [x for x in xs if x in others]
+
+
+def first_shared(rows, banned):
+    bad = tuple(banned)
+    for i, row in enumerate(rows):
+        for cell in row:
+            if cell in bad:
+                return i, cell
+    return None
+
+
+def test_local_spellings_verify_at_real_sizes() -> None:
+    text = " ".join(WORDS)
+    rows = [NUMS[i : i + 30] for i in range(0, 12_000, 30)]
+    for func, observed, wide in (
+        (
+            strip_stopwords,
+            [(text[:300], WORDS[:20])],
+            [("", []), ("A a", ["a"]), ("x", ["X", "x"]), (text, WORDS[:2000])],
+        ),
+        (common, [(NUMS[:60], NUMS[:40])], [([], []), ([1, [2]], [[2], 1.0]), ([NAN], [NAN]), (NUMS, NUMS[:3000])]),
+        (
+            first_shared,
+            [(rows[:5], [10**6])],
+            [([], []), ([[1, 2]], [2.0]), ([[[1]]], [[1]]), ([[Loose()]], [1]), (rows, [10**7, NUMS[-1]])],
+        ),
+    ):
+        new, fired, verdict = verified(func, observed, wide)
+        assert "membership-local-set" in fired, (func.__name__, new)
+        assert verdict.ok, (func.__name__, verdict.reason, new)
+
+
+# --- generators: the container may change while the generator is paused --------------------------------------
+
+
+def flagged(rows, marks):
+    for i, row in enumerate(rows):
+        if row in marks:
+            yield i
+
+
+def _load(source: str, name: str):
+    space: dict = {}
+    exec(textwrap.dedent(source), space)
+    return space[name]
+
+
+def test_a_generator_builds_its_set_only_from_a_tuple() -> None:
+    new, fired = rewrite_real(flagged, [(NUMS[:50], NUMS[:20])])
+    assert "membership-param-list" in fired and "type(marks) is tuple" in new
+    old_gen, new_gen = flagged, _load(new, "flagged")
+
+    def drive(gen_func, marks):  # the consumer adds to the marks between items
+        out = []
+        for i in gen_func(list(range(10)) * 3, marks):
+            out.append(i)
+            if isinstance(marks, list):
+                marks.append(i + 1)
+        return out
+
+    assert drive(new_gen, [0]) == drive(old_gen, [0])
+    assert drive(new_gen, (0, 3)) == drive(old_gen, (0, 3))
+    _, fired, verdict = verified(flagged, [(NUMS[:50], NUMS[:20])], [([[1]], [[1]]), (NUMS, tuple(NUMS[:2000]))])
+    assert verdict.ok, verdict.reason
+
+
+def lazy(rows, marks):
+    return (r for r in rows if r in marks)
+
+
+def test_a_generator_expression_that_may_outlive_its_statement_is_left_alone() -> None:
+    assert "membership-param-list" not in rewrite_real(lazy, [([1, 2], [2])])[1]
+
+
+def mutated(xs, allowed):
+    out = []
+    for x in xs:
+        if x in allowed:
+            out.append(x)
+            allowed.remove(x)
+    return out
+
+
+def rebound(xs, stop):
+    s = list(stop)
+    out = []
+    for x in xs:
+        if x in s:
+            s = s[1:]
+        out.append(x)
+    return out
+
+
+def test_rules_stay_away_from_containers_the_loop_changes() -> None:
+    assert "membership-param-list" not in rewrite_real(mutated, [([1, 2], [2])])[1]
+    assert "membership-local-set" not in rewrite_real(rebound, [([1, 2], [2])])[1]
+
+
+def test_unhashable_tested_values_and_items_take_the_original_path() -> None:
+    new, _ = rewrite_real(without, [(NUMS[:50], 1, 2)])
+    fast = _load(new, "without")
+    assert fast([[1], [2], 3], [1]) == without([[1], [2], 3], [1])
+    assert fast([Loose(), 4], 9) == without([Loose(), 4], 9) == [4]  # 9 == Loose(): a set would keep it
+    assert fast([4, 9], Loose()) == without([4, 9], Loose()) == []
+    other = float("nan")  # matches only itself: by identity in a list and in a set alike
+    assert fast([NAN, other], NAN) == without([NAN, other], NAN) and fast([NAN, other], NAN)[0] is other
+    assert "set(values)" in new
