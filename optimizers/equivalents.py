@@ -199,9 +199,11 @@ def _call_sites(func: ast.FunctionDef, context: Context, catalogue: tuple[Equiva
             continue
         if any(isinstance(arg, ast.Starred) for site in sites for arg in site.args):
             continue
-        words, shapes = _words(helper), _shapes(helper, params)
+        words = _words(helper)
         for entry in catalogue:
-            hits = sum(any(word.startswith(stem) for word in words) for stem in entry.stems) + (entry.shape in shapes)
+            # no types are observed for a helper's parameters here, so its shape alone (a swap) is too weak a
+            # hint: a name or docstring stem must say what it does (hashids' _reorder swaps, and is no sort)
+            hits = sum(any(word.startswith(stem) for word in words) for stem in entry.stems)
             expression = _expression(entry)
             if not hits or expression is None or len(entry.kinds) != len(params):
                 continue

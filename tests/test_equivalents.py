@@ -154,6 +154,14 @@ def test_a_helper_called_in_the_function_is_replaced_at_the_call() -> None:
         assert found and any(expected in c.source for c in found), [c.source for c in found]
 
 
+def test_a_helper_that_only_swaps_is_not_taken_for_a_sort_at_the_call() -> None:
+    """At a call no types are observed for the helper's parameters: its swap alone does not make it a sort."""
+    module = function_source(re_._mix)[0]
+    ctx = context(re_.salted_code, [(("abcdef", "pepper"), {})], {"str"})
+    ctx = Context(**{**ctx.__dict__, "module_source": module})
+    assert [c.note for c in candidates_for(ctx) if "at the call" in c.note] == []
+
+
 @pytest.mark.slow  # the unmarked end-to-end tests cover the same path (CI time)
 def test_end_to_end_queens_gets_itertools_at_the_call() -> None:
     stress = [((n,), {}) for n in (6, 7)]
