@@ -15,6 +15,15 @@ NUMS = [RNG.randint(-2000, 2000) for _ in range(12_000)]
 WORDS = [RNG.choice(["a", "An", "the", "É", "", "x"]) + str(RNG.randint(0, 900)) for _ in range(12_000)]
 PAIRS = [(RNG.randint(0, 40), RNG.choice("abc")) for _ in range(6_000)]
 NAN = float("nan")
+STOPWORDS = ["a", "an", "and", "the", "of", "to", "in", "is", "it", "x1", "x2", "x3"] + [f"w{i}" for i in range(400)]
+SMALL_PRIMES = [p for p in range(2, 3000) if all(p % d for d in range(2, int(p**0.5) + 1))]
+CODES = tuple(range(0, 5000, 7))
+STATE = [1, 2]
+
+
+def reset_state():
+    global STATE
+    STATE = []
 
 
 class Loose:
@@ -216,3 +225,49 @@ def test_unhashable_tested_values_and_items_take_the_original_path() -> None:
     other = float("nan")  # matches only itself: by identity in a list and in a set alike
     assert fast([NAN, other], NAN) == without([NAN, other], NAN) and fast([NAN, other], NAN)[0] is other
     assert "set(values)" in new
+
+
+# --- module globals bound once and never rebound -----------------------------------------------------------------
+
+
+def content_words(text):
+    return [w for w in text.split() if w.lower() not in STOPWORDS]
+
+
+def prime_hits(xs):
+    return sum(1 for x in xs if x in SMALL_PRIMES)
+
+
+def coded(xs):
+    out = []
+    i = 0
+    while i < len(xs):
+        if xs[i] in CODES:
+            out.append(i)
+        i += 1
+    return out
+
+
+def test_global_spellings_verify_at_real_sizes() -> None:
+    text = " ".join(WORDS) + " The AND of"
+    for func, observed, wide in (
+        (content_words, [(text[:300],)], [("",), ("A an AN x1",), (text,)]),
+        (prime_hits, [(NUMS[:60],)], [([],), ([2.0, True, None, [2]],), (NUMS,)]),
+        (coded, [(NUMS[:60],)], [([],), ([7.0, "7", (7,)],), (NUMS,)]),
+    ):
+        new, fired, verdict = verified(func, observed, wide)
+        assert "membership-global-set" in fired, (func.__name__, new)
+        assert verdict.ok, (func.__name__, verdict.reason, new)
+
+
+def calls_out(xs, hook):
+    return [x for x in xs if hook(x) and x in SMALL_PRIMES]
+
+
+def in_state(xs):
+    return [x for x in xs if x in STATE]
+
+
+def test_global_set_stays_away_from_unseen_code_and_rebound_globals() -> None:
+    assert "membership-global-set" not in rewrite_real(calls_out, [([1, 2], bool)])[1]
+    assert "membership-global-set" not in rewrite_real(in_state, [([1, 2],)])[1]

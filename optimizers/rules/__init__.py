@@ -21,6 +21,7 @@ from perfkit.optimizers.rules.joins import index_join
 from perfkit.optimizers.rules.lookups import module_alias
 from perfkit.optimizers.rules.membership import (
     index_dict,
+    membership_global_set,
     membership_local_list,
     membership_local_set,
     membership_param_list,
@@ -43,6 +44,7 @@ RULES: tuple[Rule, ...] = (
     Rule("membership-local-list", membership_local_list, "membership test on a growing list → shadow set"),
     Rule("membership-param-list", membership_param_list, "membership test on a list/tuple argument → set made once"),
     Rule("membership-local-set", membership_local_set, "membership test on a local list a loop only reads → a set"),
+    Rule("membership-global-set", membership_global_set, "membership test on a module's constant list → a set"),
     Rule("index-dict", index_dict, "xs.index(x) in a loop that never changes xs → dict of first positions"),
     Rule("remove-loop", remove_loop, "xs.remove(d) for each d dropped → counts and one filtering pass (guarded)"),
     Rule("string-join", string_join, "bytes built, or a str prepended, in a loop → list of pieces and one join"),

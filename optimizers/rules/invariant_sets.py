@@ -18,13 +18,16 @@ fresh object, used nowhere but in reads, is out of every other code's reach, so 
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import replace
+from typing import Literal
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
 from perfkit.optimizers.rules import _facts as f
 from perfkit.optimizers.rules._inference import Inference, is_builtin, split_top
 
+Scope = Literal["param", "local", "global"]
 KEYS = "_pk_keys"  # the local holding the key types, bound by every set-up
 _KEYS_SETUP = f"{KEYS} = (int, float, str, bool, bytes, type(None))"
 _BUILTINS = ("type", "int", "float", "str", "bool", "bytes", "list", "tuple", "all", "set")
@@ -39,22 +42,21 @@ def keyable(name: str) -> str:
     return f"(type({name}) in {KEYS} or type({name}) is tuple and all(type(_pk_e) in {KEYS} for _pk_e in {name}))"
 
 
-def invariant_membership(func: ast.FunctionDef, ctx: Context, *, params: bool) -> bool:
-    """Rewrite every ``x in N`` / ``x not in N`` inside a loop where ``N`` (a parameter when ``params``, else a
-    local) cannot change: a set of ``N`` is built before the outermost such loop, and each test reads it behind a
-    run-time check of the tested value. Returns whether anything changed."""
+def invariant_membership(func: ast.FunctionDef, ctx: Context, *, scope: Scope) -> bool:
+    """Rewrite every ``x in N`` / ``x not in N`` inside a loop where ``N`` (a parameter, a local or a module global,
+    as ``scope`` says) cannot change: a set of ``N`` is built before the outermost such loop, and each test reads
+    it behind a run-time check of the tested value. Returns whether anything changed."""
     if not all(is_builtin(func, b, ctx) for b in _BUILTINS):
         return False
     infer, bare = Inference(func, ctx), Inference(func, replace(ctx, arg_types={}))
     fresh = f.fresh_locals(func)
     fired = False
-    own = set(t.params(func))
-    names = t.params(func) if params else sorted(f.assigned_names(func) - own)
+    names = _names(func, ctx, scope)
     serial, held = 0, iter(range(1, 1 << 30))
     for name in names:
-        if name.startswith("_pk_") or not _worth_it(name, func, infer, params=params):
+        if name.startswith("_pk_") or not _worth_it(name, func, ctx, infer, scope=scope):
             continue
-        plan = _plan(func, name, infer, bare, fresh, params=params)
+        plan = _plan(func, name, infer, bare, fresh, scope=scope)
         for anchor, tuple_only, tests in plan:
             serial += 1
             lookup = f"_pk_set_{name}_{serial}" if serial > 1 else f"_pk_set_{name}"
@@ -74,10 +76,57 @@ def invariant_membership(func: ast.FunctionDef, ctx: Context, *, params: bool) -
     return fired
 
 
-def _worth_it(name: str, func: ast.FunctionDef, infer: Inference, *, params: bool) -> bool:
+def _names(func: ast.FunctionDef, ctx: Context, scope: Scope) -> list[str]:
+    """The containers of ``scope``: parameters; locals; globals the module binds once, at its top level, and
+    never rebinds (no ``global`` statement names them, nothing imports or defines them again)."""
+    own = f.assigned_names(func)
+    if scope == "param":
+        return t.params(func)
+    if scope == "local":
+        return sorted(own - set(t.params(func)))
+    loads = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return sorted(n for n in loads - own if _module_value(ctx.module_source, n) is not None)
+
+
+def _module_value(module_source: str, name: str) -> ast.expr | None:
+    """The one value the module's top level assigns to ``name`` when that is its only binding anywhere."""
+    tree = _module_tree(module_source)
+    if tree is None:
+        return None
+    bindings = 0
+    for node in ast.walk(tree):
+        if _rebinds(node, name):
+            return None
+        bindings += isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
+    top = [s for s in tree.body if isinstance(s, ast.Assign) and len(s.targets) == 1]
+    value = next((s.value for s in top if isinstance(s.targets[0], ast.Name) and s.targets[0].id == name), None)
+    return value if bindings == 1 else None
+
+
+def _rebinds(node: ast.AST, name: str) -> bool:
+    """``node`` binds ``name`` other than by assignment, or lets a function rebind the global."""
+    if isinstance(node, ast.Global | ast.Nonlocal | ast.Import | ast.ImportFrom):
+        names = node.names if isinstance(node, ast.Global | ast.Nonlocal) else [a.asname or a.name for a in node.names]
+        return name in names
+    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name == name
+
+
+@functools.lru_cache(maxsize=16)
+def _module_tree(module_source: str) -> ast.Module | None:
+    try:
+        return ast.parse(module_source) if module_source else None
+    except SyntaxError:
+        return None
+
+
+def _worth_it(name: str, func: ast.FunctionDef, ctx: Context, infer: Inference, *, scope: Scope) -> bool:
     """The container may be a list or tuple holding some hashable scalar (unknown types count: the run-time guard
     decides); a dict, a set or a str is left alone (already fast, or ``in`` means something else)."""
-    kinds = infer.types(ast.Name(name, ast.Load())) if params else _local_kinds(name, func, infer)
+    if scope == "global":
+        value = _module_value(ctx.module_source, name)
+        fast_already = ast.Dict | ast.Set | ast.DictComp | ast.SetComp | ast.Constant | ast.JoinedStr
+        return value is not None and not isinstance(value, fast_already)
+    kinds = infer.types(ast.Name(name, ast.Load())) if scope == "param" else _local_kinds(name, func, infer)
     if kinds is None:
         return True
     for kind in kinds:
@@ -98,15 +147,15 @@ def _parts(inner: str) -> set[str]:
 
 
 def _plan(
-    func: ast.FunctionDef, name: str, infer: Inference, bare: Inference, fresh: set[str], *, params: bool
+    func: ast.FunctionDef, name: str, infer: Inference, bare: Inference, fresh: set[str], *, scope: Scope
 ) -> list[tuple[ast.stmt, bool, list[ast.Compare]]]:
     """(statement to build the set before, whether only a tuple may be used, the tests it serves) per anchor."""
     uses = [u for u in t.name_nodes(func, name) if isinstance(u.ctx, ast.Load)]
     if any(not f.read_only_use(u) or isinstance(t.parent(u), ast.Starred) for u in uses):
         return []  # an alias, a write or an escape: the container is not only read here
-    if params and t.stored(func, name):
+    if scope != "local" and t.stored(func, name):
         return []
-    private = not params and name in fresh  # a fresh local only read: no other code can reach it
+    private = scope == "local" and name in fresh  # a fresh local only read: no other code can reach it
     groups: dict[int, tuple[ast.stmt, bool, list[ast.Compare]]] = {}
     for use in uses:
         test = t.parent(use)
@@ -116,7 +165,7 @@ def _plan(
             continue
         if _needs_walrus(test.left, bare) and f.in_comprehension_iter(test, func):
             continue
-        found = _anchor(test, name, func, fresh, private=private, params=params)
+        found = _anchor(test, name, func, fresh, private=private, scope=scope)
         if found is None:
             continue
         anchor, tuple_only = found
@@ -126,7 +175,7 @@ def _plan(
 
 
 def _anchor(
-    test: ast.Compare, name: str, func: ast.FunctionDef, fresh: set[str], *, private: bool, params: bool
+    test: ast.Compare, name: str, func: ast.FunctionDef, fresh: set[str], *, private: bool, scope: Scope
 ) -> tuple[ast.stmt, bool] | None:
     """The outermost statement around ``test`` (a loop, or the statement holding the comprehension the test is in)
     in which ``name`` cannot be rebound, and whether only a tuple is safe there; None when the test runs in no loop
@@ -154,9 +203,11 @@ def _anchor(
             break
         if not candidate:
             continue
-        if t.stored(up, name) if params else not _bound_before(func, name, up):  # type: ignore[arg-type]
+        if scope == "local" and not _bound_before(func, name, up):  # type: ignore[arg-type]
             break
         tuple_only = not private and _others_may_run(up, func, fresh)
+        if tuple_only and scope == "global":
+            break  # unseen code could rebind a global, not only change it
         if best is not None and tuple_only and not best[1]:
             break  # going further out would only narrow what the set may be built from
         best = (up, tuple_only)

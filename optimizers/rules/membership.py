@@ -170,13 +170,19 @@ def membership_param_list(func: ast.FunctionDef, ctx: Context) -> bool:
     """``x in allowed`` in a loop or comprehension, ``allowed`` a list or tuple parameter (``*values`` too) that
     the function only reads → a set made once before the loop (see :mod:`.invariant_sets` for the guards: checked
     at run time, a tuple only where unseen code runs in the loop)."""
-    return invariant_membership(func, ctx, params=True)
+    return invariant_membership(func, ctx, scope="param")
 
 
 def membership_local_set(func: ast.FunctionDef, ctx: Context) -> bool:
     """``x in stop`` in a loop, ``stop`` a local list or tuple bound before the loop and only read → a set made
     once before the loop, with the guards of :mod:`.invariant_sets`."""
-    return invariant_membership(func, ctx, params=False)
+    return invariant_membership(func, ctx, scope="local")
+
+
+def membership_global_set(func: ast.FunctionDef, ctx: Context) -> bool:
+    """``w in STOPWORDS`` in a loop, ``STOPWORDS`` a module global list bound once and never rebound, the loop
+    calling nothing unknown → a set made once before the loop, with the guards of :mod:`.invariant_sets`."""
+    return invariant_membership(func, ctx, scope="global")
 
 
 def index_dict(func: ast.FunctionDef, ctx: Context) -> bool:
