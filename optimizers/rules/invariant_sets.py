@@ -18,13 +18,13 @@ fresh object, used nowhere but in reads, is out of every other code's reach, so 
 from __future__ import annotations
 
 import ast
-import functools
 from dataclasses import replace
 from typing import Literal
 
 from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
 from perfkit.optimizers.rules import _facts as f
+from perfkit.optimizers.rules._imports import _bindings, _parsed
 from perfkit.optimizers.rules._inference import Inference, is_builtin, split_top
 
 Scope = Literal["param", "local", "global"]
@@ -89,34 +89,13 @@ def _names(func: ast.FunctionDef, ctx: Context, scope: Scope) -> list[str]:
 
 
 def _module_value(module_source: str, name: str) -> ast.expr | None:
-    """The one value the module's top level assigns to ``name`` when that is its only binding anywhere."""
-    tree = _module_tree(module_source)
-    if tree is None:
+    """The value the module's top level assigns to ``name`` when that is its only binding anywhere (no other
+    assignment, import, ``def``, ``del`` or ``global`` declaration; see :mod:`._imports`)."""
+    tree = _parsed(module_source) if module_source else None
+    if tree is None or _bindings(module_source).get(name) != 1:
         return None
-    bindings = 0
-    for node in ast.walk(tree):
-        if _rebinds(node, name):
-            return None
-        bindings += isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
     top = [s for s in tree.body if isinstance(s, ast.Assign) and len(s.targets) == 1]
-    value = next((s.value for s in top if isinstance(s.targets[0], ast.Name) and s.targets[0].id == name), None)
-    return value if bindings == 1 else None
-
-
-def _rebinds(node: ast.AST, name: str) -> bool:
-    """``node`` binds ``name`` other than by assignment, or lets a function rebind the global."""
-    if isinstance(node, ast.Global | ast.Nonlocal | ast.Import | ast.ImportFrom):
-        names = node.names if isinstance(node, ast.Global | ast.Nonlocal) else [a.asname or a.name for a in node.names]
-        return name in names
-    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name == name
-
-
-@functools.lru_cache(maxsize=16)
-def _module_tree(module_source: str) -> ast.Module | None:
-    try:
-        return ast.parse(module_source) if module_source else None
-    except SyntaxError:
-        return None
+    return next((s.value for s in top if isinstance(s.targets[0], ast.Name) and s.targets[0].id == name), None)
 
 
 def _worth_it(name: str, func: ast.FunctionDef, ctx: Context, infer: Inference, *, scope: Scope) -> bool:
