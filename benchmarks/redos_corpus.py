@@ -12,18 +12,21 @@ with ``pip install --no-deps --target`` under ``$PERFKIT_REDOS_CACHE`` or ``<tmp
 
 Prints one row per bug and the median per method per half, the settings and ``uptime`` (the machine's load).
 The parts were fixed in the manifest before any run. ``--half`` defaults to "seen": every part already looked at
-(tuning, held-out and, since session 6, held-out-2). The third held-out part ("held-out-3", fixed before any perfkit
-run on it) is searched only with ``--final``, which says that this run is the one whose figure is reported
-(``--half all`` and ``--only`` on its bugs too). ``--check-fixed`` and ``--exploit-only`` time exploits only: no
-search.
+(tuning, held-out, held-out-2 and, since session 7, held-out-3). The fourth held-out part ("held-out-4", fixed before
+any perfkit run on it) is searched only with ``--final``, which says that this run is the one whose figure is reported
+(``--half all`` and ``--only`` on its bugs too). ``--check-fixed``, ``--exploit-only`` and ``--validate`` time fixed
+inputs only, never a search: ``--validate`` times the exploit, one random string of the same length (the random
+method's alphabet, seeded by ``--seed`` and the bug) and the exploit on the fixed release, so a part can be checked
+before anybody searches it.
 
     python benchmarks/redos_corpus.py --half tuning --budget 5              # quick check of the harness
     python benchmarks/redos_corpus.py --budget 30 --out /tmp/redos.json     # every part already looked at
-    python benchmarks/redos_corpus.py --half held-out-3 --final --budget 30 --out /tmp/redos-h3.json  # once, at the end
+    python benchmarks/redos_corpus.py --half held-out-4 --final --budget 30 --out /tmp/redos-h4.json  # once, at the end
     python benchmarks/redos_corpus.py --only wheel-filename,jinja2-urlize --methods perfkit,random
     python benchmarks/redos_corpus.py --methods perfkit --out /tmp/redos.json --keep   # keep the other methods
     python benchmarks/redos_corpus.py --check-fixed --repeats 1       # each exploit: slow before, fast after the fix
-    python benchmarks/redos_corpus.py --half held-out-3 --exploit-only   # each exploit's time on its release only
+    python benchmarks/redos_corpus.py --half held-out-4 --exploit-only   # each exploit's time on its release only
+    python benchmarks/redos_corpus.py --half held-out-4 --validate    # exploit, random of its length, fixed release
 
 With ``--keep``, rows of methods not run now are kept from the existing ``--out`` file.
 """
@@ -33,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -45,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from redos.fetch import CACHE, environment
 from redos.manifest import BY_ID, HALVES, UNSEEN, Bug, half
-from redos.methods import METHODS
+from redos.methods import ALPHABET, METHODS
 from redos.timing import Timing, limit_memory, time_input
 
 SEARCH_MEMORY = 4 * 2**30
@@ -156,17 +160,28 @@ def summary(rows: list[dict[str, Any]], methods: list[str]) -> list[str]:
     return lines
 
 
-def check_fixed(bugs: list[Bug], args: argparse.Namespace, *, fixed: bool = True) -> None:
+def random_input(bug: Bug, *, seed: int = 0) -> str:
+    """A random string as long as ``bug``'s exploit over the random method's alphabet (the same one for one seed)."""
+    rng = random.Random(f"{seed}:{bug.id}")
+    return "".join(rng.choice(ALPHABET) for _ in range(bug.length))
+
+
+def check_fixed(bugs: list[Bug], args: argparse.Namespace, *, fixed: bool = True, baseline: bool = False) -> None:
     """Print the exploit's time on the vulnerable and (``fixed``) on the fixed release: the exploit must hit the
-    advisory's bug (slow on the first, fast on the second). What a call raised is shown in brackets; ``cpu`` is the
-    vulnerable call's CPU seconds (its wall time on an idle machine)."""
+    advisory's bug (slow on the first, fast on the second). ``baseline``: also a random string of the exploit's
+    length on the vulnerable release (``random_input``), which must be far faster. What a call raised is shown in
+    brackets; ``cpu`` is the vulnerable call's CPU seconds (its wall time on an idle machine)."""
     head = f"{'bug':<30} {'half':<10} {'length':>8} {'version':>8} {'s':>7} {'cpu':>6}"
-    print(head + (f"   {'fixed':>8} {'s':>7}" * fixed))
+    print(head + (f"   {'random s':>8} {'x':>8}" * baseline) + (f"   {'fixed':>8} {'s':>7}" * fixed))
     for bug in bugs:
         slow = time_input(bug, bug.exploit, repeats=args.repeats, limit=args.limit)
         raised = f" ({slow.error})" if slow.error else ""
         head = f"{bug.id:<30} {bug.half:<10} {bug.length:>8} {bug.version:>8} {'≥' if slow.censored else ' '}"
         head += f"{slow.seconds:>6.3f} " + (f"{slow.cpu:>6.3f}" if slow.cpu is not None else f"{'-':>6}")
+        if baseline:
+            noise = time_input(bug, random_input(bug, seed=args.seed), repeats=args.repeats, limit=args.limit)
+            ratio = slow.seconds / max(noise.seconds, 1e-6)
+            head += f"   {'≥' if noise.censored else ' '}{noise.seconds:>7.4f} {ratio:>7.0f}x"
         if not fixed:
             print(head + raised, flush=True)
             continue
@@ -197,8 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         "--half",
         choices=[*HALVES, "seen", "all"],
         default="seen",
-        help='"seen": every part already looked at, tuning, held-out and held-out-2 (the default); "all": every'
-        " part, held-out-3 included (module doc)",
+        help='"seen": every part already looked at, tuning, held-out, held-out-2 and held-out-3 (the default);'
+        f' "all": every part, {"/".join(UNSEEN)} included (module doc)',
     )
     parser.add_argument("--budget", type=float, default=30.0, help="seconds of search per method and bug")
     parser.add_argument("--only", default="", help="comma-separated bug ids")
@@ -215,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         "--exploit-only", action="store_true", help="only time each exploit on its vulnerable release (no search)"
     )
     parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="only time each exploit, a random string of its length, and the exploit on the fixed release (no search)",
+    )
+    parser.add_argument(
         "--final",
         action="store_true",
         help=f"allow the searches on {'/'.join(UNSEEN)} bugs: the one run whose held-out figure is reported",
@@ -227,15 +247,16 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or missing:
         parser.error(f"unknown methods {unknown} or bugs {missing}; bugs: {', '.join(sorted(BY_ID))}")
     bugs = [BY_ID[i] for i in ids] if ids else half(args.half)
-    if args.check_fixed or args.exploit_only:
+    if args.check_fixed or args.exploit_only or args.validate:
         print(f"load: {uptime()}")
-        check_fixed(bugs, args, fixed=args.check_fixed)
+        check_fixed(bugs, args, fixed=args.check_fixed or args.validate, baseline=args.validate)
+        print(f"load at end: {uptime()}")
         return 0
     unseen = needs_final(bugs)
     if unseen and methods and not args.final:
         parser.error(
             f"{len(unseen)} bugs of the {'/'.join(UNSEEN)} part ({', '.join(unseen[:3])}, ...) are searched only in"
-            " the final held-out run: add --final for that run, or pick --half seen/tuning/held-out/held-out-2"
+            " the final held-out run: add --final for that run, or pick --half seen or an earlier part"
         )
     old: dict[str, Any] = {}
     earlier: list[dict[str, Any]] = []  # --keep: the settings and load of the runs whose rows are kept

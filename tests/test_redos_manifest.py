@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from redos.manifest import BUGS, BY_ID, HALVES, SPLIT_DATE, half, split_rule  # noqa: E402
 
 WRAPPERS = ROOT / "benchmarks" / "redos" / "wrappers"
-PIN = re.compile(r"[A-Za-z0-9_.-]+==\d+(\.\d+)*")
+PIN = re.compile(r"[A-Za-z0-9_.-]+==\d+(\.\d+)*((a|b|rc)\d+)?")  # a release or a pre-release (1.0.0a5)
 
 
 def test_every_bug_has_its_fields() -> None:

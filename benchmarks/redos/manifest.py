@@ -40,17 +40,29 @@ re-scans, tuple concatenation, big-integer shifts, a file copy and search per ta
 (mechanize's fork of urllib2's AbstractBasicAuthHandler). Two exploits (pyasn1-oid-arcs, pypdf-xref-recovery) carry
 a count of the pumped units in their prefix, as the formats require. Nobody may tune on them, and no test or example
 may name them; the runner searches them only with ``--final``. pyasn1, pymdown-extensions and pypdf have two bugs
-each.
+each. That figure was taken at the end of session 6 (2026-11-30 04:00); since session 7 held-out-3 is tuning material
+like the parts before it ("seen": searched without ``--final``).
+
+SPLIT-4 (fourth held-out part, ``held-out-4``): bugs in packages that are in none of the parts above
+(HELD_OUT_4_PACKAGES), chosen and fixed on 2026-11-30 (SPLIT_4_DATE, session 7) by a helper who never ran perfkit or
+any search method on them: only each exploit and a random string of the same length were timed on the vulnerable
+release, and the exploit on the fixed one (``redos_corpus.py --half held-out-4 --validate``); ``k`` was chosen from
+those times alone, by CPU time as for held-out-3. Some have no fixed release (``fixed`` says why: the package is
+unmaintained, or the last release of a copy of stdlib code still has the bug); for those the random string of the
+same length shows that the slowdown is the bug. Nobody may tune on them, and no test or example may name them; the
+runner searches them only with ``--final`` (UNSEEN). The notes say which are not regexes.
 """
 
 from __future__ import annotations
 
+import tarfile
 from dataclasses import dataclass
 
 SPLIT_DATE = "2026-11-29"
-HALVES = ("tuning", "held-out", "held-out-2", "held-out-3")
+HALVES = ("tuning", "held-out", "held-out-2", "held-out-3", "held-out-4")
 HELD_OUT_2 = "held-out-2"
 HELD_OUT_3 = "held-out-3"
+HELD_OUT_4 = "held-out-4"
 # the packages of the second held-out half, fixed on SPLIT_DATE before any run (module doc, SPLIT)
 HELD_OUT_2_PACKAGES = frozenset(
     {
@@ -84,6 +96,27 @@ HELD_OUT_3_PACKAGES = frozenset(
         "werkzeug",
     }
 )
+# the packages of the fourth held-out part, fixed on SPLIT_4_DATE before any run (module doc, SPLIT-4)
+SPLIT_4_DATE = "2026-11-30"
+HELD_OUT_4_PACKAGES = frozenset(
+    {
+        "backports.tarfile",
+        "cleo",
+        "commonmark",
+        "linkify-it-py",
+        "marko",
+        "soupsieve",
+    }
+)
+TAR_DIGITS = 45000  # backports-tarfile-pax-digits: the digits of its pax header (the header's size field counts them)
+
+
+def ustar_header(name: str, *, size: int = 0, kind: bytes = tarfile.REGTYPE) -> str:
+    """The 512-byte ustar header of one tar member (``kind``: its type flag; ``size``: its data's length), as Latin-1
+    text: an exploit's characters are the archive's bytes."""
+    info = tarfile.TarInfo(name)
+    info.size, info.type = size, kind
+    return info.tobuf(format=tarfile.USTAR_FORMAT).decode("latin-1")
 
 
 @dataclass(frozen=True)
@@ -827,16 +860,158 @@ BUGS: tuple[Bug, ...] = (
         needs=("markupsafe==2.1.5",),
         note="not a regex: bytes.find over the buffer once per 64 KiB chunk",
     ),
+    # held-out-4 (module doc, SPLIT-4): fixed on 2026-11-30 before any perfkit run, never tuned on
+    Bug(
+        id="backports-tarfile-pax-digits",
+        package="backports.tarfile",
+        version="1.2.0",
+        fixed="none: 1.2.0 is the backport's last release (CPython fixed its own tarfile in 3.12.6 and 3.11.10, after"
+        " it; the stdlib copy of this machine's 3.11.7 still has the bug)",
+        advisory="CVE-2024-6232 (CPython gh-121285, 'Remove backtracking when parsing tarfile headers') in"
+        " backports.tarfile, CPython's tarfile copied to PyPI: _proc_pax searches the pax extended header for"
+        " \\d+ hdrcharset= from every position, on a header that is a long run of digits",
+        function="backports.tarfile:TarFile._proc_pax",
+        complexity="quadratic",
+        prefix=ustar_header("././@PaxHeader", size=TAR_DIGITS, kind=tarfile.XHDTYPE),
+        pump="1",
+        k=TAR_DIGITS,
+        suffix="\0" * (-TAR_DIGITS % 512) + ustar_header("a") + "\0" * 1024,
+        half="held-out-4",
+        shape="fix",
+        note="old stdlib code on PyPI. The prefix is the ustar header of a pax extended header whose size field counts"
+        " the k digits; the suffix pads the digits to a block and adds one empty member and the end of the archive",
+    ),
+    Bug(
+        id="cleo-table-style-tag",
+        package="cleo",
+        version="1.0.0a5",
+        fixed="2.0.0",
+        advisory="CVE-2022-42966 (GHSA-2p9h-ccw7-33gf, cleo #284, fixed by #285): Table's style-tag regex"
+        " ^<(\\w+|(\\w+=[\\w,]+;?)*)>.+</...>$, whose repeated name=value group splits a run of word characters in"
+        " exponentially many ways, on a styled cell of a table given to Table.set_rows",
+        function="cleo.ui.table:Table.render",
+        complexity="exponential",
+        prefix="<a",
+        pump="=aaa",
+        k=23,
+        suffix="!",
+        half="held-out-4",
+        shape="fix",
+        needs=("crashtest==0.3.1", "pylev==1.4.0"),
+        fixed_needs=("rapidfuzz==2.15.2",),
+    ),
+    Bug(
+        id="commonmark-emphasis-multiple-of-3",
+        package="commonmark",
+        version="0.9.1",
+        fixed="none: commonmark.py is unmaintained; 0.9.2, its last release, keeps the loop",
+        advisory="commonmark.js #129 ('Pathological inputs': openers and closers multiple of 3, 'a**b' + 'c* ' * n;"
+        " cmark #178) in commonmark.py, commonmark.js's Python port: processEmphasis walks the delimiter stack back"
+        " for every closer that finds no opener",
+        function="commonmark.inlines:InlineParser.processEmphasis",
+        complexity="quadratic",
+        prefix="a**b",
+        pump="c* ",
+        k=3400,
+        suffix="",
+        half="held-out-4",
+        note="not a regex: a walk of the delimiter stack per closer",
+    ),
+    Bug(
+        id="commonmark-unclosed-links",
+        package="commonmark",
+        version="0.9.1",
+        fixed="none: commonmark.py is unmaintained; 0.9.2, its last release, keeps the scan",
+        advisory="commonmark.js #129 ('Pathological inputs': unclosed inline links, '[a](b' * n; cmark #214, #218) in"
+        " commonmark.py, commonmark.js's Python port: every '](' scans the link destination to the end of the text",
+        function="commonmark.inlines:InlineParser.parseLinkDestination",
+        complexity="quadratic",
+        prefix="",
+        pump="[a](b",
+        k=900,
+        suffix="",
+        half="held-out-4",
+        note="not a regex: the hand-written destination scan, once per bracket",
+    ),
+    Bug(
+        id="linkify-email-scan",
+        package="linkify-it-py",
+        version="2.1.0",
+        fixed="2.1.1",
+        advisory="CVE-2026-48801 (linkify-it 5.0.1's scan-loop fix, ported by linkify-it-py #82): LinkifyIt.match runs"
+        " the whole test again on the rest of the text after every link it finds ('a@b.com ' repeated, the fix's"
+        " benchmark)",
+        function="linkify_it.main:LinkifyIt.match",
+        complexity="quadratic",
+        prefix="",
+        pump="a@b.com ",
+        k=1500,
+        suffix="",
+        half="held-out-4",
+        needs=("uc-micro-py==1.0.3",),
+        note="not a regex: the match loop rescans the remaining text once per link found",
+    ),
+    Bug(
+        id="linkify-mailto-tail",
+        package="linkify-it-py",
+        version="2.1.0",
+        fixed="2.1.1",
+        advisory="CVE-2026-59887 (linkify-it 5.0.2's scan-length caps, ported by linkify-it-py #82): at every"
+        " 'mailto:' the validator copies the rest of the text and searches the copy ('mailto:' repeated, the fix's"
+        " benchmark)",
+        function="linkify_it.main:LinkifyIt.match",
+        complexity="quadratic",
+        prefix="",
+        pump="mailto:",
+        k=11000,
+        suffix="",
+        half="held-out-4",
+        needs=("uc-micro-py==1.0.3",),
+        note="a copy of the text's tail and a search of it per occurrence (no backtracking)",
+    ),
+    Bug(
+        id="marko-line-break",
+        package="marko",
+        version="2.2.3",
+        fixed="2.2.4",
+        advisory="marko #219 ('marko.parse has quadratic time for some input', 'X' + ' ' * n): the line-break pattern"
+        " ( *|\\\\)\\n(?!\\Z) is tried from every position of a run of spaces that no newline ends",
+        function="marko.inline:InlineElement.find",
+        complexity="quadratic",
+        prefix="X",
+        pump=" ",
+        k=25000,
+        suffix="",
+        half="held-out-4",
+    ),
+    Bug(
+        id="soupsieve-quoted-value",
+        package="soupsieve",
+        version="2.8.3",
+        fixed="2.8.4",
+        advisory="CVE-2026-49477 (GHSA-836r-79rf-4m37): the CSS selector parser's quoted-value pattern"
+        ' "(?:\\\\.|[^\\\\"]+)*?" nests a quantifier, on an attribute selector with an unterminated quoted value'
+        " ('[a=\"xxxx...')",
+        function="soupsieve.css_parser:CSSParser.parse_selectors",
+        complexity="exponential",
+        prefix='[a="',
+        pump="x",
+        k=25,
+        suffix="",
+        half="held-out-4",
+        needs=("beautifulsoup4==4.12.3",),
+        note="raises SelectorSyntaxError after the slow match: slow, then raised",
+    ),
 )
 
 BY_ID = {bug.id: bug for bug in BUGS}
 
 
-UNSEEN = (HELD_OUT_3,)  # the parts nobody has looked at yet: searched only in the final run (module doc, SPLIT-3)
+UNSEEN = (HELD_OUT_4,)  # the parts nobody has looked at yet: searched only in the final run (module doc, SPLIT-4)
 
 
 def half(name: str) -> list[Bug]:
-    """The bugs of a part ("tuning", "held-out", "held-out-2", "held-out-3"), of every part already looked at
+    """The bugs of a part (one of HALVES), of every part already looked at
     ("seen": all but UNSEEN), or all of them ("all")."""
     if name == "all":
         return list(BUGS)
@@ -847,10 +1022,12 @@ def half(name: str) -> list[Bug]:
 
 def split_rule() -> dict[str, str]:
     """The part each package gets by the stated rules: HELD_OUT_2_PACKAGES are "held-out-2", HELD_OUT_3_PACKAGES
-    "held-out-3"; the other packages, sorted by name, alternate tuning, held-out, ..."""
-    later = HELD_OUT_2_PACKAGES | HELD_OUT_3_PACKAGES
+    "held-out-3", HELD_OUT_4_PACKAGES "held-out-4"; the other packages, sorted by name, alternate tuning, held-out,
+    ..."""
+    later = HELD_OUT_2_PACKAGES | HELD_OUT_3_PACKAGES | HELD_OUT_4_PACKAGES
     first = sorted({bug.package for bug in BUGS} - later)
     rule = {package: HALVES[i % 2] for i, package in enumerate(first)}
     rule.update(dict.fromkeys(HELD_OUT_2_PACKAGES, HELD_OUT_2))
     rule.update(dict.fromkeys(HELD_OUT_3_PACKAGES, HELD_OUT_3))
+    rule.update(dict.fromkeys(HELD_OUT_4_PACKAGES, HELD_OUT_4))
     return rule

@@ -14,7 +14,7 @@ winner the same way as the exploit. An input that makes the wrapper raise counts
 - ``hypothesis``: ``st.text(max_size=max_size)`` with ``hypothesis.target(seconds)``: a search that climbs
   towards the slowest (generate and target phases, no shrinking).
 
-A bug of a part nobody has looked at yet (``UNSEEN``: "held-out-3") is searched only with ``--final`` (the runner's
+A bug of a part nobody has looked at yet (``UNSEEN``: "held-out-4") is searched only with ``--final`` (the runner's
 final run).
 """
 
