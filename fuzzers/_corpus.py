@@ -35,10 +35,12 @@ class Finding:
     error: str | None = None
 
 
-def rank(finding: Finding) -> tuple[bool, float]:
+def rank(finding: Finding) -> tuple[bool, float, int]:
     """Sort key, slowest last: a call cut off at the limit outranks every call that finished (its true cost is
-    at least the limit), then the cost."""
-    return finding.outcome == "timeout", finding.cost
+    at least the limit), then the cost; among calls cut off, the larger input (a pattern past the limit at N/4 is
+    measured at N too)."""
+    timeout = finding.outcome == "timeout"
+    return timeout, finding.cost, finding.size if timeout else 0
 
 
 @dataclass

@@ -182,6 +182,18 @@ class Evaluator:
             signal.setitimer(signal.ITIMER_REAL, 0)
         return lines, exc
 
+    def covered(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[frozenset[tuple[int, int]], Any]:
+        """The lines the original runs on this input (a set, traced: slow, for small inputs) and where it raised
+        (:func:`raise_site`; None when it returned); cut off at ten timeouts."""
+        a, k = copy.deepcopy((args, kwargs))
+        signal.setitimer(signal.ITIMER_REAL, self.timeout * 10)
+        try:
+            return lines_run(self.func, a, k)
+        except CallTimeout:
+            return frozenset(), ("timeout", "", 0)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
     def best_time(self, args: tuple[Any, ...], kwargs: dict[str, Any], repeats: int) -> int:
         """Untraced time of the original: the best of ``repeats`` calls, each on a fresh copy of the input."""
         best: int | None = None
@@ -204,6 +216,65 @@ class Evaluator:
         if collecting:
             gc.enable()
         return int(best or 0)
+
+
+def _own_folders() -> tuple[str, ...]:
+    import os
+
+    import perfkit
+
+    return os.path.dirname(perfkit.__file__ or "") + os.sep, os.path.dirname(__file__) + os.sep
+
+
+_OWN = _own_folders()  # perfkit's own code: left out of the lines a call runs
+
+
+def raise_site(exc: BaseException | None) -> tuple[str, str, int] | None:
+    """Where ``exc`` was raised: its type's name, the file and line of the innermost frame (None: no exception)."""
+    if exc is None:
+        return None
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return type(exc).__name__, "", 0
+    return type(exc).__name__, tb.tb_frame.f_code.co_filename, tb.tb_lineno
+
+
+def lines_run(
+    func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[frozenset[tuple[int, int]], tuple[str, str, int] | None]:
+    """The (code id, line) pairs ``func(*args, **kwargs)`` runs, perfkit's own code left out, and where it raised
+    (:func:`raise_site`). A ``CallTimeout`` passes through."""
+    import sys
+
+    seen: set[tuple[int, int]] = set()
+    skip: dict[int, bool] = {}
+
+    def local(frame: Any, event: str, arg: Any) -> Any:
+        if event == "line":
+            seen.add((id(frame.f_code), frame.f_lineno))
+        return local
+
+    def on_call(frame: Any, event: str, arg: Any) -> Any:
+        code = frame.f_code
+        own = skip.get(id(code))
+        if own is None:
+            own = skip[id(code)] = code.co_filename.startswith(_OWN)
+        return None if own else local
+
+    raised: BaseException | None = None
+    previous = sys.gettrace()
+    sys.settrace(on_call)
+    try:
+        func(*args, **kwargs)
+    except CallTimeout:
+        raise
+    except TARGET_RAISES as exc:
+        raised = exc
+    finally:
+        sys.settrace(previous)
+    return frozenset(seen), raise_site(raised)
 
 
 def repeats_for(call_s: float, left_s: float) -> int:

@@ -20,6 +20,8 @@ from typing import Any
 GENERIC_CHARS = " \t\n!\"#%&'()*+,-./0:;<=>?@[\\]^_`{|}~aA1"  # separators parsers split on, and a few word chars
 MAX_TOKEN = 32
 MAX_TOKENS = 200
+MAX_MODULES = 8  # modules whose every function the constants are read from (byte_constants)
+MAX_CODES = 400  # functions read per module
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,20 @@ class Pattern:
     segment: Any
     suffix: Any
     origin: str = ""
+    count: str = ""  # a length field between prefix and pump (COUNTS): formats that say how long the body is
 
     def render(self, size: int) -> Any:
         """The value of length ``size`` (at most): the prefix, the segment repeated to fill, the suffix; prefix
-        and suffix are cut when they alone would not fit."""
+        and suffix are cut when they alone would not fit. With ``count``, the prefix ends with the length of what
+        follows it (see :func:`length_field`)."""
         pre, seg, suf = self.prefix, self.segment, self.suffix
         if len(pre) + len(suf) > size // 2:  # keep room for the pump: it is what grows
             pre, suf = pre[: size // 4], suf[len(suf) - size // 4 :] if size // 4 else suf[:0]
+        if self.count and isinstance(pre, str | bytes):
+            field = length_field(self.count, size - len(pre) - len(suf), seg, like=pre)
+            room = size - len(pre) - len(field) - len(suf)
+            body = seg * (max(room, 0) // max(len(seg), 1) + 1) if seg else seg
+            return pre + length_field(self.count, room, seg, like=pre) + body[: max(room, 0)] + suf
         room = size - len(pre) - len(suf)
         if not seg or room <= 0:
             return (pre + suf)[:size]
@@ -45,10 +54,33 @@ class Pattern:
         return pre + body[:room] + suf
 
     def key(self) -> tuple[str, str, str, str]:
-        return self.slot, repr(self.prefix), repr(self.segment), repr(self.suffix)
+        return self.slot, repr(self.prefix), repr(self.segment), repr(self.suffix) + self.count
 
     def show(self) -> str:
-        return f"{self.slot}: {self.prefix!r} + {self.segment!r} * k + {self.suffix!r}"
+        field = f" + len:{self.count}" if self.count else ""
+        return f"{self.slot}: {self.prefix!r}{field} + {self.segment!r} * k + {self.suffix!r}"
+
+
+COUNTS = ("ber", "dec")  # length fields: BER/DER definite length of the bytes that follow; decimal count of pumps
+
+
+def length_field(kind: str, room: int, segment: Any, *, like: Any) -> Any:
+    """The length field ``kind`` for a body of ``room`` items (a value of ``like``'s type, str as Latin-1):
+    "ber", the BER/DER definite length of the body (one byte below 128, else 0x80 + the number of bytes, then the
+    length big-endian); "dec", the number of whole segments in decimal."""
+    room = max(room, 0)
+    if kind == "ber":
+        if room < 0x80:
+            raw = bytes([room])
+        else:
+            digits = room.to_bytes((room.bit_length() + 7) // 8, "big")
+            raw = bytes([0x80 | len(digits)]) + digits
+        text = raw.decode("latin-1")
+    elif kind == "dec":
+        text = str(room // max(len(segment), 1))
+    else:
+        return like[:0]
+    return text if isinstance(like, str) else text.encode("latin-1")
 
 
 def pumpable(value: Any) -> bool:
@@ -61,10 +93,13 @@ def empty_like(value: Any) -> Any:
 
 
 def convert(text: str, like: Any) -> Any | None:
-    """``text`` as a value of ``like``'s type (str or bytes), or None for other types."""
+    """``text`` as a value of ``like``'s type (str or bytes: Latin-1 when it fits, one byte per character, else
+    UTF-8), or None for other types."""
     if isinstance(like, str):
         return text
     if isinstance(like, bytes):
+        if all(ord(c) < 256 for c in text):
+            return text.encode("latin-1")
         return text.encode("utf-8", "surrogatepass")
     return None
 
@@ -124,7 +159,8 @@ def mutate(pattern: Pattern, rng: random.Random, letters: Sequence[Any], pieces:
     pre, seg, suf = pattern.prefix, pattern.segment, pattern.suffix
     letter = _one(rng.choice(letters), like) if letters else seg[:1]
     piece = rng.choice(pieces) if pieces else letter
-    move = rng.randrange(9)
+    count = pattern.count
+    move = rng.randrange(10)
     if move == 0 and seg:
         i = rng.randrange(len(seg))
         seg = seg[:i] + letter + seg[i + 1 :]
@@ -146,9 +182,11 @@ def mutate(pattern: Pattern, rng: random.Random, letters: Sequence[Any], pieces:
         pre = piece
     elif move == 7:
         pre, suf = (pre[:0], suf) if rng.random() < 0.5 else (pre, suf[:0])
-    else:
+    elif move == 8 or not isinstance(like, str | bytes):
         seg = piece if len(piece) else seg
-    return Pattern(pattern.slot, pre, seg, suf, "mutated")
+    else:  # a length field after the prefix, another one, or none
+        count = rng.choice([c for c in ("", *COUNTS) if c != count])
+    return Pattern(pattern.slot, pre, seg, suf, "mutated", count)
 
 
 def growth(points: Sequence[tuple[int, float]]) -> float:
@@ -173,31 +211,87 @@ def predicted(points: Sequence[tuple[int, float]], size: int) -> float:
 
 
 def string_constants(func: Callable[..., Any], *, depth: int = 2) -> list[str]:
-    """The string literals of ``func``'s code (nested functions included) and of the Python functions and
-    methods it names, ``depth`` calls deep; each at most MAX_TOKEN characters, at most MAX_TOKENS in all."""
-    seen_code: set[int] = set()
+    """The string literals of ``func``'s code (nested functions included) and of the Python functions, methods,
+    classes and modules it names (and the classes of the objects it names: ``decode = Decoder()``), ``depth``
+    calls deep; bytes literals as Latin-1 text; each at most MAX_TOKEN characters, at most MAX_TOKENS in all."""
     found: dict[str, None] = {}
+    for const in _constants(func, depth=depth):
+        if isinstance(const, str) and 0 < len(const) <= MAX_TOKEN:
+            found.setdefault(const, None)
+        elif isinstance(const, bytes) and 0 < len(const) <= MAX_TOKEN:
+            found.setdefault(const.decode("latin-1"), None)
+        if len(found) >= MAX_TOKENS:
+            break
+    return [text for text in found if not text.startswith("__")][:MAX_TOKENS]
+
+
+def byte_constants(func: Callable[..., Any], *, depth: int = 2) -> list[str]:
+    """One-character tokens for the small integers the code compares bytes with or masks them by (``tag ==
+    0x1F``, ``octet & 0x80``), as Latin-1 characters: each integer in 8..255 (smaller ones are mostly indices
+    and counts), the integer with its lowest bit set too (a flag bit and a non-zero value), and 0xFF (every bit
+    set); read from every function of the modules the target reaches. Empty when the code has none."""
+    ints = [c for c in _constants(func, depth=depth, modules=True) if type(c) is int and 8 <= c < 256]
+    if not ints:
+        return []
+    out = dict.fromkeys(chr(v) for c in ints for v in (c, c | 1))
+    return list(dict.fromkeys(["\xff", *out]))[:MAX_TOKENS]
+
+
+def sub_tokens(tokens: Iterable[str], *, limit: int = MAX_TOKENS) -> list[str]:
+    """The parts of the tokens between their punctuation and spaces (``"multipart/form-data; boundary=b"``: its
+    words, ``b`` among them), each part with the punctuation that follows it (``"bytes="``), none already a token."""
+    import re
+
+    have = set(tokens)
+    out: dict[str, None] = {}
+    for token in tokens:
+        for match in re.finditer(r"(\w+)(\W?)", token):
+            for part in (match.group(1), match.group(1) + match.group(2)):
+                if part not in have:
+                    out.setdefault(part, None)
+        if len(out) >= limit:
+            break
+    return list(out)[:limit]
+
+
+def _constants(func: Callable[..., Any], *, depth: int, modules: bool = False) -> Iterable[Any]:
+    """The constants of ``func``'s code objects and of those it reaches by name, ``depth`` names deep; with
+    ``modules``, then those of every function and class of the modules those functions live in (a decoder's
+    loop is often in a class the entry point reaches only through an attribute)."""
+    seen_code: set[int] = set()
     frontier: list[Any] = [func]
+    reached: dict[str, None] = {}
     for _ in range(depth + 1):
         following: list[Any] = []
         for item in frontier:
             code = getattr(item, "__code__", None)
             if code is None or id(code) in seen_code:
                 continue
+            reached.setdefault(getattr(item, "__module__", None) or "", None)
             namespace = getattr(item, "__globals__", {})
             for sub in _codes(code):
                 seen_code.add(id(sub))
-                for const in sub.co_consts:
-                    if isinstance(const, str) and 0 < len(const) <= MAX_TOKEN and const not in found:
-                        found[const] = None
-                    elif isinstance(const, bytes) and 0 < len(const) <= MAX_TOKEN:
-                        found.setdefault(const.decode("latin-1"), None)
+                yield from sub.co_consts
                 for name in sub.co_names:
-                    following.extend(_functions(namespace.get(name)))
+                    following.extend(_functions(namespace.get(name), name=name, names=sub.co_names))
         frontier = following
-        if len(found) >= MAX_TOKENS:
-            break
-    return [text for text in found if not text.startswith("__")][:MAX_TOKENS]
+    if not modules:
+        return
+    import sys
+
+    for name in list(reached)[:MAX_MODULES]:
+        module = sys.modules.get(name)
+        if module is None or name in ("", "builtins") or name.startswith(("perfkit", "_")):
+            continue
+        values = list(vars(module).values())
+        items = [f for v in values if getattr(v, "__module__", None) == name for f in _functions(v, limit=60)]
+        for item in items[:MAX_CODES]:
+            code = getattr(item, "__code__", None)
+            if code is None or id(code) in seen_code:
+                continue
+            for sub in _codes(code):
+                seen_code.add(id(sub))
+                yield from sub.co_consts
 
 
 def _codes(code: types.CodeType) -> Iterable[types.CodeType]:
@@ -207,9 +301,22 @@ def _codes(code: types.CodeType) -> Iterable[types.CodeType]:
             yield from _codes(const)
 
 
-def _functions(value: Any) -> list[Any]:
+def _functions(value: Any, *, name: str = "", names: Sequence[str] = (), limit: int = 20) -> list[Any]:
+    """The Python functions behind a name: a function, a class's methods (class and static methods too), a
+    module's attributes the code names (``decoder.decode``), an object's class's methods."""
     if isinstance(value, types.FunctionType):
         return [value]
-    if isinstance(value, type) and value.__module__ not in ("builtins",):
-        return [v for v in vars(value).values() if isinstance(v, types.FunctionType)][:20]
+    if isinstance(value, types.MethodType | classmethod | staticmethod):
+        return _functions(value.__func__)
+    if isinstance(value, type):
+        if value.__module__ in ("builtins",):
+            return []
+        methods = [v.fget if isinstance(v, property) else v for v in vars(value).values()]
+        kinds = types.FunctionType | classmethod | staticmethod
+        return [f for v in methods if isinstance(v, kinds) for f in _functions(v)][:limit]
+    if isinstance(value, types.ModuleType):
+        return [f for n in names if n != name for f in _functions(getattr(value, n, None))][:20]
+    kind = type(value)
+    if kind.__module__ not in ("builtins",) and hasattr(kind, "__dict__") and callable(value):
+        return [f for k in kind.__mro__[:4] if k is not object for f in _functions(k)][:40]
     return []

@@ -31,6 +31,7 @@ from perfkit.fuzzers._patterns import (
     GENERIC_CHARS,
     Pattern,
     alphabet,
+    byte_constants,
     convert,
     from_value,
     growth,
@@ -38,6 +39,7 @@ from perfkit.fuzzers._patterns import (
     predicted,
     pumpable,
     string_constants,
+    sub_tokens,
 )
 
 if TYPE_CHECKING:
@@ -62,6 +64,12 @@ HARVEST_SHARE = 0.05  # of the phase's budget, at most, for harvesting valid inp
 PLACE_SHARE = 0.25  # of the phase's budget, at most, for placing attacks inside them
 PLACED = 4  # attacks (the best ranked) placed inside harvested inputs
 ENCLOSED = 24  # characters pumped between the two ends the code tests its input for
+FRAME_SHARE = 0.3  # of the phase's budget, at most, for building frames (:mod:`._frames`)
+FRAME_WAIT = 0.2  # of the phase's budget, at most, waited for the regex analysis before the frames are built
+FRAME_UNITS = (" ", "a", "1", "0", "\n", "\x01", "\x00")  # pumped in every frame, after its own filler
+BYTE_LETTERS = 8  # one-byte constants of the code pumped alone first (``\xff``: every bit set)
+FIRST = 40  # framed patterns pumping each frame's own filler, tried first
+FRAMED = 600  # framed patterns (other units, every first byte with a length) queued after them
 
 
 def _generated(text: str, prefix: str, pump: str, suffix: str) -> bool:
@@ -130,7 +138,9 @@ class PumpSearch:
         if bound is None or not slots:
             session.notes.append("pump: no str, bytes, list or tuple parameter to pump")
             return
-        pumping = Pumping(session, bound, slots, string_constants(session.func), rng)
+        constants, ones = string_constants(session.func), byte_constants(session.func)
+        pumping = Pumping(session, bound, slots, [*constants, *sub_tokens(constants), *ones], rng)
+        pumping.bytes_ = ones
         if "regex" in session.job.features and self.guided:  # the analysis may come while the search runs
             pumping.run(late=lambda: self.regex_sources(session, bound, slots))
             if session.regex is None and regex_data(session) is None and session.regex is None:
@@ -197,7 +207,16 @@ class PumpSearch:
                 try:
                     first = [session.unbind({**bound, slot: text}) for text in harvested]
                     traced = trace_slot(session, slot, first=first)
-                    here = regex.traced_attacks(attacks, traced, deadline=time.monotonic() + TRACE_SHARE * budget)
+                    call = (
+                        (lambda text, at=slot: session.unbind({**bound, at: text})) if isinstance(like, str) else None
+                    )
+                    here = regex.traced_attacks(
+                        attacks,
+                        traced,
+                        deadline=time.monotonic() + TRACE_SHARE * budget,
+                        probe=regex.prober(session.func, call, timeout=min(0.5, session.job.timeout)) if call else None,
+                        probe_budget=TRACE_SHARE * budget,
+                    )
                     if harvested:  # the regexes called from compiled code: the trace cannot see them
                         here = place_in(session, here, harvested, traced, measure, budget=PLACE_SHARE * budget)
                     new = sum(a.where == regex.RUN_TIME for a in here)
@@ -268,6 +287,8 @@ class Pumping:
         self.slots = slots
         self.rng = rng
         self.size = session.max_size
+        self.tokens = tokens
+        self.bytes_: list[str] = []  # the code's one-byte constants (:func:`~._patterns.byte_constants`)
         self.letters = {s: alphabet([bound[s]], tokens, bound[s]) for s in slots}
         self.pieces = {s: self.make_pieces(bound[s], tokens) for s in slots}
         self.scored: dict[tuple[str, str, str, str], tuple[float, Pattern, list[tuple[int, float]]]] = {}
@@ -299,12 +320,30 @@ class Pumping:
             for piece in self.rng.sample(self.pieces[slot], min(12, len(self.pieces[slot]))):
                 queue.append(Pattern(slot, like[:0], piece, like[:0], "constant"))
         self.rng.shuffle(queue)
+        ones = []  # the code's byte constants alone (a loop that runs while a bit is set)
+        for slot in self.slots:
+            like = self.bound[slot]
+            for letter in self.bytes_[:BYTE_LETTERS]:
+                piece = convert(letter, like)
+                if piece is not None:
+                    ones.append(Pattern(slot, like[:0], piece, like[:0], "byte"))
+        queue[:0] = ones
         # variants of validated attacks, validated attacks, then every bare attack and its letters, then the
         # attacks behind leading strings
         # (a validated form was measured at N already: the variants of it that were not come first)
         first = {"regex-mate": 0, "regex-validated": 1, "regex": 2, "regex-read": 3, "enclosed": 4, "regex-context": 5}
         next_look = 0.0
+        # the frames once the regex patterns are queued (they are quick to try and often decide), or once a
+        # share of the phase has passed without them (an analysis of a large library can take long)
+        frames_at = time.monotonic() + FRAME_WAIT * max(0.0, session.deadline - time.monotonic())
+        framed = False
         while not session.expired() and not self.censored:
+            if not framed and (late is None or time.monotonic() >= frames_at):
+                framed = True
+                own, others, tagged = self.framed()
+                ahead = next((i for i, p in enumerate(queue) if p.origin not in first), len(queue))
+                queue[ahead:ahead] = tagged + own[:FIRST] + others[:FRAMED]  # behind the regex patterns
+                continue
             if late is not None and time.monotonic() >= next_look:
                 next_look = time.monotonic() + LOOK_S
                 got = late()
@@ -325,6 +364,74 @@ class Pumping:
             if candidate.key() not in self.scored:
                 self.try_pattern(candidate)
         self.finish()
+
+    def framed(self) -> tuple[list[Pattern], list[Pattern], list[Pattern]]:
+        """Patterns pumping units inside the frames the code needs (:func:`perfkit.fuzzers._frames.build`, for
+        the first str or bytes parameter), within FRAME_SHARE of the budget: each frame's own filler, the other
+        units; each in three places (between the frame's two ends, after both, before both). When the frames look
+        binary (a byte outside printable ASCII first, or a length field), each also with a BER length field, and a
+        third list: :meth:`tagged`."""
+        from perfkit.fuzzers._frames import build
+
+        session = self.session
+        slot = next((s for s in self.slots if isinstance(self.bound[s], str | bytes)), None)
+        if slot is None or session.expired():
+            return [], [], []
+        like = self.bound[slot]
+
+        def depth(text: str) -> tuple[frozenset[object], object]:
+            value = convert(text, like)
+            if value is None:
+                return frozenset(), None
+            lines, site = session.evaluator.covered(*session.unbind({**self.bound, slot: value}))
+            return frozenset(lines), site
+
+        deadline = time.monotonic() + FRAME_SHARE * max(0.0, session.deadline - time.monotonic())
+        try:
+            frames = build(depth, self.tokens, deadline=deadline, first_bytes=bool(self.bytes_), seed=session.job.seed)
+        except Exception as exc:  # the frames must never stop the search
+            session.notes.append(f"pump: building frames failed ({type(exc).__name__}: {exc})")
+            return [], [], []
+        session.notes.append(
+            "pump: frames " + "; ".join(f"{f.prefix!r}..{f.suffix!r} ({n} lines)" for n, f in frames[:4])
+        )
+        first: list[Pattern] = []
+        rest: list[Pattern] = []
+        fillers = list(dict.fromkeys(f.filler for _, f in frames))
+        # a binary format: the code tests bytes against values with the high bit set (0x80: a flag, a long
+        # form), or its deepest frames start with a byte outside printable ASCII
+        binary = any(ord(c) >= 0x80 for c in self.bytes_[1:]) or any(
+            f.count == "ber" or any(not " " <= c <= "~" for c in f.prefix) for _, f in frames[:4]
+        )
+        for unit in dict.fromkeys([*fillers, *FRAME_UNITS, *self.bytes_[:2]]):
+            for _, frame in frames:
+                places = [
+                    (frame.prefix, frame.suffix),
+                    (frame.prefix + frame.suffix, ""),
+                    ("", frame.prefix + frame.suffix),
+                ]
+                for pre, suf in dict.fromkeys(places):
+                    parts = [convert(x, like) for x in (pre, unit, suf)]
+                    counts = [frame.count, *(["ber"] if binary and not frame.count else [])] if pre else [""]
+                    if all(p is not None for p in parts):
+                        for count in counts:  # a length field lets the body through, though a short one covers as much
+                            pattern = Pattern(slot, *parts, origin="frame", count=count)
+                            (first if unit == frame.filler else rest).append(pattern)
+        return first, rest, self.tagged(slot, like, fillers[:1]) if binary else []
+
+    def tagged(self, slot: str, like: Any, fillers: list[str]) -> list[Pattern]:
+        """For code that compares bytes with small integers (a binary format): every first byte, then a BER
+        length of the rest, then a pump (type-length-value: the type that runs the slow decoder is often named
+        by a table, not a literal)."""
+        if not self.bytes_:
+            return []
+        out = []
+        for fill in dict.fromkeys([*fillers, "\x01"]):
+            for tag in range(256):
+                parts = [convert(x, like) for x in (chr(tag), fill, "")]
+                if all(p is not None for p in parts):
+                    out.append(Pattern(slot, *parts, origin="tagged", count="ber"))
+        return out
 
     def finish(self) -> None:
         """The best-scored pattern measured at the size bound if the budget ran out before it was (one call past
@@ -390,6 +497,8 @@ class Pumping:
         if sample.outcome == "timeout":
             self.censored = True
             self.session.notes.append(f"pump: {pattern.show()} ran past the time limit at size {len(value)}")
+            if size < self.size:  # the worst input is the pattern at the bound (a call cut off there too)
+                self.session.evaluate(*self.session.unbind({**self.bound, pattern.slot: pattern.render(self.size)}))
             return None
         return self.session.feedback(sample) or 0.0
 
