@@ -70,6 +70,7 @@ class Reach:
     ends: list[tuple[str, str]] = field(default_factory=list)  # (first, last): one function tests both ends for them
     code_points: list[str] = field(default_factory=list)  # characters code that calls ord() compares code points with
     classes: list[str] = field(default_factory=list)  # one character per class of a code-point table it looks up
+    constant_modules: dict[str, str] = field(default_factory=dict)  # each constant: the module of the first code
 
 
 def _unwrap(obj: Any) -> Any:
@@ -342,7 +343,10 @@ class _Walker:
     def function(self, func: types.FunctionType, depth: int) -> None:
         where = f"{func.__module__}.{func.__qualname__}"
         self.reach.functions.append(where)
-        self.reach.constants.extend(_code_strings(func.__code__))
+        strings = list(_code_strings(func.__code__))
+        self.reach.constants.extend(strings)
+        for text in strings:
+            self.reach.constant_modules.setdefault(text, func.__module__)
         namespace = dict(func.__globals__)
         if func.__closure__:
             for name, cell in zip(func.__code__.co_freevars, func.__closure__, strict=False):

@@ -57,6 +57,7 @@ __all__ = ["Attack", "analyse", "class_mates", "growth", "literal_runs", "risk",
 _BIG_BOUND = 16  # a bounded repeat {m,n} with n at least this counts as unbounded
 _LONG = 64  # a repeat bounded below this absorbs a bounded run only: adjacent to another, a constant factor
 _MAX_PUMPS = 20  # pump candidates tried on one sequence
+_MAX_PUMP_TRIES = 40  # pump candidates scored on one repeat (exponential)
 _MAX_ATTACKS = 12  # attacks kept for one pattern
 _PUMPS_PER_PART = 3  # distinct pump strings kept for one vulnerable part (the program may filter some out)
 _SUFFIXES_KEPT = 6  # failing suffixes kept per attack, for the same reason
@@ -74,7 +75,9 @@ class Attack:
     ``suffixes`` other suffixes that also make the match fail (the program may strip or reject some);
     ``enclosures`` pairs ``(lead, trail)`` the attack string goes between so that the program hands it to the
     regex (the input around the regex's subject seen at run time, a token the lexer must cut); ``members``
-    strings the code tests the input for containing (``"j" in s``), tried before the failing suffix.
+    strings the code tests the input for containing (``"j" in s``), tried before the failing suffix; ``rate``
+    the parses per pumped character of an exponential one; ``probes`` enclosures proposed from the code (another
+    regex's capture group, its separators) that a trace of the target must confirm before they are tried.
     """
 
     pattern: str
@@ -92,6 +95,8 @@ class Attack:
     suffixes: tuple[str, ...] = field(default=(), compare=False)
     enclosures: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     members: tuple[str, ...] = field(default=(), compare=False)
+    rate: float = field(default=0.0, compare=False)  # exponential: parses per pumped character (bits)
+    probes: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # enclosures to check by a trace
 
     def string(self, k: int) -> str:
         """The attack string with ``k`` pumps."""
@@ -103,9 +108,10 @@ class Attack:
         return self.string(k) if k >= 1 else None
 
     @property
-    def rank(self) -> tuple[int, int, int]:
-        """Sort key, best first: verified, exponential, higher degree."""
-        return (0 if self.verified is not False else 1, 0 if self.kind == "exponential" else 1, -self.degree)
+    def rank(self) -> tuple[int, int, int, float]:
+        """Sort key, best first: verified, exponential, higher degree, more parses per pumped character."""
+        verified = 0 if self.verified is not False else 1
+        return (verified, 0 if self.kind == "exponential" else 1, -self.degree, -self.rate)
 
 
 # ---- the analysis
@@ -129,24 +135,45 @@ class _Finding:
     kind: Literal["exponential", "polynomial"]
     degree: int
     start_anchored: bool
+    rate: float = 0.0  # exponential: parses per pumped character (bits)
 
 
 def _exponential(root: Node) -> list[_Finding]:
+    """Repeats whose body matches a pump string two ways, the densest pumps first: the ones with the most parses
+    per character (``aa.`` splits two ways in 3 characters, ``a.aa.`` in 5: within a length budget the denser pump
+    is exponentially slower). A pump the pattern cannot take right at the repeat's start (a lookahead there) gets a
+    lead of one body iteration (``^a`` then ``^`` pumped), kept in the finding's ``lead``."""
     found: list[_Finding] = []
     for node, atomic in walk(root):
         if node[0] != "rep" or atomic or node[4] == "possessive" or node[2] < 2:
             continue
         plus = ("rep", 1, INF, node[3], "greedy")
+        scored: dict[str, float] = {}
+        tried: set[str] = set()
+        singles = representatives(node)
+        for pump in list(dict.fromkeys([*singles, *samples(node[3]), *_pumps(node)]))[:_MAX_PUMP_TRIES]:
+            if pump and pump not in tried:
+                tried.add(pump)
+                rate = _rate(plus, pump)
+                if rate > 0:
+                    shortest = _shortest_power(plus, pump)
+                    scored.setdefault(shortest, rate if shortest == pump else _rate(plus, shortest))
         pumps: list[str] = []
-        for pump in _pumps(node):
-            if len(pumps) < _PUMPS_PER_PART and ways(plus, pump) >= 2:
-                pump = _shortest_power(plus, pump)
-                if not any(set(pump) <= set(p) for p in pumps):
-                    pumps.append(pump)
+        for pump in sorted(scored, key=lambda p: (-scored[p], len(p))):
+            if len(pumps) < _PUMPS_PER_PART and not any(set(pump) == set(p) for p in pumps):
+                pumps.append(pump)
         bounded = node[2] < _BIG_BOUND
         kind: Literal["exponential", "polynomial"] = "polynomial" if bounded else "exponential"
-        found.extend(_Finding(node, pump, kind, node[2] if bounded else 0, False) for pump in pumps)
+        found.extend(_Finding(node, pump, kind, node[2] if bounded else 0, False, rate=scored[pump]) for pump in pumps)
     return found
+
+
+def _rate(plus: Node, pump: str) -> float:
+    """Parses per character of ``pump`` repeated (bits: log2 of the ways ``body+`` matches at least 4 copies and
+    12 characters of it, over that length); 0 when there is one way or none."""
+    times = max(4, -(-12 // len(pump)))
+    count = ways(plus, pump * times)
+    return math.log2(count) / (len(pump) * times) if count > 1 else 0.0
 
 
 def _shortest_power(plus: Node, pump: str) -> str:
@@ -278,23 +305,40 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
     candidates = []
     for finding in _exponential(root) + _polynomial(root, search=search):
         prefix = _reaching_prefix(root, finding.node, finding.pump, search=search)
+        if prefix is None and finding.kind == "exponential":  # a lookahead at the repeat's start: one iteration first
+            leads = (x for x in samples(finding.node[3]) if x)
+            prefix = next(
+                (p for x in leads if (p := _reaching_prefix(root, finding.node, finding.pump, search=search, lead=x))),
+                None,
+            )
         if prefix is None:
             continue
         degree = finding.degree
         if finding.kind == "polynomial" and search and _starts_mid_run(root, finding.node, finding.pump):
             degree += 1  # the search restarts at every position of the run
         if finding.kind == "exponential" or degree >= 2:
-            candidates.append((finding.kind != "exponential", -degree, len(finding.pump), finding, prefix, degree))
-    candidates.sort(key=lambda c: c[:3])
+            key = (finding.kind != "exponential", -degree, -finding.rate, len(finding.pump))
+            candidates.append((key, finding, prefix, degree))
+    candidates.sort(key=lambda c: c[0])
     seen: set[tuple[str, str]] = set()
     tried: dict[int, int] = {}
     bares: list[tuple[Attack, bool, int]] = []
-    for _, _, _, finding, prefix, degree in candidates:
+    for _, finding, prefix, degree in candidates:
         if (prefix, finding.pump) in seen or tried.get(id(finding.node), 0) > _PUMPS_PER_PART:
             continue
         seen.add((prefix, finding.pump))
         tried[id(finding.node)] = tried.get(id(finding.node), 0) + 1
-        bare = Attack(pattern, prefix, finding.pump, "", finding.kind, degree, flags=flags, search=search)
+        bare = Attack(
+            pattern,
+            prefix,
+            finding.pump,
+            "",
+            finding.kind,
+            degree,
+            flags=flags,
+            search=search,
+            rate=round(finding.rate, 3),
+        )
         bares.append((bare, search and degree > finding.degree, id(finding.node)))
         if len(bares) >= 2 * _MAX_ATTACKS:
             break
@@ -375,18 +419,25 @@ def _suffix_child(conn: Any, bares: list[tuple[Attack, bool]], shared: mmap.mmap
     conn.close()
 
 
-def _reaching_prefix(root: Node, target: Node, pump: str, *, search: bool) -> str | None:
-    """The shortest witness of what comes before ``target``, checked to lead into it followed by pumps (anchors
-    and lookaheads included; a newline is tried after it for line anchors), or None if it does not."""
+def _reaching_prefix(root: Node, target: Node, pump: str, *, search: bool, lead: str = "") -> str | None:
+    """The shortest witness of what comes before ``target``, checked to lead into it followed by ``lead`` and pumps
+    (anchors and lookaheads included; a newline is tried after it for line anchors), or None if it does not;
+    with ``lead``, the witness followed by it."""
     prefix = prefix_to(root, target)
     if prefix is None:
         return None
     for candidate in (prefix, prefix + "\n"):
-        chart = Chart(candidate + pump * 4)
+        chart = Chart(candidate + lead + pump * 4)
         entered = entries(root, target, chart, set(range(len(candidate) + 1)) if search else {0})
-        if entered and len(candidate) in entered:
-            return candidate
+        if entered and len(candidate) in entered and (not lead or _body_through(target, chart, len(candidate))):
+            return candidate + lead
     return None
+
+
+def _body_through(target: Node, chart: Chart, start: int) -> bool:
+    """Whether the repeat ``target`` entered at ``start`` can run through the whole rest of the chart's string (its
+    lead and every pump)."""
+    return len(chart.s) in chart.ends(("rep", 1, INF, target[3], "greedy"), start)
 
 
 def _with_failing_suffix(

@@ -20,11 +20,23 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from perfkit.fuzzers._regex_find import FoundRegex, Reach, reach
+from perfkit.fuzzers._regex_gates import gate_enclosures, separator_enclosures
 from perfkit.fuzzers._regex_redos import Attack, analyse, literal_runs, risk, verify
+from perfkit.fuzzers._regex_trace import prober
 
 from perfkit.errors import InvalidArgument
 
-__all__ = ["Attack", "regex_attacks", "regex_dictionary", "regex_seeds", "traced_attacks", "validate"]
+__all__ = [
+    "Attack",
+    "prober",
+    "reaching",
+    "regex_attacks",
+    "regex_dictionary",
+    "regex_seeds",
+    "spread",
+    "traced_attacks",
+    "validate",
+]
 
 _MAX_PATTERNS = 200
 _MAX_TOKENS = 60  # other regexes looked at as tokens that could hold an attack
@@ -37,6 +49,11 @@ _SCREENED = 8  # polynomial attacks measured once before the climbs, to order th
 _MARKUP_WORDS = 8  # the first constants of the walk (the target's own) read as tag and attribute names
 _MAX_MARKUP = 3  # attribute-value enclosures tried
 _MAX_MEMBERS = 3  # strings the input must contain, tried before an attack's failing suffix
+_PROBED = 16  # attacks given enclosures proposed from the code (checked by a trace in the pattern search)
+_MAX_PROBES = 40  # proposed enclosures per attack
+_GATES = 30  # other regexes looked at as gates (a capture group that can hold the attack)
+_FILL_CONSTANTS = 300  # code constants tried as the other groups of a gate
+_CONFIRMED = 2  # enclosures a trace confirms per attack
 
 
 def _check_len(max_len: int) -> None:
@@ -167,6 +184,9 @@ def regex_attacks(
             attacks.append((0 if regex.direct else 1, attack))
     attacks.sort(key=lambda pair: (pair[1].rank, pair[0]))
     ordered = [a for _, a in attacks]
+    # the first attacks in the order they will be tried get enclosures proposed from the code, checked later
+    probed = {id(a): _probes(a, found) for a in spread(ordered)[:_PROBED] if time.monotonic() < deadline}
+    ordered = [replace(a, probes=probed[id(a)]) if id(a) in probed else a for a in ordered]
     if not check:
         return ordered
     checked = []
@@ -177,10 +197,69 @@ def regex_attacks(
     return checked
 
 
-def traced_attacks(attacks: list[Attack], traced: list[Any], *, deadline: float, max_new: int = 12) -> list[Attack]:
+def _probes(attack: Attack, found: Reach) -> tuple[tuple[str, str], ...]:
+    """Enclosures proposed for ``attack`` from the code (:mod:`._regex_gates`): inside a capture group of another
+    regex it reaches (its other groups filled with the code's constants, those of the attacked regex's own module
+    first), then between the separators the code tests its input for."""
+    home = _module_of(attack.where)
+    package = home.partition(".")[0]
+    fills = sorted(found.constants, key=lambda c: found.constant_modules.get(c) != home)[:_FILL_CONSTANTS]
+    gates = [r for r in found.regexes if r.pattern != attack.pattern][:_GATES]
+    gates.sort(key=lambda r: (_module_of(r.where) != home, _module_of(r.where).partition(".")[0] != package))
+    strings = [attack.string(3), attack.string(4)]
+    out: list[tuple[str, str]] = []
+    for gate in gates:
+        out.extend(gate_enclosures(gate.pattern, gate.flags, strings, fills))
+    guards = sorted(found.guards, key=lambda g: found.guard_modules.get(g) != home)
+    out.extend(separator_enclosures(guards))
+    return tuple(dict.fromkeys(out))[:_MAX_PROBES]
+
+
+def reaching(
+    attacks: list[Attack], probe: Callable[[str], list[Any]], *, deadline: float, skip: frozenset[Any] = frozenset()
+) -> tuple[list[Attack], set[tuple[str, int]]]:
+    """``attacks`` with the proposed enclosures (``probes``) on which the target is seen running the attacked
+    regex on the attack (``probe(text)``: a trace of one call, :func:`._regex_trace.prober`) put first among
+    their enclosures, and the (pattern, flags) keys so confirmed. Attacks on the patterns in ``skip`` (already
+    seen running with their subject placed) are left as they are."""
+    out: list[Attack] = []
+    confirmed_keys: set[tuple[str, int]] = set()
+    for attack in attacks:
+        key = (attack.pattern, attack.flags & ~re.UNICODE)
+        if not attack.probes or key in skip or time.monotonic() >= deadline:
+            out.append(attack)
+            continue
+        core = attack.prefix + attack.pump * 3
+        confirmed: list[tuple[str, str]] = []
+        for lead, trail in attack.probes:
+            if time.monotonic() >= deadline or len(confirmed) >= _CONFIRMED:
+                break
+            text = lead + attack.string(3) + trail
+            for seen in probe(text):
+                if (seen.pattern, seen.flags) == key and any(
+                    core in text[len(a) : len(text) - len(b)] for a, b in seen.splices
+                ):
+                    confirmed.append((lead, trail))
+                    break
+        if confirmed:
+            confirmed_keys.add(key)
+        out.append(replace(attack, enclosures=tuple(dict.fromkeys([*confirmed, *attack.enclosures]))))
+    return out, confirmed_keys
+
+
+def traced_attacks(
+    attacks: list[Attack],
+    traced: list[Any],
+    *,
+    deadline: float,
+    max_new: int = 12,
+    probe: Callable[[str], list[Any]] | None = None,
+    probe_budget: float = 0.0,
+) -> list[Attack]:
     """``attacks`` and the attacks on the patterns the target was seen running (:mod:`._regex_trace`) that the
     static walk missed (analysed until ``deadline``, at most ``max_new`` patterns), each with the enclosures seen
-    around its pattern's subjects; best first."""
+    around its pattern's subjects; with ``probe``, the enclosures proposed from the code that a trace confirms
+    (:func:`reaching`, for ``probe_budget`` seconds); in :func:`spread` order (the patterns seen running first)."""
     by_pattern = {(t.pattern, t.flags): t for t in traced}
     out = []
     for attack in attacks:
@@ -194,8 +273,30 @@ def traced_attacks(attacks: list[Attack], traced: list[Any], *, deadline: float,
             break
         for attack in analyse(seen.pattern, seen.flags, search=seen.search):
             out.append(replace(attack, where=RUN_TIME, enclosures=tuple(seen.splices)))
-    out.sort(key=lambda a: a.rank)
-    return out
+    ran = set(by_pattern)
+    if probe is not None:
+        ordered = spread(out, ran=ran)
+        placed = frozenset(k for k, t in by_pattern.items() if t.splices)
+        until = time.monotonic() + probe_budget
+        head, confirmed = reaching(ordered[:_PROBED], probe, deadline=until, skip=placed)
+        out, ran = [*head, *ordered[_PROBED:]], ran | confirmed
+    return spread(out, ran=ran)
+
+
+def spread(
+    attacks: list[Attack], *, ran: set[tuple[str, int]] | frozenset[tuple[str, int]] = frozenset()
+) -> list[Attack]:
+    """``attacks`` in the order they are worth the budget: those on patterns the target was seen running first
+    (``ran``: (pattern, flags) keys; the trace proves the program hands them input), then taking turns between
+    patterns within a kind (exponential, polynomial): every pattern's best attack before any pattern's second, so
+    that one pattern with many attacks (a false alarm among them) cannot hold the few tries the validation has."""
+    turns: dict[tuple[str, int], int] = {}
+    keyed = []
+    for attack in sorted(attacks, key=lambda a: a.rank):
+        key = (attack.pattern, attack.flags & ~re.UNICODE)
+        turn = turns[key] = turns.get(key, -1) + 1
+        keyed.append(((key not in ran, attack.rank[:2], turn, attack.rank), attack))
+    return [attack for _, attack in sorted(keyed, key=lambda pair: pair[0])]
 
 
 def _fit_variants(attack: Attack, max_len: int) -> list[str]:

@@ -8,7 +8,8 @@ only matched at a position, and the subjects it was given. A subject is read off
 locals that occur in the input (``the_rest`` of a ``split``, a token of a lexer, a line): the input around it,
 ``(lead, trail)``, is where an attack string must go so that the program hands it to that regex; for a subject
 that opens and closes with punctuation (a comment, a quoted string), also the input around what lies between
-(``Traced.splices``).
+(``Traced.splices``). Patterns and subjects of bytes (a protocol parser's header lines) are read as Latin-1.
+:func:`prober` traces one call at a time: whether a proposed input reaches a regex.
 """
 
 from __future__ import annotations
@@ -54,9 +55,9 @@ class _Recorder:
         if event != "c_call" or getattr(arg, "__name__", None) not in _METHODS:
             return
         owner: Any = getattr(arg, "__self__", None)
-        if not compiled(owner) or not isinstance(owner.pattern, str):
+        if not compiled(owner) or not isinstance(owner.pattern, str | bytes):
             return
-        key = (owner.pattern, owner.flags & _RE_FLAGS & ~re.UNICODE)
+        key = _key(owner)
         got = self.found.get(key)
         if got is None:
             if len(self.found) >= _MAX_PATTERNS:
@@ -70,7 +71,8 @@ class _Recorder:
     def subjects(self, got: Traced, frame: types.FrameType) -> None:
         text = self.text
         for value in list(frame.f_locals.values()):
-            if isinstance(value, str) and 1 < len(value) < len(text) and value != got.pattern:
+            value = _as_text(value)
+            if value is not None and 1 < len(value) < len(text) and value != got.pattern:
                 at = text.find(value)
                 if at >= 0:
                     lead, trail = text[:at], text[at + len(value) :]
@@ -78,6 +80,24 @@ class _Recorder:
                     opens, closes = _delimiters(value)
                     if opens or closes:  # a token with delimiters (a comment, a quoted string): go inside them
                         got.subjects.append((len(value), lead + opens, closes + trail))
+
+
+def _key(owner: Any) -> tuple[str, int]:
+    """(pattern, flags) as the static walk keys them: a bytes pattern read as Latin-1 with ``re.ASCII`` (what
+    bytes patterns mean by ``\\w``, ``\\d``, ``\\s``)."""
+    flags = owner.flags & _RE_FLAGS & ~re.UNICODE
+    if isinstance(owner.pattern, bytes):
+        return owner.pattern.decode("latin-1"), flags | re.ASCII
+    return owner.pattern, flags
+
+
+def _as_text(value: Any) -> str | None:
+    """A string local as text: bytes (the input encoded, a protocol parser's line) read as Latin-1."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("latin-1")
+    return None
 
 
 def _delimiters(subject: str) -> tuple[str, str]:
@@ -138,3 +158,21 @@ def trace(
 
 class _Stop(BaseException):
     """The trace's own time limit."""
+
+
+def prober(
+    func: Callable[..., Any],
+    call_of: Callable[[str], tuple[tuple[Any, ...], dict[str, Any]] | None],
+    *,
+    timeout: float = 0.5,
+) -> Callable[[str], list[Traced]]:
+    """A probe: ``probe(text)`` traces one call of ``func`` on the input ``call_of(text)`` builds (nothing when it
+    builds none) and returns the patterns it ran, their subjects placed in ``text``."""
+
+    def probe(text: str) -> list[Traced]:
+        call = call_of(text)
+        if call is None:
+            return []
+        return trace(func, [call], text_of=lambda a, k: text, timeout=timeout, budget=timeout)
+
+    return probe

@@ -35,6 +35,7 @@ class Builder:
         extra = {v for c in literals for v in (c.lower(), c.upper()) if len(v) == 1}
         self.universe = tuple(dict.fromkeys([chr(i) for i in range(128)] + list(_EXTRA) + sorted(literals | extra)))
         self._cat: dict[Any, frozenset[str]] = {}
+        self.groups: dict[int, Node] = {}  # capture group number -> its node (filled by ``tree``)
 
     def tree(self) -> Node:
         return self._seq(self.parsed, self.flags)
@@ -50,8 +51,11 @@ class Builder:
             mode = {sre_c.MAX_REPEAT: "greedy", sre_c.MIN_REPEAT: "lazy"}.get(op, "possessive")
             return ("rep", lo, INF if hi == sre_c.MAXREPEAT else hi, self._seq(body, flags), mode)
         if op is sre_c.SUBPATTERN:
-            _, add, delete, body = av
-            return self._seq(body, (flags | add) & ~delete)
+            group, add, delete, body = av
+            node = self._seq(body, (flags | add) & ~delete)
+            if group is not None:
+                self.groups[group] = node
+            return node
         if op is sre_c.BRANCH:
             return ("alt", [self._seq(b, flags) for b in av[1]])
         if op is sre_c.ATOMIC_GROUP:
@@ -325,6 +329,29 @@ def prefix_to(node: Node, target: Node) -> str | None:
         below = prefix_to(child, target)
         if below is not None:
             return below
+    return None
+
+
+def around(node: Node, target: Node, *, fill: Any = witness) -> tuple[str, str] | None:
+    """What comes before and after ``target`` on the path from ``node`` through it, each part written by ``fill``
+    (a witness by default; a caller can fill groups with strings of its own), or None if ``target`` is not below
+    ``node``. An optional container on the path is taken once; a repeat needing more iterations gets witnesses."""
+    if node is target:
+        return "", ""
+    if node[0] == "seq":
+        parts = node[1]
+        for idx, child in enumerate(parts):
+            below = around(child, target, fill=fill)
+            if below is not None:
+                before = "".join(fill(c) for c in parts[:idx])
+                after = "".join(fill(c) for c in parts[idx + 1 :])
+                return before + below[0], below[1] + after
+        return None
+    for child in children(node):
+        below = around(child, target, fill=fill)
+        if below is not None:
+            more = fill(child) * max(0, node[1] - 1) if node[0] == "rep" else ""
+            return below[0], below[1] + more
     return None
 
 

@@ -13,6 +13,7 @@ from perfkit.optimizers.rules._base import Rule, RuleFunc
 from perfkit.optimizers.rules.building import tuple_build
 from perfkit.optimizers.rules.counting import count_in_loop, counting_dict
 from perfkit.optimizers.rules.digits import digit_chunks
+from perfkit.optimizers.rules.folds import concat_fold, set_fold
 from perfkit.optimizers.rules.generators import map_builtin
 from perfkit.optimizers.rules.grouping import group_append
 from perfkit.optimizers.rules.inlining import inline_helper
@@ -48,6 +49,8 @@ RULES: tuple[Rule, ...] = (
     Rule("index-dict", index_dict, "xs.index(x) in a loop that never changes xs → dict of first positions"),
     Rule("remove-loop", remove_loop, "xs.remove(d) for each d dropped → counts and one filtering pass (guarded)"),
     Rule("string-join", string_join, "bytes built, or a str prepended, in a loop → list of pieces and one join"),
+    Rule("concat-fold", concat_fold, "sum(xs, []) / reduce(add, xs) on lists or strs → one chain or join (guarded)"),
+    Rule("set-fold", set_fold, "s = s | t / s = s.union(t) in a loop → in place (the set's order unobserved)"),
     Rule("tuple-build", tuple_build, "tuple built by t = t + (x,) in a loop → list, tuple() after the loop"),
     Rule("pop0-deque", pop0_deque, "list queue (pop(0), del q[0], q = q[1:], insert(0, x)) → collections.deque"),
     Rule("window-sums", window_sums, "sum over a sliding slice → prefix sums (int elements)"),
