@@ -8,7 +8,8 @@ venv) and from ``tests/fixtures/unannotated.py``. Each original gets a few stres
 - old: the stress inputs, their extreme-int variants and 60 inputs drawn from the type hints (none without
   hints), order always compared (what perfkit did before observed shapes);
 - new: the stress inputs, their extreme-int variants and 300 inputs drawn from the hints and the widened observed
-  shapes (``verification_inputs``), with the hash-seed order rule.
+  shapes (``verification_inputs``), with the hash-seed order rule, each candidate guarded as ``optimize_function``
+  guards it (``loop_guards``: types no input had, and parameters never varied, go to the original).
 
 Prints, per candidate, each setting's verdict and the new setting's verification time, then the totals.
 
@@ -959,7 +960,7 @@ def run_guards(folder: Path, *, only: str = "") -> list[Row]:
     from perfkit.optimizers._code import CodeRef, bound_types, function_source
     from perfkit.optimizers._iterators import MARK
     from perfkit.optimizers._types import Context
-    from perfkit.optimizers._unexplored import guarded, never_passed, same_function, unexplored
+    from perfkit.optimizers._unexplored import guarded
     from perfkit.optimizers.equivalents import candidates_for
     from perfkit.optimizers.loop import _observe, _size, extreme_variants, verification_inputs
     from perfkit.optimizers.verify import verify
@@ -979,8 +980,7 @@ def run_guards(folder: Path, *, only: str = "") -> list[Row]:
         observed = seen + _observe(original, extremes + case.stress, timeout=60.0)
         arg_types = {k: frozenset(v) for k, v in bound_types(func, checks).items()}
         returns = frozenset(k for k, _ in observed if k is not None and not k.startswith("raises "))
-        tests = unexplored(arg_types, source, case.name, never_passed=never_passed(func, checks))
-        tests = {**same_function(func, checks), **tests}  # as optimize_function does
+        tests = loop_guards(func, checks)
         iterator = any(k.endswith(MARK) for k in returns)
         old = old_inputs(func, case.stress)
         old_original = CodeRef(case.module, case.name, _as_returned(case.name, "")) if iterator else original
@@ -995,7 +995,7 @@ def run_guards(folder: Path, *, only: str = "") -> list[Row]:
             return_types=returns,
         )
         proposed = {c.note.removeprefix("library equivalent: "): c.source for c in candidates_for(context)}
-        shown = ", ".join(f"{k} ({v})" for k, v in tests.items()) or "none"
+        shown = ", ".join(f"{k} ({v[:60]}{'...' if len(v) > 60 else ''})" for k, v in tests.items()) or "none"
         print(f"{case.key} [{case.mechanism}]: {len(checks)} inputs new, {len(old)} old; handed back: {shown}")
         for kind, group in (("wrong", case.wrong), ("right", case.right), ("proposed", proposed)):
             for label, text in group.items():
@@ -1014,6 +1014,18 @@ def run_guards(folder: Path, *, only: str = "") -> list[Row]:
                 rows.append(row)
                 print(_row_line(row), flush=True)
     return rows
+
+
+def loop_guards(func: Any, checks: list[Call]) -> dict[str, str]:
+    """The tests ``optimize_function`` guards every candidate with: parameters never varied or never passed, a
+    named function passed in every input, and the types seen in ``checks`` (anything else goes to the original)."""
+    from perfkit.optimizers._code import bound_types, function_source
+    from perfkit.optimizers._unexplored import never_passed, same_function, seen_types, unexplored
+
+    arg_types = {k: frozenset(v) for k, v in bound_types(func, checks).items()}
+    tests = unexplored(arg_types, function_source(func)[0], func.__name__, never_passed=never_passed(func, checks))
+    tests = {**same_function(func, checks), **tests}
+    return {**seen_types(func, checks), **tests}
 
 
 def _fails(check: dict[str, Any] | None) -> bool:
@@ -1092,7 +1104,8 @@ def main() -> None:
 
 def strength() -> None:
     """The first group: wrong-but-plausible and correct rewrites, stress inputs vs observed shapes."""
-    from perfkit.optimizers._code import CodeRef
+    from perfkit.optimizers._code import CodeRef, function_source
+    from perfkit.optimizers._unexplored import guarded
     from perfkit.optimizers.loop import _size, extreme_variants, verification_inputs
     from perfkit.optimizers.verify import verify
 
@@ -1107,12 +1120,14 @@ def strength() -> None:
         new = drawn + extreme_variants(min(case.stress, key=_size)) + case.stress
         old = old_inputs(func, case.stress)
         original = CodeRef(case.module, case.name)
+        tests = loop_guards(func, new)
         for kind, group in (("wrong", case.wrong), ("right", case.right)):
             for label, source in group.items():
                 candidate = CodeRef(case.module, case.name, source)
                 before = verify(original, candidate, old, hash_seeds=None)
                 started = time.perf_counter()
-                after = verify(original, candidate, new)
+                final = guarded(source, function_source(func)[0], case.name, tests)  # as optimize_function does
+                after = verify(original, CodeRef(case.module, case.name, final), new)
                 spent = time.perf_counter() - started + draw_s
                 seconds.append(spent)
                 tally[kind] += 1

@@ -34,7 +34,7 @@ from perfkit.optimizers._code import (
 )
 from perfkit.optimizers._iterators import MARK, drain, is_iterator
 from perfkit.optimizers._types import Candidate, Context, Feedback, Inputs, InputTiming, Program, Proposer
-from perfkit.optimizers._unexplored import guarded, never_passed, same_function, unexplored
+from perfkit.optimizers._unexplored import guarded, never_passed, same_function, seen_types, unexplored
 from perfkit.optimizers.novelty import Seen
 from perfkit.optimizers.population import Population
 from perfkit.optimizers.speed import SpeedReport, compare_speed
@@ -221,6 +221,7 @@ def optimize_function(
     if handed_back:
         shown = ", ".join(f"{name} ({test})" for name, test in handed_back.items())
         result.notes.append(f"never varied by any input, so other values go to the original: {shown}")
+    handed_back = {**seen_types(func, checks), **handed_back}  # and types no input had: to the original too
     result.complexity = context.complexity
     seen = Seen(name=func.__name__, normalise=novelty)
     seen.admit(source)
@@ -351,6 +352,7 @@ class _Trial:
                 shown = self.counterexample(outcome.check)
                 out[i] = attempt(candidate, outcome.verdict, outcome.reason, check=outcome.check, counterexample=shown)
             else:
+                candidate = replace(candidate, source=outcome.source or candidate.source)  # item checks left out
                 started = time.monotonic()
                 out[i] = self.timed(candidate, outcome.check, attempt)
                 if executor is not None:

@@ -352,11 +352,15 @@ def _pytest_child(payload: dict[str, Any], emit: Any) -> None:
 
 @dataclass(frozen=True)
 class Checked:
-    """A candidate's behaviour check, the unit executors farm out: ``verdict`` ok, rejected or error."""
+    """A candidate's behaviour check, the unit executors farm out: ``verdict`` ok, rejected or error.
+
+    ``source``: the candidate as accepted, when it is not the source given: its guard's item checks left out,
+    because it also behaved like the original with items of other types (None: the source given)."""
 
     verdict: str
     reason: str
     check: Verdict | None = None
+    source: str | None = None
 
 
 def behaves_like(
@@ -370,22 +374,48 @@ def behaves_like(
     project_tests: list[str] | None = None,
 ) -> Checked:
     """:func:`verify` on ``inputs``, then (when given) the project's tests with the candidate patched in: a
-    candidate that fails tests the original passes is rejected. Never raises for a failing candidate."""
+    candidate that fails tests the original passes is rejected. Never raises for a failing candidate.
+
+    A candidate whose guard checks the types of its arguments' items (every call reads every item) is also
+    verified without those checks on copies of ``inputs`` holding items of other types
+    (:func:`perfkit.shapes.foreign_variants`): where it behaves like the original there too, it is accepted
+    without them (``Checked.source``); otherwise such items keep going to the original."""
+    options: dict[str, Any] = {"tolerance": tolerance, "original_timeout": original_timeout}
     try:
-        check = verify(
-            original,
-            candidate,
-            inputs,
-            tolerance=tolerance,
-            original_timeout=original_timeout,
-            memory_limit=memory_limit,
-        )
+        check = verify(original, candidate, inputs, memory_limit=memory_limit, **options)
     except Exception as exc:  # e.g. inputs that cannot be sent to a child process
         return Checked("error", f"verification failed: {type(exc).__name__}: {exc}")
     if not check.ok:
         return Checked("rejected", f"{check.kind}: {check.reason}", check)
+    final, reason = _without_item_checks(original, candidate, inputs, check, memory_limit=memory_limit, **options)
     if project_tests:
-        code, summary = run_project_tests(candidate, list(project_tests), memory_limit=memory_limit)
+        code, summary = run_project_tests(final, list(project_tests), memory_limit=memory_limit)
         if code != 0 and run_project_tests(original, list(project_tests), memory_limit=memory_limit)[0] == 0:
             return Checked("rejected", f"project tests fail with the candidate: {summary}", check)
-    return Checked("ok", check.reason, check)
+    return Checked("ok", reason, check, final.source if final is not candidate else None)
+
+
+def _without_item_checks(
+    original: CodeRef, candidate: CodeRef, inputs: list[Any], check: Verdict, **options: Any
+) -> tuple[CodeRef, str]:
+    """``candidate`` without its guard's item checks, when it behaves like the original on items of other types
+    too, and the reason to show; else ``candidate`` and ``check.reason`` (with a note when it differed)."""
+    from perfkit.optimizers._unexplored import relaxed
+
+    from perfkit.shapes import foreign_variants
+
+    if not candidate.source:
+        return candidate, check.reason
+    loose = relaxed(candidate.source, candidate.name.rsplit(".", 1)[-1])
+    variants = foreign_variants(inputs) if loose != candidate.source else []
+    if not variants:
+        return candidate, check.reason
+    wider = CodeRef(candidate.module, candidate.name, loose)
+    try:
+        found = verify(original, wider, variants, **options)
+    except Exception as exc:  # variants that cannot be sent to a child: the item checks stay
+        return candidate, f"{check.reason}; items of other types go to the original ({type(exc).__name__})"
+    if found.ok:
+        more = f"; with items of other types too (on {found.checked} more inputs), so their types are not checked"
+        return wider, check.reason + more
+    return candidate, f"{check.reason}; items of other types go to the original (with them: {found.reason[:160]})"

@@ -13,9 +13,11 @@ key type stays, a fixed-arity tuple keeps its arity):
   ``max_size``.
 - ``widened`` (verification): beyond what was seen wherever the type allows: zero, negatives, empty and
   one-element collections, many duplicates, ints beyond 2**31 and 2**63, floats including -0.0, tiny and huge
-  ones, strings with mixed case, other scripts, combining marks and characters beyond the BMP. A top-level int
-  is widened to zero and negatives but not above its largest observed value (it is often a size or a loop
-  bound). NaN and infinities are drawn only where they were seen.
+  ones, whole floats beside the same ints (``1.0`` and ``1``), strings with mixed case, other scripts, combining
+  marks and characters beyond the BMP. A top-level int is widened to zero and negatives but not above its
+  largest observed value (it is often a size or a loop bound). NaN and infinities are drawn among floats inside
+  collections, and at the top level only where they were seen. Types never change here: what a candidate may
+  meet beyond them is handed to the original by its guard (``perfkit.optimizers._unexplored.seen_types``).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ ARITY = 8  # tuples of one length up to this stay fixed-arity records
 ITEMS = 4000  # items examined per observed collection (evenly spread over it)
 DEPTH = 8  # nesting depth examined; deeper values are kept as observed values
 _EDGE_INTS = (0, 1, -1, 2, -2, 2**31 - 1, 2**31, -(2**31), -(2**31) - 1, 2**63 - 1, 2**63, -(2**63), 2**64 + 1)
-_EDGE_FLOATS = (0.0, -0.0, 0.5, -1.5, 1e-300, -1e-300, 5e-324, 1e300, -1e300, 2.0**53 + 1, 0.1)
+_EDGE_FLOATS = (0.0, -0.0, 1.0, -1.0, 2.0, 0.5, -1.5, 1e-300, -1e-300, 5e-324, 1e300, -1e300, 2.0**53 + 1, 0.1)
+_SPECIAL_FLOATS = (math.nan, math.inf, -math.inf)
 _EXTRA_CHARS = "ßẞİıǅΣςÅé\u0301\u0308\u200bﬁ😀\U0001d518\U0001f1eb\U0001f1f7"  # case traps, combining marks, non-BMP
 _CLASSES = (
     ("digits", set(string.digits)),
@@ -318,7 +321,7 @@ def _kind_strategy(kind: Kind, mode: Mode, n: int, top: bool) -> SearchStrategy[
     if isinstance(kind, Scalar):
         return st.none() if kind.type is type(None) else st.booleans()
     if isinstance(kind, Number):
-        return _float(kind, wide) if kind.type is float else _int(kind, wide, n, top)
+        return _float(kind, wide, top) if kind.type is float else _int(kind, wide, n, top)
     if isinstance(kind, Text):
         return _text(kind, wide, n)
     if isinstance(kind, Record):
@@ -349,7 +352,7 @@ def _int(kind: Number, wide: bool, n: int, top: bool) -> SearchStrategy[int]:
     )
 
 
-def _float(kind: Number, wide: bool) -> SearchStrategy[float]:
+def _float(kind: Number, wide: bool, top: bool) -> SearchStrategy[float]:
     from hypothesis import strategies as st
 
     low, high = float(kind.low), float(kind.high)
@@ -357,6 +360,8 @@ def _float(kind: Number, wide: bool) -> SearchStrategy[float]:
     specials = [v for v, ok in ((math.nan, kind.nan), (math.inf, kind.inf), (-math.inf, kind.inf)) if ok]
     if not wide:
         return st.one_of(seen, st.sampled_from(specials)) if specials else seen
+    if not top:  # an item: NaN and infinities are floats too (a top-level one may drive a loop that never ends)
+        specials = list(_SPECIAL_FLOATS)
     span = max(abs(low), abs(high), 1.0) * 4
     return st.one_of(
         seen,
@@ -460,3 +465,90 @@ def _copy(value: Any) -> Any:
         return copy.deepcopy(value)
     except Exception:  # values that cannot be copied are reused as they are
         return value
+
+
+class OtherStr(str):
+    """A str subclass, as callers pass (markup-safe strings, str-valued enums): a foreign item."""
+
+
+class OtherInt(int):
+    """An int subclass (``IntEnum``-like): a foreign item."""
+
+
+def _foreign_items() -> tuple[Any, ...]:
+    """Items of other types than a collection held: equal across types (True, 1.0), odd floats, a big int,
+    unhashable and nested values, subclasses, None."""
+    from fractions import Fraction
+
+    return (True, 1.0, [1], "1", None, math.nan, OtherStr("a"), OtherInt(3), -0.0, (1,), 2**70, Fraction(1, 3), b"x")
+
+
+def foreign_variants(
+    inputs: Sequence[tuple[tuple[Any, ...], dict[str, Any]]], *, count: int = 120
+) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """About ``count`` copies of ``inputs`` whose list, tuple, set or dict arguments hold items of other types than
+    were observed (:func:`_foreign_items`): one item replaced, every item replaced, or an item of an item (a
+    row's cell) replaced. Deterministic; the inputs without such arguments give none."""
+    from perfkit.inputs import input_size
+
+    pool = _foreign_items()
+    usable = sorted((item for item in inputs if _slots(item)), key=lambda item: input_size(*item))
+    if not usable:
+        return []
+    usable = usable[: max(1, len(usable) * 4 // 5)]  # the largest (a workload's own) would only cost time
+    step = max(1, len(usable) // 40)
+    chosen = usable[::step][:40]
+    out = []
+    for k in range(count):
+        args, kwargs = _copy(chosen[k % len(chosen)])
+        slots = _slots((args, kwargs))
+        where = slots[(k // len(chosen)) % len(slots)]
+        mode = (k // len(pool)) % 3
+        if isinstance(where, int):
+            args = (*args[:where], _replaced(args[where], pool[k % len(pool)], mode, k), *args[where + 1 :])
+        else:
+            kwargs[where] = _replaced(kwargs[where], pool[k % len(pool)], mode, k)
+        out.append((args, kwargs))
+    return out
+
+
+def _slots(item: tuple[tuple[Any, ...], dict[str, Any]]) -> list[int | str]:
+    """The arguments of an input that are non-empty lists, tuples, sets or dicts."""
+    kinds = (list, tuple, set, frozenset, dict)
+    found: list[int | str] = [i for i, a in enumerate(item[0]) if type(a) in kinds and a]
+    return found + [k for k, v in item[1].items() if type(v) in kinds and v]
+
+
+def _replaced(value: Any, foreign: Any, mode: int, k: int) -> Any:
+    """``value`` (a non-empty list, tuple, set or dict) with ``foreign`` in it: mode 0 one item, mode 1 every
+    item, mode 2 an item of an item where there is one (else one item)."""
+    kind = type(value)
+    if kind is dict:
+        keys = list(value)
+        if mode == 1:
+            return {key: copy.copy(foreign) for key in keys}
+        if mode == 2 and _hashable(foreign):
+            return {**value, foreign: value[keys[k % len(keys)]]}
+        return {**value, keys[k % len(keys)]: foreign}
+    if kind in (set, frozenset):
+        if not _hashable(foreign):
+            return value
+        kept = [] if mode == 1 else [x for i, x in enumerate(value) if i != k % len(value)]
+        return kind([*kept, foreign])
+    items = list(value)
+    i = k % len(items)
+    if mode == 1:
+        items = [copy.copy(foreign) for _ in items]
+    elif mode == 2 and type(items[i]) in (list, tuple, dict, set, frozenset) and items[i]:
+        items[i] = _replaced(items[i], foreign, 0, k)
+    else:
+        items[i] = foreign
+    return kind(items)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True

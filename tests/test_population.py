@@ -10,6 +10,7 @@ import pytest
 from perfkit.optimizers import loop as loop_module
 from perfkit.optimizers import optimize_function
 from perfkit.optimizers._types import Candidate, Context, Feedback, InputTiming, Program
+from perfkit.optimizers._unexplored import unguarded
 from perfkit.optimizers.llm_prompt import build_prompt
 from perfkit.optimizers.population import Population, traits
 
@@ -63,7 +64,7 @@ def verified(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = loop_module.behaves_like
 
     def counting(original: Any, candidate: Any, inputs: Any, **kwargs: Any) -> Any:
-        calls.append(candidate.source)
+        calls.append(unguarded(candidate.source, "unique_in_order"))  # as proposed: without the loop's guard
         return real(original, candidate, inputs, **kwargs)
 
     monkeypatch.setattr(loop_module, "behaves_like", counting)
@@ -78,14 +79,14 @@ def test_parents_by_speedup_reach_the_better_program_and_duplicates_are_never_ve
     )
     assert len(verified) == len(set(verified)) == 3  # WRONG, SEEN_SET, FROMKEYS; the respellings never
     assert result.duplicates >= 2
-    by_source = {a.source: a for a in result.history}
+    by_source = {unguarded(a.source, "unique_in_order"): a for a in result.history}
     assert by_source[WRONG].verdict == "rejected" and by_source[WRONG].counterexample
-    first = next(i for i, a in enumerate(result.history, 1) if a.source == SEEN_SET)
+    first = next(i for i, a in enumerate(result.history, 1) if unguarded(a.source, "unique_in_order") == SEEN_SET)
     assert result.history[first - 1].verdict == "accepted" and result.history[first - 1].parent == 0
     last = by_source[FROMKEYS]
     assert last.parent == first and last.model == "scripted-1"  # where the winner came from
     assert f"from candidate #{first}" in last.origin and "scripted-1" in last.origin
-    assert result.winner is not None and result.winner.source in (FROMKEYS, SEEN_SET)
+    assert result.winner is not None and unguarded(result.winner.source, "unique_in_order") in (FROMKEYS, SEEN_SET)
     assert first in result.population
     # from round 2 on, the parents drawn include the verified rewrite, and contexts carry it
     assert any(c.parent is not None and c.parent.id == first for c in sampler.seen if c.round >= 2)
@@ -133,7 +134,7 @@ def test_rule_candidates_go_through_novelty_too(verified: list[str]) -> None:
     result = optimize_function(
         fx.unique_in_order, stress_inputs=STRESS, proposers=[Echo(respelled), RewriteProposer()], rounds=2, **QUICK
     )
-    assert verified == [respelled] and result.duplicates == 1
+    assert verified == [unguarded(respelled, "unique_in_order")] and result.duplicates == 1
     assert [a.proposer for a in result.history] == ["echo"]
 
 
@@ -245,7 +246,7 @@ def test_through_a_local_server_the_model_improves_only_from_a_better_parent(ver
     seen_set = next(i for i, a in enumerate(result.history, 1) if a.verdict == "accepted" and a.round == 1)
     late = [p for p in prompts[2:] if "Start from this verified rewrite" in p]
     assert late and all(re.search(r"\d+\.\d\dx \[\d+\.\d\d, \d+\.\d\d\] faster than the original", p) for p in late)
-    best = next(a for a in result.history if a.source == FROMKEYS)
+    best = next(a for a in result.history if unguarded(a.source, "unique_in_order") == FROMKEYS)
     assert best.verdict == "accepted" and best.parent == seen_set and best.round == 2
     assert best.model == "local-coder" and best.tokens > 0 and "local-coder" in best.origin
     assert result.tokens >= best.tokens

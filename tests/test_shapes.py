@@ -134,7 +134,10 @@ def test_widened_draws_go_beyond_what_was_seen() -> None:
     assert any(len(xs) >= 3 and len(set(xs)) == 1 for xs in ints)  # many duplicates
     floats = [x for xs in draws(strategy(shape_of([[0.5, 2.0]]), mode="widened", max_size=8), 300) for x in xs]
     assert any(str(x) == "-0.0" for x in floats) and any(abs(x) > 1e100 for x in floats)
-    assert any(0 < abs(x) < 1e-100 for x in floats) and all(x == x for x in floats)  # no NaN unless seen
+    assert any(0 < abs(x) < 1e-100 for x in floats) and any(x != x for x in floats)  # items: NaN is a float too
+    assert any(x == 1.0 for x in floats)  # a whole float, equal to an int a caller may mix in
+    top_floats = draws(strategy(shape_of([0.5, 2.0]), mode="widened", max_size=8), 300)
+    assert all(x == x for x in top_floats)  # a top-level float: no NaN unless seen (it may drive a loop)
     words = draws(strategy(shape_of([["apple", "pear"]]), mode="widened", max_size=8), 300)
     chars = {c for ws in words for w in ws for c in w}
     assert any(ord(c) > 0xFFFF for c in chars) and any(c.isupper() for c in chars) and "ß" in chars
