@@ -275,11 +275,13 @@ def traced_attacks(
             out.append(replace(attack, where=RUN_TIME, enclosures=tuple(seen.splices)))
     ran = set(by_pattern)
     if probe is not None:
-        ordered = spread(out, ran=ran)
         placed = frozenset(k for k, t in by_pattern.items() if t.splices)
+        ordered = spread(out, ran=ran)
+        unplaced = [a for a in ordered if (a.pattern, a.flags & ~re.UNICODE) not in placed][:_PROBED]
         until = time.monotonic() + probe_budget
-        head, confirmed = reaching(ordered[:_PROBED], probe, deadline=until, skip=placed)
-        out, ran = [*head, *ordered[_PROBED:]], ran | confirmed
+        probed, confirmed = reaching(unplaced, probe, deadline=until)
+        swap = {id(old): new for old, new in zip(unplaced, probed, strict=True)}
+        out, ran = [swap.get(id(a), a) for a in ordered], ran | confirmed
     return spread(out, ran=ran)
 
 
