@@ -1049,6 +1049,559 @@ def ray_hits(rng: random.Random, size: int, wide: bool) -> Args:
     return (hits,), {}
 
 
+# --- generators of the held-out-4 part (written 2026-11-30 before any perfkit run on it)
+
+_CELL_WORDS = ("apple", "Zürich", "naïve café", "東京", "data-set", "x", "", "  padded  ", "O'Brien", "a\tb")
+_ANSI = ("\x1b[31m{}\x1b[0m", "\x1b[1;32m{}\x1b[0m", "\x1b]8;;https://example.com\x1b\\{}\x1b]8;;\x1b\\")
+_TABLE_FORMATS = (
+    "simple", "plain", "grid", "fancy_grid", "pipe", "orgtbl", "jira", "presto", "pretty", "psql", "rst",
+    "mediawiki", "moinmoin", "youtrack", "html", "unsafehtml", "latex", "latex_raw", "latex_booktabs",
+    "latex_longtable", "textile", "tsv", "github",
+)  # fmt: skip
+
+
+def _cell(rng: random.Random, column: int, wide: bool) -> Any:
+    """One table cell: by column an id, a name, a price, a numeric string, a ratio, a flag or a date string;
+    wide: any of them anywhere, with None, ANSI colours, thousands separators, inf/nan, multiline text, bytes."""
+    kind = column % 7 if not wide or rng.random() < 0.6 else rng.randrange(12)
+    if kind == 0:
+        return rng.randint(0, 10**6) if not wide else rng.choice((rng.randint(-(10**12), 10**12), 0, -1))
+    if kind == 1:
+        return rng.choice(NAMES) + (f" {rng.randint(1, 99)}" if rng.random() < 0.3 else "")
+    if kind == 2:
+        return round(rng.uniform(0, 1000), 2) if not wide else rng.choice((rng.uniform(-1e9, 1e9), 0.0, -0.5, 1e-7))
+    if kind == 3:
+        return str(rng.randint(0, 99999)) if not wide else rng.choice(("-12", "+7", "007", "1e5", "3.25", " 42 "))
+    if kind == 4:
+        return f"{rng.uniform(0, 1):.{rng.randint(1, 6)}f}"
+    if kind == 5:
+        return rng.random() < 0.5
+    if kind == 6:
+        return f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    if kind == 7:
+        return None
+    if kind == 8:
+        return rng.choice(_ANSI).format(rng.choice(("42", "-3.5", "red", "1,000")))
+    if kind == 9:
+        return rng.choice(("1,000", "12,345.678", "1,0000", "inf", "-inf", "nan", "NaN", "1e400", ".5", "5."))
+    if kind == 10:
+        return "\n".join(rng.choice(_CELL_WORDS) for _ in range(rng.randint(1, 3)))
+    return rng.choice(_CELL_WORDS).encode() if rng.random() < 0.3 else rng.choice(_CELL_WORDS)
+
+
+def table_and_format(rng: random.Random, size: int, wide: bool) -> Args:
+    """``tabulate(tabular_data, headers, tablefmt, ...)``: ``size`` rows of 7 columns (ids, names, prices, numeric
+    strings, ratios, flags, dates) in a format, with headers; wide: every cell kind anywhere (None, ANSI colours,
+    inf/nan, multiline, bytes), ragged rows, dict rows with headers="keys", no rows, every format and option."""
+    n = size if not wide else rng.randint(0, size)
+    width = 7 if not wide else rng.randint(1, 8)
+    rows: list[Any] = [[_cell(rng, c, wide) for c in range(width)] for _ in range(n)]
+    kwargs: dict[str, Any] = {
+        "headers": ["id", "name", "price", "code", "ratio", "active", "date"][:width],
+        "tablefmt": rng.choice(("simple", "grid", "pipe", "github", "psql", "html", "latex")),
+        "floatfmt": rng.choice(("g", ".2f", ".4f")),
+    }
+    if wide:
+        kwargs["tablefmt"] = rng.choice(_TABLE_FORMATS)
+        kwargs["headers"] = rng.choice((kwargs["headers"], "firstrow", (), ["only one"], [f"h{i}" for i in range(9)]))
+        if rng.random() < 0.2 and rows:  # ragged rows
+            rows[rng.randrange(len(rows))] = rows[0][: rng.randint(0, width)]
+        if rng.random() < 0.2:
+            names = ["id", "name", "price", "code", "ratio", "active", "date", "extra"]
+            rows = [{names[c]: cell for c, cell in enumerate(row) if rng.random() < 0.9} for row in rows]
+            kwargs["headers"] = rng.choice(("keys", (), {"id": "ID", "name": "Name"}, "firstrow"))
+        if rng.random() < 0.5:
+            kwargs["numalign"] = rng.choice(("decimal", "right", "center", "left", None))
+            kwargs["stralign"] = rng.choice(("left", "right", "center", None))
+        if rng.random() < 0.3:
+            kwargs["showindex"] = rng.choice(("always", "never", "default", True, False))
+        if rng.random() < 0.3:
+            kwargs["missingval"] = rng.choice(("?", "", "n/a"))
+        if rng.random() < 0.2:
+            kwargs["disable_numparse"] = rng.choice((True, [0, 2], False))
+        if rng.random() < 0.2:
+            kwargs["colalign"] = tuple(rng.choice(("left", "right", "center", "decimal")) for _ in range(width))
+        if rng.random() < 0.15:
+            kwargs["maxcolwidths"] = rng.choice((rng.randint(1, 12), [rng.choice((None, 3, 8)) for _ in range(width)]))
+    return (rows,), kwargs
+
+
+def column_cells(rng: random.Random, size: int, wide: bool) -> Args:
+    """``_column_type(strings, has_invisible, numparse)``: one column of ``size`` cells, mostly numbers written
+    as strings (ints, then a float or text late in the column); wide: every cell kind, ANSI colours, no cells."""
+    n = size if not wide else rng.randint(0, size)
+    if not wide:
+        cells: list[Any] = [str(rng.randint(-5000, 5000)) for _ in range(n)]
+        for i in range(n - n // 50, n):  # the column's tail decides its type
+            cells[i] = rng.choice((f"{rng.uniform(0, 100):.3f}", str(rng.randint(0, 9)), None))
+        return (cells,), {}
+    column = rng.randrange(7)
+    cells = [_cell(rng, column, True) for _ in range(n)]
+    return (cells,), {"has_invisible": rng.random() < 0.7, "numparse": rng.random() < 0.8}
+
+
+def column_strings(rng: random.Random, size: int, wide: bool) -> Args:
+    """``_align_column(strings, alignment, minwidth, has_invisible, enable_widechars, is_multiline)``: ``size``
+    formatted cells of a numeric column aligned on the decimal point; wide: text, ANSI colours, multiline cells
+    (with ``is_multiline``), every alignment, a minimum width."""
+    n = size if not wide else rng.randint(1, size)
+    if not wide:
+        strings = [
+            rng.choice((f"{rng.uniform(-1e4, 1e4):.{rng.randint(0, 5)}f}", str(rng.randint(0, 10**6))))
+            for _ in range(n)
+        ]
+        return (strings, "decimal"), {"minwidth": 6}
+    multiline = rng.random() < 0.3
+    strings = []
+    for _ in range(n):
+        cell = _cell(rng, rng.randrange(12), True)
+        text = cell.decode() if isinstance(cell, bytes) else str(cell)
+        strings.append(text if multiline else text.replace("\n", " "))
+    alignment = rng.choice(("decimal", "right", "center", "left", None, ""))
+    return (strings, alignment), {
+        "minwidth": rng.choice((0, 1, 10)),
+        "has_invisible": rng.random() < 0.6,
+        "is_multiline": multiline,
+    }
+
+
+def rows_and_widths(rng: random.Random, size: int, wide: bool) -> Args:
+    """``_wrap_text_to_colwidths(list_of_lists, colwidths, numparses)``: ``size`` rows of a number and two
+    sentences, wrapped to column widths; wide: long words, unicode, empty cells, numbers, no width for a column,
+    per-column number parsing."""
+    n = size if not wide else rng.randint(1, size)
+    words = [*LETTERS, "lorem", "ipsum", "dolor", "sit", "amet", "consectetur"]
+    if wide:
+        words += ["Überstraßenbahnhaltestelle", "東京都", "x" * 30, "😀", "-", "12.5", "\x1b[31mred\x1b[0m"]
+
+    def sentence() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(0 if wide else 3, 14)))
+
+    rows = [[str(rng.randint(0, 10**5)), sentence(), sentence()] for _ in range(n)]
+    widths: list[Any] = [None, rng.randint(8, 20), rng.randint(10, 30)]
+    kwargs: dict[str, Any] = {}
+    if wide:
+        widths = [rng.choice((None, 1, 2, 5, 40)) for _ in range(3)]
+        if rng.random() < 0.4:
+            kwargs["numparses"] = rng.choice((False, [True, False, True], [False] * 3))
+    return (rows, widths), kwargs
+
+
+def dict_records(rng: random.Random, size: int, wide: bool) -> Args:
+    """``_normalize_tabular_data(tabular_data, headers, showindex)``: ``size`` records as dicts whose keys differ
+    a little (the column set is their union), with headers="keys"; wide: lists of lists, firstrow headers, a dict
+    of columns, a header mapping, show-index options, no records."""
+    n = size if not wide else rng.randint(0, size)
+    keys = [f"field{i}" for i in range(12)]
+    records: Any = [
+        {k: _cell(rng, i, wide) for i, k in enumerate(keys) if rng.random() < 0.85 or i < 3} for _ in range(n)
+    ]
+    if not wide:
+        return (records, "keys"), {}
+    headers: Any = rng.choice(("keys", "firstrow", (), {"field0": "F0", "field3": "F3"}))
+    kwargs: dict[str, Any] = {}
+    shape = rng.randrange(4)
+    if shape == 1:
+        records = [list(r.values()) for r in records]
+        headers = rng.choice(("keys", "firstrow", (), ["a", "b"]))
+    elif shape == 2:
+        records = {k: [_cell(rng, i, True) for _ in range(rng.randint(0, 5))] for i, k in enumerate(keys[:4])}
+        headers = rng.choice(("keys", (), "firstrow"))
+    if rng.random() < 0.4:
+        index = list(range(len(records) + (rng.random() < 0.1)))  # a wrong length rarely (tabulate prints, raises)
+        kwargs["showindex"] = rng.choice(("always", "never", "default", True, False, index))
+    return (records, headers), kwargs
+
+
+def _numbers(rng: random.Random, n: int, wide: bool) -> list[Any]:
+    """Everyday: ints 0..1000 (many repeats); wide: negatives, floats, equal values of other types, bools."""
+    if not wide:
+        return [rng.randint(0, 1000) for _ in range(n)]
+    pool = [rng.choice((rng.randint(-50, 50), rng.uniform(-1e3, 1e3), 2.5, 1, 1.0, True, 0, -0.0)) for _ in range(5)]
+    return [rng.choice(pool) if rng.random() < 0.5 else rng.randint(-(10**9), 10**9) for _ in range(n)]
+
+
+def number_list(rng: random.Random, size: int, wide: bool) -> Args:
+    """A list of ``size`` numbers (``mode``, ``z_scores``: sorted or converted in place); wide: negatives,
+    floats, ints equal to floats, one or no item, a bare number, a tuple, strings."""
+    if not wide:
+        return (_numbers(rng, size, False),), {}
+    n = rng.randint(0, size)
+    data: Any = _numbers(rng, n, True)
+    shape = rng.random()
+    if shape < 0.08:
+        data = rng.choice((7, -3, 2.5, 0))
+    elif shape < 0.14:
+        data = tuple(data)
+    elif shape < 0.2:
+        data = [rng.choice(("b", "a", "é", "")) for _ in range(n)]
+    elif shape < 0.25:
+        data = [4] * n
+    kwargs = {"sample": rng.random() < 0.5} if rng.random() < 0.3 else {}
+    return (data,), kwargs
+
+
+def mode_data(rng: random.Random, size: int, wide: bool) -> Args:
+    """``mode(data)``: like ``number_list`` without the keyword (mode takes none)."""
+    return number_list(rng, size, wide)[0], {}
+
+
+def data_and_probabilities(rng: random.Random, size: int, wide: bool) -> Args:
+    """``quantile(data, p)``: ``size`` numbers and the 101 percentiles; wide: one probability, 0 and 1, outside
+    [0, 1], an empty list of probabilities, empty data."""
+    data = number_list(rng, size, wide)[0][0] if wide else _numbers(rng, size, False)
+    if not isinstance(data, list):
+        data = list(data) if isinstance(data, tuple) else [data]
+    p: Any = [i / 100 for i in range(101)]
+    if wide:
+        p = rng.choice(
+            (0.5, 0, 1, -0.25, 1.5, [], [0.99, 0.01, 0.5], [rng.random() for _ in range(rng.randint(1, 20))], p)
+        )
+    return (data, p), {}
+
+
+def two_series(rng: random.Random, size: int, wide: bool) -> Args:
+    """``correlate(x, y)``, ``covariance(x, y)``: two related series of ``size`` numbers; wide: floats,
+    negatives, constant series, unequal lengths, one item, tuples."""
+    n = size if not wide else rng.randint(0, size)
+    x = _numbers(rng, n, wide)
+    y = [(v if isinstance(v, int | float) else 0) * 2 + rng.randint(-30, 30) for v in x]
+    if wide:
+        shape = rng.random()
+        if shape < 0.1:
+            y = y[:-1]
+        elif shape < 0.2:
+            x = [3] * n
+        elif shape < 0.3:
+            x, y = tuple(x), tuple(y)
+    return (x, y), {}
+
+
+def small_counts(rng: random.Random, size: int, wide: bool) -> Args:
+    """``factorial(x)``: ``size`` counts up to 160; wide: zero, negatives, one bare int, floats, an empty list."""
+    if not wide:
+        return ([rng.randint(0, 160) for _ in range(size)],), {}
+    if rng.random() < 0.1:
+        return (rng.choice((0, 5, -2, 2.0, "3")),), {}
+    values: list[Any] = [rng.randint(-3, 60) for _ in range(rng.randint(0, size))]
+    if values and rng.random() < 0.1:
+        values[rng.randrange(len(values))] = rng.choice((2.5, "4", None))
+    return (values,), {}
+
+
+def successes_trials_p(rng: random.Random, size: int, wide: bool) -> Args:
+    """``binomial(k, n, p)``: ``size`` success counts of ``n = 160`` trials; wide: one bare k, k above n,
+    negative k, p of 0 or 1 or outside [0, 1], few trials."""
+    if not wide:
+        return ([rng.randint(0, 160) for _ in range(size)], 160, 0.3), {}
+    n = rng.randint(0, 40)
+    k: Any = [rng.randint(0, n) for _ in range(rng.randint(0, size))]
+    if k and rng.random() < 0.1:  # k above n or negative: factorial() of a negative raises
+        k[rng.randrange(len(k))] = rng.choice((-1, n + 1))
+    if rng.random() < 0.1:
+        k = rng.randint(0, n)
+    p = rng.choice((0.5, rng.random(), rng.random(), 0.0, 1.0)) if rng.random() < 0.9 else rng.choice((-0.1, 1.2))
+    return (k, n, p), {}
+
+
+def rate_and_counts(rng: random.Random, size: int, wide: bool) -> Args:
+    """``poisson(lam, k, decimals)``: a rate and ``size`` event counts up to 160; wide: rates near 0 or large, a
+    non-positive rate, one bare k, other roundings, an empty list."""
+    if not wide:
+        return (rng.uniform(1, 20), [rng.randint(0, 160) for _ in range(size)]), {}
+    k: Any = [rng.randint(0, 120) for _ in range(rng.randint(0, size))]
+    if rng.random() < 0.1:
+        k = rng.randint(0, 30)
+    kwargs = {"decimals": rng.choice((0, 2, 8))} if rng.random() < 0.3 else {}
+    lam = (
+        rng.choice((rng.uniform(0.01, 50), rng.uniform(0.5, 5), 1e-6, 3))
+        if rng.random() < 0.9
+        else rng.choice((0.0, -1.0))
+    )
+    return (lam, k), kwargs
+
+
+def unhashable_rows(rng: random.Random, size: int, wide: bool) -> Args:
+    """``unique_everseen``/``duplicates_everseen(iterable, key)``: ``size`` rows as lists (unhashable), about
+    half of them repeats; wide: mixed hashable and unhashable items, 1/1.0/True, a key function, empty."""
+    n = size if not wide else rng.randint(0, size)
+    if not wide:
+        return ([[rng.randrange(max(1, n // 2)), "row"] for _ in range(n)],), {}
+    kwargs = {"key": rng.choice((str, repr, tuple))} if rng.random() < 0.2 else {}
+    items = _items(rng, n, max(2, n // 2), True)
+    if "key" in kwargs and kwargs["key"] is tuple:
+        items = [it if isinstance(it, list | tuple | str) else [it] for it in items]
+    return (items,), kwargs
+
+
+def distinct_rows(rng: random.Random, size: int, wide: bool) -> Args:
+    """``all_unique(iterable, key)``: ``size`` distinct rows as lists (so every one is compared with the ones
+    before); wide: a repeat somewhere, mixed items, a key function, empty."""
+    if not wide:
+        return ([[i, "row"] for i in rng.sample(range(size * 10), size)],), {}
+    return unhashable_rows(rng, size, True)
+
+
+def permutation_and_pool(rng: random.Random, size: int, wide: bool) -> Args:
+    """``permutation_index(element, iterable)``: a shuffled permutation of ``size`` items and the items; wide:
+    partial permutations, an item not in the pool, repeated items, strings, empty."""
+    n = size if not wide else rng.randint(0, size)
+    pool: list[Any] = list(range(n)) if not wide or rng.random() < 0.5 else [rng.choice("abcdeé") for _ in range(n)]
+    element = pool[:]
+    rng.shuffle(element)
+    if wide:
+        element = element[: rng.randint(0, n)]
+        if rng.random() < 0.15:
+            element.append("missing")
+    return (element, pool), {}
+
+
+def pool_r_index(rng: random.Random, size: int, wide: bool) -> Args:
+    """``nth_permutation(iterable, r, index)``: ``size`` items, full length, an index below size!; wide: a
+    shorter r, negative indexes, an index out of range, r out of range, empty."""
+    n = size if not wide else rng.randint(0, size)
+    import math
+
+    total = math.factorial(n)
+    if not wide:
+        return (list(range(n)), None, rng.randrange(total)), {}
+    r: Any = rng.choice((None, n, rng.randint(0, n))) if rng.random() < 0.9 else rng.choice((n + 1, -1))
+    count = total if r in (None, n) else (math.factorial(n) // math.factorial(n - r) if 0 <= r < n else 1)
+    index = rng.choice((rng.randrange(count), -rng.randint(1, count), 0)) if rng.random() < 0.9 else count
+    return ([rng.choice("abcé") for _ in range(n)] if rng.random() < 0.3 else list(range(n)), r, index), {}
+
+
+def _nested(rng: random.Random, budget: int, depth: int, wide: bool) -> Any:
+    """A nested list of about ``budget`` leaves (wide leaves: strings, bytes, None, floats, tuples, dicts)."""
+    if depth == 0 or budget <= 1 or rng.random() < 0.1:
+        if not wide:
+            return rng.randint(0, 9)
+        return rng.choice((rng.randint(-5, 5), "ab", "", b"xy", None, 1.5, (), {"k": 1}, [], (1, [2])))
+    k = rng.randint(2, 4)
+    parts = [_nested(rng, budget // k, depth - 1, wide) for _ in range(k)]
+    return tuple(parts) if wide and rng.random() < 0.2 else parts
+
+
+def nested_lists(rng: random.Random, size: int, wide: bool) -> Args:
+    """``flatten(iterable)``: nested lists with about ``size`` leaves, up to 12 deep; wide: tuples, strings and
+    bytes (kept whole), empty containers, dicts (their keys), None."""
+    return (_nested(rng, size if not wide else rng.randint(0, size), 12, wide),), {}
+
+
+def _json_value(rng: random.Random, depth: int, wide: bool) -> Any:
+    kind = rng.randrange(9 if depth > 0 else 5)
+    if kind == 0:
+        return rng.randint(-(10**6), 10**6) if wide else rng.randint(0, 999)
+    if kind == 1:
+        return rng.choice(_CELL_WORDS) if wide else rng.choice(NAMES)
+    if kind == 2:
+        return rng.choice((None, True, False, 0.5, -0.0, float("inf"))) if wide else None
+    if kind == 3:
+        return rng.random() < 0.5
+    if kind == 4:
+        return round(rng.uniform(-10, 10), 3)
+    if kind in (5, 6):
+        return {f"k{rng.randrange(6)}": _json_value(rng, depth - 1, wide) for _ in range(rng.randint(0, 4))}
+    if kind == 7:
+        return [_json_value(rng, depth - 1, wide) for _ in range(rng.randint(0, 4))]
+    return tuple(_json_value(rng, depth - 1, wide) for _ in range(rng.randint(0, 3))) if wide else []
+
+
+def json_document(rng: random.Random, size: int, wide: bool) -> Args:
+    """``remap(root)``/``research(root)``: a parsed JSON document of ``size`` records (ids, names, tags, nested
+    metadata); wide: tuples, sets of small ints, unicode keys, scalars at the root, empty containers."""
+    n = size if not wide else rng.randint(0, size)
+    records = [
+        {
+            "id": i,
+            "name": rng.choice(NAMES),
+            "tags": [rng.choice(("new", "sale", "eu")) for _ in range(rng.randint(0, 3))],
+            "meta": {"score": round(rng.uniform(0, 5), 2), "seen": [rng.randint(0, 99), {"z": i}]},
+        }
+        for i in range(n)
+    ]
+    if not wide:
+        return ({"count": n, "records": records},), {}
+    root: Any = {"records": records, "extra": _json_value(rng, 4, True), "é": frozenset(range(rng.randint(0, 4)))}
+    if rng.random() < 0.15:
+        root = rng.choice(([root, (1, 2)], (root,), _json_value(rng, 3, True), 5, "text"))
+    return (root,), {}
+
+
+def page_numbers(rng: random.Random, size: int, wide: bool) -> Args:
+    """``format_int_list(int_list, delim, range_delim, delim_space)``: ``size`` page numbers with runs and
+    repeats; wide: negatives, zero, one item, empty, other delimiters, spaces after delimiters."""
+    n = size if not wide else rng.randint(0, size)
+    values = []
+    current = rng.randint(0, 10)
+    for _ in range(n):
+        current += rng.choice((1, 1, 1, 2, 0, rng.randint(3, 40)))
+        values.append(current)
+    rng.shuffle(values)
+    kwargs: dict[str, Any] = {}
+    if wide:
+        if rng.random() < 0.3:
+            values = [v - rng.randint(0, 60) for v in values]
+        if rng.random() < 0.4:
+            kwargs = {"delim": rng.choice((",", ";", ", ")), "range_delim": rng.choice(("-", "..", ":"))}
+        if rng.random() < 0.3:
+            kwargs["delim_space"] = True
+    return (values,), kwargs
+
+
+def int_range_string(rng: random.Random, size: int, wide: bool) -> Args:
+    """``complement_int_list(range_string, range_start, range_end, ...)``: a page-range string of ``size``
+    numbers and runs; wide: empty parts, reversed runs, spaces, a start or end inside the ranges, non-numbers."""
+    values, _ = page_numbers(rng, size, False)
+    ordered = sorted(set(values[0]))
+    parts, i = [], 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        parts.append(str(ordered[i]) if i == j else f"{ordered[i]}-{ordered[j]}")
+        i = j + 1
+    rng.shuffle(parts)
+    kwargs: dict[str, Any] = {}
+    if wide:
+        parts = parts[: rng.randint(0, len(parts))]
+        if parts and rng.random() < 0.3:
+            parts[rng.randrange(len(parts))] = rng.choice(("", "9-3", " 4 ", "x", "5-5", "-"))
+        if rng.random() < 0.5:
+            kwargs["range_start"] = rng.randint(0, 30)
+        if rng.random() < 0.4:
+            kwargs["range_end"] = rng.randint(0, size * 3)
+    return (",".join(parts),), kwargs
+
+
+def two_polynomials_mod_p(rng: random.Random, size: int, wide: bool) -> Args:
+    """``polymulmodp(a, b, p)``: two polynomials of ``size`` coefficients modulo a prime; wide: negative and
+    large coefficients, trailing zeros, empty or constant polynomials, None, a modulus of 1 or 2."""
+    if not wide:
+        p = rng.choice((101, 257, 65537))
+        return ([rng.randrange(p) for _ in range(size)], [rng.randrange(p) for _ in range(size)], p), {}
+    p = rng.choice((2, 3, 101, 10**9 + 7, 1))
+    a: Any = [rng.randint(-(10**12), 10**12) for _ in range(rng.randint(0, size))]
+    b: Any = [rng.choice((0, 0, rng.randint(-5, 5))) for _ in range(rng.randint(0, size))]
+    if rng.random() < 0.05:
+        a = None
+    return (a, b, p), {}
+
+
+def sieve_limit(rng: random.Random, size: int, wide: bool) -> Args:
+    """A sieve's limit ``size`` (``divcountsieve``, ``totientsieve``, ``factorsieve``); wide: 0, 1, 2, small
+    limits and around small prime powers (negative limits raise)."""
+    if not wide:
+        return (size,), {}
+    return (rng.choice((0, 1, 2, 3, 4, 8, 9, 25, 26, 49, rng.randint(0, max(2, size)), -1)),), {}
+
+
+def two_documents(rng: random.Random, size: int, wide: bool) -> Args:
+    """``diff(first, second)``: a document of ``size`` records and an edited copy (values changed, records added
+    and removed, list items appended); wide: sets, tuples, floats within the tolerance, ignored keys, expand, keys
+    with dots, type changes, dot notation off."""
+    (first,) = json_document(rng, size, False)[0]
+    import copy
+
+    second = copy.deepcopy(first)
+    records = second["records"]
+    for record in records[:: rng.randint(2, 5)]:
+        record["meta"]["score"] = round(record["meta"]["score"] + rng.choice((0.5, -1.0)), 2)
+    for record in records[:: rng.randint(3, 7)]:
+        record["tags"].append("edited")
+    for i in sorted({rng.randrange(len(records)) for _ in range(len(records) // 20)} if records else (), reverse=True):
+        del records[i]
+    second["owner"] = {"name": "ops", "since": 2026}
+    kwargs: dict[str, Any] = {}
+    if wide:
+        root_a, root_b = _json_value(rng, 4, True), _json_value(rng, 4, True)
+        shape = rng.randrange(6)
+        if shape == 0:
+            first, second = {"a": root_a, "s": {1, 2, 3}, "x.y": 1}, {"a": root_b, "s": {2, 3, 4}, "x.y": 2}
+        elif shape == 1:
+            first, second = [root_a, 1.0, (1, 2)], [root_b, 1.0 + 1e-12, (1, 3), "new"]
+        elif shape == 2:
+            first, second = root_a, root_b
+        if rng.random() < 0.3:
+            kwargs["ignore"] = rng.choice(({"count"}, ["owner"], {("records", 0)}, {"a"}))
+        if rng.random() < 0.3:
+            kwargs["expand"] = True
+        if rng.random() < 0.2:
+            kwargs["dot_notation"] = False
+        if rng.random() < 0.2:
+            kwargs["tolerance"] = rng.choice((0.0, 0.1))
+    return (first, second), kwargs
+
+
+def diff_and_document(rng: random.Random, size: int, wide: bool) -> Args:
+    """``patch(diff_result, destination)``: a document of ``size`` records and a list of dictdiffer-style changes
+    to it (values changed, tags appended, records removed, a key added); wide: in place, changes on paths that do
+    not exist, changes given as lists of keys, an empty diff."""
+    (document,), _ = json_document(rng, size, False)
+    records = document["records"]
+    changes: list[Any] = []
+    for i in range(0, len(records), rng.randint(2, 5)):
+        score = records[i]["meta"]["score"]
+        path = f"records.{i}.meta.score" if i % 2 else ["records", i, "meta", "score"]  # both spellings of a node
+        changes.append(("change", path, (score, score + 1)))
+    for i in range(0, len(records), rng.randint(3, 7)):
+        changes.append(("add", ["records", i, "tags"], [(len(records[i]["tags"]), "edited")]))
+    removed = sorted({rng.randrange(len(records)) for _ in range(len(records) // 20)} if records else (), reverse=True)
+    changes.append(("remove", "records", [(i, records[i]) for i in removed]))
+    changes.append(("add", "", [("owner", {"name": "ops"})]))
+    kwargs: dict[str, Any] = {}
+    if wide:
+        changes = changes[: rng.randint(0, len(changes))]
+        if rng.random() < 0.2:
+            changes.append(("change", rng.choice(("missing.key", ["records", 10**6, "id"], "count")), (0, 1)))
+        if rng.random() < 0.1:
+            changes.append(("add", "count", [("x", 1)]))  # an add on an int raises
+        if rng.random() < 0.3:
+            kwargs["in_place"] = True
+    return (changes, document), kwargs
+
+
+_SCRIPTS = (
+    "abcdefghijklmnop qrstuvwxyz",
+    "àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ",
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "αβγδεζηθικλμνξοπρστυφχψω",
+    "北京東京大阪中文字漢語",
+    "ㄱㄴㄷ한국어",
+    "ـأبتثجحخدذرزسشصضطظعغفقكلمنهوي",
+    "\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac\u2122",  # dashes, quotes, ellipsis, euro, TM
+)
+
+
+def international_text(rng: random.Random, size: int, wide: bool) -> Args:
+    """``unidecode_expect_nonascii(string)``: ``size`` characters of words from several scripts (Latin with
+    accents, Cyrillic, Greek, CJK, Hangul, Arabic, punctuation); wide: emoji, private-use and unassigned code
+    points, combining marks, control characters, empty."""
+    n = size if not wide else rng.randint(0, size)
+    alphabet = "".join(_SCRIPTS)
+    if wide:
+        alphabet += "😀🎉\U000f0001\U000e0041\u0301\u200b\x00\x7f\ufffd\U0010ffff"
+    out, length = [], 0
+    while length < n:
+        word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9)))
+        out.append(word)
+        length += len(word) + 1
+    return (" ".join(out)[:n],), {}
+
+
+def field_exponent(rng: random.Random, size: int, wide: bool) -> Args:
+    """``find_prime_polys(generator, c_exp, fast_primes, single)``: all prime polynomials of GF(2^``size``); wide:
+    small fields, other generators, the prime-number shortcut, only the first one."""
+    if not wide:
+        return (), {"c_exp": size}
+    return (), {
+        "generator": rng.choice((2, 3, 5)),
+        "c_exp": rng.randint(1, max(1, size)),
+        "fast_primes": rng.random() < 0.4,
+        "single": rng.random() < 0.3,
+    }
+
+
 GENERATORS: dict[str, Generator] = {
     name: value
     for name, value in globals().items()
