@@ -185,7 +185,7 @@ def _value_test(expr: str, seen: list[Any], spell: _Spelling, *, depth: int) -> 
     for kind, values in by_kind.items():
         extra = _contents_test(expr, kind, values, spell, depth=depth)
         if kind is int and depth == 0:  # a top-level int was drawn within a range (often a size or a bound)
-            extra.insert(0, f"{min(values)!r} <= {expr} <= {max(values)!r}")
+            extra.insert(0, f"{_bound(min(values), up=False)} <= {expr} <= {_bound(max(values), up=True)}")
         if extra:
             alternatives.append(" and ".join([_member(f"type({expr})", {kind}, spell), *extra]))
         else:
@@ -195,6 +195,17 @@ def _value_test(expr: str, seen: list[Any], spell: _Spelling, *, depth: int) -> 
     if len(alternatives) == 1:
         return alternatives[0]
     return " or ".join(f"({a})" if " and " in a else a for a in alternatives)
+
+
+def _bound(value: int, *, up: bool) -> str:
+    """``value`` as a literal; past 64 bits, the power of two beyond it (``up``: at or above it), so that a
+    guard never spells thousands of digits."""
+    if abs(value) < 2**64:
+        return repr(value)
+    bits = abs(value).bit_length()
+    beyond = (value > 0) == up  # away from zero
+    power = f"(1 << {bits if beyond else bits - 1})"
+    return power if value > 0 else f"-{power}"
 
 
 def _contents_test(expr: str, kind: type, values: list[Any], spell: _Spelling, *, depth: int) -> list[str]:

@@ -195,3 +195,10 @@ def test_the_guard_holds_for_what_it_was_built_from(value: Any) -> None:
 
     tests = seen_types(f, [((value,), {})])
     assert holds(tests["x"], "x", value)
+
+
+def test_a_huge_int_argument_is_bounded_by_powers_of_two_not_thousands_of_digits() -> None:
+    big = 10**5000
+    tests = seen_types(it.halve, [((big,), {}), ((-big,), {}), ((3,), {})])
+    assert len(tests["n"]) < 100
+    assert holds(tests["n"], "n", big) and holds(tests["n"], "n", -big) and not holds(tests["n"], "n", big**2)
