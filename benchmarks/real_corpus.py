@@ -11,20 +11,21 @@ broken (accepted candidates the hidden check rejects; must be 0), and with ``--r
     python benchmarks/real_corpus.py --half held-out --runs 3 --json /tmp/held-out.json
     python benchmarks/real_corpus.py --only pylev.wf_levenshtein primepy.first
     python benchmarks/real_corpus.py --list tuning            # the functions of a half, without running
-    python benchmarks/real_corpus.py --validate held-out-3    # fetch, import, time the originals; no perfkit run
-    python benchmarks/real_corpus.py --half held-out-3 --final --json /tmp/h3.json   # once, at the end
+    python benchmarks/real_corpus.py --validate held-out-4    # fetch, import, time the originals; no perfkit run
+    python benchmarks/real_corpus.py --half held-out-4 --final --json /tmp/h4.json   # once, at the end
 
 ``--validate`` never runs perfkit: per function it times the original on the stress input of each size (a plain
 timer, best of up to 3 calls), calls it on the hidden check's wide inputs (counting what they raise), and runs the
 hidden check with the original's own source as the candidate (the original under two hash seeds, the reinstalled
 copy under a third); it must pass.
 
-Tuning material: every part measured so far. The tuning and first held-out halves, and ``held-out-2`` since
-session 6 (it was measured once, at the end of session 5; its per-function results are open for study). The
-third held-out part, ``held-out-3`` (``corpus/HELDOUT3.md``), was fixed on 2026-11-30 before any perfkit run on
-it and is searched and measured like held-out-2 was: once, at the end of the session, for the reported figure.
-perfkit runs on it (``--half held-out-3``, ``--half all``, ``--only`` one of its functions) need ``--final``,
-which says that this run is that one; ``--list`` and ``--validate`` do not run perfkit and need no flag.
+Tuning material: every part measured so far. The tuning and first held-out halves, ``held-out-2`` since
+session 6 and ``held-out-3`` since session 7 (each was measured once, at the end of the session before; their
+per-function results are open for study). The fourth held-out part, ``held-out-4`` (``corpus/HELDOUT4.md``), was
+fixed on 2026-11-30 before any perfkit run on it and is searched and measured like the earlier ones: once, at the
+end of the session, for the reported figure. perfkit runs on it (``--half held-out-4``, ``--half all``, ``--only``
+one of its functions) need ``--final``, which says that this run is that one; ``--list`` and ``--validate`` do not
+run perfkit and need no flag.
 
 The projects are downloaded with pip into a cache under the temporary folder (PERFKIT_CORPUS_CACHE overrides it)
 and imported from there; nothing is installed.
