@@ -54,19 +54,17 @@ def invariant_membership(func: ast.FunctionDef, ctx: Context, *, scope: Scope) -
     names = _names(func, ctx, scope)
     serial, held = 0, iter(range(1, 1 << 30))
     for name in names:
-        if name.startswith("_pk_") or not _worth_it(name, func, ctx, infer, scope=scope):
+        if name.startswith("_pk_"):
             continue
-        plan = _plan(func, name, infer, bare, fresh, scope=scope)
-        for anchor, tuple_only, tests in plan:
+        worth = {"seq": _worth_it(name, func, ctx, infer, scope=scope), "values": _worth_values(name, infer, scope)}
+        for anchor, tuple_only, kind, tests in _plan(func, name, infer, bare, fresh, scope=scope):
+            if not worth[kind] or (kind == "values" and tuple_only):
+                continue  # a dict is never immutable
             serial += 1
             lookup = f"_pk_set_{name}_{serial}" if serial > 1 else f"_pk_set_{name}"
-            kinds = f"type({name}) is tuple" if tuple_only else f"type({name}) in (list, tuple)"
-            setup = (
-                f"{_KEYS_SETUP}\n{lookup} = {name}\n"
-                f"if {kinds} and all({keyable('_pk_v')} for _pk_v in {name}):\n    {lookup} = set({name})\n"
-            )
+            setup, ready = _setup(name, lookup, kind, tuple_only)
             for test in tests:
-                _rewrite_test(test, lookup, bare, f"_pk_k{next(held)}")
+                _rewrite_test(test, lookup, bare, f"_pk_k{next(held)}", ready=ready)
             owner = t.containing_list(func, anchor)
             assert owner is not None
             at = [id(s) for s in owner].index(id(anchor))
@@ -74,6 +72,33 @@ def invariant_membership(func: ast.FunctionDef, ctx: Context, *, scope: Scope) -
             t.link_parents(func)
             fired = True
     return fired
+
+
+def _setup(name: str, lookup: str, kind: str, tuple_only: bool) -> tuple[str, str]:
+    """The statements that build the set (``lookup`` stays the container itself, or None for a dict's values,
+    when it may not be built) and the run-time condition a test needs before it reads ``lookup``."""
+    check = f"all({keyable('_pk_v')} for _pk_v in {{}})"
+    if kind == "values":
+        setup = (
+            f"{_KEYS_SETUP}\n{lookup} = None\nif type({name}) is dict:\n    {lookup} = {name}.values()\n"
+            f"    if {check.format(lookup)}:\n        {lookup} = set({lookup})\n"
+        )
+        return setup, f"{lookup} is not None"
+    kinds = f"type({name}) is tuple" if tuple_only else f"type({name}) in (list, tuple)"
+    setup = f"{_KEYS_SETUP}\n{lookup} = {name}\nif {kinds} and {check.format(name)}:\n    {lookup} = set({name})\n"
+    return setup, ""
+
+
+def _worth_values(name: str, infer: Inference, scope: Scope) -> bool:
+    """``name.values()`` may hold some hashable scalar: its observed dicts do, or its type is unknown."""
+    kinds = infer.types(ast.Name(name, ast.Load())) if scope == "param" else None
+    if kinds is None:
+        return True
+    for kind in kinds:
+        inner = split_top(kind[5:-1], ",") if kind.startswith("dict[") else []
+        if len(inner) == 2 and any(p in _KEYABLE_KINDS or p.startswith("tuple[") for p in _parts(inner[1])):
+            return True
+    return False
 
 
 def _names(func: ast.FunctionDef, ctx: Context, scope: Scope) -> list[str]:
@@ -127,18 +152,20 @@ def _parts(inner: str) -> set[str]:
 
 def _plan(
     func: ast.FunctionDef, name: str, infer: Inference, bare: Inference, fresh: set[str], *, scope: Scope
-) -> list[tuple[ast.stmt, bool, list[ast.Compare]]]:
-    """(statement to build the set before, whether only a tuple may be used, the tests it serves) per anchor."""
+) -> list[tuple[ast.stmt, bool, str, list[ast.Compare]]]:
+    """(statement to build the set before, whether only a tuple may be used, ``"seq"`` for ``x in N`` or
+    ``"values"`` for ``x in N.values()``, the tests it serves) per anchor and kind."""
     uses = [u for u in t.name_nodes(func, name) if isinstance(u.ctx, ast.Load)]
     if any(not f.read_only_use(u) or isinstance(t.parent(u), ast.Starred) for u in uses):
         return []  # an alias, a write or an escape: the container is not only read here
     if scope != "local" and t.stored(func, name):
         return []
     private = scope == "local" and name in fresh  # a fresh local only read: no other code can reach it
-    groups: dict[int, tuple[ast.stmt, bool, list[ast.Compare]]] = {}
+    groups: dict[tuple[int, str], tuple[ast.stmt, bool, str, list[ast.Compare]]] = {}
     for use in uses:
-        test = t.parent(use)
-        if not (isinstance(test, ast.Compare) and test.comparators == [use] and len(test.ops) == 1):
+        container, kind = _container(use)
+        test = t.parent(container)
+        if not (isinstance(test, ast.Compare) and test.comparators == [container] and len(test.ops) == 1):
             continue
         if not isinstance(test.ops[0], ast.In | ast.NotIn) or f.detached(test) or not _may_key(test.left, infer):
             continue
@@ -148,9 +175,19 @@ def _plan(
         if found is None:
             continue
         anchor, tuple_only = found
-        group = groups.setdefault(id(anchor), (anchor, tuple_only, []))
-        group[2].append(test)
+        group = groups.setdefault((id(anchor), kind), (anchor, tuple_only, kind, []))
+        group[3].append(test)
     return list(groups.values())
+
+
+def _container(use: ast.Name) -> tuple[ast.expr, str]:
+    """The container a use of a name makes: the name itself, or ``name.values()``."""
+    up = t.parent(use)
+    call = t.parent(up) if isinstance(up, ast.Attribute) else None
+    values = isinstance(up, ast.Attribute) and up.attr == "values"
+    if values and isinstance(call, ast.Call) and call.func is up and not call.args and not call.keywords:
+        return call, "values"
+    return use, "seq"
 
 
 def _anchor(
@@ -251,20 +288,21 @@ def _needs_walrus(node: ast.expr, bare: Inference) -> bool:
     return not bare.hashable(node) and not isinstance(node, ast.Name | ast.Constant | ast.Tuple)
 
 
-def _rewrite_test(test: ast.Compare, lookup: str, bare: Inference, held: str) -> None:
-    """``x in N`` → ``x in lookup`` when the code shows ``x`` is a key, else behind a run-time check, naming ``x``
-    first with ``:=`` when it is an expression that must run once."""
+def _rewrite_test(test: ast.Compare, lookup: str, bare: Inference, held: str, *, ready: str = "") -> None:
+    """``x in N`` → ``x in lookup`` when the code shows ``x`` is a key (and ``ready`` holds), else behind a
+    run-time check, naming ``x`` first with ``:=`` when it is an expression that must run once."""
     left, op = test.left, test.ops[0]
     slow = ast.Compare(left, [op], test.comparators)
+    fast = ast.Compare(left, [op], [ast.Name(lookup, ast.Load())])
     if bare.hashable(left):
-        f.replace_node(test, ast.Compare(left, [op], [ast.Name(lookup, ast.Load())]))
+        f.replace_node(test, ast.IfExp(t.expr(ready), fast, slow) if ready else fast)
         return
     if isinstance(left, ast.Name | ast.Constant | ast.Tuple):
-        condition = _plain_check(left)
-        fast = ast.Compare(left, [op], [ast.Name(lookup, ast.Load())])
+        condition = " and ".join(c for c in (ready, _plain_check(left)) if c)
         f.replace_node(test, ast.IfExp(t.expr(condition), fast, slow))
         return
     condition = keyable(held).replace(f"type({held})", f"type({held} := {ast.unparse(left)})", 1)
+    condition = f"{condition} and {ready}" if ready else condition  # the name is bound first, whatever follows
     text = f"({held} {_op(op)} {lookup} if {condition} else {held} {_op(op)} {ast.unparse(test.comparators[0])})"
     f.replace_node(test, t.expr(text))
 
