@@ -192,8 +192,16 @@ def lazy(rows, marks):
     return (r for r in rows if r in marks)
 
 
-def test_a_generator_expression_that_may_outlive_its_statement_is_left_alone() -> None:
+def checkers(xs):
+    out = []
+    for _ in xs:
+        out.append(lambda y: y in SMALL_PRIMES)  # called whenever the caller likes
+    return out
+
+
+def test_a_generator_expression_or_lambda_that_may_outlive_its_statement_is_left_alone() -> None:
     assert "membership-param-list" not in rewrite_real(lazy, [([1, 2], [2])])[1]
+    assert "membership-global-set" not in rewrite_real(checkers, [([1, 2],)])[1]
 
 
 def mutated(xs, allowed):

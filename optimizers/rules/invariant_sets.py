@@ -198,8 +198,8 @@ def _anchor(
     or in a generator expression that may outlive its statement."""
     in_comp = False
     for up in t.ancestors(test):
-        if up is func:
-            return None
+        if up is func or isinstance(up, ast.Lambda):
+            return None  # a lambda may run after the loop, or after the function returned
         if isinstance(up, ast.GeneratorExp) and not _consumed_at_once(up, func):
             return None
         if isinstance(up, _COMPS):
