@@ -15,6 +15,8 @@ changes order between the two hash seeds.
 from __future__ import annotations
 
 import array
+import decimal
+import fractions
 import json
 import math
 import os
@@ -145,6 +147,8 @@ def _canon(value: Any, depth: int = 0) -> Any:
         return ("deep", repr(value)[:200])
     if value is None or isinstance(value, bool | int | str | bytes | float | complex):
         return value
+    if isinstance(value, decimal.Decimal | fractions.Fraction):  # no __dict__ or __slots__ that hold the value
+        return (type(value).__name__, str(value))
     if isinstance(value, list | tuple):
         return (type(value).__name__, [_canon(v, depth + 1) for v in value])
     if isinstance(value, dict):

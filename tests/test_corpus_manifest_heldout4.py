@@ -78,3 +78,17 @@ def test_no_held_out_4_code_in_product_tests_or_examples() -> None:
 def test_perfkit_runs_on_the_part_need_final(capsys: pytest.CaptureFixture[str]) -> None:
     check_final_guard(HALF, capsys)
     assert code_bases(HALF) == ["tabulate"]
+
+
+def test_the_hidden_check_tells_decimal_values_apart() -> None:
+    """Some of this part's functions return Decimals or convert their input to Decimals in place; the hidden check
+    compares them by value (they have no ``__dict__`` or ``__slots__`` to compare)."""
+    import decimal
+    import fractions
+
+    import _corpus_hidden
+
+    canon = _corpus_hidden._canon
+    assert canon([decimal.Decimal(1), 2]) != canon([decimal.Decimal(2), 2])
+    assert canon(decimal.Decimal("1.0")) == canon(decimal.Decimal("1.0")) != canon(1.0)
+    assert canon(fractions.Fraction(1, 3)) != canon(fractions.Fraction(2, 3))

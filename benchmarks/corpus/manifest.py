@@ -1551,7 +1551,7 @@ HELD_OUT_4: tuple[Entry, ...] = (
         "research",
         "a full remap() copy of the data only to collect the (path, value) pairs a query accepts",
         "json_document",
-        (2000, 6000, 12000),
+        (1500, 4000, 8000),
         10,
     ),
     Entry(
@@ -1603,7 +1603,7 @@ HELD_OUT_4: tuple[Entry, ...] = (
         "totientsieve",
         "totient sieve: a Python loop over every multiple of every prime, an integer divide and multiply per step",
         "sieve_limit",
-        (100000, 300000, 800000),
+        (100000, 250000, 600000),
         300,
     ),
     Entry(
