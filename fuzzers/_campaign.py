@@ -26,6 +26,7 @@ from typing import Any
 
 from perfkit.fuzzers._constraints import Constraint
 from perfkit.fuzzers._corpus import Corpus, Finding, rank
+from perfkit.fuzzers._pump import FRAMES_FILE
 from perfkit.fuzzers._result import CurvePoint, Failure, FuzzResult
 from perfkit.fuzzers._session import FEATURES, Job
 
@@ -34,6 +35,7 @@ CURVE_SHARE = 0.25
 MAX_RESTARTS = 25
 ENTRY = "perfkit.fuzzers._session:run"
 ANALYSIS = "perfkit.fuzzers._pump:analyse_entry"
+FRAMES = "perfkit.fuzzers._pump:frames_entry"
 AUTO_PHASES = [("hypothesis", 0.35), ("pump", 0.35), ("atheris", 0.3)]
 KEEP_END = 4  # items kept from the end of an input cut down (the ending that makes the work fail late)
 
@@ -71,14 +73,34 @@ class Campaign:
     started: float = 0.0
 
     def run(self) -> FuzzResult:
-        """The campaign; the regex analysis runs in a worker of its own beside the search (when it is used)."""
+        """The campaign; the regex analysis and the frame search run in workers of their own beside the search
+        (when they are used)."""
         with tempfile.TemporaryDirectory(prefix="perfkit-regex-") as folder:
             analysis = self.start_analysis(os.path.join(folder, "regex.pkl"))
+            frames = self.start_frames(os.path.join(folder, FRAMES_FILE)) if analysis is not None else None
             try:
                 return self.search_all()
             finally:
-                if analysis is not None:
-                    analysis.close()
+                for child in (analysis, frames):
+                    if child is not None:
+                        child.close()
+
+    def start_frames(self, path: str) -> Any:
+        """Start the frame search worker (:func:`perfkit.fuzzers._pump.frames_entry`): it searches while the first
+        two phases run (all of the main search for the pattern search alone) and writes what it has found to
+        ``path`` every second, beside the regex analysis' file, where the pattern search reads it."""
+        from perfkit.harness.sandbox import Child
+
+        if "pump" not in self.features or self.search not in ("auto", "pump"):
+            return None
+        share = AUTO_PHASES[0][1] + AUTO_PHASES[1][1] if self.search == "auto" else 1.0  # it writes as it goes
+        budget = share * self.budget * (1 - CURVE_SHARE)
+        payload = (self.target, self.strategy, self.max_size, path, budget, self.seed, self.timeout)
+        try:
+            return Child(FRAMES, payload, memory_limit=self.memory_limit)
+        except Exception as exc:  # the pattern search builds its own frames then
+            self.notes.append(f"frame search not started ({type(exc).__name__}: {exc})")
+            return None
 
     def start_analysis(self, path: str) -> Any:
         """Start the regex analysis worker (it writes ``path``; the pattern search and atheris read it)."""

@@ -4,13 +4,14 @@ A parser's quadratic loop runs only on input that passes its checks first: a ran
 before the ranges, a PDF needs ``startxref``, a number and ``%%EOF`` at its end, a BER value its tag byte and a
 length that counts the bytes that follow. A pumped character alone never gets there. :func:`build` searches for
 such a frame, ``prefix + [length field] + filler * m + suffix``, best first: each step adds one unit (a token of
-the code, a part of one, a separator, a digit, a byte) to the front or the end of the prefix or of the suffix, or
-changes the filler or the length field, and keeps the frames that run a line of Python no frame ran before, or that
-raise from a place no frame raised from before (a new check passed: coverage, as in AFL, not the number of lines
-run, which grows with any text a loop reads), and a few short frames of each path (``=`` before the body or after
-it: where a unit stands matters for the next one). Frames are expanded a few neighbours at a time, in rounds;
-those that raised from a new place first, then breadth-first. Coverage is deterministic: the search is the same
-on a busy machine. The pattern search then pumps units inside the frames found, one per path, and scores them by
+the code, a word of it joined to its punctuation, a separator, a digit, a byte) to the end of the prefix or the
+front of the suffix (the body's side), or changes the filler or the length field. It keeps the frames that run a
+line of Python no frame ran before, or that raise from a place no frame raised from before (a new check passed:
+coverage, as in AFL, not the number of lines run, which grows with any text a loop reads), and a few short frames
+of each path (``=`` before the body or after it: where a unit stands matters for the next one). Frames are
+expanded a few neighbours at a time, in rounds; those that raised from a new place get twice the share, then
+breadth-first. Coverage is deterministic: the search is the same on a busy machine, only its reach depends on
+the time it gets. The pattern search then pumps units inside the frames found, one per path, and scores them by
 how their cost grows (:mod:`._pump`).
 """
 
@@ -33,6 +34,7 @@ MAX_UNITS = 160  # units a frame grows by
 MAX_UNIT = 24  # characters of a unit at most
 MAX_MARKS = 8  # punctuation tokens of the code joined to its words
 KEPT = 12  # frames returned (one per path)
+PROGRESS_S = 1.0  # how often ``build`` reports the frames so far
 ALIKE = 4  # short frames kept per path (lines run and raise site): ``=`` before the body and ``=`` after it
 MAX_FIX = 48  # characters of a prefix or suffix at most
 
@@ -55,12 +57,14 @@ class Frame:
 
 
 def units_of(tokens: Sequence[str], *, first_bytes: bool) -> list[str]:
-    """What a frame grows by: the tokens (short ones first), separators and digits, and, for formats of bytes
+    """What a frame grows by: the tokens (in the order given: the target's own code first), separators and digits,
+    its words followed by its punctuation, and, for formats of bytes
     (``first_bytes``), every byte value: a tag or a magic number the code names by a table, not a literal."""
-    words = sorted(dict.fromkeys(t for t in tokens if 0 < len(t) <= MAX_UNIT), key=len)[:MAX_UNITS]
+    words = list(dict.fromkeys(t for t in tokens if 0 < len(t) <= MAX_UNIT))[:MAX_UNITS]  # nearest code first
     # a word of the code followed by the code's own punctuation (``"items" + "="``: a key the parser compares
     # whole after splitting at the separator, so neither half alone gets further)
-    marks = [t for t in words if len(t) <= 2 and not any(c.isalnum() for c in t)][:MAX_MARKS]
+    marks = [*dict.fromkeys([*(t for t in words if len(t) <= 2 and not any(c.isalnum() for c in t)), "\n", " "])]
+    marks = marks[:MAX_MARKS]
     joined = [w + m for w in words if w.isalnum() for m in marks][: MAX_UNITS * 2]
     out = list(dict.fromkeys([*SEPARATORS, *DIGITS, *words, *joined]))
     if first_bytes:
@@ -69,26 +73,21 @@ def units_of(tokens: Sequence[str], *, first_bytes: bool) -> list[str]:
 
 
 def neighbours(frame: Frame, units: Sequence[str], rng: random.Random) -> list[Frame]:
-    """Every frame one step from ``frame``, shortest first, shuffled among equals (a search cut off by its
-    deadline samples every kind; the first frames of one path found are the ones kept, see :func:`build`)."""
-    out: list[Frame] = []
-    pre, suf = frame.prefix, frame.suffix
+    """Every frame one step from ``frame``, in the order to try them (the list is popped from its end): another
+    filler or length field first, then each unit in the order of ``units`` (separators, then the code's tokens
+    it compares its data with) added on the body's side of the prefix or of the suffix (a frame grows inwards:
+    its outer ends were found first)."""
+    pre, suf, fill, count = frame.prefix, frame.suffix, frame.filler, frame.count
+    grown: list[Frame] = []
     for unit in units:
         if len(pre) + len(unit) <= MAX_FIX:
-            out += [
-                Frame(pre + unit, suf, frame.filler, frame.count),
-                Frame(unit + pre, suf, frame.filler, frame.count),
-            ]
+            grown.append(Frame(pre + unit, suf, fill, count))
         if len(suf) + len(unit) <= MAX_FIX:
-            out += [
-                Frame(pre, unit + suf, frame.filler, frame.count),
-                Frame(pre, suf + unit, frame.filler, frame.count),
-            ]
-    out += [Frame(pre, suf, f, frame.count) for f in FILLERS if f != frame.filler]
-    out += [Frame(pre, suf, frame.filler, c) for c in ("", *COUNTS) if c != frame.count]
-    rng.shuffle(out)
-    out.sort(key=lambda f: len(f.prefix) + len(f.suffix), reverse=True)  # popped from the end: shortest first
-    return out
+            grown.append(Frame(pre, unit + suf, fill, count))
+    changes = [Frame(pre, suf, f, count) for f in FILLERS if f != fill]
+    changes += [Frame(pre, suf, fill, c) for c in ("", *COUNTS) if c != count]
+    rng.shuffle(changes)
+    return [*changes, *grown][::-1]
 
 
 def build(
@@ -100,10 +99,12 @@ def build(
     seed: int = 0,
     start: Sequence[Frame] = (),
     max_evals: int | None = None,
+    progress: Callable[[list[tuple[int, Frame]]], None] | None = None,
 ) -> list[tuple[int, Frame]]:
     """One frame per path found (the shortest; a path is the lines run and the raise site), the paths that cover
     most first, with the number of lines each covers; searched until ``deadline`` (``time.monotonic()``) or
-    ``max_evals`` calls of ``depth``, from ``start`` and the empty frame.
+    ``max_evals`` calls of ``depth``, from ``start`` and the empty frame; ``progress`` is given the frames so
+    far every PROGRESS_S seconds (a worker writes them for the pattern search, which reads them as they come).
 
     Frames are expanded CHUNK neighbours at a time, in rounds (every frame kept gets its first, shortest
     neighbours before any gets more); within a round, frames that raised from a new place (a check passed) go
@@ -115,11 +116,11 @@ def build(
     covered: set[object] = set()
     sites: set[object] = set()
     paths: dict[int, tuple[int, Frame]] = {}  # path -> (lines covered, shortest frame)
-    heap: list[tuple[int, int, int, int, int, Frame]] = []  # (round, not a new site, steps, length, order, frame)
+    heap: list[tuple[float, int, int, int, int, Frame]] = []  # (round, not a new site, steps, length, order, frame)
     alike: dict[int, int] = {}
     order = 0
 
-    def push(frame: Frame, key: tuple[int, int, int, int]) -> None:
+    def push(frame: Frame, key: tuple[float, int, int, int]) -> None:
         nonlocal order
         order += 1
         heapq.heappush(heap, (*key, order, frame))
@@ -144,7 +145,15 @@ def build(
     for frame in [*start, Frame()]:
         if frame not in tried and time.monotonic() < deadline:
             offer(frame, 0)
+
+    def ranked() -> list[tuple[int, Frame]]:
+        return sorted(paths.values(), key=lambda lf: (-lf[0], len(lf[1].text())))[:KEPT]
+
+    reported = time.monotonic()
     while heap and time.monotonic() < deadline and (max_evals is None or len(tried) < max_evals):
+        if progress is not None and time.monotonic() - reported >= PROGRESS_S:
+            reported = time.monotonic()
+            progress(ranked())
         rounds, old, steps, length, _, frame = heapq.heappop(heap)
         if frame not in pending:  # a binary format's first bytes: every value, after the short units
             more = [Frame(frame.prefix + b, frame.suffix, frame.filler, frame.count) for b in bytes_]
@@ -157,7 +166,6 @@ def build(
             nxt = todo.pop()
             if nxt not in tried:
                 offer(nxt, steps + 1)
-        if todo:
-            push(frame, (rounds + 1, old, steps, length))
-    ranked = sorted(paths.values(), key=lambda lf: (-lf[0], len(lf[1].text())))
-    return ranked[:KEPT]
+        if todo:  # a frame that passed a new check gets twice the share of the others
+            push(frame, (rounds + (0.5 if old == 0 else 1), old, steps, length))
+    return ranked()

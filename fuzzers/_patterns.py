@@ -213,16 +213,57 @@ def predicted(points: Sequence[tuple[int, float]], size: int) -> float:
 def string_constants(func: Callable[..., Any], *, depth: int = 2) -> list[str]:
     """The string literals of ``func``'s code (nested functions included) and of the Python functions, methods,
     classes and modules it names (and the classes of the objects it names: ``decode = Decoder()``), ``depth``
-    calls deep; bytes literals as Latin-1 text; each at most MAX_TOKEN characters, at most MAX_TOKENS in all."""
-    found: dict[str, None] = {}
-    for const in _constants(func, depth=depth):
-        if isinstance(const, str) and 0 < len(const) <= MAX_TOKEN:
-            found.setdefault(const, None)
-        elif isinstance(const, bytes) and 0 < len(const) <= MAX_TOKEN:
-            found.setdefault(const.decode("latin-1"), None)
-        if len(found) >= MAX_TOKENS:
+    calls deep; bytes literals as Latin-1 text; each at most MAX_TOKEN characters, at most MAX_TOKENS in all.
+    Those the code compares its data with come first (:func:`compared`: ``line.startswith(b"startxref")``,
+    ``tag == "bytes"``, ``b"%%EOF" in data``), then the others (messages, keys), nearest code first."""
+    first: dict[str, None] = {}
+    other: dict[str, None] = {}
+    for code in _code_objects(func, depth=depth):
+        tested = compared(code)
+        for const in _flat(code.co_consts):
+            if isinstance(const, bytes):
+                const = const.decode("latin-1")
+            if isinstance(const, str) and 0 < len(const) <= MAX_TOKEN and not const.startswith("__"):
+                (first if const in tested else other).setdefault(const, None)
+        if len(first) >= MAX_TOKENS:
             break
-    return [text for text in found if not text.startswith("__")][:MAX_TOKENS]
+    return list(dict.fromkeys([*first, *other]))[:MAX_TOKENS]
+
+
+COMPARING_METHODS = frozenset(
+    {
+        "startswith", "endswith", "find", "rfind", "index", "rindex", "split", "rsplit", "partition", "rpartition",
+        "strip", "lstrip", "rstrip", "count", "replace", "removeprefix", "removesuffix", "search", "match",
+        "fullmatch", "get",
+    }
+)  # fmt: skip
+COMPARING_OPS = frozenset({"COMPARE_OP", "CONTAINS_OP", "GET_ITER"})
+
+
+def compared(code: types.CodeType) -> set[str]:
+    """The str and bytes constants (bytes as Latin-1) that ``code`` itself compares data with: an operand of
+    ``==``/``!=``/``in``, an argument of ``startswith``, ``find``, ``split``, ... (COMPARING_METHODS), or an item
+    of a constant tuple iterated over or tested with ``in``."""
+    import dis
+
+    out: set[str] = set()
+    try:
+        ops = list(dis.get_instructions(code))
+    except Exception:
+        return out
+    for i, op in enumerate(ops):
+        if op.opname != "LOAD_CONST" or not isinstance(op.argval, str | bytes | tuple | frozenset):
+            continue
+        after = [o.opname for o in ops[i + 1 : i + 3]]
+        before = [o.argval for o in ops[max(0, i - 3) : i] if o.opname in ("LOAD_METHOD", "LOAD_ATTR")]
+        if any(a in COMPARING_OPS for a in after) or any(b in COMPARING_METHODS for b in before):
+            values = op.argval if isinstance(op.argval, tuple | frozenset) else (op.argval,)
+            for value in values:
+                if isinstance(value, bytes):
+                    out.add(value.decode("latin-1"))
+                elif isinstance(value, str):
+                    out.add(value)
+    return out
 
 
 def byte_constants(func: Callable[..., Any], *, depth: int = 2) -> list[str]:
@@ -235,6 +276,12 @@ def byte_constants(func: Callable[..., Any], *, depth: int = 2) -> list[str]:
         return []
     out = dict.fromkeys(chr(v) for c in ints for v in (c, c | 1))
     return list(dict.fromkeys(["\xff", *out]))[:MAX_TOKENS]
+
+
+def binary_format(ones: Sequence[str]) -> bool:
+    """Whether the byte constants (:func:`byte_constants`) say the code reads a binary format: it tests bytes
+    against values with the high bit set (a flag, a long form), beyond the 0xFF every list starts with."""
+    return any(ord(c) >= 0x80 for c in ones[1:])
 
 
 def sub_tokens(tokens: Iterable[str], *, limit: int = MAX_TOKENS) -> list[str]:
@@ -255,15 +302,21 @@ def sub_tokens(tokens: Iterable[str], *, limit: int = MAX_TOKENS) -> list[str]:
 
 
 def _constants(func: Callable[..., Any], *, depth: int, modules: bool = False) -> Iterable[Any]:
-    """The constants of ``func``'s code objects and of those it reaches by name, ``depth`` names deep; with
+    """The constants of :func:`_code_objects` (items of constant tuples too)."""
+    for code in _code_objects(func, depth=depth, modules=modules):
+        yield from _flat(code.co_consts)
+
+
+def _code_objects(func: Callable[..., Any], *, depth: int, modules: bool = False) -> Iterable[types.CodeType]:
+    """The code objects of ``func`` (nested ones too) and of those it reaches by name, ``depth`` names deep; with
     ``modules``, then those of every function and class of the modules those functions live in (a decoder's
     loop is often in a class the entry point reaches only through an attribute)."""
     seen_code: set[int] = set()
-    frontier: list[Any] = [func]
+    frontier: list[tuple[Any, Any]] = [(func, None)]  # (function, the class whose method it is)
     reached: dict[str, None] = {}
     for _ in range(depth + 1):
-        following: list[Any] = []
-        for item in frontier:
+        following: list[tuple[Any, Any]] = []
+        for item, owner in frontier:
             code = getattr(item, "__code__", None)
             if code is None or id(code) in seen_code:
                 continue
@@ -271,9 +324,14 @@ def _constants(func: Callable[..., Any], *, depth: int, modules: bool = False) -
             namespace = getattr(item, "__globals__", {})
             for sub in _codes(code):
                 seen_code.add(id(sub))
-                yield from sub.co_consts
+                yield sub
                 for name in sub.co_names:
-                    following.extend(_functions(namespace.get(name), name=name, names=sub.co_names))
+                    value = namespace.get(name)
+                    cls = value if isinstance(value, type) else type(value) if _instance(value) else None
+                    following.extend((f, cls) for f in _functions(value, name=name, names=sub.co_names))
+                    if owner is not None:  # self.read(...): the method of the same class, by name
+                        method = _static(owner, name)
+                        following.extend((f, owner) for f in _functions(method))
         frontier = following
     if not modules:
         return
@@ -291,7 +349,31 @@ def _constants(func: Callable[..., Any], *, depth: int, modules: bool = False) -
                 continue
             for sub in _codes(code):
                 seen_code.add(id(sub))
-                yield from sub.co_consts
+                yield sub
+
+
+def _static(owner: type, name: str) -> Any:
+    import inspect
+
+    try:
+        return inspect.getattr_static(owner, name)
+    except AttributeError:
+        return None
+
+
+def _instance(value: Any) -> bool:
+    """An object of a class defined outside builtins that can be called (``decode = Decoder()``)."""
+    kind = type(value)
+    return kind.__module__ not in ("builtins",) and hasattr(kind, "__dict__") and callable(value)
+
+
+def _flat(consts: Iterable[Any]) -> Iterable[Any]:
+    """Constants with the items of constant tuples and frozensets (``x in (b"%%EO", b"%%E")``) among them."""
+    for const in consts:
+        if isinstance(const, tuple | frozenset):
+            yield from (c for c in const if not isinstance(c, tuple | frozenset))
+        else:
+            yield const
 
 
 def _codes(code: types.CodeType) -> Iterable[types.CodeType]:
@@ -311,12 +393,13 @@ def _functions(value: Any, *, name: str = "", names: Sequence[str] = (), limit: 
     if isinstance(value, type):
         if value.__module__ in ("builtins",):
             return []
-        methods = [v.fget if isinstance(v, property) else v for v in vars(value).values()]
+        entry = ("__init__", "__new__", "__call__", "__enter__", "__iter__")  # what calling or using it runs first
+        named = sorted(vars(value).items(), key=lambda kv: kv[0] not in entry)
+        methods = [v.fget if isinstance(v, property) else v for _, v in named]
         kinds = types.FunctionType | classmethod | staticmethod
         return [f for v in methods if isinstance(v, kinds) for f in _functions(v)][:limit]
     if isinstance(value, types.ModuleType):
         return [f for n in names if n != name for f in _functions(getattr(value, n, None))][:20]
-    kind = type(value)
-    if kind.__module__ not in ("builtins",) and hasattr(kind, "__dict__") and callable(value):
-        return [f for k in kind.__mro__[:4] if k is not object for f in _functions(k)][:40]
+    if _instance(value):
+        return [f for k in type(value).__mro__[:4] if k is not object for f in _functions(k)][:40]
     return []

@@ -31,6 +31,7 @@ from perfkit.fuzzers._patterns import (
     GENERIC_CHARS,
     Pattern,
     alphabet,
+    binary_format,
     byte_constants,
     convert,
     from_value,
@@ -65,6 +66,8 @@ PLACE_SHARE = 0.25  # of the phase's budget, at most, for placing attacks inside
 PLACED = 4  # attacks (the best ranked) placed inside harvested inputs
 ENCLOSED = 24  # characters pumped between the two ends the code tests its input for
 FRAME_SHARE = 0.3  # of the phase's budget, at most, for building frames (:mod:`._frames`)
+FRAME_LOOK_S = 1.0  # how often the pattern search reads the frame worker's file again
+FRAMES_FILE = "frames.pkl"  # the frame worker's result, next to the regex analysis' file
 FRAME_WAIT = 0.2  # of the phase's budget, at most, waited for the regex analysis before the frames are built
 FRAME_UNITS = (" ", "a", "1", "0", "\n", "\x01", "\x00")  # pumped in every frame, after its own filler
 BYTE_LETTERS = 8  # one-byte constants of the code pumped alone first (``\xff``: every bit set)
@@ -138,8 +141,8 @@ class PumpSearch:
         if bound is None or not slots:
             session.notes.append("pump: no str, bytes, list or tuple parameter to pump")
             return
-        constants, ones = string_constants(session.func), byte_constants(session.func)
-        pumping = Pumping(session, bound, slots, [*constants, *sub_tokens(constants), *ones], rng)
+        tokens, ones = frame_tokens(session.func)
+        pumping = Pumping(session, bound, slots, tokens, rng)
         pumping.bytes_ = ones
         if "regex" in session.job.features and self.guided:  # the analysis may come while the search runs
             pumping.run(late=lambda: self.regex_sources(session, bound, slots))
@@ -289,6 +292,7 @@ class Pumping:
         self.size = session.max_size
         self.tokens = tokens
         self.bytes_: list[str] = []  # the code's one-byte constants (:func:`~._patterns.byte_constants`)
+        self.frames_used: set[Any] = set()  # frames whose patterns are queued
         self.letters = {s: alphabet([bound[s]], tokens, bound[s]) for s in slots}
         self.pieces = {s: self.make_pieces(bound[s], tokens) for s in slots}
         self.scored: dict[tuple[str, str, str, str], tuple[float, Pattern, list[tuple[int, float]]]] = {}
@@ -337,13 +341,18 @@ class Pumping:
         # share of the phase has passed without them (an analysis of a large library can take long)
         frames_at = time.monotonic() + FRAME_WAIT * max(0.0, session.deadline - time.monotonic())
         framed = False
+        look_frames = 0.0
         while not session.expired() and not self.censored:
             if not framed and (late is None or time.monotonic() >= frames_at):
-                framed = True
-                own, others, tagged = self.framed()
+                framed, look_frames = True, time.monotonic() + FRAME_LOOK_S
                 ahead = next((i for i, p in enumerate(queue) if p.origin not in first), len(queue))
+                own, others, tagged = self.framed(share=FRAME_SHARE / 3 if ahead else FRAME_SHARE)
                 queue[ahead:ahead] = tagged + own[:FIRST] + others[:FRAMED]  # behind the regex patterns
                 continue
+            if framed and time.monotonic() >= look_frames:  # the frame worker's newer frames, ahead of the rest
+                look_frames = time.monotonic() + FRAME_LOOK_S
+                ahead = next((i for i, p in enumerate(queue) if p.origin not in first), len(queue))
+                queue[ahead:ahead] = self.more_frames()
             if late is not None and time.monotonic() >= next_look:
                 next_look = time.monotonic() + LOOK_S
                 got = late()
@@ -365,16 +374,14 @@ class Pumping:
                 self.try_pattern(candidate)
         self.finish()
 
-    def framed(self) -> tuple[list[Pattern], list[Pattern], list[Pattern]]:
+    def framed(self, *, share: float = FRAME_SHARE) -> tuple[list[Pattern], list[Pattern], list[Pattern]]:
         """Patterns pumping units inside the frames the code needs (:func:`perfkit.fuzzers._frames.build`, for
-        the first str or bytes parameter), within FRAME_SHARE of the budget: each frame's own filler, the other
-        units; each in three places (between the frame's two ends, after both, before both). When the frames look
-        binary (a byte outside printable ASCII first, or a length field), each also with a BER length field, and a
-        third list: :meth:`tagged`."""
+        the first str or bytes parameter): those the campaign's frame worker wrote, else searched here within
+        ``share`` of the budget left (less when regex attacks wait in the queue). See :meth:`frame_patterns`."""
         from perfkit.fuzzers._frames import build
 
         session = self.session
-        slot = next((s for s in self.slots if isinstance(self.bound[s], str | bytes)), None)
+        slot = self.frame_slot()
         if slot is None or session.expired():
             return [], [], []
         like = self.bound[slot]
@@ -386,38 +393,61 @@ class Pumping:
             lines, site = session.evaluator.covered(*session.unbind({**self.bound, slot: value}))
             return frozenset(lines), site
 
-        deadline = time.monotonic() + FRAME_SHARE * max(0.0, session.deadline - time.monotonic())
-        try:
-            frames = build(depth, self.tokens, deadline=deadline, first_bytes=bool(self.bytes_), seed=session.job.seed)
-        except Exception as exc:  # the frames must never stop the search
-            session.notes.append(f"pump: building frames failed ({type(exc).__name__}: {exc})")
-            return [], [], []
-        session.notes.append(
+        frames = read_frames(session, slot)
+        if frames is None:  # no frame worker, or it has not written yet: search here
+            deadline = time.monotonic() + share * max(0.0, session.deadline - time.monotonic())
+            try:
+                first_bytes = binary_format(self.bytes_)
+                frames = build(depth, self.tokens, deadline=deadline, first_bytes=first_bytes, seed=session.job.seed)
+            except Exception as exc:  # the frames must never stop the search
+                session.notes.append(f"pump: building frames failed ({type(exc).__name__}: {exc})")
+                return [], [], []
+        return self.frame_patterns(slot, frames)
+
+    def frame_slot(self) -> str | None:
+        return next((s for s in self.slots if isinstance(self.bound[s], str | bytes)), None)
+
+    def more_frames(self) -> list[Pattern]:
+        """Patterns of the frames the frame worker found since they were last read (it writes as it goes)."""
+        slot = self.frame_slot()
+        frames = None if slot is None else read_frames(self.session, slot)
+        if slot is None or not frames:
+            return []
+        new = [(n, f) for n, f in frames if f not in self.frames_used]
+        if not new:
+            return []
+        own, others, _ = self.frame_patterns(slot, new, tags=False)
+        return own + others[:FRAMED]
+
+    def frame_patterns(
+        self, slot: str, frames: list[tuple[int, Any]], *, tags: bool = True
+    ) -> tuple[list[Pattern], list[Pattern], list[Pattern]]:
+        """Each frame's own filler pumped, then the other units; each in three places (between the frame's two
+        ends, after both, before both). When the format looks binary (:func:`~._patterns.binary_format`, or a
+        frame starting with a byte outside printable ASCII, or a length field), each also with a BER length field,
+        and a third list: :meth:`tagged`."""
+        like = self.bound[slot]
+        self.frames_used.update(f for _, f in frames)
+        self.session.notes.append(
             "pump: frames " + "; ".join(f"{f.prefix!r}..{f.suffix!r} ({n} lines)" for n, f in frames[:4])
         )
         first: list[Pattern] = []
         rest: list[Pattern] = []
         fillers = list(dict.fromkeys(f.filler for _, f in frames))
-        # a binary format: the code tests bytes against values with the high bit set (0x80: a flag, a long
-        # form), or its deepest frames start with a byte outside printable ASCII
-        binary = any(ord(c) >= 0x80 for c in self.bytes_[1:]) or any(
+        binary = binary_format(self.bytes_) or any(
             f.count == "ber" or any(not " " <= c <= "~" for c in f.prefix) for _, f in frames[:4]
         )
         for unit in dict.fromkeys([*fillers, *FRAME_UNITS, *self.bytes_[:2]]):
             for _, frame in frames:
-                places = [
-                    (frame.prefix, frame.suffix),
-                    (frame.prefix + frame.suffix, ""),
-                    ("", frame.prefix + frame.suffix),
-                ]
-                for pre, suf in dict.fromkeys(places):
+                whole = frame.prefix + frame.suffix
+                for pre, suf in dict.fromkeys([(frame.prefix, frame.suffix), (whole, ""), ("", whole)]):
                     parts = [convert(x, like) for x in (pre, unit, suf)]
                     counts = [frame.count, *(["ber"] if binary and not frame.count else [])] if pre else [""]
                     if all(p is not None for p in parts):
-                        for count in counts:  # a length field lets the body through, though a short one covers as much
+                        for count in counts:  # a length field lets the body through; a short body covers as much
                             pattern = Pattern(slot, *parts, origin="frame", count=count)
                             (first if unit == frame.filler else rest).append(pattern)
-        return first, rest, self.tagged(slot, like, fillers[:1]) if binary else []
+        return first, rest, self.tagged(slot, like, fillers[:1]) if binary and tags else []
 
     def tagged(self, slot: str, like: Any, fillers: list[str]) -> list[Pattern]:
         """For code that compares bytes with small integers (a binary format): every first byte, then a BER
@@ -630,6 +660,115 @@ def analyse_entry(payload: tuple[Any, int, str], emit: Any) -> None:
         pickle.dump(data, handle)
     os.replace(path + ".tmp", path)
     emit({"kind": "done"})
+
+
+def frame_tokens(func: Any) -> tuple[list[str], list[str]]:
+    """The tokens frames are built from (the code's strings, their parts, its byte constants) and the byte
+    constants alone."""
+    constants, ones = string_constants(func), byte_constants(func)
+    return [*constants, *sub_tokens(constants), *ones], ones
+
+
+def frames_entry(payload: tuple[Any, Any, int, str, float, int, float], emit: Any) -> None:
+    """Child entry: search frames (:func:`perfkit.fuzzers._frames.build`) for the target's first str or bytes
+    parameter, the others as one drawn input has them, for ``budget`` seconds, and write ``(slot, frames)`` to
+    ``path`` (a pickle, replaced atomically; ``("error", message)`` when there is none). The campaign starts it
+    beside the first phase, so that the pattern search finds the frames ready."""
+    import inspect
+    import signal
+
+    from perfkit.fuzzers._cost import CallTimeout, lines_run
+    from perfkit.fuzzers._frames import build
+    from perfkit.fuzzers._strategy import input_strategy
+
+    from perfkit.target import resolve
+
+    target, strategy, max_size, path, budget, seed, timeout = payload
+    deadline = time.monotonic() + budget
+    try:
+        func = resolve(target).func if isinstance(target, str) else target
+        drawn = _draw(input_strategy(func, max_size=max_size, user=strategy), seed)
+        signature = inspect.signature(func)
+        bound = dict(signature.bind(*drawn[0], **drawn[1]).arguments) if drawn else {}
+        slot = next((name for name, value in bound.items() if isinstance(value, str | bytes)), None)
+        if slot is None:
+            raise ValueError("no str or bytes parameter")
+        like = bound[slot]
+
+        def on_alarm(signum: int, frame: Any) -> None:
+            raise CallTimeout
+
+        signal.signal(signal.SIGALRM, on_alarm)
+
+        def depth(text: str) -> tuple[frozenset[object], object]:
+            value = convert(text, like)
+            if value is None:
+                return frozenset(), None
+            call = inspect.BoundArguments(signature, {**bound, slot: value})  # type: ignore[arg-type]
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+            try:
+                lines, site = lines_run(func, tuple(call.args), dict(call.kwargs))
+            except CallTimeout:
+                return frozenset(), ("timeout", "", 0)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            return frozenset(lines), site
+
+        def write(frames: list[tuple[int, Any]]) -> None:
+            _write(path, (slot, frames))
+
+        tokens, ones = frame_tokens(func)
+        write(build(depth, tokens, deadline=deadline, first_bytes=binary_format(ones), seed=seed, progress=write))
+    except Exception as exc:
+        _write(path, ("error", f"{type(exc).__name__}: {exc}"))
+    emit({"kind": "done"})
+
+
+def _write(path: str, data: Any) -> None:
+    with open(path + ".tmp", "wb") as handle:
+        pickle.dump(data, handle)
+    os.replace(path + ".tmp", path)
+
+
+def _draw(strategy: Any, seed: int) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hypothesis_seed
+
+    out: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    @settings(
+        database=None, deadline=None, max_examples=1, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+    )
+    @hypothesis_seed(seed)
+    @given(strategy)
+    def collect(arguments: Any) -> None:
+        out.append(arguments)
+
+    try:
+        collect()
+    except Exception:
+        return None
+    return out[0] if out else None
+
+
+def read_frames(session: Session, slot: str) -> list[tuple[int, Any]] | None:
+    """The frames the campaign's frame worker found for ``slot`` (None: no worker, not written yet, or for
+    another parameter)."""
+    if session.job.regex_file is None:
+        return None
+    path = os.path.join(os.path.dirname(session.job.regex_file), FRAMES_FILE)
+    if not os.path.exists(path):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            data = pickle.load(handle)
+    except Exception:
+        return None
+    if not data or data[0] == "error" or data[0] != slot:
+        if data and data[0] == "error":
+            session.notes.append(f"pump: the frame worker found none ({data[1]})")
+        return None
+    return list(data[1])
 
 
 def regex_data(session: Session) -> tuple[list[Any], list[str], list[tuple[str, str]]] | None:

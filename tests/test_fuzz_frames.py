@@ -351,3 +351,22 @@ def test_pumping_finds_the_quadratic_behind_the_unit_check(tmp_path) -> None:
     assert header.startswith("items=") and len(header) >= 80
     assert best.lines > 20 * len(header)  # quadratic: far more lines than characters
     assert any(note.startswith("pump: frames ") and "items" in note for note in session.notes)
+
+
+def test_the_frame_worker_writes_the_frames_the_pattern_search_reads(tmp_path) -> None:
+    """The campaign's frame worker searches beside the first phase; the pattern search reads its file."""
+    import dataclasses
+
+    from hypothesis import strategies as st
+    from perfkit.fuzzers._pump import FRAMES_FILE, frames_entry, read_frames
+
+    strategy = st.tuples(st.text(max_size=96)).map(lambda args: (args, {}))
+    path = str(tmp_path / FRAMES_FILE)
+    messages: list[dict] = []
+    frames_entry((count_digits_rescanning, strategy, 96, path, 1.0, 0, 1.0), messages.append)
+    assert messages == [{"kind": "done"}]
+    session = session_for(count_digits_rescanning, tmp_path, max_size=96, budget=1)
+    session.job = dataclasses.replace(session.job, regex_file=str(tmp_path / "regex.pkl"))
+    found = read_frames(session, "header")
+    assert found and any(frame.text().startswith("items=") for _, frame in found)
+    assert read_frames(session, "other") is None  # frames of another parameter are not used
