@@ -133,6 +133,11 @@ def first_shared(rows, banned):
     return None
 
 
+def drop_banned(words, banned):
+    banned = [b.lower() for b in banned]  # the parameter rebound before the loop
+    return [w for w in words if w.lower() not in banned]
+
+
 def test_local_spellings_verify_at_real_sizes() -> None:
     text = " ".join(WORDS)
     rows = [NUMS[i : i + 30] for i in range(0, 6_000, 30)]
@@ -142,6 +147,7 @@ def test_local_spellings_verify_at_real_sizes() -> None:
             [(text[:300], WORDS[:20])],
             [("", []), ("A a", ["a"]), ("x", ["X", "x"]), (text, WORDS[:800])],
         ),
+        (drop_banned, [(WORDS[:60], WORDS[:20])], [([], []), (["A"], ["a"]), (WORDS, WORDS[:800])]),
         (common, [(NUMS[:60], NUMS[:40])], [([], []), ([1, [2]], [[2], 1.0]), ([NAN], [NAN]), (NUMS, NUMS[:1000])]),
         (
             first_shared,

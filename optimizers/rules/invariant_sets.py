@@ -102,13 +102,14 @@ def _worth_values(name: str, infer: Inference, scope: Scope) -> bool:
 
 
 def _names(func: ast.FunctionDef, ctx: Context, scope: Scope) -> list[str]:
-    """The containers of ``scope``: parameters; locals; globals the module binds once, at its top level, and
-    never rebinds (no ``global`` statement names them, nothing imports or defines them again)."""
+    """The containers of ``scope``: parameters never rebound; locals (and rebound parameters); globals the module
+    binds once, at its top level, and never rebinds (no ``global`` statement names them, nothing imports or
+    defines them again)."""
     own = f.assigned_names(func)
     if scope == "param":
         return t.params(func)
-    if scope == "local":
-        return sorted(own - set(t.params(func)))
+    if scope == "local":  # a parameter rebound (``stop = list(stop)``) counts as a local
+        return sorted(n for n in own if t.stored(func, n))
     loads = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     return sorted(n for n in loads - own if _module_value(ctx.module_source, n) is not None)
 
