@@ -2,7 +2,7 @@
 its 95% interval, the repository's tests, wall time. Goal on the bundled example: at least 3x, every test
 passing, under 5 minutes on 2 cores.
 
-    python benchmarks/optimize_e2e.py                        # the bundled example and the three PyPI code bases
+    python benchmarks/optimize_e2e.py                        # the bundled example and the PyPI code bases seen
     python benchmarks/optimize_e2e.py --only algorithms jellyfish   # some of them (example, algorithms, ...)
     python benchmarks/optimize_e2e.py --repo PATH [...]      # other repositories (copied first; never modified)
 

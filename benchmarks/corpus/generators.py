@@ -1552,9 +1552,9 @@ def diff_and_document(rng: random.Random, size: int, wide: bool) -> Args:
     kwargs: dict[str, Any] = {}
     if wide:
         changes = changes[: rng.randint(0, len(changes))]
-        if rng.random() < 0.2:
-            changes.append(("change", rng.choice(("missing.key", ["records", 10**6, "id"], "count")), (0, 1)))
         if rng.random() < 0.1:
+            changes.append(("change", rng.choice(("missing.key", ["records", 10**6, "id"], "count")), (0, 1)))
+        if rng.random() < 0.05:
             changes.append(("add", "count", [("x", 1)]))  # an add on an int raises
         if rng.random() < 0.3:
             kwargs["in_place"] = True

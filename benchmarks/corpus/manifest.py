@@ -1625,7 +1625,7 @@ HELD_OUT_4: tuple[Entry, ...] = (
         "recursive generators re-yielding every change through each level, the node path list copied and joined"
         " into a dotted string per node, a deepcopy per reported value",
         "two_documents",
-        (1000, 4000, 10000),
+        (1000, 3000, 8000),
         8,
     ),
     Entry(
