@@ -147,10 +147,11 @@ def hidden_write(xs, allowed, log):
 
 
 def test_argument_set_only_from_a_tuple_when_the_argument_may_change_through_another_name() -> None:
-    new, fired = rewrite_real(hidden_write, [([1, 2], [2], [])])
+    assert "membership-param-list" not in rewrite_real(hidden_write, [([1, 2], [2], [])])[1]  # a list: no set
+    new, fired = rewrite_real(hidden_write, [([1, 2], (2,), [])])
     assert "membership-param-list" in fired and "type(allowed) is tuple" in new
     same = [2]
-    _, _, verdict = verified(hidden_write, [([1, 2], [2], [])], [([1, 2, 3, 2], same, same), (NUMS, (1, 2), [])])
+    _, _, verdict = verified(hidden_write, [([1, 2], (2,), [])], [([1, 2, 3, 2], same, same), (NUMS, (1, 2), [])])
     assert verdict.ok, verdict.reason
 
 

@@ -56,10 +56,13 @@ def invariant_membership(func: ast.FunctionDef, ctx: Context, *, scope: Scope) -
     for name in names:
         if name.startswith("_pk_"):
             continue
-        worth = {"seq": _worth_it(name, func, ctx, infer, scope=scope), "values": _worth_values(name, infer, scope)}
+        sequences = _sequences(name, func, ctx, infer, scope=scope)
+        values = _worth_values(name, infer, scope)
         for anchor, tuple_only, kind, tests in _plan(func, name, infer, bare, fresh, scope=scope):
-            if not worth[kind] or (kind == "values" and tuple_only):
+            if kind == "values" and (not values or tuple_only):
                 continue  # a dict is never immutable
+            if kind == "seq" and (not sequences or (tuple_only and "tuple" not in sequences)):
+                continue  # a set only a tuple may give is worth building only where tuples were seen
             serial += 1
             lookup = f"_pk_set_{name}_{serial}" if serial > 1 else f"_pk_set_{name}"
             setup, ready = _setup(name, lookup, kind, tuple_only)
@@ -124,22 +127,39 @@ def _module_value(module_source: str, name: str) -> ast.expr | None:
     return next((s.value for s in top if isinstance(s.targets[0], ast.Name) and s.targets[0].id == name), None)
 
 
-def _worth_it(name: str, func: ast.FunctionDef, ctx: Context, infer: Inference, *, scope: Scope) -> bool:
-    """The container may be a list or tuple holding some hashable scalar (unknown types count: the run-time guard
-    decides); a dict, a set or a str is left alone (already fast, or ``in`` means something else)."""
+def _sequences(name: str, func: ast.FunctionDef, ctx: Context, infer: Inference, *, scope: Scope) -> frozenset[str]:
+    """Which of ``"list"`` and ``"tuple"`` the container was seen or written as, holding some hashable scalar
+    (``{"?"}`` when unknown: the run-time guard decides); empty for a dict, a set or a str (already fast, or
+    ``in`` means something else)."""
     if scope == "global":
-        value = _module_value(ctx.module_source, name)
-        fast_already = ast.Dict | ast.Set | ast.DictComp | ast.SetComp | ast.Constant | ast.JoinedStr
-        return value is not None and not isinstance(value, fast_already)
+        values = [_module_value(ctx.module_source, name)]
+    else:
+        stores = [t.parent(n) for n in t.stored(func, name)]
+        values = [s.value if isinstance(s, ast.Assign) else None for s in stores]
+    if values and all(v is not None and _not_a_sequence(v, func, ctx) for v in values):
+        return frozenset()
+    if scope == "global":
+        written = {ast.Tuple: "tuple", ast.List: "list", ast.ListComp: "list"}
+        return frozenset({written.get(type(values[0]), "?")})
     kinds = infer.types(ast.Name(name, ast.Load())) if scope == "param" else _local_kinds(name, func, infer)
     if kinds is None:
-        return True
+        return frozenset({"?"})
+    found = set()
     for kind in kinds:
         if kind.startswith(("list[", "tuple[")):
             inner = kind[kind.index("[") + 1 : -1]
             if inner == "?" or any(p in _KEYABLE_KINDS or p.startswith("tuple[") for p in _parts(inner)):
-                return True
-    return False
+                found.add(kind[: kind.index("[")])
+    return frozenset(found)
+
+
+def _not_a_sequence(value: ast.expr, func: ast.FunctionDef, ctx: Context) -> bool:
+    """``value`` is written as a dict, set or string (a display, a comprehension, a constant, a builtin call)."""
+    if isinstance(value, ast.Dict | ast.Set | ast.DictComp | ast.SetComp | ast.Constant | ast.JoinedStr):
+        return True
+    callee = value.func if isinstance(value, ast.Call) else None
+    builtins = ("dict", "set", "frozenset", "str")
+    return isinstance(callee, ast.Name) and callee.id in builtins and is_builtin(func, callee.id, ctx)
 
 
 def _local_kinds(name: str, func: ast.FunctionDef, infer: Inference) -> frozenset[str] | None:
