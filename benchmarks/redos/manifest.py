@@ -103,9 +103,11 @@ HELD_OUT_4_PACKAGES = frozenset(
         "backports.tarfile",
         "cleo",
         "commonmark",
+        "dulwich",
         "linkify-it-py",
         "marko",
         "soupsieve",
+        "xhtml2pdf",
     }
 )
 TAR_DIGITS = 45000  # backports-tarfile-pax-digits: the digits of its pax header (the header's size field counts them)
@@ -934,6 +936,24 @@ BUGS: tuple[Bug, ...] = (
         note="not a regex: the hand-written destination scan, once per bracket",
     ),
     Bug(
+        id="dulwich-pkt-line-slices",
+        package="dulwich",
+        version="1.2.14",
+        fixed="1.2.15",
+        advisory="dulwich #2408 (fixed by #2410, 'protocol: Avoid quadratic cost in PktLineParser.parse'): parse"
+        " drops each pkt-line it reads by slicing the buffer, a copy of the rest, so one call is quadratic in the"
+        " number of pkt-lines it holds",
+        function="dulwich.protocol:PktLineParser.parse",
+        complexity="quadratic",
+        prefix="",
+        pump="0000",
+        k=220000,
+        suffix="",
+        half="held-out-4",
+        shape="fix",
+        note="not a regex: a bytes slice per pkt-line. The pump is a flush-pkt, the shortest pkt-line",
+    ),
+    Bug(
         id="linkify-email-scan",
         package="linkify-it-py",
         version="2.1.0",
@@ -1001,6 +1021,34 @@ BUGS: tuple[Bug, ...] = (
         half="held-out-4",
         needs=("beautifulsoup4==4.12.3",),
         note="raises SelectorSyntaxError after the slow match: slow, then raised",
+    ),
+    Bug(
+        id="xhtml2pdf-rgb-color",
+        package="xhtml2pdf",
+        version="0.2.16",
+        fixed="none: 0.2.17, the advisory's fix, only gives up on values longer than 100 characters and keeps the"
+        " regex, so the exploit (shorter) is as slow there",
+        advisory="CVE-2024-25885 (getColor in xhtml2pdf's util.py, fixed for long inputs in 0.2.17): the rgb() pattern"
+        " ^.*?rgb[a]?[(]([0-9]+).*?([0-9]+).*?([0-9]+)(?:.*?...)?[)]... splits a run of digits between its groups"
+        " in polynomially many ways when no ')' follows",
+        function="xhtml2pdf.util:getColor",
+        complexity="polynomial",
+        prefix="rgb(",
+        pump="1",
+        k=63,
+        suffix="",
+        half="held-out-4",
+        shape="regex",
+        needs=(
+            "reportlab==4.0.9",
+            "pillow==10.4.0",
+            "arabic-reshaper==3.0.0",
+            "python-bidi==0.4.2",
+            "html5lib==1.1",
+            "six==1.16.0",
+            "webencodings==0.5.1",
+        ),
+        note="raises ValueError (not a color) after the slow match: slow, then raised",
     ),
 )
 
