@@ -1300,7 +1300,14 @@ def successes_trials_p(rng: random.Random, size: int, wide: bool) -> Args:
         k[rng.randrange(len(k))] = rng.choice((-1, n + 1))
     if rng.random() < 0.1:
         k = rng.randint(0, n)
-    p = rng.choice((0.5, rng.random(), rng.random(), 0.0, 1.0)) if rng.random() < 0.9 else rng.choice((-0.1, 1.2))
+    edge = rng.random()  # p of 0 or 1 (0 ** 0 raises in Decimal), or outside [0, 1], now and then
+    p = (
+        rng.choice((0.5, rng.random()))
+        if edge < 0.85
+        else rng.choice((0.0, 1.0))
+        if edge < 0.93
+        else rng.choice((-0.1, 1.2))
+    )
     return (k, n, p), {}
 
 
@@ -1371,12 +1378,19 @@ def pool_r_index(rng: random.Random, size: int, wide: bool) -> Args:
     return ([rng.choice("abcé") for _ in range(n)] if rng.random() < 0.3 else list(range(n)), r, index), {}
 
 
+def _leaf(rng: random.Random, wide: bool) -> Any:
+    if not wide:
+        return rng.randint(0, 9)
+    return rng.choice((rng.randint(-5, 5), "ab", "", b"xy", None, 1.5, (), {"k": 1}, [], (1, [2])))
+
+
 def _nested(rng: random.Random, budget: int, depth: int, wide: bool) -> Any:
-    """A nested list of about ``budget`` leaves (wide leaves: strings, bytes, None, floats, tuples, dicts)."""
-    if depth == 0 or budget <= 1 or rng.random() < 0.1:
-        if not wide:
-            return rng.randint(0, 9)
-        return rng.choice((rng.randint(-5, 5), "ab", "", b"xy", None, 1.5, (), {"k": 1}, [], (1, [2])))
+    """A nested list of about ``budget`` leaves, the deepest lists holding what is left of the budget (wide: leaves
+    also strings, bytes, None, floats, tuples, dicts; subtrees cut short at random)."""
+    if budget <= 1 or (wide and rng.random() < 0.1):
+        return _leaf(rng, wide)
+    if depth == 0:
+        return [_leaf(rng, wide) for _ in range(budget)]
     k = rng.randint(2, 4)
     parts = [_nested(rng, budget // k, depth - 1, wide) for _ in range(k)]
     return tuple(parts) if wide and rng.random() < 0.2 else parts
@@ -1385,7 +1399,11 @@ def _nested(rng: random.Random, budget: int, depth: int, wide: bool) -> Any:
 def nested_lists(rng: random.Random, size: int, wide: bool) -> Args:
     """``flatten(iterable)``: nested lists with about ``size`` leaves, up to 12 deep; wide: tuples, strings and
     bytes (kept whole), empty containers, dicts (their keys), None."""
-    return (_nested(rng, size if not wide else rng.randint(0, size), 12, wide),), {}
+    n = size if not wide else rng.randint(0, size)
+    root: Any = [_nested(rng, n // 3, 11, wide) for _ in range(3)]  # three subtrees, so the size holds
+    if wide and rng.random() < 0.1:
+        root = rng.choice((_nested(rng, n, 12, True), "text", 7, ()))  # scalars raise, strings are one leaf
+    return (root,), {}
 
 
 def _json_value(rng: random.Random, depth: int, wide: bool) -> Any:
