@@ -24,8 +24,9 @@ parameters no input varied (handed to a nested copy of the original), iterator r
 by item) and library-equivalent lookalikes that differ on edge inputs; also every candidate perfkit's own
 library-equivalents proposer offers for those functions. For each candidate it prints the old setting's verdict
 (no guard, iterators compared as returned), the new setting's (the guard as ``optimize_function`` builds it:
-parameters left at None, never passed whatever their default, or always the same named function; drained
-iterators; the widened inputs)
+parameters left at None, never passed whatever their default, or always the same named function, and argument
+or item types no input had; its item checks left out where the candidate also behaves like the original on
+copies with items of other types; drained iterators; the widened inputs)
 and an independent check of what the new setting accepted: a separate process that calls the accepted source
 (guard included) and the original on 400 inputs of the observed types with wider values and every optional
 parameter varied ("wide"), and on 200 inputs of other types the function documents ("foreign": unhashable items,

@@ -458,14 +458,15 @@ def _iterates(node: ast.expr) -> bool:
     return False
 
 
-def unguarded(source: str, name: str) -> str:
-    """``source`` as its proposer wrote it: without the guard :func:`guarded` put first in its ``def name``
-    (unchanged when it has none)."""
+def unguarded(source: str, name: str | None = None) -> str:
+    """``source`` as its proposer wrote it: without the guard :func:`guarded` put first in its ``def name`` (by
+    default its last top-level ``def``); unchanged when it has none."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return source
-    target = next((s for s in reversed(tree.body) if isinstance(s, ast.FunctionDef) and s.name == name), None)
+    defs = [s for s in tree.body if isinstance(s, ast.FunctionDef) and name in (None, s.name)]
+    target = defs[-1] if defs else None
     if target is None:
         return source
     body = target.body

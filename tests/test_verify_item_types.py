@@ -202,3 +202,16 @@ def test_a_huge_int_argument_is_bounded_by_powers_of_two_not_thousands_of_digits
     tests = seen_types(it.halve, [((big,), {}), ((-big,), {}), ((3,), {})])
     assert len(tests["n"]) < 100
     assert holds(tests["n"], "n", big) and holds(tests["n"], "n", -big) and not holds(tests["n"], "n", big**2)
+
+
+def test_a_prompt_shows_a_verified_parent_as_proposed_without_the_loops_guard() -> None:
+    from perfkit.optimizers._types import Context, Program
+    from perfkit.optimizers.llm_prompt import build_prompt
+
+    original = function_source(it.keep_first)[0]
+    once = guarded("def keep_first(items):\n    return list(dict.fromkeys(items))\n", original, "keep_first", {})
+    once = guarded(once, original, "keep_first", seen_types(it.keep_first, INTS))
+    parent = Program(1, once, speedup=2.0, low=1.8, high=2.2, proposer="sampler")
+    prompt = build_prompt(Context(name="keep_first", source=original, module_name=it.__name__, parent=parent))
+    shown = prompt.split("Start from this verified rewrite", 1)[1]
+    assert "list(dict.fromkeys(items))" in shown and "_pk_original" not in shown and "map(type" not in shown
