@@ -53,7 +53,8 @@ _PROBED = 16  # attacks given enclosures proposed from the code (checked by a tr
 _MAX_PROBES = 40  # proposed enclosures per attack
 _GATES = 30  # other regexes looked at as gates (a capture group that can hold the attack)
 _FILL_CONSTANTS = 300  # code constants tried as the other groups of a gate
-_CONFIRMED = 2  # enclosures a trace confirms per attack
+_CONFIRMED = 2  # enclosures a trace confirms per pattern
+_PROBE_TRIES = 20  # proposed enclosures traced per pattern
 
 
 def _check_len(max_len: int) -> None:
@@ -216,22 +217,28 @@ def _probes(attack: Attack, found: Reach) -> tuple[tuple[str, str], ...]:
 
 
 def reaching(
-    attacks: list[Attack], probe: Callable[[str], list[Any]], *, deadline: float, skip: frozenset[Any] = frozenset()
+    attacks: list[Attack],
+    probe: Callable[[str], list[Any]],
+    *,
+    deadline: float,
+    ran: set[tuple[str, int]] | frozenset[tuple[str, int]] = frozenset(),
 ) -> tuple[list[Attack], set[tuple[str, int]]]:
     """``attacks`` with the proposed enclosures (``probes``) on which the target is seen running the attacked
     regex on the attack (``probe(text)``: a trace of one call, :func:`._regex_trace.prober`) put first among
-    their enclosures, and the (pattern, flags) keys so confirmed. Attacks on the patterns in ``skip`` (already
-    seen running with their subject placed) are left as they are."""
-    out: list[Attack] = []
-    confirmed_keys: set[tuple[str, int]] = set()
+    their enclosures, and the (pattern, flags) keys so confirmed. One attack per pattern is probed (at most
+    ``_PROBE_TRIES`` enclosures) and what it confirms goes to every attack on that pattern; patterns not yet seen
+    running (not in ``ran``) first, as they have the most to gain."""
+    by_key: dict[tuple[str, int], list[Attack]] = {}
     for attack in attacks:
-        key = (attack.pattern, attack.flags & ~re.UNICODE)
-        if not attack.probes or key in skip or time.monotonic() >= deadline:
-            out.append(attack)
+        by_key.setdefault((attack.pattern, attack.flags & ~re.UNICODE), []).append(attack)
+    found: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for key in sorted(by_key, key=lambda k: k in ran):  # stable: the attacks' order within each group
+        attack = next((a for a in by_key[key] if a.probes), None)
+        if attack is None or time.monotonic() >= deadline:
             continue
         core = attack.prefix + attack.pump * 3
         confirmed: list[tuple[str, str]] = []
-        for lead, trail in attack.probes:
+        for lead, trail in attack.probes[:_PROBE_TRIES]:
             if time.monotonic() >= deadline or len(confirmed) >= _CONFIRMED:
                 break
             text = lead + attack.string(3) + trail
@@ -242,9 +249,12 @@ def reaching(
                     confirmed.append((lead, trail))
                     break
         if confirmed:
-            confirmed_keys.add(key)
+            found[key] = confirmed
+    out = []
+    for attack in attacks:
+        confirmed = found.get((attack.pattern, attack.flags & ~re.UNICODE), [])
         out.append(replace(attack, enclosures=tuple(dict.fromkeys([*confirmed, *attack.enclosures]))))
-    return out, confirmed_keys
+    return out, set(found)
 
 
 def traced_attacks(
@@ -277,9 +287,9 @@ def traced_attacks(
     if probe is not None:
         placed = frozenset(k for k, t in by_pattern.items() if t.splices)
         ordered = spread(out, ran=ran)
-        unplaced = [a for a in ordered if (a.pattern, a.flags & ~re.UNICODE) not in placed][:_PROBED]
+        unplaced = [a for a in ordered if (a.pattern, a.flags & ~re.UNICODE) not in placed]
         until = time.monotonic() + probe_budget
-        probed, confirmed = reaching(unplaced, probe, deadline=until)
+        probed, confirmed = reaching(unplaced, probe, deadline=until, ran=ran)
         swap = {id(old): new for old, new in zip(unplaced, probed, strict=True)}
         out, ran = [swap.get(id(a), a) for a in ordered], ran | confirmed
     return spread(out, ran=ran)
