@@ -144,3 +144,51 @@ def yielded(groups):
 def test_set_fold_stays_away_where_order_or_aliases_could_be_observed() -> None:
     for func in (listed, kept_copies, yielded):
         assert "set-fold" not in rewrite_real(func, [(GROUPS[:5],)])[1], func.__name__
+
+
+# --- reduce over sets -------------------------------------------------------------------------------------------
+
+GRAPH = {i: {RNG.randint(0, 5000) for _ in range(RNG.randint(0, 6))} for i in range(3_000)}
+
+
+def all_deps(graph):
+    return functools.reduce(set.union, graph.values())
+
+
+def missing(graph):
+    needed = reduce(operator.or_, list(graph.values()), set())
+    return [k for k in graph if k not in needed]
+
+
+def count_tags(groups):
+    tags = reduce(lambda a, b: a | b, [set(g) for g in groups])
+    return len(tags)
+
+
+def test_union_reduce_spellings_verify_at_real_sizes() -> None:
+    one = {1, 2}
+    for func, observed, wide in (
+        (
+            all_deps,
+            [({1: {2}, 2: {3}},)],
+            [({},), ({1: one},), ({1: frozenset({1}), 2: {2}},), ({1: {1}, 2: [2]},), ({1: {1.0}, 2: {1}},), (GRAPH,)],
+        ),
+        (missing, [({1: {2}, 2: {3}},)], [({},), ({1: {1}},), ({1: {2}, 2: frozenset({1})},), (GRAPH,)]),
+        (count_tags, [(GROUPS[:40],)], [([],), ([[1]],), ([[1], [1.0, True]],), ([[[1]], [2]],), (GROUPS,)]),
+    ):
+        new, fired, verdict = verified(func, observed, wide)
+        assert "set-fold" in fired and ".union(*" in new, (func.__name__, new)
+        assert verdict.ok, (func.__name__, verdict.reason, new)
+    new, _ = rewrite_real(all_deps, [({1: {2}, 2: {3}},)])
+    space: dict = {}
+    exec(new, {"functools": functools}, space)
+    assert space["all_deps"]({1: one}) is one  # one item: returned itself, as reduce does
+
+
+def deps_in_order(graph):
+    deps = functools.reduce(set.union, graph.values())
+    return list(deps)  # the order would show
+
+
+def test_union_reduce_stays_away_where_the_order_shows() -> None:
+    assert "set-fold" not in rewrite_real(deps_in_order, [({1: {2}, 2: {3}},)])[1]

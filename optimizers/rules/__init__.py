@@ -42,6 +42,8 @@ __all__ = ["RULES", "Rule", "RuleFunc"]
 
 RULES: tuple[Rule, ...] = (
     Rule("inline-helper", inline_helper, "one-expression module helper called in a loop → its expression in place"),
+    Rule("concat-fold", concat_fold, "sum(xs, []) / reduce(add, xs) on lists or strs → one chain or join (guarded)"),
+    Rule("set-fold", set_fold, "s = s | t in a loop, reduce(set.union, xs) → in place, one union (order unseen)"),
     Rule("membership-local-list", membership_local_list, "membership test on a growing list → shadow set"),
     Rule("membership-param-list", membership_param_list, "membership test on a list/tuple argument → set made once"),
     Rule("membership-local-set", membership_local_set, "membership test on a local list a loop only reads → a set"),
@@ -49,8 +51,6 @@ RULES: tuple[Rule, ...] = (
     Rule("index-dict", index_dict, "xs.index(x) in a loop that never changes xs → dict of first positions"),
     Rule("remove-loop", remove_loop, "xs.remove(d) for each d dropped → counts and one filtering pass (guarded)"),
     Rule("string-join", string_join, "bytes built, or a str prepended, in a loop → list of pieces and one join"),
-    Rule("concat-fold", concat_fold, "sum(xs, []) / reduce(add, xs) on lists or strs → one chain or join (guarded)"),
-    Rule("set-fold", set_fold, "s = s | t / s = s.union(t) in a loop → in place (the set's order unobserved)"),
     Rule("tuple-build", tuple_build, "tuple built by t = t + (x,) in a loop → list, tuple() after the loop"),
     Rule("pop0-deque", pop0_deque, "list queue (pop(0), del q[0], q = q[1:], insert(0, x)) → collections.deque"),
     Rule("window-sums", window_sums, "sum over a sliding slice → prefix sums (int elements)"),

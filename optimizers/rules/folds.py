@@ -174,7 +174,101 @@ def set_fold(func: ast.FunctionDef, ctx: Context) -> bool:
             owner[at : at + 1] = _in_place(stmt, name, func, ctx)
         t.link_parents(func)
         fired = True
+    return _union_reduces(func, ctx) or fired
+
+
+def _union_reduces(func: ast.FunctionDef, ctx: Context) -> bool:
+    """``s = reduce(set.union, xs)`` (or ``operator.or_``, ``lambda a, b: a | b``, ``lambda a, b: a.union(b)``,
+    with or without a ``set()`` start) where ``s`` is bound only there and read only as :func:`set_fold` allows,
+    and ``return reduce(...)`` → one ``union`` call. Guards, at run time: ``xs`` is a list, a tuple or a dict's
+    values (iterated without running user code), of exact sets (frozensets after the first), two or more
+    without a start; else the original ``reduce`` runs on the same items."""
+    if not all(is_builtin(func, b, ctx) for b in ("list", "len", "all", "tuple")):
+        return False
+    fired = False
+    for stmt in [n for n in ast.walk(func) if isinstance(n, ast.Assign | ast.Return)]:
+        call = stmt.value
+        shape = _union_reduce(call, func, ctx) if isinstance(call, ast.Call) and not f.detached(stmt) else None
+        if shape is None:
+            continue
+        if isinstance(stmt, ast.Assign):
+            target = stmt.targets[0] if len(stmt.targets) == 1 else None
+            if not isinstance(target, ast.Name) or len(t.stored(func, target.id)) != 1:
+                continue
+            if not _only_unordered_reads(func, target.id, [], ctx):
+                continue
+            lead = f"{target.id} ="
+        else:
+            lead = "return"
+        assert isinstance(call, ast.Call)
+        items, start = shape
+        held = "_pk_items"
+        slow = _with_items(call, items, held)
+        if start is None:
+            sets = f"all(type(_pk_v) in (set, frozenset) for _pk_v in {held})"
+            ready = f"len({held}) > 1 and type({held}[0]) is set and {sets}"
+            fast = f"{held}[0].union(*{held}[1:])"
+        else:
+            ready = f"all(type(_pk_v) in (set, frozenset) for _pk_v in {held})"
+            fast = f"set().union(*{held})"
+        code = (
+            f"{held} = {ast.unparse(items)}\n"
+            f"if type({held}) in (list, tuple) or type({held}) is type({{}}.values()):\n"
+            f"    {held} = list({held})\n"
+            f"    if {ready}:\n        {lead} {fast}\n    else:\n        {lead} {slow}\n"
+            f"else:\n    {lead} {slow}\n"
+        )
+        owner = t.containing_list(func, stmt)
+        if owner is None:
+            continue
+        at = [id(x) for x in owner].index(id(stmt))
+        owner[at : at + 1] = t.stmts(code)
+        t.link_parents(func)
+        fired = True
     return fired
+
+
+def _union_reduce(call: ast.Call, func: ast.FunctionDef, ctx: Context) -> tuple[ast.expr, ast.expr | None] | None:
+    """(the items, the ``set()`` start or None) of a ``reduce`` that unions sets, else None."""
+    if not _is_reduce(call.func, func, ctx) or call.keywords or len(call.args) not in (2, 3):
+        return None
+    if any(isinstance(a, ast.Starred) for a in call.args) or not _unions(call.args[0], func, ctx):
+        return None
+    if len(call.args) == 3:
+        start = call.args[2]
+        fresh = t.is_call(start, "set", 0) and not start.keywords and is_builtin(func, "set", ctx)  # type: ignore[attr-defined]
+        return (call.args[1], start) if fresh else None
+    return call.args[1], None
+
+
+def _unions(node: ast.expr, func: ast.FunctionDef, ctx: Context) -> bool:
+    """``node`` is ``set.union``, ``operator.or_`` (or its from-import), ``lambda a, b: a | b`` or
+    ``lambda a, b: a.union(b)``."""
+    if isinstance(node, ast.Name):
+        return imported(func, node.id, ctx) == "operator.or_"
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        if node.attr == "or_":
+            return imported(func, node.value.id, ctx) == "operator"
+        return node.attr == "union" and node.value.id == "set" and is_builtin(func, "set", ctx)
+    if not isinstance(node, ast.Lambda):
+        return False
+    a = node.args
+    if a.posonlyargs or a.vararg or a.kwonlyargs or a.kwarg or a.defaults or len(a.args) != 2:
+        return False
+    first, second, body = a.args[0].arg, a.args[1].arg, node.body
+    if isinstance(body, ast.BinOp) and isinstance(body.op, ast.BitOr):
+        return _is_name(body.left, first) and _is_name(body.right, second) and first != second
+    method = body.func if isinstance(body, ast.Call) else None
+    return (
+        isinstance(body, ast.Call)
+        and isinstance(method, ast.Attribute)
+        and method.attr == "union"
+        and _is_name(method.value, first)
+        and len(body.args) == 1
+        and not body.keywords
+        and _is_name(body.args[0], second)
+        and first != second
+    )
 
 
 def _folds(func: ast.FunctionDef, name: str, ctx: Context) -> list[ast.Assign] | None:
