@@ -475,9 +475,11 @@ class _Walker:
             for attr, got in vars(klass).items():
                 if attr.startswith("__"):
                     continue
+                where = f"{klass.__module__}.{klass.__qualname__}.{attr}"
                 for pattern, flags, method in _patterns_in(got):
-                    where = f"{klass.__module__}.{klass.__qualname__}.{attr}"
                     self.add(pattern, flags, where, depth, direct=attr in names, name=attr, method=method)
+                if isinstance(got, str) and attr.isupper() and _repeated_group(got):
+                    self.add(got, 0, where, depth + 1, direct=False, name=attr)  # a rule kept as a string
 
     def klass(self, cls: type, depth: int) -> None:
         self.class_patterns(cls, depth, set())
@@ -728,6 +730,38 @@ def _local_imports(tree: ast.AST, globals_: dict[str, Any]) -> dict[str, Any]:
                 got = inspect.getattr_static(source, alias.name, None)
                 out[alias.asname or alias.name] = got if got is not None else module(f"{name}.{alias.name}")
     return {k: v for k, v in out.items() if v is not None}
+
+
+@functools.lru_cache(maxsize=4096)
+def _repeated_group(text: str) -> bool:
+    """Whether ``text`` reads as a regex with an unbounded repeat of a group (nested quantifiers or an alternation
+    under ``*``/``+``: what can backtrack exponentially): an upper-case class attribute holding it is taken as a
+    rule the class compiles at run time (a lexer's or markup parser's rule strings, joined into a scanner)."""
+    if len(text) > 4000 or not _REGEXY.search(text):
+        return False
+    from re import _constants as sre_c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    try:
+        parsed = sre_parse.parse(text)
+    except (re.error, OverflowError, RecursionError, ValueError, TypeError):
+        return False
+    repeats = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT)
+
+    def visit(items: Any) -> bool:
+        for op, av in items:
+            if op in repeats and (av[1] == sre_c.MAXREPEAT or av[1] >= 16):
+                body = list(av[2])
+                if len(body) != 1 or body[0][0] not in (sre_c.LITERAL, sre_c.IN, sre_c.ANY, sre_c.NOT_LITERAL):
+                    return True
+            for sub in av if isinstance(av, tuple | list) else ():
+                if isinstance(sub, sre_parse.SubPattern) and visit(sub):
+                    return True
+                if isinstance(sub, list) and any(isinstance(b, sre_parse.SubPattern) and visit(b) for b in sub):
+                    return True
+        return False
+
+    return visit(parsed)
 
 
 def _normal(pattern: Any, flags: Any) -> tuple[str, int] | None:
