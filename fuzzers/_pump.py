@@ -66,10 +66,15 @@ PLACE_SHARE = 0.25  # of the phase's budget, at most, for placing attacks inside
 PLACED = 4  # attacks (the best ranked) placed inside harvested inputs
 ENCLOSED = 24  # characters pumped between the two ends the code tests its input for
 FRAME_SHARE = 0.3  # of the phase's budget, at most, for building frames (:mod:`._frames`)
+VALIDATED = frozenset({"regex-mate", "regex-validated"})  # regex patterns tried before the frames' ones
+WHOLE = 2  # filler items in a frame pumped after or before as a whole
 FRAME_LOOK_S = 1.0  # how often the pattern search reads the frame worker's file again
+FRAMES_NICE = 5  # the frame worker's niceness above the search's
 FRAMES_FILE = "frames.pkl"  # the frame worker's result, next to the regex analysis' file
 FRAME_WAIT = 0.2  # of the phase's budget, at most, waited for the regex analysis before the frames are built
-FRAME_UNITS = (" ", "a", "1", "0", "\n", "\x01", "\x00")  # pumped in every frame, after its own filler
+# pumped in every frame after its own filler: separators, a letter, digits, bytes, and an item with its separator
+# (one line or field per item: a reader that walks lines backwards, a split that copies the rest each time)
+FRAME_UNITS = (" ", "a", "1", "0", "\n", "\x01", "\x00", "a\n", "a\r", "a ")
 BYTE_LETTERS = 8  # one-byte constants of the code pumped alone first (``\xff``: every bit set)
 FIRST = 40  # framed patterns pumping each frame's own filler, tried first
 FRAMED = 600  # framed patterns (other units, every first byte with a length) queued after them
@@ -345,13 +350,13 @@ class Pumping:
         while not session.expired() and not self.censored:
             if not framed and (late is None or time.monotonic() >= frames_at):
                 framed, look_frames = True, time.monotonic() + FRAME_LOOK_S
-                ahead = next((i for i, p in enumerate(queue) if p.origin not in first), len(queue))
-                own, others, tagged = self.framed(share=FRAME_SHARE / 3 if ahead else FRAME_SHARE)
-                queue[ahead:ahead] = tagged + own[:FIRST] + others[:FRAMED]  # behind the regex patterns
+                ahead = next((i for i, p in enumerate(queue) if p.origin not in VALIDATED), len(queue))
+                own, others, tagged = self.framed(share=0.0 if ahead else FRAME_SHARE)  # validated attacks first
+                queue[ahead:ahead] = tagged + own[:FIRST] + others[:FRAMED]  # behind the validated regex attacks
                 continue
             if framed and time.monotonic() >= look_frames:  # the frame worker's newer frames, ahead of the rest
                 look_frames = time.monotonic() + FRAME_LOOK_S
-                ahead = next((i for i, p in enumerate(queue) if p.origin not in first), len(queue))
+                ahead = next((i for i, p in enumerate(queue) if p.origin not in VALIDATED), len(queue))
                 queue[ahead:ahead] = self.more_frames()
             if late is not None and time.monotonic() >= next_look:
                 next_look = time.monotonic() + LOOK_S
@@ -377,7 +382,8 @@ class Pumping:
     def framed(self, *, share: float = FRAME_SHARE) -> tuple[list[Pattern], list[Pattern], list[Pattern]]:
         """Patterns pumping units inside the frames the code needs (:func:`perfkit.fuzzers._frames.build`, for
         the first str or bytes parameter): those the campaign's frame worker wrote, else searched here within
-        ``share`` of the budget left (less when regex attacks wait in the queue). See :meth:`frame_patterns`."""
+        ``share`` of the budget left (none when validated regex attacks wait in the queue: they decide sooner).
+        See :meth:`frame_patterns`."""
         from perfkit.fuzzers._frames import build
 
         session = self.session
@@ -394,6 +400,8 @@ class Pumping:
             return frozenset(lines), site
 
         frames = read_frames(session, slot)
+        if frames is None and share <= 0:
+            return [], [], []
         if frames is None:  # no frame worker, or it has not written yet: search here
             deadline = time.monotonic() + share * max(0.0, session.deadline - time.monotonic())
             try:
@@ -422,10 +430,11 @@ class Pumping:
     def frame_patterns(
         self, slot: str, frames: list[tuple[int, Any]], *, tags: bool = True
     ) -> tuple[list[Pattern], list[Pattern], list[Pattern]]:
-        """Each frame's own filler pumped, then the other units; each in three places (between the frame's two
-        ends, after both, before both). When the format looks binary (:func:`~._patterns.binary_format`, or a
-        frame starting with a byte outside printable ASCII, or a length field), each also with a BER length field,
-        and a third list: :meth:`tagged`."""
+        """Each frame's own filler pumped, then the other units; each in three places: between the frame's two
+        ends (with its length field), after the whole frame as it ran with a short body, and before it (a parser
+        that checks the end of its input and then scans all of it: ``startxref``, a number and ``%%EOF`` first).
+        When the format is binary (:func:`~._patterns.binary_format`: the code tests bytes against values with the
+        high bit set), each also with a BER length field, and a third list: :meth:`tagged`."""
         like = self.bound[slot]
         self.frames_used.update(f for _, f in frames)
         self.session.notes.append(
@@ -434,15 +443,14 @@ class Pumping:
         first: list[Pattern] = []
         rest: list[Pattern] = []
         fillers = list(dict.fromkeys(f.filler for _, f in frames))
-        binary = binary_format(self.bytes_) or any(
-            f.count == "ber" or any(not " " <= c <= "~" for c in f.prefix) for _, f in frames[:4]
-        )
+        binary = binary_format(self.bytes_)
         for unit in dict.fromkeys([*fillers, *FRAME_UNITS, *self.bytes_[:2]]):
             for _, frame in frames:
-                whole = frame.prefix + frame.suffix
-                for pre, suf in dict.fromkeys([(frame.prefix, frame.suffix), (whole, ""), ("", whole)]):
+                whole = frame.text(WHOLE)  # the frame as it ran, with a short body and its length field
+                places = [(frame.prefix, frame.suffix, True), (whole, "", False), ("", whole, False)]
+                for pre, suf, inside in places:
                     parts = [convert(x, like) for x in (pre, unit, suf)]
-                    counts = [frame.count, *(["ber"] if binary and not frame.count else [])] if pre else [""]
+                    counts = [frame.count, *(["ber"] if binary and not frame.count else [])] if inside else [""]
                     if all(p is not None for p in parts):
                         for count in counts:  # a length field lets the body through; a short body covers as much
                             pattern = Pattern(slot, *parts, origin="frame", count=count)
@@ -685,6 +693,10 @@ def frames_entry(payload: tuple[Any, Any, int, str, float, int, float], emit: An
 
     target, strategy, max_size, path, budget, seed, timeout = payload
     deadline = time.monotonic() + budget
+    import contextlib
+
+    with contextlib.suppress(OSError):  # below the search's priority: it takes the time the search leaves
+        os.nice(FRAMES_NICE)
     try:
         func = resolve(target).func if isinstance(target, str) else target
         drawn = _draw(input_strategy(func, max_size=max_size, user=strategy), seed)

@@ -370,3 +370,46 @@ def test_the_frame_worker_writes_the_frames_the_pattern_search_reads(tmp_path) -
     found = read_frames(session, "header")
     assert found and any(frame.text().startswith("items=") for _, frame in found)
     assert read_frames(session, "other") is None  # frames of another parameter are not used
+
+
+# --- the constants a parser compares its data with, through the methods it calls on self ------------------------
+
+
+class TrailerReader:
+    def __init__(self, data):
+        self.data = data
+        self.read()
+
+    def read(self):
+        if not self.data.rstrip().endswith(b"%%END"):
+            raise ValueError("no end marker here")
+        return self._trailer()
+
+    def _trailer(self):
+        line = self.data.rsplit(b"\n", 2)[-2]
+        if line.startswith(b"offset"):
+            return int(line[6:])
+        for truncated in (b"%%EN", b"%%E"):
+            if truncated in line:
+                return -1
+        raise ValueError("a trailer line was expected before the end marker")
+
+
+def read_trailer(text):
+    return TrailerReader(text.encode("latin-1"))
+
+
+def method_of_keys(line):
+    if line == "GET":
+        return 1
+    key, _, value = line.partition(":")
+    return key in ("host", "accept") and value
+
+
+def test_the_constants_compared_with_the_data_come_before_messages() -> None:
+    found = string_constants(read_trailer)
+    for token in ("%%END", "offset", "%%EN", "%%E", "\n"):  # self.read() and self._trailer() are followed
+        assert token in found
+        assert found.index(token) < found.index("no end marker here")
+    found = string_constants(method_of_keys)
+    assert set(found[:4]) == {"GET", ":", "host", "accept"}
