@@ -106,6 +106,7 @@ HELD_OUT_4_PACKAGES = frozenset(
         "dulwich",
         "linkify-it-py",
         "marko",
+        "mistletoe",
         "soupsieve",
         "xhtml2pdf",
     }
@@ -903,6 +904,25 @@ BUGS: tuple[Bug, ...] = (
         fixed_needs=("rapidfuzz==2.15.2",),
     ),
     Bug(
+        id="commonmark-backtick-runs",
+        package="commonmark",
+        version="0.9.1",
+        fixed="none: commonmark.py is unmaintained; 0.9.2, its last release, keeps the scan",
+        advisory="commonmark.js #129 ('Pathological inputs': backticks, fixed in cmark by 8ed5c9d; the pumped shape"
+        " is markdown-it #733's) in commonmark.py, commonmark.js's Python port: every backtick run that opens a"
+        " code span scans all later runs for a closer of its length",
+        function="commonmark.inlines:InlineParser.parseBackticks",
+        complexity="quadratic",
+        prefix="",
+        pump="\\``",
+        k=1800,
+        suffix="",
+        half="held-out-4",
+        shape="fix",
+        note="not a regex: a forward scan of the backtick runs per opener (each escaped '`' leaves a run of one"
+        " that only runs of two follow)",
+    ),
+    Bug(
         id="commonmark-emphasis-multiple-of-3",
         package="commonmark",
         version="0.9.1",
@@ -987,7 +1007,7 @@ BUGS: tuple[Bug, ...] = (
         suffix="",
         half="held-out-4",
         needs=("uc-micro-py==1.0.3",),
-        note="a copy of the text's tail and a search of it per occurrence (no backtracking)",
+        note="a copy of the rest of the text and a search of it per occurrence: a quadratic scan, no backtracking",
     ),
     Bug(
         id="marko-line-break",
@@ -1003,6 +1023,24 @@ BUGS: tuple[Bug, ...] = (
         k=25000,
         suffix="",
         half="held-out-4",
+    ),
+    Bug(
+        id="mistletoe-github-wiki",
+        package="mistletoe",
+        version="1.5.1",
+        fixed="1.6.0",
+        advisory="mistletoe #249 ('Protential ReDoS bug in github_wiki.py', fixed by #276): the wiki-link pattern"
+        " \\[\\[ *(.+?) *\\| *(.+?) *\\]\\], whose ' *' runs and lazy groups share the spaces on both sides of the"
+        " '|', on '[[' + ' ' * n + '|' + ' ' * n + ']' (no closing ']]')",
+        function="mistletoe.contrib.github_wiki:GithubWiki",
+        complexity="polynomial",
+        prefix="[[" + " " * 80 + "|",
+        pump=" ",
+        k=130,
+        suffix="]",
+        half="held-out-4",
+        note="the issue pumps both runs of spaces; here the first is held at 80 (the exploit is prefix + pump * k +"
+        " suffix) and the second pumped",
     ),
     Bug(
         id="soupsieve-quoted-value",
