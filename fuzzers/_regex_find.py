@@ -71,6 +71,7 @@ class Reach:
     code_points: list[str] = field(default_factory=list)  # characters code that calls ord() compares code points with
     classes: list[str] = field(default_factory=list)  # one character per class of a code-point table it looks up
     constant_modules: dict[str, str] = field(default_factory=dict)  # each constant: the module of the first code
+    starts: list[str] = field(default_factory=list)  # what code tests its input to start with (``startswith``)
 
 
 def _unwrap(obj: Any) -> Any:
@@ -506,6 +507,7 @@ class _Walker:
         for node in ast.walk(tree):
             _end_test(node, opens, closes)
         pairs = [(o, c) for o in dict.fromkeys(opens) for c in dict.fromkeys(closes)]
+        self.reach.starts.extend(o for o in opens if o not in self.reach.starts)
         self.reach.ends.extend(pair for pair in pairs[:_MAX_ENDS] if pair not in self.reach.ends)
         for node in ast.walk(tree):
             self.guard(node, module)
@@ -621,11 +623,13 @@ def _end_test(node: ast.AST, opens: list[str], closes: list[str]) -> None:
     ``s[0] != '"'``, ``s[:1] == "("``, ``s[-1] == '"'``, ``s[-1:]``, ``s.startswith("<")``, ``s.endswith(">")``."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1:
         arg = node.args[0]
-        if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and 0 < len(arg.value) <= 4:
+        value = arg.value if isinstance(arg, ast.Constant) else None
+        value = value.decode("latin-1") if isinstance(value, bytes) else value  # an encoded input: same characters
+        if isinstance(value, str) and 0 < len(value) <= 4:
             if node.func.attr == "startswith":
-                opens.append(arg.value)
+                opens.append(value)
             elif node.func.attr == "endswith":
-                closes.append(arg.value)
+                closes.append(value)
         return
     if not isinstance(node, ast.Compare) or len(node.ops) != 1 or not isinstance(node.ops[0], ast.Eq | ast.NotEq):
         return

@@ -108,14 +108,19 @@ def _captures(compiled: re.Pattern[str], number: int, lead: str, s: str, trail: 
         return False
 
 
-def separator_enclosures(separators: Iterable[str], *, limit: int = 24) -> list[tuple[str, str]]:
+def separator_enclosures(
+    separators: Iterable[str], *, starts: Iterable[str] = (), limit: int = 24
+) -> list[tuple[str, str]]:
     """``(lead, trail)`` pairs from the separators the code tests its input for (``find``, ``split``, ``in``,
     ``startswith``): ``"a" + one`` before the attack (a first part that ends where the code cuts) and another
     after it (the terminator the code looks for), the longer ones first (``\\r\\n\\r\\n`` ends a head that
-    ``\\r\\n`` splits)."""
+    ``\\r\\n`` splits); with ``starts`` (what the code tests its input to start with), also each of those then
+    a part and a separator (``#a;``)."""
     seps = [s for s in dict.fromkeys(separators) if s and len(s) <= 8 and s.strip(" ") == s]
     seps = [s for s in seps if not any(c.isalnum() for c in s)]
     seps.sort(key=lambda s: (-len(s), s))
-    out = [("a" + first, last) for last in seps for first in seps if len(first) <= len(last)]
+    heads = [h for h in dict.fromkeys(starts) if h and len(h) <= 8][:2]
+    out = [(head + "a" + first, "") for head in heads for first in seps if first != head]
+    out += [("a" + first, last) for last in seps for first in seps if len(first) <= len(last)]
     out += [("", last) for last in seps] + [("a" + first, "") for first in seps]
     return list(dict.fromkeys(out))[:limit]

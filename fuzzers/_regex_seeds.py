@@ -212,7 +212,7 @@ def _probes(attack: Attack, found: Reach) -> tuple[tuple[str, str], ...]:
     for gate in gates:
         out.extend(gate_enclosures(gate.pattern, gate.flags, strings, fills))
     guards = sorted(found.guards, key=lambda g: found.guard_modules.get(g) != home)
-    out.extend(separator_enclosures(guards))
+    out.extend(separator_enclosures(guards, starts=found.starts))
     return tuple(dict.fromkeys(out))[:_MAX_PROBES]
 
 
@@ -225,9 +225,10 @@ def reaching(
 ) -> tuple[list[Attack], set[tuple[str, int]]]:
     """``attacks`` with the proposed enclosures (``probes``) on which the target is seen running the attacked
     regex on the attack (``probe(text)``: a trace of one call, :func:`._regex_trace.prober`) put first among
-    their enclosures, and the (pattern, flags) keys so confirmed. One attack per pattern is probed (at most
-    ``_PROBE_TRIES`` enclosures) and what it confirms goes to every attack on that pattern; patterns not yet seen
-    running (not in ``ran``) first, as they have the most to gain."""
+    their enclosures, and the (pattern, flags) keys so confirmed (where the trace cannot place the regex's
+    subject, an expression passed straight to it, the regex running at all confirms). One attack per pattern is
+    probed (at most ``_PROBE_TRIES`` enclosures) and what it confirms goes to every attack on that pattern;
+    patterns not yet seen running (not in ``ran``) first, as they have the most to gain."""
     by_key: dict[tuple[str, int], list[Attack]] = {}
     for attack in attacks:
         by_key.setdefault((attack.pattern, attack.flags & ~re.UNICODE), []).append(attack)
@@ -238,18 +239,18 @@ def reaching(
             continue
         core = attack.prefix + attack.pump * 3
         confirmed: list[tuple[str, str]] = []
+        ran_only: list[tuple[str, str]] = []  # the regex ran, on a subject the trace could not place
         for lead, trail in attack.probes[:_PROBE_TRIES]:
             if time.monotonic() >= deadline or len(confirmed) >= _CONFIRMED:
                 break
             text = lead + attack.string(3) + trail
-            for seen in probe(text):
-                if (seen.pattern, seen.flags) == key and any(
-                    core in text[len(a) : len(text) - len(b)] for a, b in seen.splices
-                ):
-                    confirmed.append((lead, trail))
-                    break
-        if confirmed:
-            found[key] = confirmed
+            seen = next((t for t in probe(text) if (t.pattern, t.flags) == key), None)
+            if seen is not None and any(core in text[len(a) : len(text) - len(b)] for a, b in seen.splices):
+                confirmed.append((lead, trail))
+            elif seen is not None and not seen.splices:
+                ran_only.append((lead, trail))
+        if confirmed or ran_only:
+            found[key] = [*confirmed, *ran_only][:_CONFIRMED]
     out = []
     for attack in attacks:
         confirmed = found.get((attack.pattern, attack.flags & ~re.UNICODE), [])
