@@ -72,8 +72,13 @@ def add_pairs(rows):
     return functools.reduce(lambda a, b: b + a, rows)  # reversed: not the same fold
 
 
-def test_concat_fold_stays_away_from_other_folds() -> None:
+def defaulted(rows, seed=sum([[1], [2]], [])):  # noqa: B008, RUF017  (evaluated once, at def time)
+    return seed + rows
+
+
+def test_concat_fold_stays_away_from_other_folds_and_from_defaults() -> None:
     assert "concat-fold" not in rewrite_real(add_pairs, [(ROWS[:5],)])[1]
+    assert "concat-fold" not in rewrite_real(defaulted, [(ROWS[:5],)])[1]
 
 
 # --- sets -----------------------------------------------------------------------------------------------------

@@ -40,7 +40,8 @@ def concat_fold(func: ast.FunctionDef, ctx: Context) -> bool:
     if not all(is_builtin(func, b, ctx) for b in ("type", "list", "tuple", "all", "len", "str")):
         return False
     fired = 0
-    for call in [n for n in ast.walk(func) if isinstance(n, ast.Call)]:
+    body = [n for stmt in func.body for n in ast.walk(stmt)]  # not defaults or decorators: they run at def time
+    for call in [n for n in body if isinstance(n, ast.Call)]:
         if f.detached(call) or _in_nested_scope(call, func) or f.in_comprehension_iter(call, func):
             continue
         shape = _fold_shape(call, func, ctx)
