@@ -9,10 +9,13 @@ built only when the container is an exact list or tuple of such values, and a te
 when it is one too; any other value, or any other container, takes the original test. The decision is made per
 test, before it runs, so a generator has yielded nothing that a later fallback would contradict.
 
-The container is a parameter (``*values`` included) or a local bound before the loop. Where code the rule cannot
-see may run inside the loop (an unknown call, a ``yield`` handing control to the consumer, a store into another
-object), a list might change meanwhile: the set is then built only from a tuple, which cannot. A local that is a
-fresh object, used nowhere but in reads, is out of every other code's reach, so a list is fine there.
+The container is a parameter (``*values`` included), a local bound before the loop, or a module global bound once
+and never rebound (``if w in STOPWORDS``); ``x in d.values()`` is served the same way by a set of the values of an
+exact dict. Where code the rule cannot see may run inside the loop (an unknown call, a ``yield`` handing control
+to the consumer, a store into another object), a list might change meanwhile: the set is then built only from a
+tuple, which cannot, and never for a global (which that code could rebind) or a dict. A local that is a fresh
+object, used nowhere but in reads, is out of every other code's reach, so a list is fine there. Tests inside a
+lambda or a generator expression that may run later are left alone.
 """
 
 from __future__ import annotations
