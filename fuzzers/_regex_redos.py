@@ -38,6 +38,7 @@ from perfkit.fuzzers._regex_tree import (
     Chart,
     Node,
     children,
+    contains,
     entries,
     flat,
     literal_runs,
@@ -311,7 +312,7 @@ def analyse(pattern: str, flags: int = 0, *, search: bool = False, check: bool =
                 (p for x in leads if (p := _reaching_prefix(root, finding.node, finding.pump, search=search, lead=x))),
                 None,
             )
-        if prefix is None:
+        if prefix is None or _settled_in_lookahead(root, finding.node, prefix + finding.pump * 4):
             continue
         degree = finding.degree
         if finding.kind == "polynomial" and search and _starts_mid_run(root, finding.node, finding.pump):
@@ -432,6 +433,35 @@ def _reaching_prefix(root: Node, target: Node, pump: str, *, search: bool, lead:
         if entered and len(candidate) in entered and (not lead or _body_through(target, chart, len(candidate))):
             return candidate + lead
     return None
+
+
+def _lookahead_over(node: Node, target: Node) -> Node | None:
+    """The innermost positive lookahead on the path from ``node`` down to ``target``, or None."""
+    if node is target:
+        return None
+    for child in children(node):
+        if contains(child, target):
+            inner = _lookahead_over(child, target)
+            if inner is not None:
+                return inner
+            return node if node[0] == "look" and node[2] and node[3] else None
+    return None
+
+
+def _settled_in_lookahead(root: Node, target: Node, text: str) -> bool:
+    """Whether ``target`` sits in a positive lookahead whose body already matches on ``text`` (the prefix and
+    pumps) where it is entered, whatever character follows: ``re``'s lookarounds are atomic, so once the body has
+    matched, the engine never backtracks into it and the repeat's many parses are never tried (the
+    ``(?=(?P<g>...))(?P=g)`` idiom for an atomic group)."""
+    look = _lookahead_over(root, target)
+    if look is None:
+        return False
+    for end in _SUFFIXES[:8]:  # whatever comes after the pumps (an end anchor inside the body can still fail)
+        chart = Chart(text + end)
+        entered = entries(root, look, chart, {0}) or set()
+        if not entered or not all(chart.ends(look[1], at) for at in entered):
+            return False
+    return True
 
 
 def _body_through(target: Node, chart: Chart, start: int) -> bool:

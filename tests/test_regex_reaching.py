@@ -278,3 +278,22 @@ def test_upper_case_rule_strings_of_reached_classes_are_analysed(func, attribute
     assert attribute in where and not where[attribute].direct
     assert analyse(where[attribute].pattern, 0, search=True)  # and the analysis finds the blow-up in it
     assert "TITLE" not in where and "WORD" not in where
+
+
+# ---- repeats inside lookaheads
+
+
+@pytest.mark.parametrize(
+    ("pattern", "blows_up"),
+    [
+        (r"^[ ]{0,3}(?=(?P<run>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}))(?P=run)[ ]*$", False),  # the atomic-group idiom
+        (r"(?=(?P<a>(\d+,?)+))(?P=a);", False),  # the same idiom, another spelling
+        (r"(?=(a+)+b)a", True),  # the body itself fails without a b: it backtracks inside the lookahead
+        (r"^(?=(\w+\s?)+$)x", True),  # the body fails at any character that is not a word or space
+    ],
+)
+def test_a_lookahead_that_already_matched_is_never_backtracked_into(pattern, blows_up):
+    """``re``'s lookarounds are atomic: a repeat inside one costs exponentially only when the lookahead's own body
+    fails; once it matched (an end anchor aside, whatever follows), no exponential attack is reported."""
+    exponential = [a for a in analyse(pattern, 0, search=True) if a.kind == "exponential"]
+    assert bool(exponential) == blows_up
