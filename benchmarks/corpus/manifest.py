@@ -1449,7 +1449,7 @@ HELD_OUT_4: tuple[Entry, ...] = (
         "factorial",
         "every factorial of the list recomputed from 1 by a multiplication loop (no memo, no math.factorial)",
         "small_counts",
-        (2000, 8000, 20000),
+        (4000, 15000, 40000),
         30,
     ),
     Entry(
@@ -1646,7 +1646,7 @@ HELD_OUT_4: tuple[Entry, ...] = (
         "unidecode_expect_nonascii",
         "a Python loop per character: ord(), range checks, a section dict lookup with try/except, one append each",
         "international_text",
-        (100000, 300000, 800000),
+        (200000, 500000, 1200000),
         60,
     ),
     # --- reedsolo 1.5.4
@@ -1658,7 +1658,7 @@ HELD_OUT_4: tuple[Entry, ...] = (
         "exhaustive search: every odd candidate polynomial generates the whole field by bitwise Russian-peasant"
         " multiplication, a fresh bytearray per candidate",
         "field_exponent",
-        (10, 11, 12),
+        (9, 10, 11),
         9,
     ),
 )
