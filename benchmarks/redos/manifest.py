@@ -104,6 +104,7 @@ HELD_OUT_4_PACKAGES = frozenset(
         "cleo",
         "commonmark",
         "dulwich",
+        "eml-parser",
         "linkify-it-py",
         "marko",
         "mistletoe",
@@ -972,6 +973,31 @@ BUGS: tuple[Bug, ...] = (
         half="held-out-4",
         shape="fix",
         note="not a regex: a bytes slice per pkt-line. The pump is a flush-pkt, the shortest pkt-line",
+    ),
+    Bug(
+        id="eml-parser-received-parens",
+        package="eml-parser",
+        version="3.0.1",
+        fixed="3.0.2",
+        advisory="GHSA-g7gc-gmgp-wgqg (eml_parser #90, 'Quadratic complexity DoS in routing.noparenthesis() via deeply"
+        " nested parens in Received headers'): noparenthesis removes the innermost '(...)' pairs of the whole line"
+        " once per pass, until a pass changes nothing",
+        function="eml_parser.routing:noparenthesis",
+        complexity="quadratic",
+        prefix="Received: from x " + "(" * 13500,
+        pump=")",
+        k=13700,
+        suffix=" by y; Mon, 30 Nov 2026 05:00:00 +0000\r\nSubject: x\r\n\r\nbody\r\n",
+        half="held-out-4",
+        needs=(
+            "charset-normalizer==3.3.2",
+            "publicsuffixlist==1.0.2.20260918",
+            "python-dateutil==2.9.0",
+            "six==1.16.0",
+        ),
+        note="not a regex: one pass of a linear substitution over the whole line per nesting level. The opening"
+        " parentheses are held at 13500 in the prefix (the exploit is prefix + pump * k + suffix); the closing ones"
+        " are pumped",
     ),
     Bug(
         id="linkify-email-scan",
