@@ -230,9 +230,22 @@ def rebound(xs, stop):
     return out
 
 
+def handed_over(xs, others):
+    ref = list(xs)
+    hits = 0
+    for o in others:
+        if o in ref:
+            hits += 1
+        if ref == o:  # o.__eq__ receives ref and may keep it
+            hits += 100
+        o.poke()
+    return hits
+
+
 def test_rules_stay_away_from_containers_the_loop_changes() -> None:
     assert "membership-param-list" not in rewrite_real(mutated, [([1, 2], [2])])[1]
     assert "membership-local-set" not in rewrite_real(rebound, [([1, 2], [2])])[1]
+    assert "membership-local-set" not in rewrite_real(handed_over, [([1, 2], [2])])[1]
 
 
 def test_unhashable_tested_values_and_items_take_the_original_path() -> None:

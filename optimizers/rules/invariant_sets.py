@@ -21,6 +21,7 @@ lambda or a generator expression that may run later are left alone.
 from __future__ import annotations
 
 import ast
+import copy
 from dataclasses import replace
 from typing import Literal
 
@@ -245,13 +246,33 @@ def _anchor(
             continue
         if scope == "local" and not _bound_before(func, name, up):  # type: ignore[arg-type]
             break
-        tuple_only = not private and _others_may_run(up, func, fresh)
+        tuple_only = not (private and _plain_reads(up, name)) and _others_may_run(up, func, fresh)
         if tuple_only and scope == "global":
             break  # unseen code could rebind a global, not only change it
         if best is not None and tuple_only and not best[1]:
             break  # going further out would only narrow what the set may be built from
         best = (up, tuple_only)
     return best
+
+
+def _plain_reads(region: ast.stmt, name: str) -> bool:
+    """Inside ``region``, ``name`` is only iterated, indexed, measured with ``len``, asked a read-only method or
+    searched with ``in``: no use hands the object to code that could keep or change it (an operator or ``==``
+    with a user object could, through its reflected method)."""
+    for use in t.name_nodes(region, name):
+        up = t.parent(use)
+        if isinstance(up, ast.Compare) and isinstance(up.ops[0], ast.In | ast.NotIn) and up.comparators == [use]:
+            continue
+        if isinstance(up, ast.For | ast.comprehension) and up.iter is use:
+            continue
+        if isinstance(up, ast.Subscript) and up.value is use:
+            continue
+        if isinstance(up, ast.Attribute) and up.value is use and up.attr in f.READ_METHODS:
+            continue
+        if isinstance(up, ast.Call) and isinstance(up.func, ast.Name) and up.func.id == "len" and up.args == [use]:
+            continue
+        return False
+    return True
 
 
 def _others_may_run(region: ast.stmt, func: ast.FunctionDef, fresh: set[str]) -> bool:
@@ -316,7 +337,7 @@ def _rewrite_test(test: ast.Compare, lookup: str, bare: Inference, held: str, *,
     """``x in N`` → ``x in lookup`` when the code shows ``x`` is a key (and ``ready`` holds), else behind a
     run-time check, naming ``x`` first with ``:=`` when it is an expression that must run once."""
     left, op = test.left, test.ops[0]
-    slow = ast.Compare(left, [op], test.comparators)
+    slow = ast.Compare(copy.deepcopy(left), [op], copy.deepcopy(test.comparators))  # no node in two places
     fast = ast.Compare(left, [op], [ast.Name(lookup, ast.Load())])
     if bare.hashable(left):
         f.replace_node(test, ast.IfExp(t.expr(ready), fast, slow) if ready else fast)
