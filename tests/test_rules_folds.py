@@ -54,6 +54,24 @@ def test_concat_fold_spellings_verify_at_real_sizes() -> None:
         assert verdict.ok, (func.__name__, verdict.reason, new)
 
 
+def glued(parts):
+    return reduce(list.__add__, parts)
+
+
+def test_list_add_still_refuses_strings() -> None:
+    new, fired = rewrite_real(glued, [(ROWS[:5],)])
+    assert "concat-fold" in fired
+    space: dict = {}
+    exec(new, {"reduce": reduce}, space)
+    assert space["glued"]([[1], [2]]) == [1, 2]
+    for bad in (["ab", "c"], [[1], "c"]):
+        try:
+            space["glued"](bad)
+        except TypeError:
+            continue
+        raise AssertionError(f"list.__add__ must refuse {bad!r}")
+
+
 def test_a_single_item_is_returned_itself_and_an_empty_fold_still_raises() -> None:
     new, _ = rewrite_real(flatten_reduce, [(ROWS[:5],)])
     space: dict = {}

@@ -54,6 +54,8 @@ def concat_fold(func: ast.FunctionDef, ctx: Context) -> bool:
         lists = f"all(type(_pk_v) is list for _pk_v in {held})"
         if started:
             text = f"([*{_CHAIN}({held})] if {sequence} and {lists} else {fallback})"
+        elif _is_list_add(call.args[0]):  # list.__add__ refuses strs: lists only, everything else as before
+            text = f"([*{_CHAIN}({held})] if {sequence} and len({held}) > 1 and {lists} else {fallback})"
         else:
             strs = f"all(type(_pk_v) is str for _pk_v in {held})"
             many = f"type({held}) in (list, tuple) and len({held}) > 1"
@@ -130,6 +132,10 @@ def _adder(node: ast.expr, func: ast.FunctionDef, ctx: Context) -> bool:
         first, second = a.args[0].arg, a.args[1].arg
         return _is_name(body.left, first) and _is_name(body.right, second) and first != second
     return False
+
+
+def _is_list_add(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "__add__"
 
 
 def _is_name(node: ast.expr, name: str) -> bool:
