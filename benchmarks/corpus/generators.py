@@ -1506,6 +1506,36 @@ def two_polynomials_mod_p(rng: random.Random, size: int, wide: bool) -> Args:
     return (a, b, p), {}
 
 
+def dividend_divisor_mod_p(rng: random.Random, size: int, wide: bool) -> Args:
+    """``polydivmodmodp(a, b, p)``: a polynomial of ``2 * size`` coefficients divided by one of ``size + 1``, modulo a
+    prime; wide: a divisor whose leading coefficient is 0 mod p (no inverse), longer than the dividend, empty or
+    None, negative and large coefficients, small or composite moduli."""
+    if not wide:
+        p = rng.choice((101, 65537, 10**9 + 7))
+        return (
+            [rng.randrange(p) for _ in range(2 * size)],
+            [rng.randrange(p) for _ in range(size)] + [1 + rng.randrange(p - 1)],
+            p,
+        ), {}
+    p = rng.choice((2, 3, 101, 65537, 10, 1))
+    a: Any = [rng.randint(-(10**6), 10**6) for _ in range(rng.randint(0, 2 * size))]
+    b: Any = [rng.randint(-50, 50) for _ in range(rng.randint(0, size + 1))]
+    if b and rng.random() < 0.7:
+        b[-1] = rng.choice((1, -1, p + 1, rng.randint(1, 10**6)))
+    if rng.random() < 0.05:
+        a, b = rng.choice(((None, b), (a, None), (a, [])))
+    return (a, b, p), {}
+
+
+def partition_size(rng: random.Random, size: int, wide: bool) -> Args:
+    """``partgen(n)``: every partition of ``size``; wide: 1, 2, small sizes, 0 and negatives (they raise)."""
+    if not wide:
+        return (size,), {}
+    if rng.random() < 0.1:
+        return (rng.choice((0, -2)),), {}
+    return (rng.choice((1, 2, 3, rng.randint(1, max(1, size)))),), {}
+
+
 def sieve_limit(rng: random.Random, size: int, wide: bool) -> Args:
     """A sieve's limit ``size`` (``divcountsieve``, ``totientsieve``, ``factorsieve``); wide: 0, 1, 2, small
     limits and around small prime powers (negative limits raise)."""

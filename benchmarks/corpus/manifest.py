@@ -1586,6 +1586,27 @@ HELD_OUT_4: tuple[Entry, ...] = (
         30,
     ),
     Entry(
+        "labmath.polydivmodmodp",
+        "labmath",
+        "labmath.labmath",
+        "polydivmodmodp",
+        "long division by recursion, one level per quotient coefficient, each level a schoolbook product of the"
+        " divisor with a mostly-zero term and copies of both polynomials (cubic)",
+        "dividend_divisor_mod_p",
+        (100, 180, 300),
+        30,
+    ),
+    Entry(
+        "labmath.partgen",
+        "labmath",
+        "labmath.labmath",
+        "partgen",
+        "generator of every integer partition (an ascending-composition loop), a list slice copied per partition",
+        "partition_size",
+        (40, 48, 56),
+        20,
+    ),
+    Entry(
         "labmath.divcountsieve",
         "labmath",
         "labmath.labmath",
