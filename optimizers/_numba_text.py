@@ -48,7 +48,7 @@ TABLE, ROW, SLICE, NONE, NUMS = "table", "row", "slice", "none", "nums"
 _STRINGY = frozenset({CHAR, TEXT, BUILD})  # a str value
 _SEQS = frozenset({TEXT, CHARS, GROW, BUILD})  # indexed and iterated by character
 _BUILTINS = frozenset({"len", "ord", "chr", "list", "range", "enumerate", "min", "max", "abs", "slice", "isinstance"})
-_BUILTINS |= frozenset({"reversed", "divmod", "int", "bool"})
+_BUILTINS |= frozenset({"reversed", "divmod", "int", "bool", "str"})
 _MAX_PASSES = 12
 
 
@@ -420,6 +420,11 @@ class _Function:
             tuple_targets = ast.Tuple([s[0] for s in stores], ast.Store())
             return [ast.Assign([tuple_targets], ast.Tuple([s[1] for s in stores], ast.Load()))]
         value, kind = self._value(stmt.value, env)
+        names = stmt.targets[0].elts if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple) else []
+        if names and t.is_call(stmt.value, "divmod", 2) and all(isinstance(n, ast.Name) for n in names):
+            for n in names:  # q, r = divmod(a, b): two ints
+                self._store(n, value, INT, env)
+            return [ast.Assign([stmt.targets[0]], value)]
         targets = []
         for target in stmt.targets:
             stored, value = self._store(target, value, kind, env)
@@ -670,7 +675,7 @@ class _Function:
             named = [isinstance(s, ast.Name) and env.get(s.id) == NONE for s in sides]
             if any(none) and any(named):
                 return ast.Constant(isinstance(node.ops[0], ast.Is))
-            if any(none):
+            if any(none) and isinstance(sides[none.index(False)], ast.Name):  # a name: nothing to evaluate
                 self._value(sides[none.index(False)], env)  # refuses what the kernel cannot hold
                 return ast.Constant(isinstance(node.ops[0], ast.IsNot))  # only None is None
             raise Refused(f"{self.func.name} compares identities in {ast.unparse(node)}")
@@ -692,8 +697,10 @@ class _Function:
         if all(k in (INT, CHAR) for k in kinds):
             if len(set(kinds)) > 1 and not all(isinstance(op, ast.Eq | ast.NotEq) for op in node.ops):
                 raise Refused(f"{self.func.name} orders a character against a number")
-            if len(set(kinds)) > 1:  # "a" == 97 is False in Python
-                return ast.Constant(isinstance(node.ops[0], ast.NotEq)) if len(node.ops) == 1 else _refuse(node)
+            if len(set(kinds)) > 1:  # "a" == 97 is False in Python; the sides are names (nothing to evaluate)
+                if len(node.ops) == 1 and all(isinstance(side, ast.Name | ast.Constant) for side in sides):
+                    return ast.Constant(isinstance(node.ops[0], ast.NotEq))
+                return _refuse(node)
             return ast.Compare(values[0][0], node.ops, [v for v, _ in values[1:]])
         if len(node.ops) != 1 or isinstance(node.ops[0], ast.In | ast.NotIn | ast.Is | ast.IsNot):
             raise Refused(f"{self.func.name} chains comparisons of strings in {ast.unparse(node)}")
@@ -731,8 +738,8 @@ class _Function:
             raise Refused(f"{self.func.name} calls {name}")
         if name == "len" and len(args) == 1:
             value, kind = self._value(args[0], env)
-            if kind == CHAR:
-                return ast.Constant(1), INT
+            if kind == CHAR:  # evaluated for its errors (an index out of range)
+                return _length(_call("_pkt_one", value)), INT
             if kind in (*_SEQS, TABLE, ROW, NUMS):
                 return _length(value), INT
         elif name == "ord" and len(args) == 1:
@@ -747,6 +754,12 @@ class _Function:
             value, kind = self._value(args[0], env)
             if kind in _SEQS:
                 return _call("_pkt_copy", self._seq(value, kind)), CHARS
+        elif name == "str" and len(args) == 1:
+            value, kind = self._value(args[0], env)
+            if kind == INT:
+                return _call("_pkt_digits", value), TEXT
+            if kind in _STRINGY:
+                return self._text(value, kind), TEXT
         elif name == "slice" and 1 <= len(args) <= 3:
             return ast.Call(_name("slice"), [self._int(a, env) for a in args], []), SLICE
         elif name in ("min", "max", "abs", "divmod", "int", "bool") and args:
@@ -820,7 +833,7 @@ def _own_nodes(stmts: list[ast.stmt]) -> list[ast.AST]:
 
 
 def _refuse(node: ast.AST) -> ast.expr:
-    raise Refused(f"it chains comparisons of characters and numbers in {ast.unparse(node)}")
+    raise Refused(f"it compares characters with numbers in {ast.unparse(node)}")
 
 
 __all__ = ["param_kinds", "parse_description", "result_of", "text_candidate", "text_function"]

@@ -279,6 +279,46 @@ def _pkt_join(sep, a):
     return out
 
 
+def _pkt_digits(n):
+    """``str(n)`` of an int (numba specialises it by type: a bool, whose str is "True", raises)."""
+    return str(n)
+
+
+@_pk_overload(_pkt_digits)
+def _pkt_digits_typed(n):
+    if isinstance(n, _pk_types.Boolean):
+        def boolean(n):
+            if n or not n:
+                raise TypeError("str() of a bool: the original gives True or False")
+            return _pkt_int_digits(0)
+        return boolean
+    if isinstance(n, _pk_types.Integer):
+        return lambda n: _pkt_int_digits(n)
+    return None
+
+
+@_pkb_njit
+def _pkt_int_digits(n):
+    """``str(n)`` of an int64: its decimal digits, a minus sign before a negative one."""
+    if n == 0:
+        return _pkt_one(48)
+    out = _pk_np.empty(20, _pk_np.int32)
+    k = 20
+    m = n
+    while m != 0:
+        k -= 1
+        if m > 0:
+            out[k] = 48 + m % 10
+            m = m // 10
+        else:  # toward zero, without negating (-2**63 has no int64 negation)
+            out[k] = 48 - m % -10
+            m = (m - m % -10) // 10
+    if n < 0:
+        k -= 1
+        out[k] = 45
+    return out[k:].copy()
+
+
 @_pkb_njit
 def _pkt_new():
     """An empty list of one-character strings (a typed list of code points)."""
