@@ -1264,8 +1264,8 @@ def two_series(rng: random.Random, size: int, wide: bool) -> Args:
     """``correlate(x, y)``, ``covariance(x, y)``: two related series of ``size`` numbers; wide: floats,
     negatives, constant series, unequal lengths, one item, tuples."""
     n = size if not wide else rng.randint(0, size)
-    x = _numbers(rng, n, wide)
-    y = [(v if isinstance(v, int | float) else 0) * 2 + rng.randint(-30, 30) for v in x]
+    x: Any = _numbers(rng, n, wide)
+    y: Any = [(v if isinstance(v, int | float) else 0) * 2 + rng.randint(-30, 30) for v in x]
     if wide:
         shape = rng.random()
         if shape < 0.1:
