@@ -50,7 +50,10 @@ release, and the exploit on the fixed one (``redos_corpus.py --half held-out-4 -
 those times alone, by CPU time as for held-out-3. Some have no fixed release (``fixed`` says why: the package is
 unmaintained, or the last release of a copy of stdlib code still has the bug); for those the random string of the
 same length shows that the slowdown is the bug. Nobody may tune on them, and no test or example may name them; the
-runner searches them only with ``--final`` (UNSEEN). The notes say which are not regexes.
+runner searches them only with ``--final`` (UNSEEN). The notes say which are not regexes. 13 bugs in 10 packages:
+commonmark has three (commonmark.py is a port of commonmark.js, whose published pathological inputs it still has),
+linkify-it-py two. One package first chosen was left out because another benchmark already runs it (the keep-out
+test caught it).
 """
 
 from __future__ import annotations
