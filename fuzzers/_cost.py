@@ -190,7 +190,7 @@ class Evaluator:
         try:
             return lines_run(self.func, a, k)
         except CallTimeout:
-            return frozenset(), ("timeout", "", 0)
+            return frozenset(), ("timeout", "", 0, "")
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
@@ -229,21 +229,26 @@ def _own_folders() -> tuple[str, ...]:
 _OWN = _own_folders()  # perfkit's own code: left out of the lines a call runs
 
 
-def raise_site(exc: BaseException | None) -> tuple[str, str, int] | None:
-    """Where ``exc`` was raised: its type's name, the file and line of the innermost frame (None: no exception)."""
+def raise_site(exc: BaseException | None) -> tuple[str, str, int, str] | None:
+    """Where ``exc`` was raised: its type's name, the file and line of the innermost frame, and its message (cut
+    to 200 characters: it often names what the code expected, ``startxref not found``). None: no exception."""
     if exc is None:
         return None
+    try:
+        message = str(exc)[:200]
+    except Exception:
+        message = ""
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
     if tb is None:
-        return type(exc).__name__, "", 0
-    return type(exc).__name__, tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        return type(exc).__name__, "", 0, message
+    return type(exc).__name__, tb.tb_frame.f_code.co_filename, tb.tb_lineno, message
 
 
 def lines_run(
     func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[frozenset[tuple[int, int]], tuple[str, str, int] | None]:
+) -> tuple[frozenset[tuple[int, int]], tuple[str, str, int, str] | None]:
     """The (code id, line) pairs ``func(*args, **kwargs)`` runs, perfkit's own code left out, and where it raised
     (:func:`raise_site`). A ``CallTimeout`` passes through."""
     import sys

@@ -35,10 +35,12 @@ MAX_UNIT = 24  # characters of a unit at most
 MAX_MARKS = 8  # punctuation tokens of the code joined to its words
 KEPT = 12  # frames returned (one per path)
 PROGRESS_S = 1.0  # how often ``build`` reports the frames so far
+MIN_NAMED = 3  # characters of a token an error message names, at least (shorter ones match any message)
 ALIKE = 4  # short frames kept per path (lines run and raise site): ``=`` before the body and ``=`` after it
 MAX_FIX = 48  # characters of a prefix or suffix at most
 
-Depth = Callable[[str], tuple[frozenset[object], object]]  # text -> (lines run, where it raised or None)
+# text -> (lines run, where it raised: (type, file, line, message), or None)
+Depth = Callable[[str], tuple[frozenset[object], object]]
 
 
 @dataclass(frozen=True, order=True)
@@ -72,7 +74,14 @@ def units_of(tokens: Sequence[str], *, first_bytes: bool) -> list[str]:
     return out
 
 
-def neighbours(frame: Frame, units: Sequence[str], rng: random.Random) -> list[Frame]:
+def _site(raised: object) -> tuple[object, str]:
+    """A raise site without its message (the path's identity) and the message."""
+    if isinstance(raised, tuple) and len(raised) == 4:
+        return raised[:3], str(raised[3])
+    return raised, ""
+
+
+def neighbours(frame: Frame, units: Sequence[str], rng: random.Random, *, changes: bool = True) -> list[Frame]:
     """Every frame one step from ``frame``, in the order to try them (the list is popped from its end): another
     filler or length field first, then each unit in the order of ``units`` (separators, then the code's tokens
     it compares its data with) added on the body's side of the prefix or of the suffix (a frame grows inwards:
@@ -84,10 +93,10 @@ def neighbours(frame: Frame, units: Sequence[str], rng: random.Random) -> list[F
             grown.append(Frame(pre + unit, suf, fill, count))
         if len(suf) + len(unit) <= MAX_FIX:
             grown.append(Frame(pre, unit + suf, fill, count))
-    changes = [Frame(pre, suf, f, count) for f in FILLERS if f != fill]
-    changes += [Frame(pre, suf, fill, c) for c in ("", *COUNTS) if c != count]
-    rng.shuffle(changes)
-    return [*changes, *grown][::-1]
+    other = [Frame(pre, suf, f, count) for f in FILLERS if f != fill] if changes else []
+    other += [Frame(pre, suf, fill, c) for c in ("", *COUNTS) if c != count] if changes else []
+    rng.shuffle(other)
+    return [*other, *grown][::-1]
 
 
 def build(
@@ -106,9 +115,10 @@ def build(
     ``max_evals`` calls of ``depth``, from ``start`` and the empty frame; ``progress`` is given the frames so
     far every PROGRESS_S seconds (a worker writes them for the pattern search, which reads them as they come).
 
-    Frames are expanded CHUNK neighbours at a time, in rounds (every frame kept gets its first, shortest
-    neighbours before any gets more); within a round, frames that raised from a new place (a check passed) go
-    first, then those fewer steps from the start (breadth-first), then the shorter."""
+    Frames are expanded CHUNK neighbours at a time, in rounds (every frame kept gets its first neighbours before
+    any gets more); within a round, frames that raised from a new place (a check passed) go first, then those
+    fewer steps from the start (breadth-first), then the shorter. A frame that raised from a new place tries the
+    tokens its error message names first (``startxref not found``: ``startxref``)."""
     rng = random.Random(seed)
     units = units_of(tokens, first_bytes=False)
     bytes_ = [chr(i) for i in range(256)] if first_bytes else []
@@ -127,13 +137,16 @@ def build(
 
     def offer(frame: Frame, steps: int) -> None:
         text = frame.text()
-        lines, site = depth(text)
+        lines, raised = depth(text)
         tried.add(frame)
+        site, message = _site(raised)
         new_site = site is not None and site not in sites
         novel = bool(lines - covered) or new_site
         covered.update(lines)
         if site is not None:
             sites.add(site)
+        if new_site and message:  # the tokens its error message names: what the check that failed wanted
+            named[frame] = [u for u in units if len(u) >= MIN_NAMED and u in message and u not in text]
         path = hash((lines, site))
         if path not in paths or len(text) < len(paths[path][1].text()):
             paths[path] = (len(lines), frame)
@@ -142,6 +155,7 @@ def build(
             push(frame, (0, 0 if new_site else 1, steps, len(text)))
 
     pending: dict[Frame, list[Frame]] = {}
+    named: dict[Frame, list[str]] = {}
     for frame in [*start, Frame()]:
         if frame not in tried and time.monotonic() < deadline:
             offer(frame, 0)
@@ -158,7 +172,8 @@ def build(
         if frame not in pending:  # a binary format's first bytes: every value, after the short units
             more = [Frame(frame.prefix + b, frame.suffix, frame.filler, frame.count) for b in bytes_]
             near = neighbours(frame, units, rng)
-            pending[frame] = [*more, *near] if len(frame.prefix) <= 1 else near
+            hinted = neighbours(frame, named.get(frame, []), rng, changes=False)  # tried first (popped from the end)
+            pending[frame] = [*(more if len(frame.prefix) <= 1 else []), *near, *hinted]
         todo = pending[frame]
         for _ in range(CHUNK):
             if not todo or time.monotonic() >= deadline or (max_evals is not None and len(tried) >= max_evals):

@@ -721,7 +721,7 @@ def frames_entry(payload: tuple[Any, Any, int, str, float, int, float], emit: An
             try:
                 lines, site = lines_run(func, tuple(call.args), dict(call.kwargs))
             except CallTimeout:
-                return frozenset(), ("timeout", "", 0)
+                return frozenset(), ("timeout", "", 0, "")
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
             return frozenset(lines), site

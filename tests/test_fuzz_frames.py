@@ -413,3 +413,48 @@ def test_the_constants_compared_with_the_data_come_before_messages() -> None:
         assert found.index(token) < found.index("no end marker here")
     found = string_constants(method_of_keys)
     assert set(found[:4]) == {"GET", ":", "host", "accept"}
+
+
+def trailer_lines(text):
+    lines = text.rstrip("\n").split("\n")
+    if lines[-1] != "%%END":
+        raise ValueError("no %%END line at the end")
+    if not lines[-2].startswith("offset"):
+        raise ValueError("no offset line before the end")
+    return int(lines[-2][6:] or 0)
+
+
+def trailer_find(text):
+    end = text.rfind("TRAILER")
+    if end < 0:
+        raise KeyError("TRAILER missing")
+    if "size=" not in text[end:]:
+        raise KeyError("size= missing after the trailer")
+    return text[end:]
+
+
+class TrailerError(Exception):
+    pass
+
+
+def trailer_tokens(text):
+    words = text.split()
+    if not words or words[-1] != "EOF":
+        raise TrailerError("expected EOF")
+    if "xref" not in words:
+        raise TrailerError("xref table expected before EOF")
+    return words.index("xref")
+
+
+def test_an_error_message_that_names_a_token_leads_the_frame_search_to_it() -> None:
+    for func in (trailer_lines, trailer_find, trailer_tokens):
+        found = build(_depth(func), _tokens(func), deadline=math.inf, max_evals=1000)
+
+        def passes(frame, func=func):
+            try:
+                func(frame.text())
+            except Exception:
+                return False
+            return True
+
+        assert any(passes(frame) for _, frame in found), func.__name__
