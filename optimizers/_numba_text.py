@@ -75,11 +75,17 @@ def param_kinds(context: Context) -> dict[str, str] | None:
             kinds[name] = NONE
         elif seen <= {"int", "bool"}:
             kinds[name] = INT
-        elif seen <= {"list[int]", "list[]"} and "list[int]" in seen:
-            kinds[name] = NUMS
+        elif all(_ints(d) for d in seen) and any(d != "list[]" and d != "tuple[]" for d in seen):
+            kinds[name] = NUMS  # read only: a list or tuple of ints reads as an array
         else:
             return None
     return kinds
+
+
+def _ints(description: str) -> bool:
+    """A list or tuple (of any length) holding only ints."""
+    kind, positions = parse_description(description)
+    return kind in ("list", "tuple") and all(len(p) == 1 and p[0] == ("int", []) for p in positions)
 
 
 def result_of(context: Context) -> str | None:
@@ -238,7 +244,9 @@ class _Function:
         self.widened: set[str] = set()  # names holding a character and strings: characters become strings
         self.builders: set[str] = set()  # strings grown by += in a loop
         body = func.body[1:] if ast.get_docstring(func) is not None else func.body
-        self.body = body or [ast.Pass()]
+        stores = [n for s in body for n in ast.walk(s) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
+        shadowed = "sum" in program.functions or any(n.id == "sum" for n in stores)
+        self.body = (body if shadowed else _sums_hoisted(copy.deepcopy(body))) or [ast.Pass()]
         nodes = [n for s in self.body for n in ast.walk(s)]
         self.local = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
         self.local |= set(kinds)
@@ -425,11 +433,15 @@ class _Function:
             for n in names:  # q, r = divmod(a, b): two ints
                 self._store(n, value, INT, env)
             return [ast.Assign([stmt.targets[0]], value)]
-        targets = []
+        if len(stmt.targets) == 1:
+            stored, value = self._store(stmt.targets[0], value, kind, env)
+            return [ast.Assign([stored], value)]
+        held = f"_pkt_held{id(stmt)}"  # a = b = v: v once, each target converting it for its own kind
+        out: list[ast.stmt] = [ast.Assign([ast.Name(held, ast.Store())], value)]
         for target in stmt.targets:
-            stored, value = self._store(target, value, kind, env)
-            targets.append(stored)
-        return [ast.Assign(targets, value)]
+            stored, one = self._store(target, _name(held), kind, env)
+            out.append(ast.Assign([stored], one))
+        return out
 
     def _store(self, target: ast.expr, value: ast.expr, kind: str, env: dict[str, str]) -> tuple[ast.expr, ast.expr]:
         """The target and the value stored in it, the name's kind recorded."""
@@ -808,6 +820,41 @@ class _Function:
         raise Refused(f"{self.func.name} calls .{method}() of a {kind}")
 
 
+def _sums_hoisted(stmts: list[ast.stmt]) -> list[ast.stmt]:
+    """``x = sum(e for v in xs)`` (the whole value of an assignment or return, one ``for``, no ``if``) as a loop
+    adding into a fresh name before the statement, its loop names fresh too (a generator's names are its own).
+    Nothing else in the statement is evaluated before the sum, so the order of evaluation is the same."""
+    out: list[ast.stmt] = []
+    for stmt in stmts:
+        for field_name, value in ast.iter_fields(stmt):
+            if isinstance(value, list) and value and all(isinstance(s, ast.stmt) for s in value):
+                setattr(stmt, field_name, _sums_hoisted(value))
+        value = stmt.value if isinstance(stmt, ast.Assign | ast.Return | ast.AugAssign) else None
+        if (
+            isinstance(value, ast.Call)
+            and t.is_call(value, "sum", 1)
+            and isinstance(value.args[0], ast.GeneratorExp)
+            and len(value.args[0].generators) == 1
+            and not value.args[0].generators[0].ifs
+            and not value.args[0].generators[0].is_async
+        ):
+            gen = value.args[0]
+            loop = gen.generators[0]
+            total = f"_pkt_sum{len(out)}_{id(stmt)}"
+            names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+            fresh = {name: f"{total}_{name}" for name in names}
+            target, elt = copy.deepcopy(loop.target), copy.deepcopy(gen.elt)
+            for node in [*ast.walk(target), *ast.walk(elt)]:
+                if isinstance(node, ast.Name) and node.id in fresh:
+                    node.id = fresh[node.id]
+            add = ast.AugAssign(ast.Name(total, ast.Store()), ast.Add(), elt)
+            out += [ast.Assign([ast.Name(total, ast.Store())], ast.Constant(0)), ast.For(target, loop.iter, [add], [])]
+            assert isinstance(stmt, ast.Assign | ast.Return | ast.AugAssign)
+            stmt.value = ast.Name(total, ast.Load())
+        out.append(stmt)
+    return [ast.fix_missing_locations(s) for s in out]
+
+
 def _ends(stmts: list[ast.stmt]) -> bool:
     """Whether every path through ``stmts`` ends in a return or a raise; ``while True:`` without a ``break`` of
     its own never falls through."""
@@ -836,4 +883,4 @@ def _refuse(node: ast.AST) -> ast.expr:
     raise Refused(f"it compares characters with numbers in {ast.unparse(node)}")
 
 
-__all__ = ["param_kinds", "parse_description", "result_of", "text_candidate", "text_function"]
+__all__ = ["param_kinds", "result_of", "text_candidate", "text_function"]
