@@ -170,11 +170,15 @@ def _exponential(root: Node) -> list[_Finding]:
 
 
 def _rate(plus: Node, pump: str) -> float:
-    """Parses per character of ``pump`` repeated (bits: log2 of the ways ``body+`` matches at least 4 copies and
-    12 characters of it, over that length); 0 when there is one way or none."""
-    times = max(4, -(-12 // len(pump)))
-    count = ways(plus, pump * times)
-    return math.log2(count) / (len(pump) * times) if count > 1 else 0.0
+    """Parses per character of ``pump`` repeated, as they grow (bits: log2 of how the ways ``body+`` matches
+    about 20 characters of it outnumber the ways it matches half as many, over the characters added; a ratio,
+    so the edges' constant factors cancel: a run of backslashes whose parses grow as Fibonacci numbers is not
+    undercounted at short lengths); 0 when there is one way or none."""
+    times = max(2, -(-10 // len(pump)))
+    few = ways(plus, pump * times)
+    if few <= 1:
+        return 0.0
+    return max(0.0, math.log2(ways(plus, pump * (2 * times)) / few)) / (len(pump) * times)
 
 
 def _shortest_power(plus: Node, pump: str) -> str:
