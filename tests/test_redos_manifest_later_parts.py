@@ -38,10 +38,12 @@ from ._redos_parts import ADVISORY, check_wrapper  # noqa: E402
 
 NOT_A_REGEX = re.compile(r"\bnot a regex\b")
 NAMESPACES = {"backports"}  # import names shared by several PyPI packages: the module under them names the library
+# PyPI names that are ordinary words in the code's prose ("pip install X"): kept out as imports and module paths only
+WORDS = frozenset({"pip"})
 # each later part: its packages, its date, how many bugs and packages at least, how many that are not regexes
 PARTS = {
     HELD_OUT_3: (HELD_OUT_3_PACKAGES, SPLIT_3_DATE, 12, 10, 3),
-    HELD_OUT_4: (HELD_OUT_4_PACKAGES, SPLIT_4_DATE, 13, 10, 5),
+    HELD_OUT_4: (HELD_OUT_4_PACKAGES, SPLIT_4_DATE, 14, 11, 5),
 }
 LATER = [bug for name in PARTS for bug in half(name)]
 
@@ -112,7 +114,8 @@ def keep_out_patterns(part: str) -> list[tuple[str, re.Pattern[str]]]:
     held = half(part)
     patterns = [(bug.id, re.compile(re.escape(bug.id))) for bug in held]
     patterns += [(m, re.compile(rf"\b{re.escape(m)}\b")) for m in {bug.id.replace("-", "_") for bug in held}]
-    patterns += [(p, re.compile(rf"(?<![\w-]){re.escape(p)}(?![\w-])", re.I)) for p in PARTS[part][0]]
+    patterns += [(p, re.compile(rf"(?<![\w-]){re.escape(p)}(?![\w-])", re.I)) for p in PARTS[part][0] - WORDS]
+    patterns += [(p, re.compile(rf"(?<![\w.-]){re.escape(p)}\.\w")) for p in PARTS[part][0] & WORDS]
     for bug in held:
         top, *rest = bug.function.split(":")[0].split(".")
         if top in NAMESPACES:  # backports.tarfile: the name is the second part (``from backports import tarfile``)
@@ -163,6 +166,8 @@ def test_the_keep_out_patterns_catch_each_spelling() -> None:
     assert caught("pip install Soupsieve==2.8.3") and caught("import linkify_it.main") and caught("\nimport marko\n")
     assert caught("pip install backports.tarfile") and caught("\nfrom backports import tarfile\n")
     assert not caught("\nfrom backports import zoneinfo\n")
+    assert caught("from pip._internal.models.wheel import Wheel") and caught("\nimport pip\n")
+    assert caught("calls pip._internal directly") and not caught("pip install perfkit[dev]")
     assert not caught("CommonMark-compliant, the markdown-it-py2 fork") and not caught("a cleo-like CLI")
     assert named_in("see Soupsieve's selectors", patterns) == ["soupsieve"]
 

@@ -50,7 +50,7 @@ release, and the exploit on the fixed one (``redos_corpus.py --half held-out-4 -
 those times alone, by CPU time as for held-out-3. Some have no fixed release (``fixed`` says why: the package is
 unmaintained, or the last release of a copy of stdlib code still has the bug); for those the random string of the
 same length shows that the slowdown is the bug. Nobody may tune on them, and no test or example may name them; the
-runner searches them only with ``--final`` (UNSEEN). The notes say which are not regexes. 13 bugs in 10 packages:
+runner searches them only with ``--final`` (UNSEEN). The notes say which are not regexes. 14 bugs in 11 packages:
 commonmark has three (commonmark.py is a port of commonmark.js, whose published pathological inputs it still has),
 linkify-it-py two. One package first chosen was left out because another benchmark already runs it (the keep-out
 test caught it).
@@ -111,6 +111,7 @@ HELD_OUT_4_PACKAGES = frozenset(
         "linkify-it-py",
         "marko",
         "mistletoe",
+        "pip",
         "soupsieve",
         "xhtml2pdf",
     }
@@ -1070,6 +1071,24 @@ BUGS: tuple[Bug, ...] = (
         half="held-out-4",
         note="the issue pumps both runs of spaces; here the first is held at 80 (the exploit is prefix + pump * k +"
         " suffix) and the second pumped",
+    ),
+    Bug(
+        id="pip-wheel-filename",
+        package="pip",
+        version="22.2.2",
+        fixed="22.3",
+        advisory="pip #11422 ('Patch non-exploitable ReDoS vulnerability in wheel_file regex', reported to the PSRT;"
+        " its PoC is Wheel('-' * 10000)): pip's wheel file name regex, whose lazy .+? name, version, tag groups all"
+        " take '-', on a name of dashes",
+        function="pip._internal.models.wheel:Wheel",
+        complexity="polynomial",
+        prefix="",
+        pump="-",
+        k=118,
+        suffix="",
+        half="held-out-4",
+        note="raises InvalidWheelFilename after the slow match: slow, then raised. The regex is pip's own, of the same"
+        " family as the tuning bug wheel-filename's (another package's wheel name regex)",
     ),
     Bug(
         id="soupsieve-quoted-value",
