@@ -5,6 +5,9 @@ counting, on short strings, the ways a part of the tree matches:
 
 - exponential: a repeat whose body can match one pump string ``w`` in two ways as ``body+`` (``(a+)+``,
   ``(a|aa)*``, ``(\\w+\\s?)+``, or two iterations splitting ``w`` another way): ``w * k`` has ``2**k`` parses;
+  the densest pumps come first (most parses per character: within a length budget every character counts), and
+  a pump a lookahead forbids at the repeat's start gets one body iteration as a lead (``^a`` then ``^``); a
+  repeat in a positive lookahead whose body already matched is left out (lookarounds are atomic in ``re``);
 - polynomial: in a sequence (plain groups spliced in), a run of parts where ``d`` absorb any number of ``w``
   and those between pass on a few ``w`` or empty (``\\d+\\.?\\d+``, ``\\s*=\\s*``), tested in the middle of a run of
   pumps so anchors and lookaheads count; a part after the run that must scan it again before failing adds one;

@@ -5,7 +5,10 @@ checks the attacks with ``re`` alone; :func:`regex_seeds` sizes them to the sear
 :func:`regex_dictionary` gives libFuzzer dictionary entries; :func:`validate` runs attack strings through the real
 target (a caller's ``measure``) and keeps those whose cost grows with the number of pumps, trying the attack bare
 and behind leading strings taken from the code around the regex (the part of the program that runs first must
-let the string through).
+let the string through). Each attack also carries enclosures proposed from the code (:mod:`._regex_gates`: a
+capture group of another regex, the separators the code tests), kept by :func:`reaching` when a one-call trace
+sees the target run the regex on the attack; :func:`spread` orders attacks for the few tries validation has
+(patterns seen running first, then taking turns between patterns).
 """
 
 from __future__ import annotations
