@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 HASHABLE_SCALARS = frozenset({"int", "str", "float", "bool", "bytes", "NoneType"})
@@ -176,7 +177,8 @@ def elements_hashable(types: frozenset[str] | set[str]) -> bool:
             continue
         for prefix in ("list[", "tuple[", "set[", "frozenset["):
             if description.startswith(prefix):
-                inner = {p.strip() for p in description[len(prefix) : -1].split(" | ")} - {""}
+                # "tuple[int, str]" lists its positions with commas, "list[int | str]" its kinds with bars
+                inner = {p.strip() for p in re.split(r"[|,]", description[len(prefix) : -1])} - {""}
                 if not inner <= HASHABLE_SCALARS:
                     return False
                 break

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from .test_optimizers_rewrite import rewrite_real, verified
 
 RNG = random.Random(11)
@@ -289,3 +291,20 @@ def test_remove_loop_falls_back_when_the_list_is_its_own_drops() -> None:
     same = [1, 2, 2, 3]
     _, fired, verdict = verified(remove_or_ignore, [([1, 2], [2])], [(same, same)])
     assert "remove-loop" in fired and verdict.ok, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("seen", "hashable"),
+    [
+        ({"tuple[int, int]"}, True),  # a *values tuple lists its positions with commas
+        ({"tuple[]", "tuple[int, str, NoneType]"}, True),
+        ({"list[int | str]"}, True),
+        ({"list[tuple[int, int]]"}, False),  # nested: left to the run-time checks of the rules that take it
+        ({"tuple[int, list[int]]"}, False),
+        ({"dict[int, int]"}, False),
+    ],
+)
+def test_observed_element_kinds_read_commas_and_bars(seen: set[str], hashable: bool) -> None:
+    from perfkit.optimizers._ast_tools import elements_hashable
+
+    assert elements_hashable(seen) is hashable
