@@ -86,7 +86,7 @@ def _unwrap(obj: Any) -> Any:
             break
     try:
         return inspect.unwrap(obj)
-    except ValueError:
+    except Exception:  # a cycle (ValueError), or an object whose __getattr__ raises its own error (pyasn1 schemas)
         return obj
 
 
