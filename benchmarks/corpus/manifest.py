@@ -1345,7 +1345,7 @@ HELD_OUT_4: tuple[Entry, ...] = (
         "per-cell type sniffing by trial float()/int() conversions and regex stripping, every column scanned"
         " several times (type, width, alignment), rows padded and joined cell by cell",
         "table_and_format",
-        (300, 1000, 3000),
+        (500, 1500, 4000),
         20,
     ),
     Entry(
@@ -1561,7 +1561,7 @@ HELD_OUT_4: tuple[Entry, ...] = (
         "format_int_list",
         "sorted ints collapsed into ranges on a deque, min() and max() of the deque for every closed range",
         "page_numbers",
-        (20000, 80000, 200000),
+        (40000, 150000, 400000),
         40,
     ),
     Entry(
@@ -1667,7 +1667,7 @@ HELD_OUT_4: tuple[Entry, ...] = (
         "unidecode_expect_nonascii",
         "a Python loop per character: ord(), range checks, a section dict lookup with try/except, one append each",
         "international_text",
-        (200000, 500000, 1200000),
+        (300000, 800000, 2000000),
         60,
     ),
     # --- reedsolo 1.5.4
