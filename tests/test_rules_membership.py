@@ -7,8 +7,10 @@ the rules away."""
 from __future__ import annotations
 
 import random
+import sys
 
 import pytest
+from perfkit.optimizers.rules.invariant_sets import KEYS_SETUP
 
 from .test_optimizers_rewrite import rewrite_real, verified
 
@@ -103,6 +105,118 @@ def removes(xs):
 def test_shadow_set_stays_away_from_unhashable_values_and_removals() -> None:
     assert rewrite_real(unhashable_items, [([[1, 2], [1, 2]],)])[1] == []
     assert "membership-local-list" not in rewrite_real(removes, [(NUMS[:20],)])[1]
+
+
+# --- the shadow set for None and tuples: the run-time key check shared with invariant_sets ----------------------
+
+
+def distinct_tags(rows):
+    tags = []
+    for row in rows:
+        tag = row.get("tag")  # None where a row has none
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def grid_walk(cells, start):
+    visited = [start]  # the first member is a tuple held in a name
+    stack = [start]
+    while stack:
+        r, c = stack.pop()
+        for nxt in ((r + 1, c), (r, c + 1), (r - 1, c)):
+            if nxt in cells and nxt not in visited:
+                visited.append(nxt)
+                stack.append(nxt)
+    return visited
+
+
+def distinct_keys(records):
+    n, i = len(records), 0
+    seen = list()
+    while i < n:
+        key = records[i].get("k"), i % 50  # a tuple held in a name, None in it
+        i += 1
+        if not key in seen:  # count(key) == 0 is left to _normalize's own guard (unknown element types)
+            seen.append(key)
+    return seen
+
+
+class Loose:
+    """Equal by value, hashed by identity: a set would miss what the list finds."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def __eq__(self, other):
+        return isinstance(other, Loose) and self.v == other.v
+
+    __hash__ = object.__hash__
+
+    def __add__(self, k):
+        return Loose(self.v + k)
+
+    def __sub__(self, k):
+        return Loose(self.v - k)
+
+    def __repr__(self):
+        return f"Loose({self.v!r})"
+
+
+def fallbacks_run(new: str, name: str, args: tuple) -> int:
+    """How often the rewrite of ``name`` gave up its shadow set (ran an ``_pk_ok_… = False`` line) on ``args``."""
+    code = compile(new, "<rewrite>", "exec")
+    space: dict = {}
+    exec(code, space)
+    lines = {i for i, text in enumerate(new.splitlines(), 1) if "_pk_ok_" in text and "= False" in text}
+    hits = [0]
+
+    def trace(frame, event, _arg):
+        if frame.f_code.co_filename != "<rewrite>":
+            return None
+        if event == "line" and frame.f_lineno in lines:
+            hits[0] += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        space[name](*args)
+    finally:
+        sys.settrace(None)
+    return hits[0]
+
+
+TAG_ROWS = [{"tag": f"t{n % 3000}"} if n % 7 else {} for n in NUMS[:12_000]]
+CELLS = {(r, c) for r in range(60) for c in range(60)}
+RECORDS = [{"k": w} if n % 5 else {"k": None} for w, n in zip(WORDS[:6000], NUMS, strict=False)]
+
+
+def test_shadow_set_keeps_none_and_tuples_on_the_set() -> None:
+    for func, observed, real in (
+        (distinct_tags, [([{"tag": "a"}, {}, {"tag": "a"}],)], (TAG_ROWS,)),
+        (grid_walk, [({(0, 0), (1, 0)}, (0, 0))], (CELLS, (0, 0))),
+        (distinct_keys, [([{"k": "a"}, {}, {"k": None}],)], (RECORDS,)),
+    ):
+        new, fired, verdict = verified(func, observed, [real, ([],) if func is not grid_walk else (set(), None)])
+        assert "membership-local-list" in fired, (func.__name__, new)
+        assert verdict.ok, (func.__name__, verdict.reason, new)
+        assert KEYS_SETUP in new, new  # the one key check, shared with invariant_sets
+        assert fallbacks_run(new, func.__name__, real) == 0, (func.__name__, new)  # None and tuples stay keys
+
+
+def test_shadow_set_gives_way_to_loose_hashes_and_unhashable_values() -> None:
+    loose = [{"tag": Loose(n % 3)} for n in range(30)]
+    unhashable = [{"tag": [n % 3]} for n in range(30)] + [{"tag": ([1], 2)}, {"tag": ([1], 2)}]
+    mixed = [{"k": Loose(1)}, {"k": Loose(1)}, {"k": None}, {"k": [2]}, {"k": [2]}] * 20
+    for func, observed, odd in (
+        (distinct_tags, [([{"tag": "a"}, {}],)], [(loose,), (unhashable,), (TAG_ROWS[:500] + loose,)]),
+        (distinct_keys, [([{"k": "a"}, {}],)], [(mixed,), (RECORDS[:500] + mixed,)]),
+        (grid_walk, [({(0, 0), (1, 0)}, (0, 0))], [([(0, Loose(0)), (1, Loose(0)), (0, Loose(1))], (0, Loose(0)))]),
+    ):
+        new, fired, verdict = verified(func, observed, odd)
+        assert "membership-local-list" in fired, (func.__name__, new)
+        assert verdict.ok, (func.__name__, verdict.reason, new)
+        assert fallbacks_run(new, func.__name__, odd[0]) > 0, (func.__name__, new)
 
 
 # --- a list argument: x in allowed, allowed.count(x) > 0 --------------------------------------------------------

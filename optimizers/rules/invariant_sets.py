@@ -33,7 +33,7 @@ from perfkit.optimizers.rules._inference import Inference, is_builtin, split_top
 
 Scope = Literal["param", "local", "global"]
 KEYS = "_pk_keys"  # the local holding the key types, bound by every set-up
-_KEYS_SETUP = f"{KEYS} = (int, float, str, bool, bytes, type(None))"
+KEYS_SETUP = f"{KEYS} = (int, float, str, bool, bytes, type(None))"
 _BUILTINS = ("type", "int", "float", "str", "bool", "bytes", "list", "tuple", "all", "set")
 _KEYABLE_KINDS = t.HASHABLE_SCALARS
 _CONSUMERS = frozenset({"sum", "min", "max", "any", "all", "list", "tuple", "set", "frozenset", "sorted", "dict"})
@@ -42,7 +42,8 @@ _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 def keyable(name: str) -> str:
-    """Run-time test that the value in ``name`` hashes as it compares (``name`` is evaluated more than once)."""
+    """Run-time test that the value in ``name`` hashes as it compares (``name`` is evaluated more than once;
+    :data:`KEYS_SETUP` must have bound ``_pk_keys`` first). Shared by every rule that swaps a list for a set."""
     return f"(type({name}) in {KEYS} or type({name}) is tuple and all(type(_pk_e) in {KEYS} for _pk_e in {name}))"
 
 
@@ -87,12 +88,12 @@ def _setup(name: str, lookup: str, kind: str, tuple_only: bool) -> tuple[str, st
     check = f"all({keyable('_pk_v')} for _pk_v in {{}})"
     if kind == "values":
         setup = (
-            f"{_KEYS_SETUP}\n{lookup} = None\nif type({name}) is dict:\n    {lookup} = {name}.values()\n"
+            f"{KEYS_SETUP}\n{lookup} = None\nif type({name}) is dict:\n    {lookup} = {name}.values()\n"
             f"    if {check.format(lookup)}:\n        {lookup} = set({lookup})\n"
         )
         return setup, f"{lookup} is not None"
     kinds = f"type({name}) is tuple" if tuple_only else f"type({name}) in (list, tuple)"
-    setup = f"{_KEYS_SETUP}\n{lookup} = {name}\nif {kinds} and {check.format(name)}:\n    {lookup} = set({name})\n"
+    setup = f"{KEYS_SETUP}\n{lookup} = {name}\nif {kinds} and {check.format(name)}:\n    {lookup} = set({name})\n"
     return setup, ""
 
 
@@ -192,7 +193,7 @@ def _plan(
         test = t.parent(container)
         if not (isinstance(test, ast.Compare) and test.comparators == [container] and len(test.ops) == 1):
             continue
-        if not isinstance(test.ops[0], ast.In | ast.NotIn) or f.detached(test) or not _may_key(test.left, infer):
+        if not isinstance(test.ops[0], ast.In | ast.NotIn) or f.detached(test) or not may_key(test.left, infer):
             continue
         if _needs_walrus(test.left, bare) and f.in_comprehension_iter(test, func):
             continue
@@ -317,10 +318,10 @@ def _consumed_at_once(gen: ast.GeneratorExp, func: ast.FunctionDef) -> bool:
     return isinstance(callee, ast.Attribute) and callee.attr == "join" and isinstance(callee.value, ast.Constant)
 
 
-def _may_key(node: ast.expr, infer: Inference) -> bool:
+def may_key(node: ast.expr, infer: Inference) -> bool:
     """The tested value may be a hashable scalar or a tuple (unknown types may: the run-time check decides)."""
     if isinstance(node, ast.Tuple):
-        return bool(node.elts) and all(_may_key(e, infer) for e in node.elts) and not _starred(node)
+        return bool(node.elts) and all(may_key(e, infer) for e in node.elts) and not _starred(node)
     kinds = infer.types(node)
     return not kinds or any(k in _KEYABLE_KINDS or k.startswith("tuple[") for k in kinds)
 

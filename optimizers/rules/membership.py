@@ -3,9 +3,10 @@ made once for an argument, a dict of first positions for ``index``).
 
 ``xs.count(x) > 0`` and ``not x in xs`` reach these rules as ``x in xs`` / ``x not in xs`` (see
 :mod:`perfkit.optimizers.rules._normalize`). A set answers like a list only when hash agrees with ``==`` and
-comparing runs no user code: every value involved must be a hashable scalar (int, float, str, bool, bytes) or a
-tuple of them. Unless the code shows it, a cheap run-time check sends any other value down the original path
-(the observed argument types, :mod:`._inference`, only say where a check is pointless).
+comparing runs no user code: every value involved must be a hashable scalar (int, float, str, bool, bytes, None)
+or a flat tuple of them. Unless the code shows it, a cheap run-time check, the one :func:`.invariant_sets.keyable`
+spells for every such rule, sends any other value down the original path (the observed argument types,
+:mod:`._inference`, only say where a check is pointless).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from perfkit.optimizers import _ast_tools as t
 from perfkit.optimizers._types import Context
 from perfkit.optimizers.rules import _facts as f
 from perfkit.optimizers.rules._inference import Inference, is_builtin
-from perfkit.optimizers.rules.invariant_sets import invariant_membership
+from perfkit.optimizers.rules.invariant_sets import KEYS_SETUP, invariant_membership, keyable, may_key
 
 _KEEPS_MEMBERS = frozenset({"sort", "reverse", "index", "count", "copy"})  # methods that add or remove nothing
 
@@ -42,25 +43,20 @@ def _list_target(stmt: ast.stmt, func: ast.FunctionDef, ctx: Context) -> tuple[a
 
 def value_guard(node: ast.expr, infer: Inference, bare: Inference) -> str | None:
     """How to be sure at run time that ``node`` is a hashable scalar (or a tuple of them), so that a set or dict
-    answers as a list would: ``""`` when the code alone shows it (a str call, an f-string, a constant), a cheap
-    test such as ``type(x) in (int, ...)`` when the observed types show it or do not rule it out (the value is
-    then a name, a constant or a tuple of them, safe to evaluate twice), None otherwise."""
+    answers as a list would: ``""`` when the code alone shows it (a str call, an f-string, a constant), the
+    shared run-time test :func:`.invariant_sets.keyable` (it needs ``_pk_keys`` bound) when the observed types
+    show it or do not rule it out (the value is then a name or a tuple of names and constants, safe to evaluate
+    twice), None otherwise."""
     if bare.hashable(node):
         return ""
-    if isinstance(node, ast.Name) and _may_be_scalar(node, infer):
-        return f"type({node.id}) in {f.SCALARS}"
+    if isinstance(node, ast.Name) and may_key(node, infer):
+        return keyable(node.id)
     if isinstance(node, ast.Tuple) and node.elts:
         parts = [value_guard(e, infer, bare) for e in node.elts]
         if any(p is None for p in parts):
             return None
         return " and ".join(p for p in parts if p)
     return None
-
-
-def _may_be_scalar(node: ast.Name, infer: Inference) -> bool:
-    """Observed or unknown types leave room for a hashable scalar (the run-time check then decides)."""
-    kinds = infer.types(node)
-    return not kinds or bool(kinds & t.HASHABLE_SCALARS)
 
 
 def _inferences(func: ast.FunctionDef, ctx: Context) -> tuple[Inference, Inference]:
@@ -102,10 +98,11 @@ def membership_local_list(func: ast.FunctionDef, ctx: Context) -> bool:
                 continue
             seen, ok = f"_pk_seen_{name}", f"_pk_ok_{name}"
             flagged = not empty or any(guard for _, _, guard in adds)
-            setup = f"{seen} = set()" + (f"\n{ok} = True" if flagged else "")
-            if not empty:  # the first members go into the set only if they are all scalars
+            checked = flagged or any(guard for _, guard in tests)  # a run-time check reads _pk_keys
+            setup = f"{seen} = set()" + (f"\n{KEYS_SETUP}" if checked else "") + (f"\n{ok} = True" if flagged else "")
+            if not empty:  # the first members go into the set only if they are all keys
                 setup += (
-                    f"\nfor _pk_v in {name}:\n    if type(_pk_v) in {f.SCALARS}:\n        {seen}.add(_pk_v)\n"
+                    f"\nfor _pk_v in {name}:\n    if {keyable('_pk_v')}:\n        {seen}.add(_pk_v)\n"
                     f"    else:\n        {ok} = False"
                 )
             at = body.index(stmt) + 1
@@ -209,8 +206,8 @@ def index_dict(func: ast.FunctionDef, ctx: Context) -> bool:
             continue
         pos = f"_pk_pos_{xs}"
         setup = (
-            f"{pos} = {{}}\n"
-            f"if type({xs}) in (list, tuple) and all(type(_pk_v) in {f.SCALARS} for _pk_v in {xs}):\n"
+            f"{KEYS_SETUP}\n{pos} = {{}}\n"
+            f"if type({xs}) in (list, tuple) and all({keyable('_pk_v')} for _pk_v in {xs}):\n"
             f"    for _pk_i, _pk_v in enumerate({xs}):\n"
             f"        {pos}.setdefault(_pk_v, _pk_i)\n"
         )
