@@ -336,7 +336,11 @@ class Pumping:
                 piece = convert(letter, like)
                 if piece is not None:
                     ones.append(Pattern(slot, like[:0], piece, like[:0], "byte"))
-        queue[:0] = ones
+        text_slot = self.frame_slot()
+        tagged = []  # a binary format: every first byte as a tag with a BER length of the rest, first of all
+        if text_slot is not None and binary_format(self.bytes_):
+            tagged = self.tagged(text_slot, self.bound[text_slot])
+        queue[:0] = [*tagged, *ones]
         # variants of validated attacks, validated attacks, then every bare attack and its letters, then the
         # attacks behind leading strings
         # (a validated form was measured at N already: the variants of it that were not come first)
@@ -351,8 +355,8 @@ class Pumping:
             if not framed and (late is None or time.monotonic() >= frames_at):
                 framed, look_frames = True, time.monotonic() + FRAME_LOOK_S
                 ahead = next((i for i, p in enumerate(queue) if p.origin not in VALIDATED), len(queue))
-                own, others, tagged = self.framed(share=0.0 if ahead else FRAME_SHARE)  # validated attacks first
-                queue[ahead:ahead] = tagged + own[:FIRST] + others[:FRAMED]  # behind the validated regex attacks
+                own, others = self.framed(share=0.0 if ahead else FRAME_SHARE)  # validated attacks first
+                queue[ahead:ahead] = own[:FIRST] + others[:FRAMED]  # behind the validated regex attacks
                 continue
             if framed and time.monotonic() >= look_frames:  # the frame worker's newer frames, ahead of the rest
                 look_frames = time.monotonic() + FRAME_LOOK_S
@@ -379,7 +383,7 @@ class Pumping:
                 self.try_pattern(candidate)
         self.finish()
 
-    def framed(self, *, share: float = FRAME_SHARE) -> tuple[list[Pattern], list[Pattern], list[Pattern]]:
+    def framed(self, *, share: float = FRAME_SHARE) -> tuple[list[Pattern], list[Pattern]]:
         """Patterns pumping units inside the frames the code needs (:func:`perfkit.fuzzers._frames.build`, for
         the first str or bytes parameter): those the campaign's frame worker wrote, else searched here within
         ``share`` of the budget left (none when validated regex attacks wait in the queue: they decide sooner).
@@ -389,7 +393,7 @@ class Pumping:
         session = self.session
         slot = self.frame_slot()
         if slot is None or session.expired():
-            return [], [], []
+            return [], []
         like = self.bound[slot]
 
         def depth(text: str) -> tuple[frozenset[object], object]:
@@ -401,7 +405,7 @@ class Pumping:
 
         frames = read_frames(session, slot)
         if frames is None and share <= 0:
-            return [], [], []
+            return [], []
         if frames is None:  # no frame worker, or it has not written yet: search here
             deadline = time.monotonic() + share * max(0.0, session.deadline - time.monotonic())
             try:
@@ -409,7 +413,7 @@ class Pumping:
                 frames = build(depth, self.tokens, deadline=deadline, first_bytes=first_bytes, seed=session.job.seed)
             except Exception as exc:  # the frames must never stop the search
                 session.notes.append(f"pump: building frames failed ({type(exc).__name__}: {exc})")
-                return [], [], []
+                return [], []
         return self.frame_patterns(slot, frames)
 
     def frame_slot(self) -> str | None:
@@ -424,17 +428,15 @@ class Pumping:
         new = [(n, f) for n, f in frames if f not in self.frames_used]
         if not new:
             return []
-        own, others, _ = self.frame_patterns(slot, new, tags=False)
+        own, others = self.frame_patterns(slot, new)
         return own + others[:FRAMED]
 
-    def frame_patterns(
-        self, slot: str, frames: list[tuple[int, Any]], *, tags: bool = True
-    ) -> tuple[list[Pattern], list[Pattern], list[Pattern]]:
+    def frame_patterns(self, slot: str, frames: list[tuple[int, Any]]) -> tuple[list[Pattern], list[Pattern]]:
         """Each frame's own filler pumped, then the other units; each in three places: between the frame's two
         ends (with its length field), after the whole frame as it ran with a short body, and before it (a parser
         that checks the end of its input and then scans all of it: ``startxref``, a number and ``%%EOF`` first).
         When the format is binary (:func:`~._patterns.binary_format`: the code tests bytes against values with the
-        high bit set), each also with a BER length field, and a third list: :meth:`tagged`."""
+        high bit set), each also with a BER length field (the search starts with :meth:`tagged` then)."""
         like = self.bound[slot]
         self.frames_used.update(f for _, f in frames)
         self.session.notes.append(
@@ -455,20 +457,19 @@ class Pumping:
                         for count in counts:  # a length field lets the body through; a short body covers as much
                             pattern = Pattern(slot, *parts, origin="frame", count=count)
                             (first if unit == frame.filler else rest).append(pattern)
-        return first, rest, self.tagged(slot, like, fillers[:1]) if binary and tags else []
+        return first, rest
 
-    def tagged(self, slot: str, like: Any, fillers: list[str]) -> list[Pattern]:
+    def tagged(self, slot: str, like: Any) -> list[Pattern]:
         """For code that compares bytes with small integers (a binary format): every first byte, then a BER
-        length of the rest, then a pump (type-length-value: the type that runs the slow decoder is often named
-        by a table, not a literal)."""
+        length of the rest, then ``\x01`` pumped (type-length-value: the type that runs the slow decoder is often
+        named by a table, not a literal; a small byte is a valid item of most bodies)."""
         if not self.bytes_:
             return []
         out = []
-        for fill in dict.fromkeys([*fillers, "\x01"]):
-            for tag in range(256):
-                parts = [convert(x, like) for x in (chr(tag), fill, "")]
-                if all(p is not None for p in parts):
-                    out.append(Pattern(slot, *parts, origin="tagged", count="ber"))
+        for tag in range(256):
+            parts = [convert(x, like) for x in (chr(tag), "\x01", "")]
+            if all(p is not None for p in parts):
+                out.append(Pattern(slot, *parts, origin="tagged", count="ber"))
         return out
 
     def finish(self) -> None:
