@@ -119,8 +119,14 @@ def separator_enclosures(
     seps = [s for s in dict.fromkeys(separators) if s and len(s) <= 8 and s.strip(" ") == s]
     seps = [s for s in seps if not any(c.isalnum() for c in s)]
     seps.sort(key=lambda s: (-len(s), s))
+    # a part cut by a piece of the terminator first (a head of ``\\r\\n`` lines ended by ``\\r\\n\\r\\n``)
+    out = [
+        ("a" + first, last)
+        for last in seps
+        for first in sorted(seps, key=lambda f: (f not in last, -len(f)))
+        if len(first) < len(last) or (len(first) == len(last) and first != last)
+    ]
     heads = [h for h in dict.fromkeys(starts) if h and len(h) <= 8][:2]
-    out = [(head + "a" + first, "") for head in heads for first in seps if first != head]
-    out += [("a" + first, last) for last in seps for first in seps if len(first) <= len(last)]
+    out[2:2] = [(head + "a" + first, "") for head in heads for first in seps[:3] if first != head]
     out += [("", last) for last in seps] + [("a" + first, "") for first in seps]
     return list(dict.fromkeys(out))[:limit]

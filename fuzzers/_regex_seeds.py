@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import zip_longest
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -57,7 +58,7 @@ _MAX_PROBES = 40  # proposed enclosures per attack
 _GATES = 30  # other regexes looked at as gates (a capture group that can hold the attack)
 _FILL_CONSTANTS = 300  # code constants tried as the other groups of a gate
 _CONFIRMED = 2  # enclosures a trace confirms per pattern
-_PROBE_TRIES = 20  # proposed enclosures traced per pattern
+_PROBE_TRIES = 24  # proposed enclosures traced per pattern
 
 
 def _check_len(max_len: int) -> None:
@@ -211,12 +212,13 @@ def _probes(attack: Attack, found: Reach) -> tuple[tuple[str, str], ...]:
     gates = [r for r in found.regexes if r.pattern != attack.pattern][:_GATES]
     gates.sort(key=lambda r: (_module_of(r.where) != home, _module_of(r.where).partition(".")[0] != package))
     strings = [attack.string(3), attack.string(4)]
-    out: list[tuple[str, str]] = []
+    gated: list[tuple[str, str]] = []
     for gate in gates:
-        out.extend(gate_enclosures(gate.pattern, gate.flags, strings, fills))
+        gated.extend(gate_enclosures(gate.pattern, gate.flags, strings, fills))
     guards = sorted(found.guards, key=lambda g: found.guard_modules.get(g) != home)
-    out.extend(separator_enclosures(guards, starts=found.starts))
-    return tuple(dict.fromkeys(out))[:_MAX_PROBES]
+    cut = separator_enclosures(guards, starts=found.starts)
+    mixed = [pair for duo in zip_longest(gated, cut) for pair in duo if pair is not None]  # taking turns
+    return tuple(dict.fromkeys(mixed))[:_MAX_PROBES]
 
 
 def reaching(
