@@ -464,7 +464,360 @@ ENABLERS = [
     ),
 ]
 
-CLASSES = {"building": BUILDING, "membership": MEMBERSHIP, "queues": QUEUES, "normalisation": ENABLERS}
+
+def _groups(n: int, width: int = 10) -> list[list[int]]:
+    ints = _ints(n)
+    return [ints[i : i + width] for i in range(0, len(ints), width)]
+
+
+def _sets(n: int, width: int = 10) -> list[set[int]]:
+    return [set(g) for g in _groups(n, width)]
+
+
+INVARIANT = [
+    Spelling(
+        "x in allowed (*values)",
+        """
+        def f(xs, *allowed):
+            return [x for x in xs if x in allowed]
+        """,
+        lambda n: (_ints(n), *_ints(n // 4)),
+        20_000,
+        (([],), ([1, 2], 1.0, True), ([(1, 2), None], (1, 2), None), ([[1]], [1])),
+    ),
+    Spelling(
+        "w.lower() not in stop (*values, for)",
+        """
+        def f(words, *stop):
+            out = []
+            for w in words:
+                if w.lower() not in stop:
+                    out.append(w)
+            return out
+        """,
+        lambda n: (_words(n), *[w.lower() for w in _words(n // 4)]),
+        20_000,
+        (([],), (["A", "b"], "a"), (["x"], 1, None)),
+    ),
+    Spelling(
+        "while + items[i] in keep (*values)",
+        """
+        def f(items, *keep):
+            count = 0
+            i = 0
+            while i < len(items):
+                if items[i] in keep:
+                    count += 1
+                i += 1
+            return count
+        """,
+        lambda n: (_ints(n), *_ints(n // 4)),
+        20_000,
+        (([],), ([1, True, 1.0], 1), ([None, (1,)], None, (1,))),
+    ),
+    Spelling(
+        "w not in STOP (module list comprehension)",
+        """
+        STOP = [f"apple{i}" for i in range(0, 20_000, 4)]
+
+        def f(words):
+            return [w for w in words if w not in STOP]
+        """,
+        lambda n: (_words(n),),
+        20_000,
+        (([],), (["apple0", 0, None],)),
+    ),
+    Spelling(
+        "x in BANNED (module list(range)), for + count",
+        """
+        BANNED = list(range(0, 20_000, 3))
+
+        def f(xs):
+            hits = 0
+            for x in xs:
+                if x in BANNED:
+                    hits += 1
+            return hits
+        """,
+        lambda n: (_ints(n),),
+        20_000,
+        (([],), ([3.0, True, "3", None],)),
+    ),
+    Spelling(
+        "(a, b) in EDGES (module tuple display), while",
+        """
+        EDGES = tuple((i, (i * 7) % 101) for i in range(5000))
+
+        def f(pairs):
+            found = []
+            i = 0
+            while i < len(pairs):
+                a, b = pairs[i]
+                if (a, b) in EDGES:
+                    found.append(i)
+                i += 1
+            return found
+        """,
+        lambda n: ([(x % 5000, x % 101) for x in _ints(n)],),
+        20_000,
+        (([],), ([(1, 7), (1.0, 7.0), (None, 1)],)),
+    ),
+    Spelling(
+        "x in table.values() (argument)",
+        """
+        def f(xs, table):
+            return [x for x in xs if x in table.values()]
+        """,
+        lambda n: (_ints(n), {i: v for i, v in enumerate(_ints(n // 4))}),
+        20_000,
+        (([], {}), ([1], {"a": 1.0}), ([1], {1: [1]}), ([(1,)], {0: (1,)})),
+    ),
+    Spelling(
+        "w not in aliases.values() (for)",
+        """
+        def f(words, aliases):
+            out = []
+            for w in words:
+                if w not in aliases.values():
+                    out.append(w)
+            return out
+        """,
+        lambda n: (_words(n), {f"k{i}": w for i, w in enumerate(_words(n // 4))}),
+        20_000,
+        (
+            ([], {}),
+            (["a"], {"x": "a", "y": None}),
+        ),
+    ),
+    Spelling(
+        "x in owners.values(), owners = dict(pairs)",
+        """
+        def f(ids, pairs):
+            owners = dict(pairs)
+            hits = 0
+            for i in ids:
+                if i in owners.values():
+                    hits += 1
+            return hits
+        """,
+        lambda n: (_ints(n), [(i, v) for i, v in enumerate(_ints(n // 4))]),
+        20_000,
+        (([], []), ([1], [(0, True)]), ([None], [(0, None)])),
+    ),
+    Spelling(
+        "banned = [b.lower() for b in banned]",
+        """
+        def f(words, banned):
+            banned = [b.lower() for b in banned]
+            return [w for w in words if w.lower() not in banned]
+        """,
+        lambda n: (_words(n), _words(n // 4)),
+        20_000,
+        (([], []), (["A"], ["a", "B"])),
+    ),
+    Spelling(
+        "keep = list(keep), for + append",
+        """
+        def f(xs, keep):
+            keep = list(keep)
+            out = []
+            for x in xs:
+                if x in keep:
+                    out.append(x)
+            return out
+        """,
+        lambda n: (_ints(n), _ints(n // 4)),
+        20_000,
+        (([], []), ([1, None], (1.0, None)), ([[1]], [[1]]), ([1], "1")),
+    ),
+    Spelling(
+        "skip = [s for s in skip if s], while",
+        """
+        def f(items, skip):
+            skip = [s for s in skip if s]
+            kept = 0
+            i = 0
+            while i < len(items):
+                if not items[i] in skip:
+                    kept += 1
+                i += 1
+            return kept
+        """,
+        lambda n: (_ints(n), _ints(n // 4)),
+        20_000,
+        (([], []), ([0, 1, None], [0, 1.0, None]), ([(1, 2)], [(1, 2)])),
+    ),
+]
+
+FOLDS = [
+    Spelling(
+        "sum(rows, [])",
+        """
+        def f(rows):
+            return sum(rows, [])
+        """,
+        lambda n: (_groups(n),),
+        40_000,
+        (([],), ([[1]],), ([(1,)],), ([[1], "ab"],)),
+    ),
+    Spelling(
+        "sum([r[1:] for r in rows], [])",
+        """
+        def f(rows):
+            flat = sum([r[1:] for r in rows], [])
+            return len(flat), flat[:3]
+        """,
+        lambda n: (_groups(n),),
+        40_000,
+        (([],), ([[1, 2]],), (["ab", "cd"],)),
+    ),
+    Spelling(
+        "acc = sum(parts, list()) in a loop, then grown",
+        """
+        def f(blocks):
+            out = []
+            for parts in blocks:
+                acc = sum(parts, list())
+                acc.append(len(out))
+                out.append(acc)
+            return out
+        """,
+        lambda n: ([_groups(n // 4, 5) for _ in range(4)],),
+        40_000,
+        (([],), ([[]],), ([[[1], (2,)]],), ([range(0), range(0)],)),  # sum returns its start for an empty range
+        note="hoist-invariant shares one list() start across iterations: open soundness bug (see tests)",
+    ),
+    Spelling(
+        "reduce(operator.add, rows)",
+        """
+        import operator
+        from functools import reduce
+
+        def f(rows):
+            return reduce(operator.add, rows)
+        """,
+        lambda n: (_groups(n),),
+        40_000,
+        (([],), ([[1]],), (["ab", "c"],), ([(1,), (2,)],), ([[1], (2,)],)),
+    ),
+    Spelling(
+        "functools.reduce(lambda a, b: a + b, rows, [])",
+        """
+        import functools
+
+        def f(rows):
+            return functools.reduce(lambda a, b: a + b, rows, [])
+        """,
+        lambda n: (_groups(n),),
+        40_000,
+        (([],), ([[1]],), ([(1,)],)),
+    ),
+    Spelling(
+        "reduce(concat, words) on strs",
+        """
+        from functools import reduce
+        from operator import concat
+
+        def f(words):
+            return reduce(concat, words)
+        """,
+        lambda n: (_words(n),),
+        40_000,
+        (([],), (["a"],), (["a", [1]],)),
+    ),
+    Spelling(
+        "s = s | set(g) in a loop, len(s)",
+        """
+        def f(groups):
+            s = set()
+            for g in groups:
+                s = s | set(g)
+            return len(s)
+        """,
+        lambda n: (_groups(n),),
+        40_000,
+        (([],), ([[1], [1.0, True]],)),
+    ),
+    Spelling(
+        "tags = tags.union(r), returned",
+        """
+        def f(rows):
+            tags = set()
+            for r in rows:
+                tags = tags.union(r)
+            return tags
+        """,
+        lambda n: (_groups(n),),
+        40_000,
+        (([],), ([[1], (2, 2)],), ([[[1]]],)),
+    ),
+    Spelling(
+        "seen = seen | {a, b} in a while, x in seen",
+        """
+        def f(pairs, probe):
+            seen = set()
+            i = 0
+            while i < len(pairs):
+                a, b = pairs[i]
+                seen = seen | {a, b}
+                i += 1
+            return [x for x in probe if x in seen]
+        """,
+        lambda n: ([(x, x + 1) for x in _ints(n)], _ints(n // 4)),
+        40_000,
+        (
+            ([], []),
+            ([(1, 2)], [1.0, 3]),
+        ),
+    ),
+    Spelling(
+        "reduce(set.union, groups)",
+        """
+        from functools import reduce
+
+        def f(groups):
+            return reduce(set.union, groups)
+        """,
+        lambda n: (_sets(n),),
+        40_000,
+        (([],), ([{1}],), ([{1}, frozenset({2})],), ([{1}, [2]],)),
+    ),
+    Spelling(
+        "u = functools.reduce(operator.or_, groups, set())",
+        """
+        import functools
+        import operator
+
+        def f(groups):
+            u = functools.reduce(operator.or_, groups, set())
+            return len(u)
+        """,
+        lambda n: (_sets(n),),
+        40_000,
+        (([],), ([{1}, {1.0}],), ([{1}, 3],)),
+    ),
+    Spelling(
+        "return reduce(lambda a, b: a | b, [set(r) for r in rows])",
+        """
+        from functools import reduce
+
+        def f(rows):
+            return reduce(lambda a, b: a | b, [set(r) for r in rows])
+        """,
+        lambda n: (_groups(n),),
+        40_000,
+        (([],), ([[1]],), ([[1], [2, 2]],)),
+    ),
+]
+
+CLASSES = {
+    "building": BUILDING,
+    "membership": MEMBERSHIP,
+    "invariant": INVARIANT,
+    "folds": FOLDS,
+    "queues": QUEUES,
+    "normalisation": ENABLERS,
+}
 
 
 def measure(spelling: Spelling, *, scale: float) -> Outcome:
@@ -477,12 +830,14 @@ def measure(spelling: Spelling, *, scale: float) -> Outcome:
     exec(source, original)
     small = spelling.make(50)
     types = {k: frozenset(v) for k, v in bound_types(original["f"], [(small, {})]).items()}
-    ctx = Context(name="f", source=source, module_name="__bench__", params=tuple(types), arg_types=types)
+    ctx = Context(
+        name="f", source=source, module_name="__bench__", module_source=source, params=tuple(types), arg_types=types
+    )
     new_source, fired = apply_rules(source, "f", ctx)
     outcome = Outcome(spelling, fired)
     if not fired:
         return outcome
-    rewritten: dict[str, Any] = {}
+    rewritten: dict[str, Any] = {k: v for k, v in original.items() if k != "f"}  # the module's globals, own f
     exec(new_source, rewritten)
     args = spelling.make(max(50, int(spelling.size * scale)))
     for trial in (args, *spelling.odd):
