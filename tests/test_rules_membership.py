@@ -422,3 +422,36 @@ def test_observed_element_kinds_read_commas_and_bars(seen: set[str], hashable: b
     from perfkit.optimizers._ast_tools import elements_hashable
 
     assert elements_hashable(seen) is hashable
+
+
+# --- an open soundness bug found by benchmarks/rules_reach.py; it belongs with hoist-invariant (rules/invariants.py)
+# hoist_invariant caches a fresh ``list()`` where it is an argument of a PURE_BUILTINS call (read_only_use), but
+# sum(empty, start) returns ``start`` itself and max/min of several arguments return one of them: every iteration
+# then shares, and grows, the one cached list.
+
+
+def grown_sums(blocks):
+    out = []
+    for parts in blocks:
+        acc = sum(parts, list())  # noqa: RUF017 (the slow spelling is the point)
+        acc.append(len(out))
+        out.append(acc)
+    return out
+
+
+def grown_max(rows):
+    out = []
+    for row in rows:
+        best = max(list(), row)
+        best.append(len(out))
+        out.append(best)
+    return out
+
+
+@pytest.mark.xfail(strict=True, reason="hoist-invariant shares a fresh list() that sum/max hand back (invariants.py)")
+@pytest.mark.parametrize(("func", "args"), [(grown_sums, ([range(0), range(0)],)), (grown_max, ([[], []],))])
+def test_hoisted_fresh_list_is_not_handed_back(func, args) -> None:
+    new, _ = rewrite_real(func, [([[[1], [2]], [[3]]],)] if func is grown_sums else [([[1], [2]],)])
+    space: dict = {}
+    exec(compile(new, "<rewrite>", "exec"), space)
+    assert space[func.__name__](*args) == func(*args), new
