@@ -186,9 +186,9 @@ def fallbacks_run(new: str, name: str, args: tuple) -> int:
     return hits[0]
 
 
-TAG_ROWS = [{"tag": f"t{n % 3000}"} if n % 7 else {} for n in NUMS[:12_000]]
-CELLS = {(r, c) for r in range(60) for c in range(60)}
-RECORDS = [{"k": w} if n % 5 else {"k": None} for w, n in zip(WORDS[:6000], NUMS, strict=False)]
+TAG_ROWS = [{"tag": f"t{n % 3000}"} if n % 7 else {} for n in NUMS[:8000]]
+CELLS = {(r, c) for r in range(50) for c in range(50)}
+RECORDS = [{"k": w} if n % 5 else {"k": None} for w, n in zip(WORDS[:4000], NUMS, strict=False)]
 
 
 def test_shadow_set_keeps_none_and_tuples_on_the_set() -> None:
