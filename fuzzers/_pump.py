@@ -356,12 +356,14 @@ class Pumping:
                 framed, look_frames = True, time.monotonic() + FRAME_LOOK_S
                 ahead = next((i for i, p in enumerate(queue) if p.origin not in VALIDATED), len(queue))
                 own, others = self.framed(share=0.0 if ahead else FRAME_SHARE)  # validated attacks first
-                queue[ahead:ahead] = own[:FIRST] + others[:FRAMED]  # behind the validated regex attacks
+                # behind the validated regex attacks, taking turns with the plain patterns (a letter pumped alone
+                # is still often the worst: a parser that reads its whole input first)
+                queue[ahead:] = _alternate(own[:FIRST] + others[:FRAMED], queue[ahead:])
                 continue
             if framed and time.monotonic() >= look_frames:  # the frame worker's newer frames, ahead of the rest
                 look_frames = time.monotonic() + FRAME_LOOK_S
                 ahead = next((i for i, p in enumerate(queue) if p.origin not in VALIDATED), len(queue))
-                queue[ahead:ahead] = self.more_frames()
+                queue[ahead:] = _alternate(self.more_frames(), queue[ahead:])
             if late is not None and time.monotonic() >= next_look:
                 next_look = time.monotonic() + LOOK_S
                 got = late()
@@ -540,6 +542,15 @@ class Pumping:
                 self.session.evaluate(*self.session.unbind({**self.bound, pattern.slot: pattern.render(self.size)}))
             return None
         return self.session.feedback(sample) or 0.0
+
+
+def _alternate(first: list[Pattern], second: list[Pattern]) -> list[Pattern]:
+    """The two lists taking turns, ``first`` leading; what is left of the longer one at the end."""
+    out: list[Pattern] = []
+    for a, b in zip(first, second, strict=False):
+        out += [a, b]
+    n = min(len(first), len(second))
+    return out + first[n:] + second[n:]
 
 
 def enclosed(slot: str, like: Any, ends: list[tuple[str, str]], tokens: list[str]) -> list[Pattern]:
