@@ -281,6 +281,36 @@ MEMBERSHIP = [
         (("",), ("A a",)),
     ),
     Spelling(
+        "key = (a, b) held in a name, not key in seen",
+        """
+        def f(rows):
+            seen = []
+            for name, x in rows:
+                key = name[:4], x
+                if not key in seen:
+                    seen.append(key)
+            return seen
+        """,
+        _rows,
+        10_000,
+        (*ODD_ROWS, ([("a", [1]), ("a", [1])],)),
+    ),
+    Spelling(
+        "tag = row.get('tag') may be None",
+        """
+        def f(rows):
+            tags = [None]
+            for row in rows:
+                tag = row.get("tag")
+                if tag not in tags:
+                    tags.append(tag)
+            return tags
+        """,
+        lambda n: ([{"tag": x} if x % 5 else {} for x in _ints(n, n // 2)],),
+        10_000,
+        (([],), ([{"tag": 1}, {"tag": 1.0}, {}],), ([{"tag": [1]}, {"tag": [1]}],)),
+    ),
+    Spelling(
         "x in allowed (argument)",
         """
         def f(xs, allowed):
@@ -764,7 +794,7 @@ FOLDS = [
             return [x for x in probe if x in seen]
         """,
         lambda n: ([(x, x + 1) for x in _ints(n)], _ints(n // 4)),
-        40_000,
+        20_000,
         (
             ([], []),
             ([(1, 2)], [1.0, 3]),
