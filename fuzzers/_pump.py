@@ -340,7 +340,12 @@ class Pumping:
         tagged = []  # a binary format: every first byte as a tag with a BER length of the rest, first of all
         if text_slot is not None and binary_format(self.bytes_):
             tagged = self.tagged(text_slot, self.bound[text_slot])
-        queue[:0] = [*tagged, *ones]
+        queue[:0] = ones
+        for pattern in tagged:  # screened in one pass before anything is mutated: each costs two cheap calls
+            if session.expired() or self.censored:
+                break
+            if pattern.key() not in self.scored:
+                self.try_pattern(pattern)
         # variants of validated attacks, validated attacks, then every bare attack and its letters, then the
         # attacks behind leading strings
         # (a validated form was measured at N already: the variants of it that were not come first)
