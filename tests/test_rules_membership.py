@@ -448,7 +448,6 @@ def grown_max(rows):
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="hoist-invariant shares a fresh list() that sum/max hand back (invariants.py)")
 @pytest.mark.parametrize(("func", "args"), [(grown_sums, ([range(0), range(0)],)), (grown_max, ([[], []],))])
 def test_hoisted_fresh_list_is_not_handed_back(func, args) -> None:
     new, _ = rewrite_real(func, [([[[1], [2]], [[3]]],)] if func is grown_sums else [([[1], [2]],)])

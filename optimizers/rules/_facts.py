@@ -126,6 +126,10 @@ def read_only_use(use: ast.expr) -> bool:
         grand = t.parent(up)
         return up.attr in READ_METHODS and isinstance(grand, ast.Call) and grand.func is up
     if isinstance(up, ast.Call) and isinstance(up.func, ast.Name) and use in up.args:
+        if up.func.id in ("max", "min") and len(up.args) > 1:
+            return False  # hands one of its arguments back itself: the result is an alias
+        if up.func.id == "sum" and len(up.args) > 1 and up.args[1] is use:
+            return False  # sum(empty, start) returns start itself
         return up.func.id in PURE_BUILTINS - {"hash"}
     if isinstance(up, ast.For | ast.comprehension) and up.iter is use:
         return True
