@@ -224,7 +224,7 @@ def arcs_rescanning(text):
 
 
 def test_pumping_finds_the_quadratic_behind_a_tag_and_a_length_field(tmp_path) -> None:
-    session = session_for(arcs_rescanning, tmp_path, max_size=400, budget=6)
+    session = session_for(arcs_rescanning, tmp_path, max_size=400, budget=3)
     session.evaluate(("ab",), {})
     PumpSearch(guided=False).run(session)
     best = session.corpus.best()
