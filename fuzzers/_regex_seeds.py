@@ -457,8 +457,8 @@ def _climb(
     last = min(points[-1][1], measure(form.string(last_k)))
     if not _grows([(len(form.string(first_k)), first), (len(form.string(last_k)), last)]):
         return None
-    if last_k < room and time.monotonic() < deadline:
-        full = measure(form.string(room))  # the most pumps that fit: the costliest, within measure's own bound
+    if last_k < room:  # even past the deadline (one call, within measure's own bound): a form that grew is worth
+        full = measure(form.string(room))  # most at the most pumps that fit
         if math.isfinite(full) and full >= last:
             return form.string(room), full
     return form.string(last_k), last
@@ -495,7 +495,8 @@ def validate(
     the code (``contexts``): the program must let the string reach the regex. Polynomial attacks are first
     screened by one measurement each and climbed costliest first. A form is measured at growing sizes up to ``max_len``
     until its cost reaches ``enough``; it is kept when the cost grew faster than the length (confirmed by measuring
-    both ends twice), at the most pumps that fit ``max_len`` (measured once more) if that costs more. One form per
+    both ends twice), at the most pumps that fit ``max_len`` (measured once more, even when the budget has just
+    run out: one call, bounded by ``measure``) if that costs more. One form per
     attack is kept. Stops after ``budget`` seconds.
     """
     _check_len(max_len)
