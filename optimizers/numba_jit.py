@@ -15,7 +15,9 @@ parameter switches (``normalized=False``) gets a kernel for the flag's default; 
 
 A function taking only strings and returning a string built character by character (``out += piece``,
 ``out.append(piece)`` then ``"".join(out)``) gets a kernel that builds the result as code points
-(:mod:`perfkit.optimizers._numba_strings`).
+(:mod:`perfkit.optimizers._numba_strings`). A function using its strings as data (``alphabet.index(c)``,
+``list(s)`` with swaps, ``a + b``, slices, module tables of ranges), which the paths above refuse, gets a kernel on
+int32 code-point arrays that follows each value's kind through the body (:mod:`perfkit.optimizers._numba_text`).
 
 Also taken: ``bytes`` arguments as arrays of byte values, with the checks that wrap them folded
 (:mod:`._numba_bytes`); ``array.array`` arguments of doubles or int64 written in place; strings passed on to module
