@@ -84,7 +84,11 @@ class NumbaProposer:
             return []
         found = _string_kernel(context) if string_result(context) else _kernel_context(context)
         if isinstance(found, str) and text_function(context):  # strings used as data (:mod:`._numba_text`)
-            found = _text_kernel(context, found)
+            text = _text_kernel(context)
+            if isinstance(text, str):
+                self.rejections.append(f"{context.name}: as text: {text}")
+            else:
+                found = text
         if isinstance(found, str):
             self.rejections.append(f"{context.name}: {found}")
             return []
@@ -120,12 +124,12 @@ def _string_kernel(context: Context) -> tuple[Context, dict[str, str], dict[str,
         return str(exc)
 
 
-def _text_kernel(context: Context, why: str) -> tuple[Context, dict[str, str], dict[str, Any], str] | str:
-    """A kernel on strings as code-point arrays (:mod:`._numba_text`), or both reasons why there is none."""
+def _text_kernel(context: Context) -> tuple[Context, dict[str, str], dict[str, Any], str] | str:
+    """A kernel on strings as code-point arrays (:mod:`._numba_text`), or why there is none."""
     try:
         return context, {}, {}, text_candidate(context, prelude=PRELUDE)
     except Refused as exc:
-        return f"{why}; as text: {exc}"
+        return str(exc)
 
 
 def _kernel_context(context: Context) -> tuple[Context, dict[str, str], dict[str, Any], str] | str:
