@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,8 @@ def test_instances_from_before_a_fresh_import_cannot_be_pickled_but_kept_ones_ca
 
 
 def test_unpicklable_inputs_stay_as_they_are() -> None:
-    odd = ((lambda: 1,), {})
-    put_away = kept([odd, ((3,), {})])
-    assert put_away[0] is odd and isinstance(put_away[1], bytes)
-    assert restored(put_away)[1] == ((3,), {})
+    odd = ((threading.Lock(),), {})  # neither pickle nor cloudpickle takes a lock
+    put_away = kept([odd, ((3,), {}), ((lambda: 1,), {})])
+    assert put_away[0] is odd and isinstance(put_away[1], bytes) and isinstance(put_away[2], bytes)
+    back = restored(put_away)
+    assert back[1] == ((3,), {}) and back[2][0][0]() == 1  # a lambda goes by cloudpickle
