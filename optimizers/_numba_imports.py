@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+from collections.abc import Iterator
 from dataclasses import replace
 
 from perfkit.optimizers import _ast_tools as t
@@ -31,17 +32,11 @@ def module_facts(context: Context) -> ModuleFacts:
     except SyntaxError:
         return facts
     imported: dict[str, ast.FunctionDef] = {}
-    for stmt in tree.body:
-        if not isinstance(stmt, ast.ImportFrom) or (stmt.module is None and not stmt.level):
-            continue
-        source = _source_of(stmt, context.module_name)
-        if source is None:
-            continue
+    for source, names in sibling_imports(tree, context.module_name):
         functions = ModuleFacts.of(without_default_keywords(source)).functions
-        for alias in stmt.names:
-            local = alias.asname or alias.name
-            found = functions.get(alias.name)
-            if found is not None and local not in facts.functions and _bound_once(tree, local) and _closed(found):
+        for name, local in names:
+            found = functions.get(name)
+            if found is not None and local not in facts.functions and _closed(found):
                 copy = ast.parse(ast.unparse(found)).body[0]
                 assert isinstance(copy, ast.FunctionDef)
                 copy.name = local
@@ -49,6 +44,18 @@ def module_facts(context: Context) -> ModuleFacts:
     if not imported:
         return facts
     return replace(facts, functions={**imported, **facts.functions})
+
+
+def sibling_imports(tree: ast.Module, module_name: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """For each ``from .x import a as b`` at the top of ``tree`` whose module's source can be read: that source and
+    the (name there, local name) pairs whose local name the module binds only there."""
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.ImportFrom) or (stmt.module is None and not stmt.level):
+            continue
+        source = _source_of(stmt, module_name)
+        if source is not None:
+            names = [(a.name, a.asname or a.name) for a in stmt.names]
+            yield source, [(name, local) for name, local in names if _bound_once(tree, local)]
 
 
 def _source_of(stmt: ast.ImportFrom, module_name: str) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from perfkit.optimizers._numba_imports import _bound_once, _source_of
+from perfkit.optimizers._numba_imports import _bound_once, sibling_imports
 from perfkit.optimizers._types import Context
 
 _CACHE: dict[tuple[str, str], dict[str, object]] = {}
@@ -29,20 +29,14 @@ def _constants(context: Context) -> dict[str, object]:
     except SyntaxError:
         return {}
     found = _literals(tree)
-    for stmt in tree.body:
-        if not isinstance(stmt, ast.ImportFrom) or (stmt.module is None and not stmt.level):
-            continue
-        source = _source_of(stmt, context.module_name)
-        if source is None:
-            continue
+    for source, names in sibling_imports(tree, context.module_name):
         try:
             theirs = _literals(ast.parse(source))
         except SyntaxError:
             continue
-        for alias in stmt.names:
-            local = alias.asname or alias.name
-            if alias.name in theirs and local not in found and _bound_once(tree, local):
-                found[local] = theirs[alias.name]
+        for name, local in names:
+            if name in theirs and local not in found:
+                found[local] = theirs[name]
     return found
 
 
